@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.TextChoices):
+    """The unit of an indicator; it decides which values make sense (issue: unit-aware checks)."""
+
+    PERCENT = "%", _("％")
+    PERSONS = "人", _("人")
+    SCHOOL_DISTRICTS = "校区", _("校区")
+    COUNT = "件", _("件")
+    TIMES = "回", _("回")
+    PLACES = "か所", _("か所")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("増加をめざす")
+    DECREASE = "decrease", _("減少をめざす")
+    MAINTAIN = "maintain", _("維持をめざす")
+
+
+class ValueKind(models.TextChoices):
+    BASELINE = "baseline", _("基準値")
+    ACTUAL = "actual", _("実績値")
+    TARGET = "target", _("目標値")
+
+
+class ValueOrigin(models.TextChoices):
+    """Where a value came from: the plan document, or progress reporting."""
+
+    PLAN = "plan", _("計画書")
+    ENTRY = "entry", _("進捗入力")

@@ -1,0 +1,137 @@
+"""Outcome indicators (成果指標) and their values by fiscal year and ward."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+
+from .choices import Direction, Unit, ValueKind, ValueOrigin
+
+
+class Indicator(models.Model):
+    """An outcome indicator of the plan, with a stable code (KPI-1-1 …) that import files
+    and API consumers rely on."""
+
+    code = models.CharField(
+        _("指標コード"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]+-\d+(-\d+)*$", _("例：KPI-1-1"))],
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    unit = models.CharField(_("単位"), max_length=10, choices=Unit.choices)
+    direction = models.CharField(
+        _("方向"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    pillar = models.ForeignKey(
+        "programs.Pillar",
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("施策"),
+    )
+    section = models.ForeignKey(
+        "programs.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("施策の項目"),
+        help_text=_("施策全体の指標では空欄。"),
+    )
+    position = models.PositiveSmallIntegerField(_("順序"), default=0)
+    source = models.CharField(_("出典"), max_length=300, blank=True)
+    notes = models.TextField(_("注記"), blank=True, help_text=_("計画書の※注記。1行に1つ。"))
+
+    class Meta:
+        verbose_name = _("成果指標")
+        verbose_name_plural = pgettext_lazy("plural", "成果指標")
+        ordering = ["pillar__number", "position", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="indicator_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.section_id and self.pillar_id and self.section.pillar_id != self.pillar_id:
+            raise ValidationError({"section": _("この項目は選択した施策に属していません。")})
+
+
+class IndicatorValue(models.Model):
+    """One figure of an indicator: its baseline, an actual or its target, for a fiscal year,
+    city-wide (no ward) or for one ward. Aggregate figures only: never data about a person."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("成果指標")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+        help_text=_("西暦の年度（例：2013 = 平成25年度）。"),
+    )
+    kind = models.CharField(_("種別"), max_length=10, choices=ValueKind.choices)
+    value = models.DecimalField(_("値"), max_digits=14, decimal_places=4)
+    ward = models.ForeignKey(
+        "community.Ward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+        verbose_name=_("区"),
+        help_text=_("空欄は市全体。"),
+    )
+    as_of = models.CharField(
+        _("時点"), max_length=100, blank=True, help_text=_("例：H24.4月末現在")
+    )
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+    source = models.CharField(_("出典"), max_length=300, blank=True)
+    origin = models.CharField(
+        _("登録元"),
+        max_length=10,
+        choices=ValueOrigin.choices,
+        default=ValueOrigin.ENTRY,
+        help_text=_("計画書の値は load_plan が管理します。"),
+    )
+
+    class Meta:
+        verbose_name = _("指標の値")
+        verbose_name_plural = pgettext_lazy("plural", "指標の値")
+        ordering = ["indicator__code", "fiscal_year", "kind", "ward__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year", "kind", "ward"],
+                condition=Q(ward__isnull=False),
+                name="indicator_value_unique_per_ward",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year", "kind"],
+                condition=Q(ward__isnull=True),
+                name="indicator_value_unique_city_wide",
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
+                name="indicator_value_fiscal_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ValueKind.values), name="indicator_value_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=ValueOrigin.values), name="indicator_value_origin_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.ward.name if self.ward_id else _("市全体")
+        return (
+            f"{self.indicator.code} {fiscal_year_label(self.fiscal_year)} "
+            f"{self.get_kind_display()} {where}: {self.value.normalize():f}"
+        )

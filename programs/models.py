@@ -1,0 +1,309 @@
+"""The plan's structure: Plan > PriorityArea > Pillar > Section > Challenge / Initiative > Action.
+
+The plan is not perfectly regular, and the models hold it as it is rather than inventing
+structure: pillar 2 has no numbered sections (its challenges, initiatives and figures hang off
+the pillar), and section 4-1 lists actions with no numbered initiative (they hang off the
+section). Content is loaded from the YAML files by ``load_plan`` (see docs/plan-data.md).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .choices import FigureKind, Theme
+
+
+def _unique_within_pillar_or_section(model: str, field: str) -> list[models.UniqueConstraint]:
+    """``field`` is unique within the section, or within the pillar for pillar-level rows.
+
+    Two partial constraints, because a plain unique constraint treats every NULL section as
+    different and would let two pillar-level rows share a number.
+    """
+    return [
+        models.UniqueConstraint(
+            fields=["section", field],
+            condition=Q(section__isnull=False),
+            name=f"{model}_unique_{field}_in_section",
+        ),
+        models.UniqueConstraint(
+            fields=["pillar", field],
+            condition=Q(section__isnull=True),
+            name=f"{model}_unique_{field}_in_pillar",
+        ),
+    ]
+
+
+class Plan(models.Model):
+    """A community-welfare plan (地域福祉計画) of the city, for a period of fiscal years."""
+
+    code = models.SlugField(_("コード"), max_length=64, unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    period_start = models.PositiveSmallIntegerField(
+        _("計画期間（開始年度）"),
+        null=True,
+        blank=True,
+        help_text=_("西暦の年度。計画書に記載がなければ空欄。"),
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("計画期間（終了年度）"),
+        null=True,
+        blank=True,
+        help_text=_("西暦の年度。計画書に記載がなければ空欄。"),
+    )
+
+    class Meta:
+        verbose_name = _("計画")
+        verbose_name_plural = pgettext_lazy("plural", "計画")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="plan_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PriorityArea(models.Model):
+    """A priority area of the plan (重点的取組)."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="priority_areas", verbose_name=_("計画")
+    )
+    number = models.PositiveSmallIntegerField(_("番号"))
+    title = models.CharField(_("名称"), max_length=200)
+
+    class Meta:
+        verbose_name = _("重点的取組")
+        verbose_name_plural = pgettext_lazy("plural", "重点的取組")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="priority_area_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("重点的取組%(number)s %(title)s") % {"number": self.number, "title": self.title}
+
+
+class Pillar(models.Model):
+    """A policy pillar (施策) of the plan: elderly care, disability, children or health."""
+
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        on_delete=models.CASCADE,
+        related_name="pillars",
+        verbose_name=_("重点的取組"),
+    )
+    number = models.PositiveSmallIntegerField(_("施策番号"), unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    theme = models.CharField(_("分野"), max_length=20, choices=Theme.choices)
+    overview = models.TextField(_("概要"), blank=True)
+
+    class Meta:
+        verbose_name = _("施策")
+        verbose_name_plural = pgettext_lazy("plural", "施策")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(theme__in=Theme.values), name="pillar_theme_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return _("施策%(number)s %(title)s") % {"number": self.number, "title": self.title}
+
+
+class Section(models.Model):
+    """A numbered part of a pillar (e.g. 1-2 高齢者見守り体制の強化と地域資源の把握)."""
+
+    pillar = models.ForeignKey(
+        Pillar, on_delete=models.CASCADE, related_name="sections", verbose_name=_("施策")
+    )
+    number = models.PositiveSmallIntegerField(_("番号"))
+    title = models.CharField(_("名称"), max_length=200)
+
+    class Meta:
+        verbose_name = _("施策の項目")
+        verbose_name_plural = pgettext_lazy("plural", "施策の項目")
+        ordering = ["pillar__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pillar", "number"], name="section_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self) -> str:
+        """``1-2``: pillar and section number, as the plan cites sections."""
+        return f"{self.pillar.number}-{self.number}"
+
+
+class PillarContent(models.Model):
+    """Content that belongs to a section, or to the pillar itself where it has no sections."""
+
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, verbose_name=_("施策"))
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("施策の項目"),
+        help_text=_("施策に項目がない場合は空欄。"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.section_id and self.pillar_id and self.section.pillar_id != self.pillar_id:
+            raise ValidationError({"section": _("この項目は選択した施策に属していません。")})
+
+
+class Challenge(PillarContent):
+    """A ◇ statement of 現状と課題 (the situation and its issues)."""
+
+    position = models.PositiveSmallIntegerField(_("順序"))
+    heading = models.CharField(
+        _("小見出し"),
+        max_length=200,
+        blank=True,
+        help_text=_("計画書の小見出し（例：①将来を見据えた課題）。"),
+    )
+    text = models.TextField(_("本文"))
+
+    class Meta:
+        verbose_name = _("現状と課題")
+        verbose_name_plural = pgettext_lazy("plural", "現状と課題")
+        ordering = ["pillar__number", "section__number", "position"]
+        default_related_name = "challenges"
+        constraints = _unique_within_pillar_or_section("challenge", "position")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+def initiative_code(pillar_number: int, section_number: int | None, number: int) -> str:
+    """The stable code of an initiative: ``1-2-1`` (施策1, 項目2, ①), ``2-3`` where the
+    pillar has no sections."""
+    parts = [pillar_number, section_number, number]
+    return "-".join(str(part) for part in parts if part is not None)
+
+
+class Initiative(PillarContent):
+    """A measure the city takes (取組施策), numbered ①, ② … within its section or pillar."""
+
+    code = models.CharField(
+        _("コード"),
+        max_length=20,
+        unique=True,
+        help_text=_("施策-項目-番号（例：1-2-1）。項目のない施策では施策-番号。"),
+    )
+    number = models.PositiveSmallIntegerField(_("番号"))
+    title = models.CharField(_("名称"), max_length=200)
+    lead = models.TextField(_("前文"), blank=True)
+
+    class Meta:
+        verbose_name = _("取組施策")
+        verbose_name_plural = pgettext_lazy("plural", "取組施策")
+        ordering = ["pillar__number", "section__number", "number"]
+        default_related_name = "initiatives"
+        constraints = _unique_within_pillar_or_section("initiative", "number")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Action(models.Model):
+    """One concrete action (◇ under 取組施策), of an initiative or, where the plan lists
+    actions with no numbered initiative, of a section."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("取組施策"),
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("施策の項目"),
+        help_text=_("番号付きの取組施策がない項目の取組のみ。"),
+    )
+    position = models.PositiveSmallIntegerField(_("順序"))
+    group = models.CharField(
+        _("区分"),
+        max_length=200,
+        blank=True,
+        help_text=_("計画書の■見出し（例：シルバー人材センター）。"),
+    )
+    text = models.TextField(_("本文"))
+
+    class Meta:
+        verbose_name = _("取組")
+        verbose_name_plural = pgettext_lazy("plural", "取組")
+        ordering = ["initiative__code", "section__number", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initiative__isnull=False, section__isnull=True)
+                | Q(initiative__isnull=True, section__isnull=False),
+                name="action_has_one_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["initiative", "position"],
+                condition=Q(initiative__isnull=False),
+                name="action_unique_position_in_initiative",
+            ),
+            models.UniqueConstraint(
+                fields=["section", "position"],
+                condition=Q(section__isnull=False),
+                name="action_unique_position_in_section",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.initiative_id) == bool(self.section_id):
+            raise ValidationError(_("取組は、取組施策か施策の項目のどちらか一方に属します。"))
+
+
+class Figure(PillarContent):
+    """A figure (図) or boxed reference note (【参考】) of the plan, kept as text."""
+
+    position = models.PositiveSmallIntegerField(_("順序"))
+    kind = models.CharField(_("種類"), max_length=20, choices=FigureKind.choices)
+    number = models.PositiveSmallIntegerField(_("図番号"), null=True, blank=True)
+    title = models.CharField(_("表題"), max_length=200)
+    text = models.TextField(
+        _("内容"), blank=True, help_text=_("図の中の語句を1行に1つ。絵だけの図は空欄。")
+    )
+
+    class Meta:
+        verbose_name = _("図・参考")
+        verbose_name_plural = pgettext_lazy("plural", "図・参考")
+        ordering = ["pillar__number", "section__number", "position"]
+        default_related_name = "figures"
+        constraints = [
+            *_unique_within_pillar_or_section("figure", "position"),
+            models.CheckConstraint(
+                condition=Q(kind__in=FigureKind.values), name="figure_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == FigureKind.FIGURE and self.number:
+            return _("図%(number)s %(title)s") % {"number": self.number, "title": self.title}
+        return _("【参考】%(title)s") % {"title": self.title}
