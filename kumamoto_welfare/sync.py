@@ -1,0 +1,71 @@
+"""Making rows match data: used by the plan loader, and by any later loader of reference data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+OUTCOMES = ("created", "updated", "deleted", "unchanged")
+
+
+@dataclass
+class SyncReport:
+    """What a load changed: how many rows of each model were created, updated, deleted or
+    left unchanged."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, model: type[models.Model], outcome: str) -> None:
+        self.counts[(model, outcome)] += 1
+
+    @property
+    def changed(self) -> bool:
+        return any(n for (_, outcome), n in self.counts.items() if outcome != "unchanged")
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """One row per model: its name, then a count per outcome in ``OUTCOMES`` order."""
+        models_seen = dict.fromkeys(model for model, _ in self.counts)
+        return [
+            (
+                str(model._meta.verbose_name_plural),
+                *(str(self.counts[(model, outcome)]) for outcome in OUTCOMES),
+            )
+            for model in models_seen
+        ]
+
+
+class Synchroniser:
+    """Upserts rows by natural key, saving only what differs, and deletes rows no longer in
+    the data. Every write goes through ``full_clean`` so the model's rules hold."""
+
+    def __init__(self, report: SyncReport):
+        self.report = report
+
+    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]):
+        instance = model.objects.filter(**lookup).first()
+        if instance is None:
+            instance = model(**lookup, **values)
+            instance.full_clean()
+            instance.save()
+            self.report.add(model, "created")
+            return instance
+        changed = [name for name, value in values.items() if getattr(instance, name) != value]
+        if not changed:
+            self.report.add(model, "unchanged")
+            return instance
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.full_clean()
+        instance.save(update_fields=changed)
+        self.report.add(model, "updated")
+        return instance
+
+    def prune(self, queryset: models.QuerySet, keep: Iterable[models.Model]) -> None:
+        stale = queryset.exclude(pk__in=[instance.pk for instance in keep])
+        for instance in stale:
+            instance.delete()
+            self.report.add(queryset.model, "deleted")

@@ -1,0 +1,62 @@
+"""python manage.py load_plan [--data DIR] [--check]"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from indicators.services import PlanConflictError
+from programs.plan_data import PlanDataError, read_plan_data
+from programs.services import plan_load
+
+
+class _DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the community-welfare plan from its YAML files into the database. Safe to run "
+        "again: only what differs is written, and entered progress data is never touched."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data",
+            type=Path,
+            default=settings.PLAN_DATA_DIR,
+            help="Folder holding plan.yaml and the pillar files (default: the project's own).",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Write nothing; report what would change and exit 1 if anything would.",
+        )
+
+    def handle(self, *args, data: Path, check: bool, verbosity: int, **options):
+        try:
+            document = read_plan_data(data)
+        except PlanDataError as error:
+            raise CommandError(str(error)) from error
+        try:
+            with transaction.atomic():
+                report = plan_load(document=document)
+                if check:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        except PlanConflictError as error:
+            raise CommandError(str(error)) from error
+
+        if verbosity >= 1:
+            self.stdout.write(
+                f"{'':<16}{'created':>9}{'updated':>9}{'deleted':>9}{'unchanged':>11}"
+            )
+            for name, created, updated, deleted, unchanged in report.rows():
+                self.stdout.write(f"{name:<16}{created:>9}{updated:>9}{deleted:>9}{unchanged:>11}")
+        if check and report.changed:
+            raise CommandError("The database differs from the plan data (nothing was written).")
+        if verbosity >= 1:
+            message = "Plan loaded." if report.changed else "Plan already up to date."
+            self.stdout.write(self.style.SUCCESS(message))

@@ -1,0 +1,363 @@
+"""Reading the plan's YAML files (docs/plan-data.md) into checked, typed data.
+
+Nothing here touches the database: ``read_plan_data`` either returns a complete
+:class:`PlanDocument` or raises :class:`PlanDataError` naming the file, the place in it and
+what is wrong, so that a person correcting the files knows where to look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+
+
+class PlanDataError(ValueError):
+    """The plan data files are not as docs/plan-data.md describes."""
+
+
+@dataclass(frozen=True)
+class ValueData:
+    kind: str
+    fiscal_year: int
+    value: Decimal
+    as_of: str
+    note: str
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    code: str
+    name: str
+    unit: str
+    direction: str
+    source: str
+    notes: tuple[str, ...]
+    values: tuple[ValueData, ...]
+
+
+@dataclass(frozen=True)
+class ChallengeData:
+    text: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class ActionData:
+    text: str
+    group: str
+
+
+@dataclass(frozen=True)
+class InitiativeData:
+    number: int
+    title: str
+    lead: str
+    actions: tuple[ActionData, ...]
+
+
+@dataclass(frozen=True)
+class FigureData:
+    kind: str
+    number: int | None
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SectionData:
+    number: int
+    title: str
+    challenges: tuple[ChallengeData, ...]
+    initiatives: tuple[InitiativeData, ...]
+    actions: tuple[ActionData, ...]
+    figures: tuple[FigureData, ...]
+    indicators: tuple[IndicatorData, ...]
+
+
+@dataclass(frozen=True)
+class PillarData:
+    number: int
+    theme: str
+    title: str
+    overview: str
+    challenges: tuple[ChallengeData, ...]
+    initiatives: tuple[InitiativeData, ...]
+    figures: tuple[FigureData, ...]
+    indicators: tuple[IndicatorData, ...]
+    sections: tuple[SectionData, ...]
+
+
+@dataclass(frozen=True)
+class OrganisationTypeData:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    code: str
+    title: str
+    period_start: int | None
+    period_end: int | None
+    priority_area_number: int
+    priority_area_title: str
+    pillars: tuple[PillarData, ...]
+    organisation_types: tuple[OrganisationTypeData, ...]
+
+    def indicator_places(self) -> list[tuple[int, int | None, IndicatorData]]:
+        """Every indicator in the plan's order, with its pillar and section number (None
+        for an indicator of the whole pillar)."""
+        places: list[tuple[int, int | None, IndicatorData]] = []
+        for pillar in self.pillars:
+            places += [(pillar.number, None, indicator) for indicator in pillar.indicators]
+            for section in pillar.sections:
+                places += [(pillar.number, section.number, i) for i in section.indicators]
+        return places
+
+
+_THEMES = {"elderly", "disability", "children", "health"}
+_FIGURE_KINDS = {"figure", "reference"}
+_VALUE_KINDS = {"baseline", "actual", "target"}
+_DIRECTIONS = {"increase", "decrease", "maintain"}
+_UNITS = {"%", "人", "校区", "件", "回", "か所"}
+
+
+class _Node:
+    """A mapping from the YAML with its location, for precise error messages."""
+
+    def __init__(self, data: Any, file: str, path: str):
+        if not isinstance(data, dict):
+            raise PlanDataError(f"{file}: {path or 'top level'}: expected a mapping")
+        self.data, self.file, self.path = data, file, path
+
+    def error(self, key: str, message: str) -> PlanDataError:
+        return PlanDataError(f"{self.file}: {self.path}.{key}: {message}".replace(": .", ": "))
+
+    def check_keys(self, allowed: set[str]) -> None:
+        unknown = sorted(set(self.data) - allowed)
+        if unknown:
+            raise self.error(unknown[0], f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, key: str, *, required: bool = True) -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise self.error(key, "is required")
+            return ""
+        if not isinstance(value, str):
+            raise self.error(key, f"expected text, got {value!r}")
+        return value.strip()
+
+    def integer(self, key: str, *, required: bool = True) -> int | None:
+        value = self.data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.error(key, f"expected a whole number, got {value!r}")
+        return value
+
+    def choice(self, key: str, choices: set[str]) -> str:
+        value = self.text(key)
+        if value not in choices:
+            raise self.error(key, f"{value!r} is not one of {', '.join(sorted(choices))}")
+        return value
+
+    def children(self, key: str) -> list[_Node]:
+        items = self.data.get(key) or []
+        if not isinstance(items, list):
+            raise self.error(key, "expected a list")
+        return [_Node(item, self.file, f"{self.path}.{key}[{i}]") for i, item in enumerate(items)]
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        items = self.data.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+            raise self.error(key, "expected a list of texts")
+        return tuple(i.strip() for i in items)
+
+
+def _check_numbering(nodes: list[_Node], numbers: list[int], what: str) -> None:
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise PlanDataError(
+            f"{nodes[0].file}: {what} are numbered {numbers}; expected 1, 2, 3 … in order"
+        )
+
+
+def _value(node: _Node) -> ValueData:
+    node.check_keys({"kind", "fiscal_year", "value", "as_of", "note"})
+    raw_year = node.data.get("fiscal_year")
+    try:
+        fiscal_year = parse_fiscal_year(raw_year)
+    except FiscalYearError as error:
+        raise node.error("fiscal_year", str(error)) from error
+    raw_value = node.data.get("value")
+    if not isinstance(raw_value, str):
+        raise node.error("value", f"write the number as a quoted decimal string, got {raw_value!r}")
+    try:
+        value = Decimal(raw_value)
+    except InvalidOperation as error:
+        raise node.error("value", f"{raw_value!r} is not a decimal number") from error
+    if not value.is_finite():
+        raise node.error("value", f"{raw_value!r} is not a finite number")
+    return ValueData(
+        kind=node.choice("kind", _VALUE_KINDS),
+        fiscal_year=fiscal_year,
+        value=value,
+        as_of=node.text("as_of", required=False),
+        note=node.text("note", required=False),
+    )
+
+
+def _indicator(node: _Node) -> IndicatorData:
+    node.check_keys({"code", "name", "unit", "direction", "source", "notes", "values"})
+    values = tuple(_value(child) for child in node.children("values"))
+    keys = [(v.kind, v.fiscal_year) for v in values]
+    if len(set(keys)) != len(keys):
+        raise node.error("values", "the same kind and fiscal year is given twice")
+    return IndicatorData(
+        code=node.text("code"),
+        name=node.text("name"),
+        unit=node.choice("unit", _UNITS),
+        direction=node.choice("direction", _DIRECTIONS),
+        source=node.text("source", required=False),
+        notes=node.strings("notes"),
+        values=values,
+    )
+
+
+def _challenge(node: _Node) -> ChallengeData:
+    node.check_keys({"text", "heading"})
+    return ChallengeData(text=node.text("text"), heading=node.text("heading", required=False))
+
+
+def _action(node: _Node) -> ActionData:
+    node.check_keys({"text", "group"})
+    return ActionData(text=node.text("text"), group=node.text("group", required=False))
+
+
+def _initiative(node: _Node) -> InitiativeData:
+    node.check_keys({"number", "title", "lead", "actions"})
+    return InitiativeData(
+        number=node.integer("number"),
+        title=node.text("title"),
+        lead=node.text("lead", required=False),
+        actions=tuple(_action(child) for child in node.children("actions")),
+    )
+
+
+def _initiatives(node: _Node) -> tuple[InitiativeData, ...]:
+    children = node.children("initiatives")
+    initiatives = tuple(_initiative(child) for child in children)
+    if initiatives:
+        _check_numbering(children, [i.number for i in initiatives], f"{node.path} initiatives")
+    return initiatives
+
+
+def _figure(node: _Node) -> FigureData:
+    node.check_keys({"kind", "number", "title", "text"})
+    return FigureData(
+        kind=node.choice("kind", _FIGURE_KINDS),
+        number=node.integer("number", required=False),
+        title=node.text("title"),
+        text=node.text("text", required=False),
+    )
+
+
+def _section(node: _Node) -> SectionData:
+    node.check_keys(
+        {"number", "title", "challenges", "initiatives", "actions", "figures", "indicators"}
+    )
+    section = SectionData(
+        number=node.integer("number"),
+        title=node.text("title"),
+        challenges=tuple(_challenge(child) for child in node.children("challenges")),
+        initiatives=_initiatives(node),
+        actions=tuple(_action(child) for child in node.children("actions")),
+        figures=tuple(_figure(child) for child in node.children("figures")),
+        indicators=tuple(_indicator(child) for child in node.children("indicators")),
+    )
+    if section.initiatives and section.actions:
+        raise node.error("actions", "a section lists actions either in initiatives or directly")
+    return section
+
+
+def _pillar(node: _Node) -> PillarData:
+    node.check_keys(
+        {
+            "number",
+            "theme",
+            "title",
+            "overview",
+            "challenges",
+            "initiatives",
+            "figures",
+            "indicators",
+            "sections",
+        }
+    )
+    sections_nodes = node.children("sections")
+    sections = tuple(_section(child) for child in sections_nodes)
+    if sections:
+        _check_numbering(sections_nodes, [s.number for s in sections], "sections")
+    return PillarData(
+        number=node.integer("number"),
+        theme=node.choice("theme", _THEMES),
+        title=node.text("title"),
+        overview=node.text("overview", required=False),
+        challenges=tuple(_challenge(child) for child in node.children("challenges")),
+        initiatives=_initiatives(node),
+        figures=tuple(_figure(child) for child in node.children("figures")),
+        indicators=tuple(_indicator(child) for child in node.children("indicators")),
+        sections=sections,
+    )
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return yaml.safe_load(stream)
+    except FileNotFoundError as error:
+        raise PlanDataError(f"{path}: file not found") from error
+    except yaml.YAMLError as error:
+        raise PlanDataError(f"{path}: not valid YAML: {error}") from error
+
+
+def read_plan_data(directory: Path) -> PlanDocument:
+    """Read ``plan.yaml`` and the pillar files it lists from ``directory``."""
+    directory = Path(directory)
+    root = _Node(_load_yaml(directory / "plan.yaml"), "plan.yaml", "")
+    root.check_keys({"plan", "priority_area", "pillars", "organisation_types"})
+    plan = _Node(root.data.get("plan"), "plan.yaml", "plan")
+    plan.check_keys({"code", "title", "period_start", "period_end"})
+    area = _Node(root.data.get("priority_area"), "plan.yaml", "priority_area")
+    area.check_keys({"number", "title"})
+
+    pillar_files = root.strings("pillars")
+    pillars = tuple(_pillar(_Node(_load_yaml(directory / name), name, "")) for name in pillar_files)
+    _check_numbering([root], [p.number for p in pillars], "pillars")
+
+    types = []
+    for child in root.children("organisation_types"):
+        child.check_keys({"code", "name"})
+        types.append(OrganisationTypeData(code=child.text("code"), name=child.text("name")))
+
+    document = PlanDocument(
+        code=plan.text("code"),
+        title=plan.text("title"),
+        period_start=plan.integer("period_start", required=False),
+        period_end=plan.integer("period_end", required=False),
+        priority_area_number=area.integer("number"),
+        priority_area_title=area.text("title"),
+        pillars=pillars,
+        organisation_types=tuple(types),
+    )
+    codes = [indicator.code for _, _, indicator in document.indicator_places()]
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        raise PlanDataError(f"indicator codes used twice: {', '.join(duplicates)}")
+    return document

@@ -1,0 +1,182 @@
+"""Writes to the plan's content. The one way plan content enters the database is
+``plan_load``: it makes the database match the plan data files, changing only what differs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from community.models import OrganisationType
+from indicators.services import indicators_sync_from_plan
+from kumamoto_welfare.sync import Synchroniser, SyncReport
+
+from .models import (
+    Action,
+    Challenge,
+    Figure,
+    Initiative,
+    Pillar,
+    PillarContent,
+    Plan,
+    PriorityArea,
+    Section,
+    initiative_code,
+)
+from .plan_data import (
+    ActionData,
+    ChallengeData,
+    FigureData,
+    InitiativeData,
+    PillarData,
+    PlanDocument,
+)
+
+
+@transaction.atomic
+def plan_load(*, document: PlanDocument) -> SyncReport:
+    """Make the database hold exactly the plan of ``document``.
+
+    Running it again with the same document writes nothing. Progress data entered by staff
+    (indicator values that did not come from the plan) is never changed or deleted.
+    """
+    report = SyncReport()
+    sync = Synchroniser(report)
+    plan = sync.upsert(
+        Plan,
+        {"code": document.code},
+        {
+            "title": document.title,
+            "period_start": document.period_start,
+            "period_end": document.period_end,
+        },
+    )
+    area = sync.upsert(
+        PriorityArea,
+        {"plan": plan, "number": document.priority_area_number},
+        {"title": document.priority_area_title},
+    )
+    sync.prune(area.plan.priority_areas.all(), [area])
+
+    pillars = [_load_pillar(sync, area, data) for data in document.pillars]
+    sync.prune(Pillar.objects.filter(priority_area=area), pillars)
+
+    indicators_sync_from_plan(sync=sync, document=document)
+
+    # Organisation types are only upserted, never pruned: types the city added are kept.
+    for position, data in enumerate(document.organisation_types, start=1):
+        sync.upsert(
+            OrganisationType, {"code": data.code}, {"name": data.name, "position": position}
+        )
+    return report
+
+
+def _load_pillar(sync: Synchroniser, area: PriorityArea, data: PillarData) -> Pillar:
+    pillar = sync.upsert(
+        Pillar,
+        {"number": data.number},
+        {
+            "priority_area": area,
+            "title": data.title,
+            "theme": data.theme,
+            "overview": data.overview,
+        },
+    )
+    _load_content(sync, pillar, None, data.challenges, data.initiatives, (), data.figures)
+    sections = []
+    for section_data in data.sections:
+        section = sync.upsert(
+            Section,
+            {"pillar": pillar, "number": section_data.number},
+            {"title": section_data.title},
+        )
+        _load_content(
+            sync,
+            pillar,
+            section,
+            section_data.challenges,
+            section_data.initiatives,
+            section_data.actions,
+            section_data.figures,
+        )
+        sections.append(section)
+    sync.prune(pillar.sections.all(), sections)
+    return pillar
+
+
+def _load_content(
+    sync: Synchroniser,
+    pillar: Pillar,
+    section: Section | None,
+    challenges: tuple[ChallengeData, ...],
+    initiatives: tuple[InitiativeData, ...],
+    actions: tuple[ActionData, ...],
+    figures: tuple[FigureData, ...],
+) -> None:
+    """Challenges, initiatives, actions and figures of one section, or of the pillar itself
+    where ``section`` is None."""
+    place = {"pillar": pillar, "section": section}
+
+    def owned(model: type[PillarContent]) -> models.QuerySet:
+        return model.objects.filter(**place)
+
+    sync.prune(
+        owned(Challenge),
+        [
+            sync.upsert(
+                Challenge,
+                {**place, "position": position},
+                {"heading": item.heading, "text": item.text},
+            )
+            for position, item in enumerate(challenges, start=1)
+        ],
+    )
+
+    kept_initiatives = []
+    for item in initiatives:
+        initiative = sync.upsert(
+            Initiative,
+            {**place, "number": item.number},
+            {
+                "code": initiative_code(pillar.number, section and section.number, item.number),
+                "title": item.title,
+                "lead": item.lead,
+            },
+        )
+        _load_actions(sync, {"initiative": initiative}, initiative.actions.all(), item.actions)
+        kept_initiatives.append(initiative)
+    sync.prune(owned(Initiative), kept_initiatives)
+
+    if section is not None:
+        _load_actions(sync, {"section": section}, section.actions.all(), actions)
+
+    sync.prune(
+        owned(Figure),
+        [
+            sync.upsert(
+                Figure,
+                {**place, "position": position},
+                {"kind": item.kind, "number": item.number, "title": item.title, "text": item.text},
+            )
+            for position, item in enumerate(figures, start=1)
+        ],
+    )
+
+
+def _load_actions(
+    sync: Synchroniser,
+    parent: dict[str, Any],
+    existing: models.QuerySet,
+    actions: tuple[ActionData, ...],
+) -> None:
+    sync.prune(
+        existing,
+        [
+            sync.upsert(
+                Action,
+                {**parent, "position": position},
+                {"group": item.group, "text": item.text},
+            )
+            for position, item in enumerate(actions, start=1)
+        ],
+    )
