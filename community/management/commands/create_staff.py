@@ -1,0 +1,52 @@
+"""python manage.py create_staff USERNAME --role {ward_officer,planner,admin} [--ward 中央区]"""
+
+import getpass
+import os
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from community.models import Ward
+from community.services import staff_create
+from kumamoto_welfare.access import Role
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a staff account with a role. The password comes from the STAFF_PASSWORD "
+        "environment variable, or is asked for."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=[role.value for role in Role])
+        parser.add_argument("--ward", help="The ward of a ward officer, e.g. 中央区 or chuo.")
+        parser.add_argument("--email", default="")
+
+    def handle(self, *args, username, role, ward, email, **options):
+        ward_obj = None
+        if ward:
+            ward_obj = (
+                Ward.objects.filter(name=ward).first()
+                or Ward.objects.filter(code=ward.lower()).first()
+            )
+            if ward_obj is None:
+                names = "、".join(Ward.objects.values_list("name", flat=True))
+                raise CommandError(f"Unknown ward {ward!r}. Wards: {names}")
+        password = os.environ.get("STAFF_PASSWORD") or self._ask_password()
+        try:
+            user = staff_create(
+                username=username, role=Role(role), password=password, ward=ward_obj, email=email
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
+        where = f" ({ward_obj.name})" if ward_obj else ""
+        self.stdout.write(self.style.SUCCESS(f"Created {role} {user.username}{where}."))
+
+    def _ask_password(self) -> str:
+        if not os.isatty(0):
+            raise CommandError("Set STAFF_PASSWORD, or run the command in a terminal.")
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            raise CommandError("The passwords do not match.")
+        return password
