@@ -1,0 +1,35 @@
+"""Template filters for fiscal years and figures, over the one fiscal-year module."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import translation
+
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+
+register = template.Library()
+
+
+@register.filter
+def fiscal_year(year: int) -> str:
+    """``2013`` → ``2013年度（平成25年度）`` (or ``FY2013 (Heisei 25)`` in English)."""
+    return fiscal_year_label(year)
+
+
+@register.filter
+def plain_decimal(value: Decimal) -> str:
+    """A stored decimal without its padding zeros, with thousands separators:
+    ``111901.0000`` → ``111,901``; ``78.6100`` → ``78.61``."""
+    normalised = value.normalize()
+    if normalised == normalised.to_integral_value():
+        return f"{normalised:,.0f}"
+    return f"{normalised:,f}"
+
+
+@register.simple_tag
+def figure(value: Decimal, indicator) -> str:
+    """A value with its indicator's unit: ``78.61%``, ``111,901人`` in Japanese;
+    ``111,901 people`` in English, where a word unit takes a space."""
+    unit = indicator.get_unit_display()
+    space = "" if unit in {"%", "％"} or translation.get_language() == "ja" else " "
+    return f"{plain_decimal(value)}{space}{unit}"
