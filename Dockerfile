@@ -1,0 +1,25 @@
+# The image docker-compose.yml runs as web, worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 app
+
+COPY pyproject.toml README.md ./
+COPY kumamoto_welfare kumamoto_welfare
+COPY programs programs
+COPY indicators indicators
+COPY community community
+RUN pip install .
+
+COPY . .
+# collectstatic needs settings that import: a throwaway key, only for this build step.
+RUN DEBUG=False SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "kumamoto_welfare.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
