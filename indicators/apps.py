@@ -5,3 +5,6 @@ from django.utils.translation import pgettext_lazy
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = pgettext_lazy("plural", "成果指標")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -30,3 +30,6 @@ class ValueOrigin(models.TextChoices):
 
     PLAN = "plan", _("計画書")
     ENTRY = "entry", _("進捗入力")
+
+
+COUNT_UNITS = {Unit.PERSONS, Unit.SCHOOL_DISTRICTS, Unit.COUNT, Unit.TIMES, Unit.PLACES}

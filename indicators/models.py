@@ -1,15 +1,19 @@
 """Outcome indicators (成果指標) and their values by fiscal year and ward."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 
-from .choices import Direction, Unit, ValueKind, ValueOrigin
+from .choices import COUNT_UNITS, Direction, Unit, ValueKind, ValueOrigin
 
 
 class Indicator(models.Model):
@@ -66,7 +70,7 @@ class Indicator(models.Model):
             raise ValidationError({"section": _("この項目は選択した施策に属していません。")})
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(WorkflowRecord):
     """One figure of an indicator: its baseline, an actual or its target, for a fiscal year,
     city-wide (no ward) or for one ward. Aggregate figures only: never data about a person."""
 
@@ -101,6 +105,7 @@ class IndicatorValue(models.Model):
         default=ValueOrigin.ENTRY,
         help_text=_("計画書の値は load_plan が管理します。"),
     )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("指標の値")
@@ -129,9 +134,109 @@ class IndicatorValue(models.Model):
             ),
         ]
 
+    def clean(self) -> None:
+        """Rules about the figure itself, by the indicator's unit."""
+        super().clean()
+        if self.value is None or not self.indicator_id:
+            return
+        unit = self.indicator.unit
+        if unit == Unit.PERCENT and not Decimal(0) <= self.value <= Decimal(100):
+            raise ValidationError({"value": gettext("割合は0〜100の範囲で入力してください。")})
+        whole = self.value == self.value.to_integral_value()
+        if unit in COUNT_UNITS and (self.value < 0 or not whole):
+            raise ValidationError(
+                {
+                    "value": gettext("%(unit)sの数は0以上の整数で入力してください。")
+                    % {"unit": self.indicator.get_unit_display()}
+                }
+            )
+        if unit == Unit.SCHOOL_DISTRICTS:
+            from community.models import SchoolDistrict
+
+            districts = SchoolDistrict.objects.all()
+            if self.ward_id:
+                districts = districts.filter(ward_id=self.ward_id)
+            total = districts.count()
+            if total and self.value > total:
+                raise ValidationError(
+                    {
+                        "value": gettext("校区数は小学校区の数（%(total)s）以下です。")
+                        % {"total": total}
+                    }
+                )
+
     def __str__(self) -> str:
         where = self.ward.name if self.ward_id else _("市全体")
         return (
             f"{self.indicator.code} {fiscal_year_label(self.fiscal_year)} "
             f"{self.get_kind_display()} {where}: {self.value.normalize():f}"
         )
+
+
+class IndicatorValueTransition(TransitionLog):
+    record = models.ForeignKey(
+        IndicatorValue,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("指標の値"),
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("指標の値の承認履歴")
+        verbose_name_plural = pgettext_lazy("plural", "指標の値の承認履歴")
+
+
+class RatingScale(models.Model):
+    """The city's evaluation scale for 施策評価: bands on the pace ratio (achievement ÷
+    expected progress). Planners edit it; one scale is in use at a time."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("使用中"), default=False)
+
+    class Meta:
+        verbose_name = _("評価基準")
+        verbose_name_plural = pgettext_lazy("plural", "評価基準")
+        ordering = ["-is_active", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_rating_scale"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatingBand(models.Model):
+    """One band of a rating scale: a pace of at least ``min_pace`` earns this rating; the
+    band with no minimum catches everything below the others."""
+
+    scale = models.ForeignKey(
+        RatingScale, on_delete=models.CASCADE, related_name="bands", verbose_name=_("評価基準")
+    )
+    code = models.CharField(_("評価"), max_length=5)
+    label = models.CharField(_("表示"), max_length=50)
+    min_pace = models.DecimalField(
+        _("進捗の速さの下限"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("達成率÷期待進捗。空欄は最下位の区分。"),
+    )
+
+    class Meta:
+        verbose_name = _("評価区分")
+        verbose_name_plural = pgettext_lazy("plural", "評価区分")
+        ordering = ["scale", models.F("min_pace").desc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "code"], name="rating_band_unique_code"),
+            models.UniqueConstraint(
+                fields=["scale"],
+                condition=Q(min_pace__isnull=True),
+                name="rating_band_one_floor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"

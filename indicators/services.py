@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kumamoto_welfare.workflow import Status, record_create, record_delete, record_update
 from programs.models import Pillar, Section
 
 from .choices import ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from community.models import Ward
     from kumamoto_welfare.sync import Synchroniser
     from programs.plan_data import PlanDocument
 
@@ -76,6 +82,7 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> 
                         "note": value.note,
                         "source": document.title,
                         "origin": ValueOrigin.PLAN,
+                        "status": Status.APPROVED,
                     },
                 )
             )
@@ -90,3 +97,97 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> 
             )
         sync.prune(stale.values.all(), [])
         sync.prune(Indicator.objects.filter(pk=stale.pk), [])
+
+
+# --- Progress reporting: entering indicator values -----------------------------------------
+
+BIG_CHANGE = Decimal("0.5")
+
+
+def _validate_value(record: IndicatorValue) -> None:
+    """Rules across rows: the reporting year, and a big jump against last year."""
+    from programs.validators import validate_reporting_year
+
+    validate_reporting_year(record.fiscal_year)
+    if record.kind != ValueKind.ACTUAL or record.note.strip():
+        return
+    previous = (
+        IndicatorValue.objects.filter(
+            indicator_id=record.indicator_id,
+            ward_id=record.ward_id,
+            kind=ValueKind.ACTUAL,
+            fiscal_year=record.fiscal_year - 1,
+            status=Status.APPROVED,
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    if previous and abs(record.value - previous) / abs(previous) > BIG_CHANGE:
+        raise ValidationError(
+            {
+                "note": _(
+                    "前年度の承認済みの値（%(previous)s）から50%%を超えて変わっています。"
+                    "備考に理由を記入してください。"
+                )
+                % {"previous": f"{previous.normalize():f}"}
+            }
+        )
+
+
+def indicator_value_create(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    fiscal_year: int,
+    kind: str,
+    value: Decimal,
+    ward: Ward | None = None,
+    note: str = "",
+    as_of: str = "",
+    source: str = "",
+) -> IndicatorValue:
+    record = IndicatorValue(
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        kind=kind,
+        value=value,
+        ward=ward,
+        note=note,
+        as_of=as_of,
+        source=source,
+        origin=ValueOrigin.ENTRY,
+    )
+    return record_create(record=record, user=user, validate=_validate_value)
+
+
+def indicator_value_update(
+    *, user: AbstractBaseUser, record: IndicatorValue, expected_version: int | None, **changes
+) -> IndicatorValue:
+    unknown = set(changes) - UPDATABLE_VALUE_FIELDS
+    if unknown:
+        raise ValueError(f"cannot update {sorted(unknown)}")
+    return record_update(
+        record=record,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        validate=_validate_value,
+    )
+
+
+UPDATABLE_VALUE_FIELDS = {
+    "indicator",
+    "fiscal_year",
+    "kind",
+    "value",
+    "ward",
+    "note",
+    "as_of",
+    "source",
+}
+
+
+def indicator_value_delete(
+    *, user: AbstractBaseUser, record: IndicatorValue, expected_version: int | None
+) -> None:
+    record_delete(record=record, user=user, expected_version=expected_version)

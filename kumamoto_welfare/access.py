@@ -17,6 +17,9 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -56,15 +59,40 @@ PLAN_MODELS = (
     "action",
     "figure",
 )
+_REPORT = ("add", "change", "delete", "view")  # rows limited by the rules further down
 ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.WARD_OFFICER: {
-        "programs": dict.fromkeys(PLAN_MODELS, _VIEW),
-        "indicators": {"indicator": _VIEW, "indicatorvalue": ("add", "change", "view")},
+        "programs": {
+            **dict.fromkeys(PLAN_MODELS, _VIEW),
+            "initiativeprogress": _REPORT,
+            "initiativeprogresstransition": _VIEW,
+            "historicalinitiativeprogress": _VIEW,
+        },
+        "indicators": {
+            "indicator": _VIEW,
+            "indicatorvalue": _REPORT,
+            "indicatorvaluetransition": _VIEW,
+            "historicalindicatorvalue": _VIEW,
+            "ratingscale": _VIEW,
+            "ratingband": _VIEW,
+        },
         "community": {"ward": _VIEW, "schooldistrict": _VIEW, "organisationtype": _VIEW},
     },
     Role.PLANNER: {
-        "programs": dict.fromkeys(PLAN_MODELS, _ALL),
-        "indicators": {"indicator": _ALL, "indicatorvalue": _ALL},
+        "programs": {
+            **dict.fromkeys(PLAN_MODELS, _ALL),
+            "initiativeprogress": _ALL,
+            "initiativeprogresstransition": _VIEW,
+            "historicalinitiativeprogress": _VIEW,
+        },
+        "indicators": {
+            "indicator": _ALL,
+            "indicatorvalue": _ALL,
+            "indicatorvaluetransition": _VIEW,
+            "historicalindicatorvalue": _VIEW,
+            "ratingscale": _ALL,
+            "ratingband": _ALL,
+        },
         "community": {"ward": _VIEW, "schooldistrict": _ALL, "organisationtype": _ALL},
     },
 }
@@ -131,3 +159,97 @@ def ward_of(user: AbstractBaseUser | AnonymousUser) -> Ward | None:
         return None
     profile = getattr(user, "staff_profile", None)
     return profile.ward if profile else None
+
+
+# --- Row-level rules for progress records (indicator values, initiative progress) ----------
+#
+# The admin, the API and imports ask these questions, and nothing else decides.
+#
+# - Everyone, the public included, sees approved records.
+# - A ward officer also sees every record of their own ward, and edits, deletes and submits
+#   their own ward's drafts; they never approve, and cannot touch city-wide records.
+# - Planners and admins see everything, edit drafts and submitted records of any ward or
+#   city-wide, approve or return submitted ones, and reopen approved ones with a reason.
+# - Approved records are locked for everyone until reopened; values that come from the plan
+#   document are managed by load_plan alone.
+
+VIEW = "view"
+CREATE = "create"
+CHANGE = "change"
+DELETE = "delete"
+SUBMIT = "submit"
+APPROVE = "approve"
+RETURN = "return"
+REOPEN = "reopen"
+
+
+def visible_filter(user) -> Q:
+    from kumamoto_welfare.workflow import Status
+
+    role = role_of(user)
+    if role in (Role.PLANNER, Role.ADMIN):
+        return Q()
+    approved = Q(status=Status.APPROVED)
+    if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
+        return approved | Q(ward=ward)
+    return approved
+
+
+def editable_filter(user) -> Q:
+    from kumamoto_welfare.workflow import Status
+
+    role = role_of(user)
+    if role in (Role.PLANNER, Role.ADMIN):
+        return Q(status__in=[Status.DRAFT, Status.SUBMITTED])
+    if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
+        return Q(status=Status.DRAFT, ward=ward)
+    return Q(pk__in=[])
+
+
+def _denial(user, action: str, record) -> str | None:
+    """Why ``user`` may not do ``action`` to ``record``, or None if they may."""
+    from kumamoto_welfare.workflow import Status
+
+    role = role_of(user)
+    if role is None:
+        return gettext("職員としてログインしてください。")
+    from_plan = getattr(record, "origin", "") == "plan"
+    city_wide = role in (Role.PLANNER, Role.ADMIN)
+    own_ward = record.ward_id is not None and record.ward_id == getattr(ward_of(user), "pk", None)
+
+    if action == VIEW:
+        if city_wide or own_ward or record.status == Status.APPROVED:
+            return None
+        return gettext("他の区の未承認のデータは見られません。")
+    if not city_wide and not own_ward:
+        if record.ward_id is None:
+            return gettext("市全体の値は計画担当だけが登録・変更できます。")
+        return gettext("他の区のデータは登録・変更できません。")
+    if from_plan and action != VIEW:
+        return gettext("計画書の値は変更できません（load_plan で管理しています）。")
+    if action == CREATE:
+        return None
+    if action in (CHANGE, DELETE):
+        if record.status == Status.APPROVED:
+            return gettext(
+                "承認済みの記録は変更できません。計画担当に承認の取り消しを依頼してください。"
+            )
+        if record.status == Status.SUBMITTED and not city_wide:
+            return gettext("提出済みの記録は変更できません。差し戻しを待ってください。")
+        return None
+    if action == SUBMIT:
+        return None
+    if action in (APPROVE, RETURN, REOPEN):
+        return None if city_wide else gettext("承認・差し戻しは計画担当が行います。")
+    raise ValueError(f"unknown action {action!r}")
+
+
+def allowed(user, action: str, record) -> bool:
+    return _denial(user, action, record) is None
+
+
+def check(user, action: str, record) -> None:
+    """Raise PermissionDenied, with the reason in the user's language, unless allowed."""
+    reason = _denial(user, action, record)
+    if reason is not None:
+        raise PermissionDenied(reason)

@@ -59,6 +59,9 @@ class Synchroniser:
             return instance
         for name in changed:
             setattr(instance, name, values[name])
+        if hasattr(instance, "version"):  # a versioned record: its ETag must change too
+            instance.version += 1
+            changed.append("version")
         instance.full_clean()
         instance.save(update_fields=changed)
         self.report.add(model, "updated")

@@ -7,12 +7,17 @@ section). Content is loaded from the YAML files by ``load_plan`` (see docs/plan-
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
-from .choices import FigureKind, Theme
+from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
+
+from .choices import FigureKind, ProgressState, Theme
 
 
 def _unique_within_pillar_or_section(model: str, field: str) -> list[models.UniqueConstraint]:
@@ -307,3 +312,110 @@ class Figure(PillarContent):
         if self.kind == FigureKind.FIGURE and self.number:
             return _("図%(number)s %(title)s") % {"number": self.number, "title": self.title}
         return _("【参考】%(title)s") % {"title": self.title}
+
+
+class InitiativeProgress(WorkflowRecord):
+    """A ward's report on an initiative for a fiscal year (or on a section, where the plan
+    has no numbered initiative): its state, what was done, the issues, next year's course
+    and activity counts. Aggregate figures only: never data about a person."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress",
+        verbose_name=_("取組施策"),
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress",
+        verbose_name=_("施策の項目"),
+        help_text=_("番号付きの取組施策がない項目のみ。"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+    )
+    ward = models.ForeignKey(
+        "community.Ward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiative_progress",
+        verbose_name=_("区"),
+        help_text=_("空欄は市全体。"),
+    )
+    state = models.CharField(
+        _("進捗"), max_length=12, choices=ProgressState.choices, default=ProgressState.NOT_STARTED
+    )
+    results = models.TextField(_("実績"), blank=True)
+    issues = models.TextField(_("課題"), blank=True)
+    next_steps = models.TextField(_("次年度の方針"), blank=True)
+    events_held = models.PositiveIntegerField(_("開催回数"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
+    trainees = models.PositiveIntegerField(
+        _("養成者数"),
+        null=True,
+        blank=True,
+        help_text=_("例：ジュニアヘルパー、認知症サポーターの養成数。"),
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("取組の進捗")
+        verbose_name_plural = pgettext_lazy("plural", "取組の進捗")
+        ordering = ["fiscal_year", "initiative__code", "section__number", "ward__position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initiative__isnull=False, section__isnull=True)
+                | Q(initiative__isnull=True, section__isnull=False),
+                name="progress_has_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ProgressState.values), name="progress_state_valid"
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=[subject, "fiscal_year", *(["ward"] if per_ward else [])],
+                    condition=Q(**{f"{subject}__isnull": False, "ward__isnull": not per_ward}),
+                    name=f"progress_unique_{subject}_{'ward' if per_ward else 'city'}",
+                )
+                for subject in ("initiative", "section")
+                for per_ward in (True, False)
+            ],
+        ]
+
+    def __str__(self) -> str:
+        subject = self.initiative.code if self.initiative_id else self.section.code
+        where = self.ward.name if self.ward_id else gettext("市全体")
+        return f"{subject} {self.fiscal_year} {where}"
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.initiative_id) == bool(self.section_id):
+            raise ValidationError(
+                _(
+                    "進捗は、取組施策か（取組施策のない）施策の項目のどちらか一方について記録します。"
+                )
+            )
+        if self.section_id and self.section.initiatives.exists():
+            raise ValidationError(
+                {"section": _("この項目には取組施策があります。取組施策ごとに記録してください。")}
+            )
+
+
+class InitiativeProgressTransition(TransitionLog):
+    record = models.ForeignKey(
+        InitiativeProgress,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("取組の進捗"),
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("取組の進捗の承認履歴")
+        verbose_name_plural = pgettext_lazy("plural", "取組の進捗の承認履歴")

@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
 from community.models import OrganisationType
 from indicators.services import indicators_sync_from_plan
 from kumamoto_welfare.sync import Synchroniser, SyncReport
+from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
 from .models import (
     Action,
     Challenge,
     Figure,
     Initiative,
+    InitiativeProgress,
     Pillar,
     PillarContent,
     Plan,
@@ -23,6 +25,10 @@ from .models import (
     Section,
     initiative_code,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
 from .plan_data import (
     ActionData,
     ChallengeData,
@@ -180,3 +186,56 @@ def _load_actions(
             for position, item in enumerate(actions, start=1)
         ],
     )
+
+
+# --- Progress reporting: initiative progress -----------------------------------------------
+
+
+def _validate_progress(record: InitiativeProgress) -> None:
+    from .validators import validate_reporting_year
+
+    validate_reporting_year(record.fiscal_year)
+
+
+UPDATABLE_PROGRESS_FIELDS = {
+    "initiative",
+    "section",
+    "fiscal_year",
+    "ward",
+    "state",
+    "results",
+    "issues",
+    "next_steps",
+    "events_held",
+    "participants",
+    "trainees",
+}
+
+
+def initiative_progress_create(*, user: AbstractBaseUser, **fields) -> InitiativeProgress:
+    unknown = set(fields) - UPDATABLE_PROGRESS_FIELDS
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    record = InitiativeProgress(**fields)
+    return record_create(record=record, user=user, validate=_validate_progress)
+
+
+def initiative_progress_update(
+    *, user: AbstractBaseUser, record: InitiativeProgress, expected_version: int | None, **changes
+) -> InitiativeProgress:
+    unknown = set(changes) - UPDATABLE_PROGRESS_FIELDS
+    if unknown:
+        raise ValueError(f"cannot update {sorted(unknown)}")
+    return record_update(
+        record=record,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        validate=_validate_progress,
+    )
+
+
+def initiative_progress_delete(
+    *, user: AbstractBaseUser, record: InitiativeProgress, expected_version: int | None
+) -> None:
+    record_delete(record=record, user=user, expected_version=expected_version)

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("community", "0002_wards"),
         ("programs", "0001_initial"),
-        ("indicators", "0001_initial"),
+        ("indicators", "0003_default_rating_scale"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("admin", "0003_logentry_add_action_flag_choices"),

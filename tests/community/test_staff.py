@@ -76,7 +76,7 @@ def test_without_a_password_and_a_terminal_it_says_what_to_do(monkeypatch):
             [
                 "programs.change_pillar",
                 "indicators.change_indicator",
-                "indicators.delete_indicatorvalue",
+                "indicators.change_ratingscale",
                 "auth.add_user",
             ],
         ),

@@ -1,0 +1,246 @@
+"""The reporting workflow shared by indicator values and initiative progress.
+
+draft → submitted → approved; a submitted record can be returned (差し戻し) to draft with a
+required comment; a planner can reopen an approved record to draft with a reason. Every
+transition is logged with who, when and the comment. Who may do what is decided in
+``kumamoto_welfare.access``; this module holds the states and the mechanics.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("下書き")
+    SUBMITTED = "submitted", _("提出済み")
+    APPROVED = "approved", _("承認済み")
+
+
+class Transition(models.TextChoices):
+    SUBMIT = "submit", _("提出")
+    APPROVE = "approve", _("承認")
+    RETURN = "return", _("差し戻し")
+    REOPEN = "reopen", _("承認の取り消し")
+
+
+# transition: (from, to, comment required)
+TRANSITIONS: dict[str, tuple[str, str, bool]] = {
+    Transition.SUBMIT: (Status.DRAFT, Status.SUBMITTED, False),
+    Transition.APPROVE: (Status.SUBMITTED, Status.APPROVED, False),
+    Transition.RETURN: (Status.SUBMITTED, Status.DRAFT, True),
+    Transition.REOPEN: (Status.APPROVED, Status.DRAFT, True),
+}
+
+
+class VersionConflict(Exception):
+    """The record changed since the client read it (optimistic locking)."""
+
+    def __init__(self, record: models.Model, changes: dict[str, tuple[Any, Any]] | None = None):
+        self.record = record
+        self.changes = changes or {}
+        super().__init__(
+            gettext(
+                "この記録は他の人が更新しました（現在の版: %(version)s）。最新の内容を確認して"
+                "からやり直してください。"
+            )
+            % {"version": record.version}
+        )
+
+
+class WorkflowQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkflowQuerySet:
+        from kumamoto_welfare.access import visible_filter
+
+        return self.filter(visible_filter(user))
+
+    def editable_by(self, user) -> WorkflowQuerySet:
+        from kumamoto_welfare.access import editable_filter
+
+        return self.filter(editable_filter(user))
+
+
+class WorkflowRecord(models.Model):
+    """A progress record a ward reports and a planner approves."""
+
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(
+        _("版"), default=1, editable=False, help_text=_("保存のたびに1増えます（同時編集の検出）。")
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = WorkflowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.pk}-{self.version}"'
+
+
+class TransitionLog(models.Model):
+    """One workflow transition of a record: who, when, from what to what, and why."""
+
+    transition = models.CharField(_("操作"), max_length=10, choices=Transition.choices)
+    from_status = models.CharField(_("変更前"), max_length=10, choices=Status.choices)
+    to_status = models.CharField(_("変更後"), max_length=10, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作者"),
+    )
+    at = models.DateTimeField(_("日時"), auto_now_add=True)
+    comment = models.TextField(_("コメント"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_transition_display()} {self.at:%Y-%m-%d %H:%M} {self.user}"
+
+
+def lock_for_update(record: WorkflowRecord, expected_version: int | None) -> WorkflowRecord:
+    """The record re-read under a row lock; refuses if it moved past ``expected_version``."""
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current)
+    return current
+
+
+def save_version(record: WorkflowRecord, *, user: AbstractBaseUser, reason: str = "") -> None:
+    record.version += 1
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.save()
+
+
+@transaction.atomic
+def record_transition(
+    *,
+    record: WorkflowRecord,
+    transition: str,
+    user: AbstractBaseUser,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> WorkflowRecord:
+    """Move ``record`` through ``transition`` if the user may; returns the saved record."""
+    from kumamoto_welfare.access import check
+
+    current = lock_for_update(record, expected_version)
+    source, target, needs_comment = TRANSITIONS[transition]
+    check(user, transition, current)
+    if current.status != source:
+        raise ValidationError(
+            gettext("「%(status)s」の記録は%(action)sできません。")
+            % {"status": current.get_status_display(), "action": Transition(transition).label}
+        )
+    comment = comment.strip()
+    if needs_comment and not comment:
+        raise ValidationError(
+            {
+                "comment": gettext("%(action)sにはコメントが必要です。")
+                % {"action": Transition(transition).label}
+            }
+        )
+    current.status = target
+    save_version(current, user=user, reason=f"{transition}: {comment}".rstrip(": "))
+    current.transitions.create(
+        transition=transition, from_status=source, to_status=target, user=user, comment=comment
+    )
+    return current
+
+
+# --- Writes shared by every progress record ---------------------------------------------
+# Each app's services call these with its own ``validate`` for the rules across rows.
+
+
+def _changes_since(current: WorkflowRecord, version: int) -> dict[str, tuple[Any, Any]]:
+    """Field by field, what changed between ``version`` (from the history) and now."""
+    then = current.history.filter(version=version).order_by("-history_date").first()
+    if then is None:
+        return {}
+    names = [
+        f.attname
+        for f in current._meta.concrete_fields
+        if f.attname not in {"id", "version", "created_at", "updated_at"}
+    ]
+    return {
+        name: (getattr(then, name), getattr(current, name))
+        for name in names
+        if getattr(then, name, None) != getattr(current, name)
+    }
+
+
+def _full_validate(record: WorkflowRecord, validate) -> None:
+    record.full_clean()
+    if validate is not None:
+        validate(record)
+
+
+@transaction.atomic
+def record_create(
+    *, record: WorkflowRecord, user: AbstractBaseUser, validate=None
+) -> WorkflowRecord:
+    from kumamoto_welfare.access import CREATE, check
+
+    record.status = Status.DRAFT
+    check(user, CREATE, record)
+    _full_validate(record, validate)
+    record._history_user = user
+    record.save()
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *,
+    record: WorkflowRecord,
+    user: AbstractBaseUser,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    validate=None,
+) -> WorkflowRecord:
+    """Apply ``changes`` to the record if the user may and nobody saved it since
+    ``expected_version``; a conflict names what the other person changed."""
+    from kumamoto_welfare.access import CHANGE, CREATE, check
+
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current, _changes_since(current, expected_version))
+    check(user, CHANGE, current)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    check(user, CREATE, current)  # the record as it would become, e.g. moved to another ward
+    _full_validate(current, validate)
+    save_version(current, user=user)
+    return current
+
+
+@transaction.atomic
+def record_delete(
+    *, record: WorkflowRecord, user: AbstractBaseUser, expected_version: int | None
+) -> None:
+    from kumamoto_welfare.access import DELETE, check
+
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current, _changes_since(current, expected_version))
+    check(user, DELETE, current)
+    current._history_user = user
+    current.delete()
