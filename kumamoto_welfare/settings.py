@@ -52,6 +52,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "simple_history",
     "programs",
     "indicators",
     "community",
@@ -60,12 +67,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 if not DEBUG:
@@ -170,6 +180,60 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+# REST API (/api/v1/): read for everyone (approved data), write for staff roles.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["kumamoto_welfare.api.permissions.ReadOrStaffWrite"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "kumamoto_welfare.api.renderers.CSVRenderer",
+        "kumamoto_welfare.api.renderers.XLSXRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "kumamoto_welfare.api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kumamoto_welfare.api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "熊本市地域福祉計画 API (Kumamoto City Community Welfare Plan)",
+    "DESCRIPTION": (
+        "Plan content, outcome indicators with their progress, and ward progress records. "
+        "Reads are public and show approved data; writes need a staff token "
+        "(`Authorization: Token …` from /api/v1/auth/token/) and `If-Match` with the "
+        "record's ETag. Fiscal years are integers (2013 = 平成25年度) with a Japanese label; "
+        "decimals are strings. Lists also come as CSV (UTF-8 with BOM) and xlsx "
+        "(`?format=csv`, `?format=xlsx`). Messages follow Accept-Language (ja, en)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kumamoto_welfare.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "WorkflowStatusEnum": "kumamoto_welfare.workflow.Status",
+        "ValueKindEnum": "indicators.choices.ValueKind",
+    },
+}
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+PROGRESS_ON_TRACK_FACTOR = env.str("PROGRESS_ON_TRACK_FACTOR", default="0.9")
 
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"

@@ -1,0 +1,206 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community.models import Ward
+from indicators.filters import IndicatorValueFilter
+from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition
+from indicators.selectors import (
+    cached,
+    indicator_series,
+    pillar_summaries,
+    progress_by_indicator,
+    ward_completeness,
+)
+from indicators.services import indicator_value_delete, indicator_value_update
+from kumamoto_welfare.access import Role, role_of
+from kumamoto_welfare.api.permissions import ReadOrStaffWrite
+from kumamoto_welfare.api.workflow import WorkflowViewSet
+from kumamoto_welfare.fiscal_year import FiscalYearError, fiscal_year_label, parse_fiscal_year
+from programs.models import Pillar
+
+from .serializers import (
+    IndicatorSerializer,
+    IndicatorValueSerializer,
+    IndicatorWithProgressSerializer,
+    ProgressSerializer,
+    SeriesSerializer,
+)
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Outcome indicators with their progress, from approved data only. Summaries are cached
+    and recomputed after any change to progress data."""
+
+    queryset = Indicator.objects.select_related("pillar", "section")
+    serializer_class = IndicatorWithProgressSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+    permission_classes = [ReadOrStaffWrite]
+    pagination_class = None
+    filterset_fields = {"pillar__number": ["exact"], "unit": ["exact"]}
+
+    def _payload(self, indicators):
+        progress = progress_by_indicator(indicators)
+        return IndicatorSerializer(indicators, many=True, context={"progress": progress}).data
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.query_params:
+            return Response(self._payload(list(queryset)))
+        data = cached(
+            "indicators", lambda: self._payload(list(queryset)), translation.get_language()
+        )
+        return Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        data = cached(
+            "indicator",
+            lambda: self._payload([indicator])[0],
+            indicator.code,
+            translation.get_language(),
+        )
+        return Response(data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "ward", OpenApiTypes.STR, description="Ward name; absent for the city-wide series."
+            )
+        ],
+        responses=SeriesSerializer,
+    )
+    @action(detail=True)
+    def series(self, request, code=None):
+        """The indicator's baseline, approved actuals and target in order, with the expected
+        trajectory from baseline to target."""
+        indicator = self.get_object()
+        ward = None
+        if name := request.query_params.get("ward"):
+            ward = get_object_or_404(Ward, name=name)
+        series = indicator_series(indicator, ward_id=ward.pk if ward else None)
+        return Response(
+            SeriesSerializer(
+                {
+                    "indicator": indicator.code,
+                    "ward": ward.name if ward else None,
+                    "points": series["points"],
+                    "expected": series["expected"],
+                    "progress": series["progress"],
+                }
+            ).data
+        )
+
+
+class IndicatorValueViewSet(WorkflowViewSet):
+    """Indicator values: baselines, actuals and targets by fiscal year, city-wide or per
+    ward. The public sees approved values; staff also see what their role allows."""
+
+    queryset = IndicatorValue.objects.select_related("indicator", "ward").prefetch_related(
+        Prefetch("transitions", queryset=IndicatorValueTransition.objects.select_related("user"))
+    )
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilter
+    ordering_fields = ["fiscal_year", "indicator__code", "ward__position", "updated_at"]
+    ordering = ["indicator__code", "fiscal_year", "kind", "ward__position"]
+    update_service = staticmethod(indicator_value_update)
+    delete_service = staticmethod(indicator_value_delete)
+
+
+DashboardSerializer = inline_serializer(
+    "Dashboard",
+    {
+        "fiscal_year": serializers.IntegerField(),
+        "fiscal_year_label": serializers.CharField(),
+        "pillars": inline_serializer(
+            "DashboardPillar",
+            {
+                "number": serializers.IntegerField(),
+                "title": serializers.CharField(),
+                "indicators": serializers.IntegerField(),
+                "by_status": serializers.DictField(child=serializers.IntegerField()),
+                "mean_achievement_rate": serializers.CharField(allow_null=True),
+            },
+            many=True,
+        ),
+        "wards": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class DashboardView(APIView):
+    """Per pillar, the indicators counted by status and their mean achievement as of the
+    fiscal year; per ward, how complete the year's reporting is."""
+
+    permission_classes = [ReadOrStaffWrite]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "fiscal_year",
+                OpenApiTypes.STR,
+                required=True,
+                description="2013, H25, 平成25年度 …",
+            )
+        ],
+        responses=DashboardSerializer,
+    )
+    def get(self, request):
+        raw = request.query_params.get("fiscal_year")
+        if not raw:
+            raise serializers.ValidationError({"fiscal_year": ["This parameter is required."]})
+        try:
+            year = parse_fiscal_year(raw)
+        except FiscalYearError as error:
+            raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
+        staff = role_of(request.user) in (Role.WARD_OFFICER, Role.PLANNER, Role.ADMIN)
+        audience = "staff" if staff else "public"
+        data = cached(
+            "dashboard",
+            lambda: self._payload(year, staff),
+            year,
+            audience,
+            translation.get_language(),
+        )
+        return Response(data)
+
+    @staticmethod
+    def _payload(year: int, staff: bool) -> dict:
+        pillars = pillar_summaries(Pillar.objects.all(), up_to=year)
+        wards = ward_completeness(Ward.objects.all(), fiscal_year=year, include_unapproved=staff)
+        return {
+            "fiscal_year": year,
+            "fiscal_year_label": fiscal_year_label(year),
+            "pillars": [
+                {
+                    "number": row["pillar"].number,
+                    "title": row["pillar"].title,
+                    "indicators": row["indicators"],
+                    "by_status": row["by_status"],
+                    "mean_achievement_rate": (
+                        f"{row['mean_achievement_rate']:.1f}"
+                        if row["mean_achievement_rate"] is not None
+                        else None
+                    ),
+                }
+                for row in pillars
+            ],
+            "wards": [
+                {
+                    "ward": row["ward"].name,
+                    "indicator_values": row["indicator_values"],
+                    "initiative_progress": row["initiative_progress"],
+                }
+                for row in wards
+            ],
+        }
+
+
+__all__ = ["DashboardView", "IndicatorValueViewSet", "IndicatorViewSet", "ProgressSerializer"]

@@ -1,0 +1,119 @@
+"""CSV and xlsx for list endpoints, in the forms offices open without fuss.
+
+CSV is UTF-8 with a BOM and CRLF line ends, so Excel in Japan opens it as it is; xlsx is a
+plain workbook. Nested objects are flattened (``latest_actual.value``). Text that a
+spreadsheet would run as a formula (starting with = + - @, a tab or CR) is escaped with a
+leading apostrophe; numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from rest_framework.renderers import BaseRenderer
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def flatten(row: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = "; ".join(
+                str(v) if not isinstance(v, dict) else ", ".join(f"{k}={x}" for k, x in v.items())
+                for v in value
+            )
+        else:
+            flat[name] = value
+    return flat
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except (InvalidOperation, ValueError):
+        return False
+    return True
+
+
+def escape_cell(value):
+    """A cell value that cannot run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _rows(data) -> tuple[list[str], list[dict]]:
+    if isinstance(data, dict) and "results" in data:
+        data = data["results"]
+    if isinstance(data, dict):
+        data = [data]
+    rows = [flatten(item) for item in data or []]
+    header: list[str] = []
+    for row in rows:
+        header += [key for key in row if key not in header]
+    return header, rows
+
+
+def _error(data) -> bool:
+    return isinstance(data, dict) and "error" in data
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        header, rows = _rows(data) if not _error(data) else (["error"], [flatten(data)])
+        if _error(data):
+            header = list(rows[0])
+        stream = io.StringIO()
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([escape_cell(_cell(row.get(name))) for name in header])
+        return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+class XLSXRenderer(BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        from openpyxl import Workbook
+
+        header, rows = _rows(data) if not _error(data) else (None, [flatten(data)])
+        header = header or list(rows[0])
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "data"
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_xlsx_cell(row.get(name)) for name in header])
+        sheet.freeze_panes = "A2"
+        stream = io.BytesIO()
+        workbook.save(stream)
+        return stream.getvalue()
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+def _xlsx_cell(value):
+    if isinstance(value, str) and _is_number(value) and value.strip() == value and value:
+        number = Decimal(value)
+        return (
+            int(number)
+            if number == number.to_integral_value() and "." not in value
+            else float(number)
+        )
+    return escape_cell(value)

@@ -1,0 +1,85 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+
+from .fields import FiscalYearField
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal as a string, without padding zeros: "78.61", "111901" (always a string).
+    With ``places``, always that many decimals: an achievement rate reads "55.0"."""
+
+    def __init__(self, *, places: int | None = None, **kwargs):
+        self.places = places
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs["coerce_to_string"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        if self.places is not None:
+            return f"{Decimal(value):.{self.places}f}"
+        return plain(Decimal(value))
+
+
+def plain(value: Decimal) -> str:
+    normalised = value.normalize()
+    return f"{normalised:f}" if normalised != 0 else "0"
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    transition_label = serializers.CharField(source="get_transition_display")
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    user = serializers.CharField(source="user.username")
+    at = serializers.DateTimeField()
+    comment = serializers.CharField()
+
+
+class WorkflowRecordSerializer(serializers.ModelSerializer):
+    """Common fields of progress records; writes go to ``create_service``."""
+
+    fiscal_year = FiscalYearField()
+    fiscal_year_label = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    transitions = TransitionSerializer(many=True, read_only=True)
+
+    create_service = None
+    workflow_fields = [
+        "fiscal_year",
+        "fiscal_year_label",
+        "status",
+        "status_label",
+        "version",
+        "transitions",
+        "created_at",
+        "updated_at",
+    ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_fiscal_year_label(self, record) -> str:
+        return fiscal_year_label(record.fiscal_year)
+
+    def create_with(self, *, user):
+        return type(self).create_service(user=user, **self.validated_data)
+
+    def validated_changes(self) -> dict:
+        return dict(self.validated_data)
+
+
+class PointSerializer(serializers.Serializer):
+    """A figure of a fiscal year."""
+
+    fiscal_year = serializers.IntegerField()
+    fiscal_year_label = serializers.SerializerMethodField()
+    value = PlainDecimalField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_fiscal_year_label(self, point) -> str:
+        return fiscal_year_label(point.fiscal_year)

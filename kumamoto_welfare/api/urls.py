@@ -1,0 +1,28 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from community.api.views import SchoolDistrictViewSet, WardViewSet
+from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
+from programs.api.views import (
+    InitiativeProgressViewSet,
+    InitiativeViewSet,
+    PillarViewSet,
+    SectionViewSet,
+)
+
+router = DefaultRouter()
+router.register("pillars", PillarViewSet)
+router.register("sections", SectionViewSet)
+router.register("initiatives", InitiativeViewSet)
+router.register("wards", WardViewSet)
+router.register("school-districts", SchoolDistrictViewSet)
+router.register("indicators", IndicatorViewSet)
+router.register("indicator-values", IndicatorValueViewSet)
+router.register("initiative-progress", InitiativeProgressViewSet)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+]

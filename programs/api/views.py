@@ -1,0 +1,104 @@
+from django.db.models import Prefetch
+from rest_framework import viewsets
+
+from indicators.models import Indicator
+from kumamoto_welfare.api.permissions import ReadOrStaffWrite
+from kumamoto_welfare.api.workflow import WorkflowViewSet
+from programs.filters import InitiativeProgressFilter
+from programs.models import (
+    Challenge,
+    Figure,
+    Initiative,
+    InitiativeProgress,
+    InitiativeProgressTransition,
+    Pillar,
+    Section,
+)
+from programs.services import initiative_progress_delete, initiative_progress_update
+
+from .serializers import (
+    InitiativeProgressSerializer,
+    InitiativeSerializer,
+    PillarSerializer,
+    SectionSerializer,
+)
+
+INITIATIVES = Initiative.objects.select_related("pillar", "section").prefetch_related("actions")
+SECTION_CONTENT = [
+    "challenges",
+    Prefetch("initiatives", queryset=INITIATIVES),
+    "actions",
+    "figures",
+    Prefetch("indicators", queryset=Indicator.objects.only("code", "section_id")),
+]
+
+
+class PillarViewSet(viewsets.ReadOnlyModelViewSet):
+    """The plan's four pillars with everything in them: sections, 現状と課題, initiatives
+    and their actions, figures and indicator codes."""
+
+    queryset = Pillar.objects.prefetch_related(
+        Prefetch(
+            "challenges",
+            queryset=Challenge.objects.filter(section__isnull=True),
+            to_attr="own_challenges",
+        ),
+        Prefetch(
+            "initiatives",
+            queryset=INITIATIVES.filter(section__isnull=True),
+            to_attr="own_initiatives",
+        ),
+        Prefetch(
+            "figures", queryset=Figure.objects.filter(section__isnull=True), to_attr="own_figures"
+        ),
+        Prefetch("indicators", queryset=Indicator.objects.only("code", "pillar_id")),
+        Prefetch(
+            "sections",
+            queryset=Section.objects.select_related("pillar").prefetch_related(*SECTION_CONTENT),
+        ),
+    )
+    serializer_class = PillarSerializer
+    lookup_field = "number"
+    permission_classes = [ReadOrStaffWrite]
+    pagination_class = None
+
+
+class SectionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Numbered sections of the pillars (pillar 2 has none). Looked up by id."""
+
+    queryset = Section.objects.select_related("pillar").prefetch_related(*SECTION_CONTENT)
+    serializer_class = SectionSerializer
+    permission_classes = [ReadOrStaffWrite]
+    pagination_class = None
+    filterset_fields = {"pillar__number": ["exact"]}
+
+
+class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Initiatives (取組施策) with their actions, by code (1-2-1, 2-3 …)."""
+
+    queryset = INITIATIVES
+    serializer_class = InitiativeSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[0-9-]+"
+    permission_classes = [ReadOrStaffWrite]
+    filterset_fields = {"pillar__number": ["exact"]}
+
+
+class InitiativeProgressViewSet(WorkflowViewSet):
+    """Each ward's yearly report on an initiative: state, what was done, issues, next year's
+    course and activity counts."""
+
+    queryset = InitiativeProgress.objects.select_related(
+        "initiative", "section__pillar", "ward"
+    ).prefetch_related(
+        Prefetch(
+            "transitions",
+            queryset=InitiativeProgressTransition.objects.select_related("user"),
+        )
+    )
+    serializer_class = InitiativeProgressSerializer
+    filterset_class = InitiativeProgressFilter
+    ordering_fields = ["fiscal_year", "initiative__code", "ward__position", "updated_at"]
+    ordering = ["fiscal_year", "initiative__code", "section__number", "ward__position"]
+    update_service = staticmethod(initiative_progress_update)
+    delete_service = staticmethod(initiative_progress_delete)
