@@ -1,13 +1,8 @@
 from django.contrib import admin
 
-from .models import Indicator, IndicatorValue
+from kumamoto_welfare.admin_mixins import ScopedReadOnlyAdmin
 
-
-class IndicatorValueInline(admin.TabularInline):
-    model = IndicatorValue
-    fields = ["fiscal_year", "kind", "value", "ward", "as_of", "note", "origin"]
-    readonly_fields = ["origin"]
-    extra = 0
+from .models import Indicator, IndicatorValue, IndicatorValueTransition, RatingBand, RatingScale
 
 
 @admin.register(Indicator)
@@ -16,13 +11,35 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["pillar", "unit", "direction"]
     search_fields = ["code", "name"]
     list_select_related = ["pillar", "section__pillar"]
-    inlines = [IndicatorValueInline]
+
+
+class IndicatorValueTransitionInline(admin.TabularInline):
+    model = IndicatorValueTransition
+    fields = ["at", "transition", "from_status", "to_status", "user", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "fiscal_year", "kind", "value", "ward", "origin"]
-    list_filter = ["kind", "ward", "fiscal_year", "origin", "indicator__pillar"]
+class IndicatorValueAdmin(ScopedReadOnlyAdmin):
+    list_display = ["indicator", "fiscal_year", "kind", "value", "ward", "status", "origin"]
+    list_filter = ["status", "kind", "ward", "fiscal_year", "origin", "indicator__pillar"]
     search_fields = ["indicator__code", "indicator__name", "note"]
     list_select_related = ["indicator", "ward"]
-    readonly_fields = ["origin"]
+    inlines = [IndicatorValueTransitionInline]
+
+
+class RatingBandInline(admin.TabularInline):
+    model = RatingBand
+    fields = ["code", "label", "min_pace"]
+    extra = 0
+
+
+@admin.register(RatingScale)
+class RatingScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    inlines = [RatingBandInline]

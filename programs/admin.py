@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import Action, Challenge, Figure, Initiative, Pillar, Plan, PriorityArea, Section
+from kumamoto_welfare.admin_mixins import ScopedReadOnlyAdmin
+
+from .models import (
+    Action,
+    Challenge,
+    Figure,
+    Initiative,
+    InitiativeProgress,
+    Pillar,
+    Plan,
+    PriorityArea,
+    Section,
+)
 
 
 @admin.register(Plan)
@@ -72,3 +84,11 @@ class FigureAdmin(admin.ModelAdmin):
     list_filter = ["kind", "pillar"]
     search_fields = ["title", "text"]
     list_select_related = ["pillar", "section__pillar"]
+
+
+@admin.register(InitiativeProgress)
+class InitiativeProgressAdmin(ScopedReadOnlyAdmin):
+    list_display = ["__str__", "fiscal_year", "ward", "state", "status"]
+    list_filter = ["status", "state", "ward", "fiscal_year"]
+    search_fields = ["initiative__code", "initiative__title", "results"]
+    list_select_related = ["initiative", "section__pillar", "ward"]

@@ -1,0 +1,120 @@
+"""The number of SQL queries per request does not grow with the data, and cached summaries
+never outlive the data they summarise."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.models import Ward
+from indicators.models import Indicator, IndicatorValue
+from kumamoto_welfare.workflow import Status
+from programs.models import Initiative, InitiativeProgress, Pillar
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    "/api/v1/pillars/",
+    "/api/v1/sections/",
+    "/api/v1/initiatives/",
+    "/api/v1/indicators/",
+    "/api/v1/indicators/KPI-1-1/",
+    "/api/v1/indicators/KPI-1-1/series/",
+    "/api/v1/indicator-values/",
+    "/api/v1/initiative-progress/",
+    "/api/v1/dashboard/?fiscal_year=2016",
+    "/",
+]
+
+
+def grow(factor: int, start: int) -> None:
+    """Add ``factor`` indicators per pillar with values, and progress records."""
+    wards = list(Ward.objects.all())
+    for pillar in Pillar.objects.all():
+        for n in range(start, start + factor):
+            indicator = Indicator.objects.create(
+                code=f"KPI-{pillar.number}-{100 + n}",
+                name=f"synthetic {n}",
+                unit="人",
+                pillar=pillar,
+                position=100 + n,
+            )
+            IndicatorValue.objects.bulk_create(
+                [
+                    IndicatorValue(
+                        indicator=indicator,
+                        fiscal_year=2010,
+                        kind="baseline",
+                        value=Decimal(10),
+                        status=Status.APPROVED,
+                    ),
+                    IndicatorValue(
+                        indicator=indicator,
+                        fiscal_year=2020,
+                        kind="target",
+                        value=Decimal(20),
+                        status=Status.APPROVED,
+                    ),
+                ]
+                + [
+                    IndicatorValue(
+                        indicator=indicator,
+                        fiscal_year=year,
+                        kind="actual",
+                        value=Decimal(year - 2000),
+                        ward=ward,
+                        status=Status.APPROVED,
+                    )
+                    for ward in wards
+                    for year in (2014, 2015, 2016)
+                ]
+            )
+    InitiativeProgress.objects.bulk_create(
+        InitiativeProgress(
+            initiative=initiative, ward=ward, fiscal_year=year, status=Status.APPROVED
+        )
+        for initiative in Initiative.objects.all()
+        for ward in wards
+        for year in range(2008 + start, 2008 + start + factor)
+    )
+
+
+def count_queries(client, url) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.content[:300])
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_query_count_does_not_grow_with_ten_times_the_data(client, url):
+    grow(1, start=0)
+    small = count_queries(client, url)
+    grow(10, start=1)  # eleven times the records in all
+    assert count_queries(client, url) == small
+
+
+def test_summaries_are_cached_and_dropped_when_data_changes(client, planner):
+    from kumamoto_welfare.workflow import record_transition
+
+    assert client.get("/api/v1/indicators/KPI-3-1/").json()["status"] == "no_data"
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/indicators/KPI-3-1/")
+    assert len(queries) <= 2  # cached: only the indicator itself is looked up
+
+    record = IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code="KPI-3-1"),
+        fiscal_year=2016,
+        kind="actual",
+        value=Decimal("118000"),
+        status=Status.SUBMITTED,
+    )
+    assert client.get("/api/v1/indicators/KPI-3-1/").json()["status"] == "no_data"
+    record_transition(record=record, transition="approve", user=planner)
+    after = client.get("/api/v1/indicators/KPI-3-1/").json()
+    assert after["latest_actual"]["value"] == "118000"
+    # 6,099 of the 11,185 to go (54.5 %) after 3 of 6 years (expected 0.5): on track.
+    assert (after["achievement_rate"], after["status"]) == ("54.5", "on_track")

@@ -1,0 +1,34 @@
+"""Small builders for progress records, through the real services where the rules matter."""
+
+from decimal import Decimal
+
+from community.models import Ward
+from indicators.models import Indicator, IndicatorValue
+from kumamoto_welfare.workflow import Status
+
+
+def ward(code: str) -> Ward:
+    return Ward.objects.get(code=code)
+
+
+def value(
+    *,
+    indicator="KPI-3-1",
+    fiscal_year=2015,
+    kind="actual",
+    amount="115000",
+    ward_code=None,
+    status=Status.DRAFT,
+    note="",
+) -> IndicatorValue:
+    """An entered value written straight to the database in the given state (for setting
+    up a situation; the services are what the tests exercise)."""
+    return IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code=indicator),
+        fiscal_year=fiscal_year,
+        kind=kind,
+        value=Decimal(amount),
+        ward=ward(ward_code) if ward_code else None,
+        status=status,
+        note=note,
+    )
