@@ -47,6 +47,11 @@ class Indicator(models.Model):
         help_text=_("施策全体の指標では空欄。"),
     )
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
+    decimal_places = models.PositiveSmallIntegerField(
+        _("表示する小数の桁数"),
+        default=0,
+        help_text=_("計画書の表記に合わせた桁数（例：34.0％ なら1）。"),
+    )
     source = models.CharField(_("出典"), max_length=300, blank=True)
     notes = models.TextField(_("注記"), blank=True, help_text=_("計画書の※注記。1行に1つ。"))
 

@@ -51,6 +51,10 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> 
                 "pillar": pillar,
                 "section": section,
                 "position": position,
+                # Shown with as many decimals as the plan prints (34.0％, 78.61％).
+                "decimal_places": max(
+                    (max(-v.value.as_tuple().exponent, 0) for v in data.values), default=0
+                ),
                 "source": data.source,
                 "notes": "\n".join(data.notes),
             },

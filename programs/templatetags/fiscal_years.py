@@ -28,8 +28,8 @@ def plain_decimal(value: Decimal) -> str:
 
 @register.simple_tag
 def figure(value: Decimal, indicator) -> str:
-    """A value with its indicator's unit: ``78.61%``, ``111,901人`` in Japanese;
-    ``111,901 people`` in English, where a word unit takes a space."""
+    """A value with its indicator's unit and as many decimals as the plan prints:
+    ``34.0%``, ``111,901人``; ``111,901 people`` in English, where a word unit takes a space."""
     unit = indicator.get_unit_display()
     space = "" if unit in {"%", "％"} or translation.get_language() == "ja" else " "
-    return f"{plain_decimal(value)}{space}{unit}"
+    return f"{value:,.{indicator.decimal_places}f}{space}{unit}"

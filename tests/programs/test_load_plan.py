@@ -187,6 +187,19 @@ def test_indicator_with_every_value_and_fiscal_year(code):
     ]
 
 
+def test_indicators_are_shown_with_the_decimals_the_plan_prints():
+    places = dict(Indicator.objects.values_list("code", "decimal_places"))
+    assert places == {
+        "KPI-1-1": 2,
+        "KPI-2-1": 1,
+        "KPI-3-1": 0,
+        "KPI-3-2": 1,
+        "KPI-4-1": 0,
+        "KPI-4-2": 0,
+        "KPI-4-3": 1,
+    }
+
+
 def test_exactly_the_seven_indicators_of_the_plan():
     assert sorted(Indicator.objects.values_list("code", flat=True)) == sorted(SEED_INDICATORS)
     assert IndicatorValue.objects.count() == 15
