@@ -2,7 +2,13 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,7 +39,58 @@ from .serializers import (
     SeriesSerializer,
 )
 
+KPI_1_1_EXAMPLE = OpenApiExample(
+    "KPI-1-1",
+    value={
+        "code": "KPI-1-1",
+        "name": "65歳以上の元気な高齢者の割合",
+        "unit": "%",
+        "unit_label": "％",
+        "direction": "increase",
+        "direction_label": "増加をめざす",
+        "pillar": 1,
+        "section": None,
+        "source": "",
+        "notes": ["本成果指標は「くまもとはつらつプラン」との整合性を図り、…"],
+        "baseline": {
+            "fiscal_year": 2008,
+            "fiscal_year_label": "2008年度（平成20年度）",
+            "value": "78.61",
+        },
+        "target": {
+            "fiscal_year": 2017,
+            "fiscal_year_label": "2017年度（平成29年度）",
+            "value": "79.41",
+        },
+        "latest_actual": {
+            "fiscal_year": 2013,
+            "fiscal_year_label": "2013年度（平成25年度）",
+            "value": "79.05",
+        },
+        "achievement_rate": "55.0",
+        "expected_progress": "0.5556",
+        "pace": "0.9899",
+        "status": "on_track",
+        "status_label": "順調",
+        "rating": {"code": "B", "label": "概ね順調"},
+    },
+    response_only=True,
+)
+VALUE_EXAMPLE = OpenApiExample(
+    "An actual of 中央区",
+    value={
+        "indicator": "KPI-3-1",
+        "ward": "中央区",
+        "fiscal_year": "平成27年度",
+        "kind": "actual",
+        "value": "23456",
+        "note": "",
+    },
+    request_only=True,
+)
 
+
+@extend_schema_view(retrieve=extend_schema(examples=[KPI_1_1_EXAMPLE]))
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Outcome indicators with their progress, from approved data only. Summaries are cached
     and recomputed after any change to progress data."""
@@ -45,6 +102,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadOrStaffWrite]
     pagination_class = None
     filterset_fields = {"pillar__number": ["exact"], "unit": ["exact"]}
+    ordering_fields = ["code", "name", "unit", "direction", "pillar__number"]
 
     def _payload(self, indicators):
         progress = progress_by_indicator(indicators)
@@ -99,6 +157,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(create=extend_schema(examples=[VALUE_EXAMPLE]))
 class IndicatorValueViewSet(WorkflowViewSet):
     """Indicator values: baselines, actuals and targets by fiscal year, city-wide or per
     ward. The public sees approved values; staff also see what their role allows."""

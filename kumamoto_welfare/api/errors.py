@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kumamoto_welfare.fiscal_year import FiscalYearError
@@ -32,6 +33,18 @@ class PreconditionRequired(exceptions.APIException):
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
+
+
+class NotFoundView(APIView):
+    """Any other path under /api/v1/ (a malformed id, a code with characters no code has):
+    the API's 404 in the API's format, not Django's HTML page."""
+
+    permission_classes = []
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
 
 
 def _fields(detail) -> dict[str, list[str]]:

@@ -3,7 +3,8 @@
 CSV is UTF-8 with a BOM and CRLF line ends, so Excel in Japan opens it as it is; xlsx is a
 plain workbook. Nested objects are flattened (``latest_actual.value``). Text that a
 spreadsheet would run as a formula (starting with = + - @, a tab or CR) is escaped with a
-leading apostrophe; numbers are written as numbers.
+leading apostrophe; numbers are written as numbers. Control characters that a workbook
+cannot hold are left out of xlsx cells. Errors come in the requested format too.
 """
 
 from __future__ import annotations
@@ -64,12 +65,29 @@ def _error(data) -> bool:
     return isinstance(data, dict) and "error" in data
 
 
+SHIFT_JIS_NAMES = {"cp932", "shift_jis", "sjis", "windows-31j"}
+
+
 class CSVRenderer(BaseRenderer):
+    """UTF-8 with a BOM by default; ``?encoding=cp932`` gives Shift_JIS (CP932) for older
+    Excel and office systems, with characters CP932 lacks replaced by '?'."""
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        text = self._text(data)
+        context = renderer_context or {}
+        request, response = context.get("request"), context.get("response")
+        encoding = (request.query_params.get("encoding", "") if request else "").lower()
+        if encoding in SHIFT_JIS_NAMES:
+            if response is not None:
+                response["Content-Type"] = "text/csv; charset=cp932"
+            return text.encode("cp932", errors="replace")
+        return ("\ufeff" + text).encode("utf-8")
+
+    def _text(self, data) -> str:
         header, rows = _rows(data) if not _error(data) else (["error"], [flatten(data)])
         if _error(data):
             header = list(rows[0])
@@ -78,7 +96,7 @@ class CSVRenderer(BaseRenderer):
         writer.writerow(header)
         for row in rows:
             writer.writerow([escape_cell(_cell(row.get(name))) for name in header])
-        return ("\ufeff" + stream.getvalue()).encode("utf-8")
+        return stream.getvalue()
 
 
 class XLSXRenderer(BaseRenderer):
@@ -90,12 +108,15 @@ class XLSXRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         from openpyxl import Workbook
 
-        header, rows = _rows(data) if not _error(data) else (None, [flatten(data)])
-        header = header or list(rows[0])
+        if _error(data):
+            rows = [flatten(data)]
+            header = list(rows[0])
+        else:
+            header, rows = _rows(data)  # no rows: a sheet with an empty header row
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "data"
-        sheet.append(header)
+        sheet.append([_xlsx_text(name) for name in header])
         for row in rows:
             sheet.append([_xlsx_cell(row.get(name)) for name in header])
         sheet.freeze_panes = "A2"
@@ -108,7 +129,16 @@ def _cell(value):
     return "" if value is None else value
 
 
+def _xlsx_text(text: str) -> str:
+    """Text without the control characters a workbook cannot hold (openpyxl refuses them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def _xlsx_cell(value):
+    if isinstance(value, str):
+        value = _xlsx_text(value)
     if isinstance(value, str) and _is_number(value) and value.strip() == value and value:
         number = Decimal(value)
         return (

@@ -28,7 +28,7 @@ DESCRIPTIONS = {
     "400": "The request is invalid; `fields` names each field and why.",
     "401": "Authentication failed (a wrong token).",
     "403": "The user may not do this (the message says why).",
-    "404": "No such record, or not one the user may see.",
+    "404": "No such record, or not one the user may see (also for an unknown `format`).",
     "405": "Method not allowed.",
     "406": "The requested format is not available.",
     "412": "The record changed since the ETag in If-Match; `changes` shows what changed.",
@@ -41,24 +41,32 @@ WRITE_ERRORS = ["400", "401", "403", "404", "412", "415", "428"]
 READ_ERRORS = ["400", "401", "404", "406", "429"]
 
 
+def _media_types(operations) -> list[str]:
+    """The formats the path's views answer in (JSON, and CSV and xlsx where ``?format=``
+    offers them): an error comes in the format asked for, like the data."""
+    types = ["application/json"]
+    for operation in operations.values():
+        for response in operation.get("responses", {}).values():
+            types += [t for t in response.get("content", {}) if t not in types]
+    return types
+
+
 def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for path, operations in result.get("paths", {}).items():
+        content = {media_type: {"schema": ref} for media_type in _media_types(operations)}
         for method, operation in operations.items():
             codes = READ_ERRORS if method == "get" else [*WRITE_ERRORS, "429"]
             if method == "post" and path.rstrip("/").endswith(
                 ("indicator-values", "initiative-progress", "token")
             ):
-                codes = ["400", "401", "403", "415", "429"]
+                # 404: DRF answers an unknown ?format= with Not Found.
+                codes = ["400", "401", "403", "404", "415", "429"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(
-                    code,
-                    {
-                        "description": DESCRIPTIONS[code],
-                        "content": {"application/json": {"schema": ref}},
-                    },
+                    code, {"description": DESCRIPTIONS[code], "content": dict(content)}
                 )
             if method == "get":
                 responses.setdefault("304", {"description": "Not modified (If-None-Match)."})

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
@@ -10,6 +10,8 @@ from programs.api.views import (
     PillarViewSet,
     SectionViewSet,
 )
+
+from .errors import NotFoundView
 
 router = DefaultRouter()
 router.register("pillars", PillarViewSet)
@@ -25,4 +27,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    # Last: what no route above matches. Only paths ending in "/", so that APPEND_SLASH still
+    # redirects /api/v1/wards to /api/v1/wards/.
+    re_path(r"^[\s\S]*/$", NotFoundView.as_view()),  # [\s\S]: a newline too
 ]

@@ -61,6 +61,7 @@ class PillarViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "number"
     permission_classes = [ReadOrStaffWrite]
     pagination_class = None
+    ordering_fields = ["number", "title", "theme"]
 
 
 class SectionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -71,6 +72,7 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadOrStaffWrite]
     pagination_class = None
     filterset_fields = {"pillar__number": ["exact"]}
+    ordering_fields = ["pillar__number", "number", "title"]
 
 
 class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -82,6 +84,7 @@ class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9-]+"
     permission_classes = [ReadOrStaffWrite]
     filterset_fields = {"pillar__number": ["exact"]}
+    ordering_fields = ["code", "pillar__number", "number", "title"]
 
 
 class InitiativeProgressViewSet(WorkflowViewSet):
