@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate lint format check messages clean
+.PHONY: run test install assets migrate lint format check messages clean bench bench-short schemathesis
+CHART_JS := static/vendor/chart.umd.min.js
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -19,17 +21,40 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Chart.js from the npm registry, served by the app itself (no CDN). Needs Node.js; without
+# it the pages still work and show their figures as tables.
+$(CHART_JS): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && mkdir -p static/vendor && \
+		cp node_modules/chart.js/dist/chart.umd.min.js $@; \
+	else \
+		echo "Node.js (npm) not found: charts are off; the pages show their tables."; \
+	fi
+
+assets: $(CHART_JS)
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-## Set up everything and serve on http://127.0.0.1:$(PORT)
-run: migrate
+## Set up everything and serve on http://127.0.0.1:$(PORT); on the embedded default database
+## also load the sample data (source 「デモデータ」; python manage.py clear_demo_data removes it)
+run: migrate assets
 	$(BIN)/python manage.py load_plan
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/python manage.py load_demo_data; fi
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## Run the whole test suite (SQLite by default; DATABASE_URL / REDIS_URL for the real services)
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+## Run the whole test suite (SQLite by default; DATABASE_URL / REDIS_URL for the real services).
+## The browser tests need Debian's chromium and the chart asset (Node.js); without them they
+## are left out with a notice, except where REQUIRE_BROWSER=1 (CI), where that is an error.
+test: install assets
+	@if [ -n "$(CHROMIUM)" ] && [ -f $(CHART_JS) ]; then \
+		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+	elif [ "$$REQUIRE_BROWSER" = "1" ]; then \
+		echo "REQUIRE_BROWSER=1 but chromium or $(CHART_JS) is missing"; exit 1; \
+	else \
+		echo "NOTE: browser tests left out (install Debian's chromium and Node.js to run them)"; \
+		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
 
 lint: install
 	$(BIN)/ruff check .
@@ -43,10 +68,25 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## Latency of dashboard/ and indicators/ against a hand-written floor, on synthetic data in a
+## throwaway database (BENCH_DATABASE_URL for PostgreSQL); see docs/performance.md
+bench: install
+	$(BIN)/python scripts/bench.py --scale full
+
+## The same, 10x less data and 5 rounds: a smoke test for CI
+bench-short: install
+	$(BIN)/python scripts/bench.py --scale small --repeat 5
+
+## The API against its OpenAPI schema: spectacular --validate, then schemathesis (anonymous and
+## as a planner) on a throwaway server and database; SCHEMATHESIS_MAX_EXAMPLES, _TIMEOUT, _SEED
+schemathesis: install
+	VENV=$(VENV) bash scripts/schemathesis.sh
+
 ## Regenerate the English catalogue after changing Japanese texts, then edit locale/en/…/django.po
 messages: install
 	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .hypothesis node_modules static/vendor \
+		test-artifacts

@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 
 from kumamoto_welfare.workflow import Status
 
-from .choices import ValueKind
+from .choices import Unit, ValueKind
 from .models import Indicator, IndicatorValue, RatingBand
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
 
@@ -55,31 +55,48 @@ def rating_bands() -> list[tuple[Decimal | None, Rating]]:
 def progress_by_indicator(
     indicators: Iterable[Indicator], *, ward_id: int | None = None, up_to: int | None = None
 ) -> dict[int, Progress]:
-    """Progress of each indicator (by id): the city's baseline and target, and the latest
-    approved actual of the city (or of ``ward_id``) up to fiscal year ``up_to``.
-    Two queries, whatever the number of indicators."""
+    """Progress of each indicator (by id) from approved values: the latest actual of the city
+    (or of ``ward_id``) up to fiscal year ``up_to``, against the baseline and target.
+
+    A ward is measured against its own baseline and target where it has them; otherwise
+    against the city's only for rates (%), since a ward's count is a part of the city's
+    total and the city's target for it does not apply. Two queries, whatever the number of
+    indicators."""
     indicators = list(indicators)
-    wanted = Q(ward__isnull=True, kind__in=[ValueKind.BASELINE, ValueKind.TARGET])
-    wanted |= Q(kind=ValueKind.ACTUAL) & (Q(ward_id=ward_id) if ward_id else Q(ward__isnull=True))
-    values = IndicatorValue.objects.filter(
-        wanted, indicator__in=indicators, status=Status.APPROVED
-    ).values_list("indicator_id", "kind", "fiscal_year", "value")
-    points: dict[int, dict[str, list[Point]]] = defaultdict(lambda: defaultdict(list))
-    for indicator_id, kind, fiscal_year, value in values:
+    ends = Q(kind__in=[ValueKind.BASELINE, ValueKind.TARGET])
+    wanted = ends & Q(ward__isnull=True)
+    if ward_id:
+        wanted |= ends & Q(ward_id=ward_id)
+        wanted |= Q(kind=ValueKind.ACTUAL, ward_id=ward_id)
+    else:
+        wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True)
+    values = (
+        IndicatorValue.objects.filter(wanted, indicator__in=indicators, status=Status.APPROVED)
+        .order_by()  # the model's ordering would join and sort rows grouped below anyway
+        .values_list("indicator_id", "kind", "fiscal_year", "value", "ward_id")
+    )
+    points: dict[tuple[int, str, bool], list[Point]] = defaultdict(list)
+    for indicator_id, kind, fiscal_year, value, value_ward in values:
         if kind == ValueKind.ACTUAL and up_to is not None and fiscal_year > up_to:
             continue
-        points[indicator_id][kind].append(Point(fiscal_year, value))
+        points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
     bands = rating_bands()
 
     def latest(found: list[Point]) -> Point | None:
         return max(found, key=lambda p: p.fiscal_year, default=None)
 
+    def end(indicator: Indicator, kind: str) -> Point | None:
+        own = latest(points[(indicator.pk, kind, True)]) if ward_id else None
+        if own or (ward_id and indicator.unit != Unit.PERCENT):
+            return own
+        return latest(points[(indicator.pk, kind, False)])
+
     return {
         indicator.pk: compute_progress(
             direction=indicator.direction,
-            baseline=latest(points[indicator.pk][ValueKind.BASELINE]),
-            target=latest(points[indicator.pk][ValueKind.TARGET]),
-            actuals=points[indicator.pk][ValueKind.ACTUAL],
+            baseline=end(indicator, ValueKind.BASELINE),
+            target=end(indicator, ValueKind.TARGET),
+            actuals=points[(indicator.pk, ValueKind.ACTUAL, bool(ward_id))],
             bands=bands,
         )
         for indicator in indicators
@@ -96,24 +113,48 @@ class SeriesPoint:
 def indicator_series(indicator: Indicator, *, ward_id: int | None = None) -> dict:
     """The ordered baseline, actual and target points (approved only), and the expected
     trajectory: a straight line from baseline to target, one point per fiscal year."""
-    progress = progress_by_indicator([indicator], ward_id=ward_id)[indicator.pk]
-    actuals = IndicatorValue.objects.filter(
-        indicator=indicator, kind=ValueKind.ACTUAL, status=Status.APPROVED, ward_id=ward_id
-    ).order_by("fiscal_year")
-    points = [SeriesPoint(v.kind, v.fiscal_year, v.value) for v in actuals]
-    if progress.baseline:
-        points.insert(0, SeriesPoint(ValueKind.BASELINE, *_as_tuple(progress.baseline)))
-    if progress.target:
-        points.append(SeriesPoint(ValueKind.TARGET, *_as_tuple(progress.target)))
-    expected = []
+    return series_by_indicator([indicator], ward_id=ward_id)[indicator.pk]
+
+
+def series_by_indicator(indicators, *, ward_id: int | None = None) -> dict[int, dict]:
+    """``indicator_series`` for many indicators in three queries."""
+    indicators = list(indicators)
+    progress = progress_by_indicator(indicators, ward_id=ward_id)
+    actuals: dict[int, list[SeriesPoint]] = defaultdict(list)
+    for indicator_id, fiscal_year, value in (
+        IndicatorValue.objects.filter(
+            indicator__in=indicators,
+            kind=ValueKind.ACTUAL,
+            status=Status.APPROVED,
+            ward_id=ward_id,
+        )
+        .order_by("fiscal_year")
+        .values_list("indicator_id", "fiscal_year", "value")
+    ):
+        actuals[indicator_id].append(SeriesPoint(ValueKind.ACTUAL, fiscal_year, value))
+    result = {}
+    for indicator in indicators:
+        own = progress[indicator.pk]
+        points = list(actuals[indicator.pk])
+        if own.baseline:
+            points.insert(0, SeriesPoint(ValueKind.BASELINE, *_as_tuple(own.baseline)))
+        if own.target:
+            points.append(SeriesPoint(ValueKind.TARGET, *_as_tuple(own.target)))
+        result[indicator.pk] = {"progress": own, "points": points, "expected": _expected_line(own)}
+    return result
+
+
+def _expected_line(progress: Progress) -> list[Point]:
     baseline, target = progress.baseline, progress.target
-    if baseline and target and target.fiscal_year > baseline.fiscal_year:
-        span = target.fiscal_year - baseline.fiscal_year
-        for year in range(baseline.fiscal_year, target.fiscal_year + 1):
-            share = Decimal(year - baseline.fiscal_year) / span
-            value = baseline.value + (target.value - baseline.value) * share
-            expected.append(Point(year, value.quantize(Decimal("0.0001"))))
-    return {"progress": progress, "points": points, "expected": expected}
+    if not (baseline and target and target.fiscal_year > baseline.fiscal_year):
+        return []
+    span = target.fiscal_year - baseline.fiscal_year
+    line = []
+    for year in range(baseline.fiscal_year, target.fiscal_year + 1):
+        share = Decimal(year - baseline.fiscal_year) / span
+        value = baseline.value + (target.value - baseline.value) * share
+        line.append(Point(year, value.quantize(Decimal("0.0001"))))
+    return line
 
 
 def _as_tuple(point: Point) -> tuple[int, Decimal]:
@@ -190,3 +231,77 @@ def _status_counts(queryset) -> dict[tuple[int, str], int]:
         (row["ward_id"], row["status"]): row["n"]
         for row in queryset.values("ward_id", "status").annotate(n=Count("id"))
     }
+
+
+# --- Reads for the pages ----------------------------------------------------------------
+
+
+def reporting_years() -> list[int]:
+    """The fiscal years the pages offer: the plan's reach."""
+    from programs.selectors import plan_reach
+
+    reach = plan_reach()
+    return list(range(reach[0], reach[1] + 1)) if reach else []
+
+
+def default_fiscal_year() -> int:
+    """The latest fiscal year with an approved actual, else this fiscal year within the
+    plan's reach."""
+    import datetime
+
+    from kumamoto_welfare.fiscal_year import fiscal_year_of
+
+    latest = (
+        IndicatorValue.objects.filter(kind=ValueKind.ACTUAL, status=Status.APPROVED)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .first()
+    )
+    if latest:
+        return latest
+    years = reporting_years()
+    today = fiscal_year_of(datetime.date.today())
+    return min(max(today, years[0]), years[-1]) if years else today
+
+
+def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None) -> list:
+    """Every indicator (with pillar and section) paired with its progress."""
+    indicators = list(Indicator.objects.select_related("pillar", "section"))
+    progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
+    return [(indicator, progress[indicator.pk]) for indicator in indicators]
+
+
+def ward_value_table(indicator: Indicator, user) -> dict:
+    """The indicator's actuals by fiscal year (rows) and ward (columns, city-wide first),
+    as the user may see them: the public sees approved values, staff also their drafts."""
+    from community.models import Ward
+
+    wards = list(Ward.objects.all())
+    values = (
+        IndicatorValue.objects.filter(indicator=indicator, kind=ValueKind.ACTUAL)
+        .visible_to(user)
+        .order_by()
+    )
+    cells = {(v.fiscal_year, v.ward_id): v for v in values}
+    years = sorted({year for year, _ in cells})
+    return {
+        "wards": wards,
+        "rows": [
+            {
+                "fiscal_year": year,
+                "cells": [cells.get((year, None))] + [cells.get((year, w.pk)) for w in wards],
+            }
+            for year in years
+        ],
+    }
+
+
+def recent_approvals(limit: int = 8):
+    """The latest approvals, for 'what changed recently'."""
+    from .models import IndicatorValueTransition
+
+    return (
+        IndicatorValueTransition.objects.filter(transition="approve")
+        .select_related("record__indicator", "record__ward")
+        .order_by("-at")[:limit]
+    )

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from community import views as community_views
+from indicators import views as indicator_views
 from programs import views as program_views
 
 admin.site.site_header = _("熊本市地域福祉計画 進捗管理")
@@ -11,6 +13,11 @@ admin.site.index_title = _("管理メニュー")
 
 urlpatterns = [
     path("", program_views.home, name="home"),
+    path("pillars/<int:number>/", program_views.pillar_detail, name="pillar"),
+    path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator"),
+    path("wards/<str:name>/", community_views.ward_detail, name="ward"),
+    path("reports/<int:fiscal_year>/", program_views.report, name="report"),
+    path("reports/<int:fiscal_year>.xlsx", program_views.report_xlsx, name="report-xlsx"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("kumamoto_welfare.api.urls")),

@@ -363,6 +363,7 @@ class InitiativeProgress(WorkflowRecord):
         blank=True,
         help_text=_("例：ジュニアヘルパー、認知症サポーターの養成数。"),
     )
+    source = models.CharField(_("出典"), max_length=100, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:

@@ -1,13 +1,163 @@
-from django.shortcuts import render
+"""The pages: the plan at a glance, a pillar, the yearly evaluation report.
 
-from .models import Plan
-from .selectors import pillars_with_indicators
+Every figure comes from the domain selectors the API uses too; the pages only arrange it.
+Public visitors see approved data; signed-in staff also see what their role lets them see,
+marked as such."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from indicators.charts import achievement_chart, chart_data
+from indicators.selectors import (
+    default_fiscal_year,
+    indicators_with_progress,
+    pillar_summaries,
+    recent_approvals,
+    reporting_years,
+    series_by_indicator,
+)
+from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+
+from .models import Initiative, Pillar, Plan
+from .pages import progress_grid
+from .reports import evaluation_workbook
+
+
+def selected_fiscal_year(request) -> int:
+    """The fiscal year asked for (?fiscal_year=H28 …), or the latest with data."""
+    raw = request.GET.get("fiscal_year")
+    if raw:
+        try:
+            year = parse_fiscal_year(raw)
+        except FiscalYearError:
+            year = None
+        if year in reporting_years():
+            return year
+    return default_fiscal_year()
 
 
 def home(request):
-    """The plan at a glance: its pillars, their sections and their outcome indicators."""
+    """The plan at a glance: each pillar's indicators by status and mean achievement as of
+    the selected fiscal year, every indicator's progress, and what changed recently."""
+    year = selected_fiscal_year(request)
+    pillars = list(Pillar.objects.prefetch_related("sections"))
+    summaries = pillar_summaries(pillars, up_to=year)
     return render(
         request,
         "programs/home.html",
-        {"plan": Plan.objects.first(), "pillars": pillars_with_indicators()},
+        {
+            "plan": Plan.objects.prefetch_related("priority_areas").first(),
+            "fiscal_year": year,
+            "years": reporting_years(),
+            "summaries": summaries,
+            "chart": achievement_chart(
+                [_("施策%(number)s") % {"number": p.number} for p in pillars],
+                [("mean", _("平均達成率"), [row["mean_achievement_rate"] for row in summaries])],
+            ),
+            "rows": indicators_with_progress(up_to=year),
+            "recent": recent_approvals(),
+        },
     )
+
+
+def pillar_detail(request, number: int):
+    """A pillar: its overview, sections with 現状と課題, initiatives and actions, figures,
+    this year's progress per ward, and its indicators with small trend charts."""
+    year = selected_fiscal_year(request)
+    pillar = get_object_or_404(
+        Pillar.objects.prefetch_related(
+            "sections__challenges",
+            "sections__actions",
+            "sections__figures",
+            "challenges",
+            "figures",
+        ),
+        number=number,
+    )
+    initiatives = Initiative.objects.filter(pillar=pillar).prefetch_related("actions")
+    by_section: dict = {}
+    for initiative in initiatives:
+        by_section.setdefault(initiative.section_id, []).append(initiative)
+    indicators = [i for i, _p in indicators_with_progress(up_to=year) if i.pillar_id == pillar.pk]
+    series = series_by_indicator(indicators)
+    return render(
+        request,
+        "programs/pillar.html",
+        {
+            "pillar": pillar,
+            "fiscal_year": year,
+            "years": reporting_years(),
+            "sections": [
+                {"section": s, "initiatives": by_section.get(s.pk, [])}
+                for s in pillar.sections.all()
+            ],
+            "own_challenges": [c for c in pillar.challenges.all() if c.section_id is None],
+            "own_initiatives": by_section.get(None, []),
+            "own_figures": [f for f in pillar.figures.all() if f.section_id is None],
+            "grid": progress_grid(pillar=pillar, fiscal_year=year, user=request.user),
+            "indicators": [
+                {
+                    "indicator": indicator,
+                    "series": series[indicator.pk],
+                    "chart": chart_data(indicator, series[indicator.pk]),
+                }
+                for indicator in indicators
+            ],
+        },
+    )
+
+
+def report(request, fiscal_year: int):
+    """施策評価: every pillar's indicators with baseline, actual, target, achievement, status
+    and rating, and each initiative's state per ward; prints on A4."""
+    if fiscal_year not in reporting_years():
+        raise Http404(_("この年度の報告はありません。"))
+    if "fiscal_year" in request.GET:  # the year selector of the page itself
+        chosen = selected_fiscal_year(request)
+        if chosen != fiscal_year:
+            return redirect("report", chosen)
+    return render(request, "programs/report.html", _report_context(request, fiscal_year))
+
+
+def report_xlsx(request, fiscal_year: int):
+    if fiscal_year not in reporting_years():
+        raise Http404(_("この年度の報告はありません。"))
+    content = evaluation_workbook(**_report_context(request, fiscal_year))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{fiscal_year}.xlsx"'
+    return response
+
+
+def _report_context(request, fiscal_year: int) -> dict:
+    rows = indicators_with_progress(up_to=fiscal_year)
+    pillars = list(Pillar.objects.all())
+    return {
+        "plan": Plan.objects.first(),
+        "fiscal_year": fiscal_year,
+        "years": reporting_years(),
+        "pillars": [
+            {
+                "pillar": pillar,
+                "rows": [(i, p) for i, p in rows if i.pillar_id == pillar.pk],
+                "chart_id": f"chart-pillar-{pillar.number}",
+                "chart": achievement_chart(
+                    [i.code for i, _p in rows if i.pillar_id == pillar.pk],
+                    [
+                        (
+                            "rate",
+                            _("達成率"),
+                            [p.achievement_rate for i, p in rows if i.pillar_id == pillar.pk],
+                        )
+                    ],
+                ),
+                "grid": progress_grid(pillar=pillar, fiscal_year=fiscal_year, user=request.user),
+            }
+            for pillar in pillars
+        ],
+    }

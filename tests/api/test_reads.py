@@ -72,20 +72,33 @@ def test_indicator_series_with_the_expected_line(anon):
 
 def test_ward_series_uses_the_wards_approved_actuals(anon):
     value(
-        indicator="KPI-3-1",
+        indicator="KPI-3-2",
         ward_code="chuo",
         fiscal_year=2016,
-        amount="20000",
+        amount="20.5",
         status=Status.APPROVED,
     )
-    value(indicator="KPI-3-1", ward_code="chuo", fiscal_year=2017, amount="99999")  # draft
-    data = anon.get("/api/v1/indicators/KPI-3-1/series/", {"ward": "中央区"}).json()
+    value(indicator="KPI-3-2", ward_code="chuo", fiscal_year=2017, amount="21")  # a draft
+    data = anon.get("/api/v1/indicators/KPI-3-2/series/", {"ward": "中央区"}).json()
     assert [(p["kind"], p["fiscal_year"]) for p in data["points"]] == [
         ("baseline", 2013),
         ("actual", 2016),
         ("target", 2019),
     ]
     assert anon.get("/api/v1/indicators/KPI-3-1/series/", {"ward": "熊本区"}).status_code == 404
+
+
+def test_a_wards_count_has_no_city_target(anon):
+    value(
+        indicator="KPI-3-1",
+        ward_code="chuo",
+        fiscal_year=2016,
+        amount="20000",
+        status=Status.APPROVED,
+    )
+    data = anon.get("/api/v1/indicators/KPI-3-1/series/", {"ward": "中央区"}).json()
+    assert [(p["kind"], p["fiscal_year"]) for p in data["points"]] == [("actual", 2016)]
+    assert data["progress"]["status"] == "no_data" and data["expected"] == []
 
 
 def test_drafts_are_invisible_to_the_public_and_to_other_wards(anon, chuo, higashi, plan_client):

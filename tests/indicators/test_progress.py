@@ -149,3 +149,39 @@ def test_rating_bands_are_data_planners_edit():
     RatingBand.objects.filter(scale=scale, code="A").update(min_pace=D("0.95"))
     kpi = Indicator.objects.get(code="KPI-1-1")
     assert progress_by_indicator([kpi])[kpi.pk].rating.code == "A"
+
+
+@pytest.mark.django_db
+def test_a_ward_is_measured_against_the_city_only_for_rates():
+    from kumamoto_welfare.workflow import Status
+    from tests.factories import value, ward
+
+    chuo = ward("chuo")
+    value(
+        indicator="KPI-3-2",
+        ward_code="chuo",
+        fiscal_year=2016,
+        amount="22.1",
+        status=Status.APPROVED,
+    )
+    value(
+        indicator="KPI-3-1",
+        ward_code="chuo",
+        fiscal_year=2016,
+        amount="23000",
+        status=Status.APPROVED,
+    )
+    indicators = Indicator.objects.filter(code__in=["KPI-3-1", "KPI-3-2"])
+    by_code = {
+        i.code: p
+        for i, p in zip(
+            indicators,
+            [progress_by_indicator(indicators, ward_id=chuo.pk)[i.pk] for i in indicators],
+            strict=True,
+        )
+    }
+    # A rate: the ward against the city's baseline 18.2 and target 26.0.
+    assert by_code["KPI-3-2"].achievement_rate == D("50.0")
+    # A count: the ward's 23,000 users are a part of the city's 111,901; no city target.
+    assert by_code["KPI-3-1"].status is ProgressStatus.NO_DATA
+    assert by_code["KPI-3-1"].latest_actual == Point(2016, D("23000"))

@@ -1,0 +1,39 @@
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from indicators.charts import achievement_chart
+from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
+from programs.views import selected_fiscal_year
+
+from .models import Ward
+
+
+def ward_detail(request, name: str):
+    """A ward: how complete its reporting is for the fiscal year, and its figures against the
+    city's."""
+    ward = get_object_or_404(Ward, name=name)
+    year = selected_fiscal_year(request)
+    include_unapproved = request.user.is_authenticated and request.user.is_staff
+    city = indicators_with_progress(up_to=year)
+    own = dict(indicators_with_progress(up_to=year, ward_id=ward.pk))
+    return render(
+        request,
+        "community/ward.html",
+        {
+            "ward": ward,
+            "wards": Ward.objects.all(),
+            "fiscal_year": year,
+            "years": reporting_years(),
+            "completeness": ward_completeness(
+                [ward], fiscal_year=year, include_unapproved=include_unapproved
+            )[0],
+            "rows": [(indicator, progress, own[indicator]) for indicator, progress in city],
+            "chart": achievement_chart(
+                [indicator.code for indicator, _p in city],
+                [
+                    ("ward", ward.name, [own[i].achievement_rate for i, _p in city]),
+                    ("city", _("市全体"), [p.achievement_rate for _i, p in city]),
+                ],
+            ),
+        },
+    )

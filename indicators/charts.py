@@ -1,0 +1,93 @@
+"""Chart data for the pages: what static/js/charts.js draws, and the table beside each chart
+that says the same for anyone who cannot see it (or has JavaScript off)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_short_label
+
+from .choices import ValueKind
+
+
+def _display(value: Decimal | None, unit: str, places: int) -> str:
+    return "—" if value is None else f"{value:,.{places}f}{unit}"
+
+
+def _chart(kind: str, labels: list[str], row_labels: list[str], unit: str, datasets: list[dict]):
+    """``datasets``: key, label, values (Decimal or None per label) and display strings."""
+    return {
+        "type": kind,
+        "unit": unit,
+        "labels": labels,
+        "datasets": [
+            {
+                "key": d["key"],
+                "label": d["label"],
+                "data": [None if v is None else float(v) for v in d["values"]],
+            }
+            for d in datasets
+        ],
+        "table": {
+            "columns": [d["label"] for d in datasets],
+            "rows": [
+                {"label": row_label, "cells": [d["display"][i] for d in datasets]}
+                for i, row_label in enumerate(row_labels)
+                if any(d["values"][i] is not None for d in datasets)
+            ],
+        },
+    }
+
+
+def chart_data(indicator, series: dict) -> dict:
+    """A line chart of an indicator: actuals, the expected line, baseline and target."""
+    points, expected = series["points"], series["expected"]
+    years = sorted({p.fiscal_year for p in points} | {p.fiscal_year for p in expected})
+    if years:
+        years = list(range(years[0], years[-1] + 1))
+    unit, places = str(indicator.get_unit_display()), indicator.decimal_places
+
+    def dataset(key, label, found):
+        by_year = {p.fiscal_year: p.value for p in found}
+        values = [by_year.get(year) for year in years]
+        return {
+            "key": key,
+            "label": label,
+            "values": values,
+            "display": [_display(v, unit, places) for v in values],
+        }
+
+    by_kind = {kind: [p for p in points if p.kind == kind] for kind in ValueKind.values}
+    return _chart(
+        "line",
+        [f"{year} ({fiscal_year_short_label(year)})" for year in years],
+        [fiscal_year_label(year) for year in years],
+        unit,
+        [
+            dataset("actual", _("実績値"), by_kind[ValueKind.ACTUAL]),
+            dataset("expected", _("期待される推移"), expected),
+            dataset("baseline", _("基準値"), by_kind[ValueKind.BASELINE]),
+            dataset("target", _("目標値"), by_kind[ValueKind.TARGET]),
+        ],
+    )
+
+
+def achievement_chart(labels: list[str], series: list[tuple[str, str, list]]) -> dict:
+    """A bar chart of achievement rates (%): ``series`` is (key, label, rates per label)."""
+    return _chart(
+        "bar",
+        labels,
+        labels,
+        "%",
+        [
+            {
+                "key": key,
+                "label": label,
+                "values": rates,
+                "display": [_display(r, "%", 1) for r in rates],
+            }
+            for key, label, rates in series
+        ],
+    )

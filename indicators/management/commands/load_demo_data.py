@@ -1,0 +1,34 @@
+"""python manage.py load_demo_data [--force]"""
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.demo import DEMO_SOURCE, demo_data_load
+
+
+class Command(BaseCommand):
+    help = (
+        f"Load clearly marked sample progress data (source 「{DEMO_SOURCE}」, FY2014–FY2019, "
+        "every ward) so the dashboards are not empty. Refused when DATABASE_URL is set, "
+        "unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Load even into a database named by DATABASE_URL."
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if os.environ.get("DATABASE_URL") and not force:
+            raise CommandError(
+                "DATABASE_URL is set: sample data goes only into the embedded default "
+                "database. Use --force if you really want it here."
+            )
+        rows = demo_data_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {rows} rows of sample data (source 「{DEMO_SOURCE}」). "
+                "Remove them with: python manage.py clear_demo_data"
+            )
+        )

@@ -1,0 +1,30 @@
+from django.shortcuts import get_object_or_404, render
+
+from programs.views import selected_fiscal_year
+
+from .charts import chart_data
+from .choices import ValueOrigin
+from .models import Indicator
+from .selectors import reporting_years, series_by_indicator, ward_value_table
+
+
+def indicator_detail(request, code: str):
+    """An indicator: its chart of baseline, actuals and target with the expected line, the
+    values per ward (chart data as a table too), source, notes and downloads."""
+    indicator = get_object_or_404(Indicator.objects.select_related("pillar", "section"), code=code)
+    series = series_by_indicator([indicator])[indicator.pk]
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "indicator": indicator,
+            "fiscal_year": selected_fiscal_year(request),
+            "years": reporting_years(),
+            "series": series,
+            "progress": series["progress"],
+            "chart": chart_data(indicator, series),
+            "table": ward_value_table(indicator, request.user),
+            "notes": indicator.notes.splitlines(),
+            "plan_values": indicator.values.filter(origin=ValueOrigin.PLAN).order_by("fiscal_year"),
+        },
+    )

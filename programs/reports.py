@@ -1,0 +1,88 @@
+"""The yearly evaluation report (施策評価) as an xlsx workbook: one sheet per pillar."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+
+from kumamoto_welfare.api.renderers import escape_cell
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+
+
+def _point(point):
+    return (fiscal_year_label(point.fiscal_year), float(point.value)) if point else ("", None)
+
+
+def evaluation_workbook(*, plan, fiscal_year: int, pillars: list, **_context) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for entry in pillars:
+        pillar = entry["pillar"]
+        sheet = workbook.create_sheet(_("施策%(number)s") % {"number": pillar.number})
+        sheet.append(
+            [
+                escape_cell(
+                    f"{plan.title if plan else ''} {_('施策評価')} {fiscal_year_label(fiscal_year)}"
+                )
+            ]
+        )
+        sheet.append([escape_cell(str(pillar))])
+        sheet.append([])
+        header = [
+            _("指標コード"),
+            _("成果指標"),
+            _("単位"),
+            _("基準値の年度"),
+            _("基準値"),
+            _("実績値の年度"),
+            _("実績値"),
+            _("目標値の年度"),
+            _("目標値"),
+            _("達成率（%）"),
+            _("状況"),
+            _("評価"),
+        ]
+        sheet.append(header)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for indicator, progress in entry["rows"]:
+            sheet.append(
+                [
+                    indicator.code,
+                    escape_cell(indicator.name),
+                    str(indicator.get_unit_display()),
+                    *_point(progress.baseline),
+                    *_point(progress.latest_actual),
+                    *_point(progress.target),
+                    float(progress.achievement_rate)
+                    if progress.achievement_rate is not None
+                    else None,
+                    str(progress.status.label),
+                    f"{progress.rating.code} {progress.rating.label}" if progress.rating else "",
+                ]
+            )
+        sheet.append([])
+        grid = entry["grid"]
+        sheet.append([_("取組施策"), *[ward.name for ward in grid["wards"]]])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in grid["rows"]:
+            sheet.append(
+                [
+                    escape_cell(str(row["subject"])),
+                    *[
+                        escape_cell(f"{record.get_state_display()}: {record.results}".strip(": "))
+                        if record
+                        else _("未報告")
+                        for record in row["cells"]
+                    ],
+                ]
+            )
+        sheet.column_dimensions["B"].width = 48
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()

@@ -1,0 +1,70 @@
+/* Draws every <canvas data-chart="ID"> from the JSON in <script id="ID">. The same figures
+   are in the table beside each chart, so the page says everything without this script or
+   without Chart.js (static/vendor/chart.umd.min.js, copied from npm by `make`). */
+(function () {
+  "use strict";
+  if (typeof window.Chart === "undefined") {
+    return;
+  }
+  // Each line differs by dash and point shape, not by colour alone (WCAG 1.4.1).
+  var styles = {
+    actual: { borderColor: "#0b4f9c", pointStyle: "circle", borderDash: [] },
+    expected: { borderColor: "#5a5a5a", pointStyle: false, borderDash: [6, 4] },
+    baseline: { borderColor: "#8a4b00", pointStyle: "rect", borderDash: [] },
+    target: { borderColor: "#1d6b2f", pointStyle: "triangle", borderDash: [] },
+    // Bars: the legend shows a different shape for each series as well as a colour.
+    mean: { borderColor: "#0b4f9c", pointStyle: "rect" },
+    rate: { borderColor: "#0b4f9c", pointStyle: "rect" },
+    ward: { borderColor: "#0b4f9c", pointStyle: "rect" },
+    city: { borderColor: "#8a4b00", pointStyle: "triangle" }
+  };
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source) {
+      return;
+    }
+    var data = JSON.parse(source.textContent);
+    if (!data.labels.length) {
+      canvas.hidden = true;
+      return;
+    }
+    var bar = data.type === "bar";
+    new window.Chart(canvas, {
+      type: bar ? "bar" : "line",
+      data: {
+        labels: data.labels,
+        datasets: data.datasets.map(function (set) {
+          var style = styles[set.key] || {};
+          return {
+            label: set.label,
+            data: set.data,
+            borderColor: style.borderColor,
+            backgroundColor: style.borderColor,
+            borderDash: style.borderDash || [],
+            pointStyle: style.pointStyle,
+            pointRadius: set.key === "expected" ? 0 : 5,
+            spanGaps: true,
+            borderWidth: bar ? 1 : 2
+          };
+        })
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: {
+          legend: { labels: { usePointStyle: true } },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                return item.dataset.label + ": " + item.formattedValue + (data.unit || "");
+              }
+            }
+          }
+        },
+        scales: {
+          y: { beginAtZero: bar, title: { display: Boolean(data.unit), text: data.unit } }
+        }
+      }
+    });
+  });
+})();
