@@ -167,14 +167,12 @@ def indicator_value_create(
 def indicator_value_update(
     *, user: AbstractBaseUser, record: IndicatorValue, expected_version: int | None, **changes
 ) -> IndicatorValue:
-    unknown = set(changes) - UPDATABLE_VALUE_FIELDS
-    if unknown:
-        raise ValueError(f"cannot update {sorted(unknown)}")
     return record_update(
         record=record,
         user=user,
         expected_version=expected_version,
         changes=changes,
+        updatable=UPDATABLE_VALUE_FIELDS,
         validate=_validate_value,
     )
 

@@ -214,11 +214,16 @@ def record_update(
     user: AbstractBaseUser,
     expected_version: int | None,
     changes: dict[str, Any],
+    updatable: set[str],
     validate=None,
 ) -> WorkflowRecord:
-    """Apply ``changes`` to the record if the user may and nobody saved it since
-    ``expected_version``; a conflict names what the other person changed."""
+    """Apply ``changes`` (to ``updatable`` fields only) to the record if the user may and
+    nobody saved it since ``expected_version``; a conflict names what the other person
+    changed."""
     from kumamoto_welfare.access import CHANGE, CREATE, check
+
+    if unknown := set(changes) - updatable:
+        raise ValueError(f"cannot update {sorted(unknown)}")
 
     current = type(record).objects.select_for_update().get(pk=record.pk)
     if expected_version is not None and current.version != expected_version:

@@ -223,14 +223,12 @@ def initiative_progress_create(*, user: AbstractBaseUser, **fields) -> Initiativ
 def initiative_progress_update(
     *, user: AbstractBaseUser, record: InitiativeProgress, expected_version: int | None, **changes
 ) -> InitiativeProgress:
-    unknown = set(changes) - UPDATABLE_PROGRESS_FIELDS
-    if unknown:
-        raise ValueError(f"cannot update {sorted(unknown)}")
     return record_update(
         record=record,
         user=user,
         expected_version=expected_version,
         changes=changes,
+        updatable=UPDATABLE_PROGRESS_FIELDS,
         validate=_validate_progress,
     )
 
