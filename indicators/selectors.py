@@ -41,9 +41,20 @@ def bump_generation() -> None:
 
 
 def cached(name: str, compute, *parts):
-    """``compute()`` cached under ``name`` and ``parts`` for the current data generation."""
+    """``compute()`` cached under ``name`` and ``parts`` for the current data generation.
+
+    Inside a transaction the result may hold rows that are rolled back later, so it is
+    computed but not cached (a test's own wrapping transaction does not count)."""
+    if _in_transaction():
+        return compute()
     key = ":".join(str(p) for p in (name, generation(), *parts))
     return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+
+def _in_transaction() -> bool:
+    from django.db import connection
+
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 def rating_bands() -> list[tuple[Decimal | None, Rating]]:

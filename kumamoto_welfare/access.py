@@ -211,6 +211,8 @@ def _denial(user, action: str, record) -> str | None:
     from kumamoto_welfare.workflow import Status
 
     role = role_of(user)
+    if action == VIEW and record.status == Status.APPROVED:
+        return None  # approved figures are public
     if role is None:
         return gettext("職員としてログインしてください。")
     from_plan = getattr(record, "origin", "") == "plan"

@@ -19,6 +19,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_plan", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_summaries():
+    """Each test's rolled-back rows must not linger in cached summaries: start every test on
+    a new data generation (without flushing a Redis that may hold other data)."""
+    from indicators.selectors import bump_generation
+
+    bump_generation()
+
+
 def _staff(username: str, role: Role, ward_code: str | None = None):
     ward = Ward.objects.get(code=ward_code) if ward_code else None
     return staff_create(username=username, role=role, password=PASSWORD, ward=ward)

@@ -41,7 +41,7 @@ MATRIX = {
     ("planner", "city_draft"): "view create change delete submit approve return reopen",
     ("planner", "city_submitted"): "view create change delete submit approve return reopen",
     ("anonymous", "own_draft"): "",
-    ("anonymous", "own_approved"): "",
+    ("anonymous", "own_approved"): "view",
 }
 
 

@@ -118,3 +118,20 @@ def test_summaries_are_cached_and_dropped_when_data_changes(client, planner):
     assert after["latest_actual"]["value"] == "118000"
     # 6,099 of the 11,185 to go (54.5 %) after 3 of 6 years (expected 0.5): on track.
     assert (after["achievement_rate"], after["status"]) == ("54.5", "on_track")
+
+
+def test_a_summary_computed_inside_a_transaction_is_not_cached(client):
+    from django.db import transaction
+
+    from indicators.selectors import cached
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with transaction.atomic():
+        assert cached("probe", compute) == 1
+    assert cached("probe", compute) == 2  # computed again: the first was not kept
+    assert cached("probe", compute) == 2  # now cached
