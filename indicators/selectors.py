@@ -151,6 +151,8 @@ def series_by_indicator(indicators, *, ward_id: int | None = None) -> dict[int, 
             points.insert(0, SeriesPoint(ValueKind.BASELINE, *_as_tuple(own.baseline)))
         if own.target:
             points.append(SeriesPoint(ValueKind.TARGET, *_as_tuple(own.target)))
+        kind_order = {ValueKind.BASELINE: 0, ValueKind.ACTUAL: 1, ValueKind.TARGET: 2}
+        points.sort(key=lambda p: (p.fiscal_year, kind_order[p.kind]))
         result[indicator.pk] = {"progress": own, "points": points, "expected": _expected_line(own)}
     return result
 

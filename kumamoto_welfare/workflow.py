@@ -115,10 +115,11 @@ class TransitionLog(models.Model):
 
 
 def lock_for_update(record: WorkflowRecord, expected_version: int | None) -> WorkflowRecord:
-    """The record re-read under a row lock; refuses if it moved past ``expected_version``."""
+    """The record re-read under a row lock; refuses if it moved past ``expected_version``,
+    naming what changed since."""
     current = type(record).objects.select_for_update().get(pk=record.pk)
     if expected_version is not None and current.version != expected_version:
-        raise VersionConflict(current)
+        raise VersionConflict(current, _changes_since(current, expected_version))
     return current
 
 
@@ -225,9 +226,7 @@ def record_update(
     if unknown := set(changes) - updatable:
         raise ValueError(f"cannot update {sorted(unknown)}")
 
-    current = type(record).objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise VersionConflict(current, _changes_since(current, expected_version))
+    current = lock_for_update(record, expected_version)
     check(user, CHANGE, current)
     for name, value in changes.items():
         setattr(current, name, value)
@@ -243,9 +242,7 @@ def record_delete(
 ) -> None:
     from kumamoto_welfare.access import DELETE, check
 
-    current = type(record).objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise VersionConflict(current, _changes_since(current, expected_version))
+    current = lock_for_update(record, expected_version)
     check(user, DELETE, current)
     current._history_user = user
     current.delete()

@@ -219,3 +219,13 @@ def test_schema_and_docs_are_served_without_a_cdn(anon):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+
+
+def test_series_points_are_in_year_order(anon):
+    value(indicator="KPI-3-2", fiscal_year=2020, amount="27.0", status=Status.APPROVED)
+    data = anon.get("/api/v1/indicators/KPI-3-2/series/").json()
+    assert [(p["kind"], p["fiscal_year"]) for p in data["points"]] == [
+        ("baseline", 2013),
+        ("target", 2019),
+        ("actual", 2020),
+    ]

@@ -197,3 +197,13 @@ def test_initiative_progress_through_the_api(chuo, plan_client):
     listed = plan_client.get("/api/v1/initiative-progress/", {"status": "submitted"}).json()
     assert [r["id"] for r in listed["results"]] == [record["id"]]
     assert InitiativeProgress.objects.count() == 2
+
+
+def test_a_stale_workflow_action_says_what_changed(chuo, plan_client):
+    record = value(ward_code="chuo")
+    chuo.post(f"{URL}{record.pk}/submit/", {}, HTTP_IF_MATCH=record.etag, format="json")
+    stale = plan_client.post(
+        f"{URL}{record.pk}/approve/", {}, HTTP_IF_MATCH=record.etag, format="json"
+    )
+    assert stale.status_code == 412
+    assert stale.json()["error"]["changes"]["status"] == {"yours": "draft", "current": "submitted"}
