@@ -22,10 +22,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 # Chart.js from the npm registry, served by the app itself (no CDN). Needs Node.js; without
-# it the pages still work and show their figures as tables.
+# it the pages still work and show their figures as tables. The source map goes along: the
+# script names it, and collectstatic's manifest refuses a reference to a missing file.
 $(CHART_JS): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --loglevel=error && mkdir -p static/vendor && \
+		cp node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/ && \
 		cp node_modules/chart.js/dist/chart.umd.min.js $@; \
 	else \
 		echo "Node.js (npm) not found: charts are off; the pages show their tables."; \
@@ -70,12 +72,14 @@ check: install
 
 ## Latency of dashboard/ and indicators/ against a hand-written floor, on synthetic data in a
 ## throwaway database (BENCH_DATABASE_URL for PostgreSQL); see docs/performance.md
-bench: install
+bench: install assets
 	$(BIN)/python scripts/bench.py --scale full
+	$(BIN)/python scripts/bench_pages.py
 
 ## The same, 10x less data and 5 rounds: a smoke test for CI
-bench-short: install
+bench-short: install assets
 	$(BIN)/python scripts/bench.py --scale small --repeat 5
+	$(BIN)/python scripts/bench_pages.py --repeat 5
 
 ## The API against its OpenAPI schema: spectacular --validate, then schemathesis (anonymous and
 ## as a planner) on a throwaway server and database; SCHEMATHESIS_MAX_EXAMPLES, _TIMEOUT, _SEED

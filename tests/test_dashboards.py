@@ -156,3 +156,19 @@ def test_csv_in_shift_jis_for_older_excel(client):
     assert response["Content-Type"] == "text/csv; charset=cp932"
     text = response.content.decode("cp932")
     assert "2008年度（平成20年度）" in text and not text.startswith("\ufeff")
+
+
+def test_javascript_stays_under_300_kb_compressed():
+    """Every script the pages load, gzipped: our own and, where make fetched it, Chart.js."""
+    import gzip
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    included = (root / "templates" / "includes" / "chart_scripts.html").read_text()
+    scripts = re.findall(r"static '([^']+\.js)'", included)
+    assert scripts == ["vendor/chart.umd.min.js", "js/charts.js"]
+    present = [root / "static" / name for name in scripts if (root / "static" / name).exists()]
+    assert root / "static" / "js" / "charts.js" in present
+    total = sum(len(gzip.compress(path.read_bytes(), 9)) for path in present)
+    assert total < 300 * 1024

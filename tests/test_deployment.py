@@ -43,3 +43,26 @@ def test_dockerfile_builds_the_app_on_python_3_11():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert dockerfile.startswith("# ") and "FROM python:3.11" in dockerfile
     assert "collectstatic" in dockerfile
+    # The charts' script comes from npm at build time, like make does for development.
+    assert "npm ci" in dockerfile and "chart.umd.min.js.map static/vendor/" in dockerfile
+
+
+def test_production_static_files_collect(tmp_path):
+    """collectstatic with the production storage (hashed names, compression): it refuses a
+    file that references a missing one, as Chart.js's reference to its source map was."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DEBUG="false", SECRET_KEY="x" * 50, STATIC_ROOT=str(tmp_path / "static"))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
