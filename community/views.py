@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from indicators.charts import achievement_chart
 from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
+from kumamoto_welfare.access import role_of
 from programs.views import selected_fiscal_year
 
 from .models import Ward
@@ -13,7 +14,7 @@ def ward_detail(request, name: str):
     city's."""
     ward = get_object_or_404(Ward, name=name)
     year = selected_fiscal_year(request)
-    include_unapproved = request.user.is_authenticated and request.user.is_staff
+    include_unapproved = role_of(request.user) is not None
     city = indicators_with_progress(up_to=year)
     own = dict(indicators_with_progress(up_to=year, ward_id=ward.pk))
     return render(
