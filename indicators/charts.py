@@ -91,3 +91,32 @@ def achievement_chart(labels: list[str], series: list[tuple[str, str, list]]) ->
             for key, label, rates in series
         ],
     )
+
+
+def ward_chart(indicator, table: dict) -> dict:
+    """A line per ward (and the city) of the actuals the user may see, from
+    ``ward_value_table``; unapproved values are left out of the chart, the table marks them."""
+    unit, places = str(indicator.get_unit_display()), indicator.decimal_places
+    years = [row["fiscal_year"] for row in table["rows"]]
+    places_columns = [("city", _("市全体"))] + [(w.code, w.name) for w in table["wards"]]
+    datasets = []
+    for column, (key, label) in enumerate(places_columns):
+        values = [
+            cell.value if (cell := row["cells"][column]) and cell.status == "approved" else None
+            for row in table["rows"]
+        ]
+        datasets.append(
+            {
+                "key": key,
+                "label": label,
+                "values": values,
+                "display": [_display(v, unit, places) for v in values],
+            }
+        )
+    return _chart(
+        "line",
+        [f"{year} ({fiscal_year_short_label(year)})" for year in years],
+        [fiscal_year_label(year) for year in years],
+        unit,
+        datasets,
+    )

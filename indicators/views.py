@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from programs.views import selected_fiscal_year
 
-from .charts import chart_data
+from .charts import chart_data, ward_chart
 from .choices import ValueOrigin
 from .models import Indicator
 from .selectors import reporting_years, series_by_indicator, ward_value_table
@@ -13,6 +13,7 @@ def indicator_detail(request, code: str):
     values per ward (chart data as a table too), source, notes and downloads."""
     indicator = get_object_or_404(Indicator.objects.select_related("pillar", "section"), code=code)
     series = series_by_indicator([indicator])[indicator.pk]
+    table = ward_value_table(indicator, request.user)
     return render(
         request,
         "indicators/detail.html",
@@ -23,7 +24,8 @@ def indicator_detail(request, code: str):
             "series": series,
             "progress": series["progress"],
             "chart": chart_data(indicator, series),
-            "table": ward_value_table(indicator, request.user),
+            "table": table,
+            "ward_chart": ward_chart(indicator, table),
             "notes": indicator.notes.splitlines(),
             "plan_values": indicator.values.filter(origin=ValueOrigin.PLAN).order_by("fiscal_year"),
         },

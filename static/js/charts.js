@@ -16,7 +16,13 @@
     mean: { borderColor: "#0b4f9c", pointStyle: "rect" },
     rate: { borderColor: "#0b4f9c", pointStyle: "rect" },
     ward: { borderColor: "#0b4f9c", pointStyle: "rect" },
-    city: { borderColor: "#8a4b00", pointStyle: "triangle" }
+    city: { borderColor: "#8a4b00", pointStyle: "triangle" },
+    // Wards: each its own point shape and dash as well as its own colour.
+    chuo: { borderColor: "#0b4f9c", pointStyle: "circle", borderDash: [] },
+    higashi: { borderColor: "#1d6b2f", pointStyle: "rect", borderDash: [4, 3] },
+    nishi: { borderColor: "#7a1f5c", pointStyle: "triangle", borderDash: [8, 3] },
+    minami: { borderColor: "#5a5a5a", pointStyle: "rectRot", borderDash: [2, 2] },
+    kita: { borderColor: "#a12a00", pointStyle: "star", borderDash: [10, 4, 2, 4] }
   };
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.dataset.chart);

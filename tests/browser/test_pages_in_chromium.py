@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "home": ("/", ["chart-pillars"]),
     "pillar": ("/pillars/1/", ["chart-KPI-1-1"]),
-    "indicator": ("/indicators/KPI-3-1/", ["chart-main"]),
+    "indicator": ("/indicators/KPI-3-1/", ["chart-main", "chart-wards"]),
     "ward": ("/wards/中央区/", ["chart-ward"]),
     "report": ("/reports/2017/", ["chart-pillar-1", "chart-pillar-4"]),
 }
