@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
+from programs.models import validate_section_in_pillar
 
 from .choices import COUNT_UNITS, Direction, Unit, ValueKind, ValueOrigin
 
@@ -71,8 +72,7 @@ class Indicator(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.section_id and self.pillar_id and self.section.pillar_id != self.pillar_id:
-            raise ValidationError({"section": _("この項目は選択した施策に属していません。")})
+        validate_section_in_pillar(self)
 
 
 class IndicatorValue(WorkflowRecord):

@@ -174,13 +174,12 @@ def _as_tuple(point: Point) -> tuple[int, Decimal]:
     return point.fiscal_year, point.value
 
 
-def pillar_summaries(pillars, *, up_to: int | None) -> list[dict]:
-    """Per pillar: its indicators counted by status, and their mean achievement rate."""
-    indicators = list(Indicator.objects.all())
-    progress = progress_by_indicator(indicators, up_to=up_to)
+def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[dict]:
+    """Per pillar: its indicators counted by status, and their mean achievement rate, from
+    ``rows`` of ``indicators_with_progress`` (so a page computes progress once)."""
     summaries = []
     for pillar in pillars:
-        own = [progress[i.pk] for i in indicators if i.pillar_id == pillar.pk]
+        own = [progress for indicator, progress in rows if indicator.pillar_id == pillar.pk]
         rates = [p.achievement_rate for p in own if p.achievement_rate is not None]
         counts = dict.fromkeys(ProgressStatus.values, 0)
         for p in own:

@@ -148,6 +148,12 @@ class Section(models.Model):
         return f"{self.pillar.number}-{self.number}"
 
 
+def validate_section_in_pillar(row) -> None:
+    """A row with both a pillar and a section: the section must be one of that pillar's."""
+    if row.section_id and row.pillar_id and row.section.pillar_id != row.pillar_id:
+        raise ValidationError({"section": _("この項目は選択した施策に属していません。")})
+
+
 class PillarContent(models.Model):
     """Content that belongs to a section, or to the pillar itself where it has no sections."""
 
@@ -166,8 +172,7 @@ class PillarContent(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.section_id and self.pillar_id and self.section.pillar_id != self.pillar_id:
-            raise ValidationError({"section": _("この項目は選択した施策に属していません。")})
+        validate_section_in_pillar(self)
 
 
 class Challenge(PillarContent):

@@ -14,7 +14,10 @@ from typing import Any
 
 import yaml
 
+from indicators.choices import Direction, Unit, ValueKind
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+
+from .choices import FigureKind, Theme
 
 
 class PlanDataError(ValueError):
@@ -121,11 +124,12 @@ class PlanDocument:
         return places
 
 
-_THEMES = {"elderly", "disability", "children", "health"}
-_FIGURE_KINDS = {"figure", "reference"}
-_VALUE_KINDS = {"baseline", "actual", "target"}
-_DIRECTIONS = {"increase", "decrease", "maintain"}
-_UNITS = {"%", "人", "校区", "件", "回", "か所"}
+# The choices the models accept, so a data file can hold nothing the database would refuse.
+_THEMES = set(Theme.values)
+_FIGURE_KINDS = set(FigureKind.values)
+_VALUE_KINDS = set(ValueKind.values)
+_DIRECTIONS = set(Direction.values)
+_UNITS = set(Unit.values)
 
 
 class _Node:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from indicators.charts import achievement_chart, chart_data
+from indicators.models import Indicator
 from indicators.selectors import (
     default_fiscal_year,
     indicators_with_progress,
@@ -44,7 +45,8 @@ def home(request):
     the selected fiscal year, every indicator's progress, and what changed recently."""
     year = selected_fiscal_year(request)
     pillars = list(Pillar.objects.prefetch_related("sections"))
-    summaries = pillar_summaries(pillars, up_to=year)
+    rows = indicators_with_progress(up_to=year)
+    summaries = pillar_summaries(pillars, rows)
     return render(
         request,
         "programs/home.html",
@@ -57,7 +59,7 @@ def home(request):
                 [_("施策%(number)s") % {"number": p.number} for p in pillars],
                 [("mean", _("平均達成率"), [row["mean_achievement_rate"] for row in summaries])],
             ),
-            "rows": indicators_with_progress(up_to=year),
+            "rows": rows,
             "recent": recent_approvals(),
         },
     )
@@ -81,7 +83,7 @@ def pillar_detail(request, number: int):
     by_section: dict = {}
     for initiative in initiatives:
         by_section.setdefault(initiative.section_id, []).append(initiative)
-    indicators = [i for i, _p in indicators_with_progress(up_to=year) if i.pillar_id == pillar.pk]
+    indicators = list(Indicator.objects.filter(pillar=pillar).select_related("pillar", "section"))
     series = series_by_indicator(indicators)
     return render(
         request,

@@ -34,6 +34,10 @@ class ProgressSerializer(serializers.Serializer):
     status_label = serializers.CharField()
     rating = RatingSerializer(allow_null=True)
 
+    def to_representation(self, progress: Progress) -> dict:
+        # The fields above describe it for the schema; progress_data builds it, once.
+        return progress_data(progress)
+
 
 def point_data(point) -> dict | None:
     if point is None:

@@ -20,6 +20,7 @@ from indicators.models import Indicator, IndicatorValue, IndicatorValueTransitio
 from indicators.selectors import (
     cached,
     indicator_series,
+    indicators_with_progress,
     pillar_summaries,
     progress_by_indicator,
     ward_completeness,
@@ -232,7 +233,7 @@ class DashboardView(APIView):
 
     @staticmethod
     def _payload(year: int, staff: bool) -> dict:
-        pillars = pillar_summaries(Pillar.objects.all(), up_to=year)
+        pillars = pillar_summaries(Pillar.objects.all(), indicators_with_progress(up_to=year))
         wards = ward_completeness(Ward.objects.all(), fiscal_year=year, include_unapproved=staff)
         return {
             "fiscal_year": year,

@@ -16,16 +16,6 @@ def fiscal_year(year: int) -> str:
     return fiscal_year_label(year)
 
 
-@register.filter
-def plain_decimal(value: Decimal) -> str:
-    """A stored decimal without its padding zeros, with thousands separators:
-    ``111901.0000`` → ``111,901``; ``78.6100`` → ``78.61``."""
-    normalised = value.normalize()
-    if normalised == normalised.to_integral_value():
-        return f"{normalised:,.0f}"
-    return f"{normalised:,f}"
-
-
 @register.simple_tag
 def figure(value: Decimal, indicator) -> str:
     """A value with its indicator's unit and as many decimals as the plan prints:
