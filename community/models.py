@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 
 class Ward(models.Model):
@@ -33,6 +34,8 @@ class SchoolDistrict(models.Model):
         Ward, on_delete=models.PROTECT, related_name="school_districts", verbose_name=_("区")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("小学校区")
         verbose_name_plural = pgettext_lazy("plural", "小学校区")
@@ -48,6 +51,8 @@ class OrganisationType(models.Model):
     code = models.SlugField(_("コード"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(_("順序"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("団体・施設の種類")

@@ -1,36 +1,71 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare.admin_mixins import ScopedReadOnlyAdmin
+from kumamoto_welfare.admin_mixins import (
+    FiscalYearListFilter,
+    HistoryAdmin,
+    ProgressRecordAdmin,
+)
 
-from .models import Indicator, IndicatorValue, IndicatorValueTransition, RatingBand, RatingScale
+from .models import Indicator, IndicatorValue, RatingBand, RatingScale
+from .services import UPDATABLE_VALUE_FIELDS, validate_value
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["code", "name", "unit", "direction", "pillar", "section"]
     list_filter = ["pillar", "unit", "direction"]
     search_fields = ["code", "name"]
     list_select_related = ["pillar", "section__pillar"]
 
 
-class IndicatorValueTransitionInline(admin.TabularInline):
-    model = IndicatorValueTransition
-    fields = ["at", "transition", "from_status", "to_status", "user", "comment"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ScopedReadOnlyAdmin):
-    list_display = ["indicator", "fiscal_year", "kind", "value", "ward", "status", "origin"]
-    list_filter = ["status", "kind", "ward", "fiscal_year", "origin", "indicator__pillar"]
+class IndicatorValueAdmin(ProgressRecordAdmin):
+    validate_record = staticmethod(validate_value)
+    updatable_fields = UPDATABLE_VALUE_FIELDS
+    fields = [
+        "indicator",
+        "fiscal_year",
+        "kind",
+        "ward",
+        "value",
+        "note",
+        "as_of",
+        "source",
+        "expected_version",
+        "status",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "transition_log",
+    ]
+    readonly_fields = [*ProgressRecordAdmin.readonly_fields, "origin"]
+    list_display = [
+        "indicator",
+        "fiscal_year_display",
+        "kind",
+        "value_display",
+        "ward_display",
+        "status",
+        "origin",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        FiscalYearListFilter,
+        "ward",
+        "kind",
+        ("indicator__pillar", admin.RelatedOnlyFieldListFilter),
+        "origin",
+    ]
     search_fields = ["indicator__code", "indicator__name", "note"]
     list_select_related = ["indicator", "ward"]
-    inlines = [IndicatorValueTransitionInline]
+    autocomplete_fields = ["indicator"]
+
+    @admin.display(description=_("値"), ordering="value")
+    def value_display(self, obj):
+        return f"{obj.value.normalize():f}"
 
 
 class RatingBandInline(admin.TabularInline):
@@ -40,6 +75,6 @@ class RatingBandInline(admin.TabularInline):
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(admin.ModelAdmin):
+class RatingScaleAdmin(HistoryAdmin):
     list_display = ["name", "is_active"]
     inlines = [RatingBandInline]

@@ -56,6 +56,8 @@ class Indicator(models.Model):
     source = models.CharField(_("出典"), max_length=300, blank=True)
     notes = models.TextField(_("注記"), blank=True, help_text=_("計画書の※注記。1行に1つ。"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("成果指標")
         verbose_name_plural = pgettext_lazy("plural", "成果指標")
@@ -121,11 +123,17 @@ class IndicatorValue(WorkflowRecord):
                 fields=["indicator", "fiscal_year", "kind", "ward"],
                 condition=Q(ward__isnull=False),
                 name="indicator_value_unique_per_ward",
+                violation_error_message=_(
+                    "この指標・年度・種別・区の値はすでに登録されています。既存の記録を編集してください。"
+                ),
             ),
             models.UniqueConstraint(
                 fields=["indicator", "fiscal_year", "kind"],
                 condition=Q(ward__isnull=True),
                 name="indicator_value_unique_city_wide",
+                violation_error_message=_(
+                    "この指標・年度・種別・区の値はすでに登録されています。既存の記録を編集してください。"
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
@@ -198,6 +206,8 @@ class RatingScale(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     is_active = models.BooleanField(_("使用中"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("評価基準")
         verbose_name_plural = pgettext_lazy("plural", "評価基準")
@@ -229,6 +239,8 @@ class RatingBand(models.Model):
         blank=True,
         help_text=_("達成率÷期待進捗。空欄は最下位の区分。"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("評価区分")

@@ -238,6 +238,47 @@ def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> l
     return rows
 
 
+def reporting_matrix(wards, *, fiscal_year: int) -> dict:
+    """Which records each ward has for a fiscal year: rows are the indicators (the ward's
+    actual value) and the initiatives (or sections without one; the ward's progress report),
+    columns the wards, each cell the record's status or None where it is missing. The counts
+    per ward are ``ward_completeness``'s. For staff: it shows unapproved records."""
+    from programs.models import Initiative, InitiativeProgress, Section
+
+    wards = list(wards)
+    values = {
+        (row["indicator_id"], row["ward_id"]): row["status"]
+        for row in IndicatorValue.objects.filter(
+            fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__in=wards
+        ).values("indicator_id", "ward_id", "status")
+    }
+    reports = {
+        (row["initiative_id"], row["section_id"], row["ward_id"]): row["status"]
+        for row in InitiativeProgress.objects.filter(fiscal_year=fiscal_year, ward__in=wards)
+        .order_by()
+        .values("initiative_id", "section_id", "ward_id", "status")
+    }
+    indicator_rows = [
+        {"subject": indicator, "cells": [values.get((indicator.pk, w.pk)) for w in wards]}
+        for indicator in Indicator.objects.select_related("pillar")
+    ]
+    progress_rows = [
+        {"subject": i, "cells": [reports.get((i.pk, None, w.pk)) for w in wards]}
+        for i in Initiative.objects.select_related("pillar", "section__pillar").order_by(
+            "pillar__number", "section__number", "number"
+        )
+    ] + [
+        {"subject": s, "cells": [reports.get((None, s.pk, w.pk)) for w in wards]}
+        for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
+    ]
+    return {
+        "wards": wards,
+        "counts": ward_completeness(wards, fiscal_year=fiscal_year, include_unapproved=True),
+        "indicator_rows": indicator_rows,
+        "progress_rows": progress_rows,
+    }
+
+
 def _status_counts(queryset) -> dict[tuple[int, str], int]:
     return {
         (row["ward_id"], row["status"]): row["n"]

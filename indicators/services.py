@@ -108,7 +108,7 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> 
 BIG_CHANGE = Decimal("0.5")
 
 
-def _validate_value(record: IndicatorValue) -> None:
+def validate_value(record: IndicatorValue) -> None:
     """Rules across rows: the reporting year, and a big jump against last year."""
     from programs.validators import validate_reporting_year
 
@@ -161,7 +161,7 @@ def indicator_value_create(
         source=source,
         origin=ValueOrigin.ENTRY,
     )
-    return record_create(record=record, user=user, validate=_validate_value)
+    return record_create(record=record, user=user, validate=validate_value)
 
 
 def indicator_value_update(
@@ -173,7 +173,7 @@ def indicator_value_update(
         expected_version=expected_version,
         changes=changes,
         updatable=UPDATABLE_VALUE_FIELDS,
-        validate=_validate_value,
+        validate=validate_value,
     )
 
 

@@ -187,7 +187,7 @@ def visible_filter(user) -> Q:
     from kumamoto_welfare.workflow import Status
 
     role = role_of(user)
-    if role in (Role.PLANNER, Role.ADMIN):
+    if role in CITY_WIDE_ROLES:
         return Q()
     approved = Q(status=Status.APPROVED)
     if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
@@ -199,11 +199,25 @@ def editable_filter(user) -> Q:
     from kumamoto_welfare.workflow import Status
 
     role = role_of(user)
-    if role in (Role.PLANNER, Role.ADMIN):
+    if role in CITY_WIDE_ROLES:
         return Q(status__in=[Status.DRAFT, Status.SUBMITTED])
     if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
         return Q(status=Status.DRAFT, ward=ward)
     return Q(pk__in=[])
+
+
+CITY_WIDE_ROLES = (Role.PLANNER, Role.ADMIN)
+
+
+def may_ever(user, action: str) -> bool:
+    """Whether the user may do ``action`` to any record at all: the question the admin asks
+    before offering an action (bulk approve, say). Each record is still checked."""
+    role = role_of(user)
+    if role is None:
+        return action == VIEW
+    if action in (APPROVE, RETURN, REOPEN):
+        return role in CITY_WIDE_ROLES
+    return True
 
 
 def _denial(user, action: str, record) -> str | None:
@@ -216,7 +230,7 @@ def _denial(user, action: str, record) -> str | None:
     if role is None:
         return gettext("職員としてログインしてください。")
     from_plan = getattr(record, "origin", "") == "plan"
-    city_wide = role in (Role.PLANNER, Role.ADMIN)
+    city_wide = role in CITY_WIDE_ROLES
     own_ward = record.ward_id is not None and record.ward_id == getattr(ward_of(user), "pk", None)
 
     if action == VIEW:
@@ -242,7 +256,7 @@ def _denial(user, action: str, record) -> str | None:
     if action == SUBMIT:
         return None
     if action in (APPROVE, RETURN, REOPEN):
-        return None if city_wide else gettext("承認・差し戻しは計画担当が行います。")
+        return None if may_ever(user, action) else gettext("承認・差し戻しは計画担当が行います。")
     raise ValueError(f"unknown action {action!r}")
 
 

@@ -1,22 +1,414 @@
-"""Admin behaviour shared by progress records."""
+"""Admin behaviour shared by the apps: history on every model, and progress entry.
 
-from django.contrib import admin
+Progress records (indicator values, initiative progress) are entered, submitted, approved,
+returned and reopened here by the same rules as in the API and in imports: every question of
+who may do what goes to ``kumamoto_welfare.access``, and every write to the workflow's
+``record_create`` / ``record_update`` / ``record_delete`` / ``record_transition``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from kumamoto_welfare import access
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.forms import FiscalYearField
+from kumamoto_welfare.workflow import (
+    TRANSITIONS,
+    Transition,
+    VersionConflict,
+    describe_changes,
+    lock_for_update,
+    record_create,
+    record_delete,
+    record_transition,
+    record_update,
+)
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
-    """Progress records in the admin, through the one row-level policy: each user sees what
-    ``kumamoto_welfare.access`` lets them see, and nobody writes here yet. Entry, submission
-    and approval go through the API (and the progress-entry admin to come), where every write
-    passes the domain services."""
+def error_text(error: Exception) -> str:
+    """One line for a refused write, whatever refused it."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def conflict_error(conflict: VersionConflict) -> ValidationError:
+    lines = describe_changes(type(conflict.record), conflict.changes)
+    detail = (gettext("相手の変更：") + "；".join(lines)) if lines else ""
+    return ValidationError(f"{conflict} {detail}".strip(), code="conflict")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every model's admin: a history of each change (who, when, before and after, with the
+    changes between versions). Old versions are shown, never restored from here: a restore
+    would bypass the rules that each write obeys."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(gettext("過去の版からの復元はできません。"))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class FiscalYearListFilter(admin.SimpleListFilter):
+    title = _("年度")
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            model_admin.get_queryset(request)
+            .order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
+        return [(year, fiscal_year_label(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(fiscal_year=self.value())
+        return queryset
+
+
+class ProgressRecordForm(forms.ModelForm):
+    """The admin form of a progress record. ``expected_version`` is the version the user
+    opened; if someone saved since, the save is refused and the form says what they
+    changed. The record is held under a row lock from this check to the save."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Set on the class the admin builds for each request (``get_form``).
+    user = None
+    validate_record = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                current = lock_for_update(self.instance, cleaned.get("expected_version"))
+            except VersionConflict as conflict:
+                raise conflict_error(conflict) from conflict
+            try:
+                access.check(self.user, access.CHANGE, current)
+            except PermissionDenied as denied:
+                raise ValidationError(str(denied)) from denied
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the model's own rules and its unique constraints
+        if self.errors:
+            return
+        try:
+            # The record as it would be saved: its ward, city-wide or not, and the rules
+            # across records (the plan's reach, a big change against last year).
+            access.check(self.user, access.CREATE, self.instance)
+            type(self).validate_record(self.instance)
+        except PermissionDenied as denied:
+            self.add_error(None, str(denied))
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ProgressRecordAdmin(HistoryAdmin):
+    """Entry and approval of progress records in the admin. Subclasses name the record's
+    rules: ``validate_record`` (the service's rules across records) and ``updatable_fields``.
+    """
+
+    form = ProgressRecordForm
+    change_form_template = "admin/progress/change_form.html"
+    change_list_template = "admin/progress/change_list.html"
+    validate_record = None
+    updatable_fields: set[str] = set()
+    readonly_fields = ["status", "version", "created_at", "updated_at", "transition_log"]
+    actions = ["submit_selected", "approve_selected"]
+    list_per_page = 50
+
+    # --- Which rows, and what may be done to them: the one policy -----------------------
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    def has_add_permission(self, request):
-        return False
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Another ward's record is no different from one that does not exist.
+            raise Http404(gettext("この記録は見つからないか、見る権限がありません。"))
+        return obj
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or access.allowed(request.user, access.VIEW, obj)
+        )
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.allowed(request.user, access.CHANGE, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.allowed(request.user, access.DELETE, obj)
+        )
+
+    def has_submit_permission(self, request):
+        return self.has_view_permission(request) and access.may_ever(request.user, access.SUBMIT)
+
+    def has_approve_permission(self, request):
+        return self.has_view_permission(request) and access.may_ever(request.user, access.APPROVE)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting goes one record at a time, through the workflow's delete.
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- The form ------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        form.validate_record = staticmethod(type(self).validate_record)
+        return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "fiscal_year":
+            return FiscalYearField(
+                label=db_field.verbose_name, required=not db_field.blank, **kwargs
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ward = access.ward_of(request.user)
+        own_ward_only = db_field.name == "ward" and not access.may_ever(
+            request.user, access.APPROVE
+        )
+        if own_ward_only:
+            # A ward officer reports for their own ward only, never city-wide.
+            kwargs["queryset"] = db_field.related_model.objects.filter(pk=getattr(ward, "pk", None))
+            kwargs["initial"] = ward
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if own_ward_only and field is not None:
+            field.required = True
+            field.empty_label = None
+        return field
+
+    # --- Writes, through the workflow ----------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            record_create(record=obj, user=request.user, validate=self.validate_record)
+            return
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in self.updatable_fields
+        }
+        saved = record_update(
+            record=obj,
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version"),
+            changes=changes,
+            updatable=self.updatable_fields,
+            validate=self.validate_record,
+        )
+        obj.version = saved.version
+
+    def delete_model(self, request, obj):
+        record_delete(record=obj, user=request.user, expected_version=None)
+
+    # --- Workflow transitions --------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/transition/<str:transition>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def available_transitions(self, request, obj) -> list[tuple[str, str]]:
+        """The transitions the user may take now: (name, label)."""
+        return [
+            (name, Transition(name).label)
+            for name, (source, _target, _comment) in TRANSITIONS.items()
+            if obj.status == source and access.allowed(request.user, name, obj)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["transitions"] = [
+                (label, self._transition_url(obj, name))
+                for name, label in self.available_transitions(request, obj)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _transition_url(self, obj, name: str) -> str:
+        info = self.opts.app_label, self.opts.model_name
+        return reverse(
+            "admin:{}_{}_transition".format(*info),
+            args=[obj.pk, name],
+            current_app=self.admin_site.name,
+        )
+
+    def transition_view(self, request, object_id, transition):
+        if transition not in TRANSITIONS:
+            raise Http404
+        obj = self.get_object(request, object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        needs_comment = TRANSITIONS[transition][2]
+        form = TransitionForm(
+            request.POST or None,
+            initial={"expected_version": obj.version},
+            needs_comment=needs_comment,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                record_transition(
+                    record=obj,
+                    transition=transition,
+                    user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+            except VersionConflict as conflict:
+                form.add_error(None, conflict_error(conflict))
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, error_text(error))
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(record)s を%(action)sしました。")
+                    % {"record": obj, "action": Transition(transition).label},
+                    messages.SUCCESS,
+                )
+                info = self.opts.app_label, self.opts.model_name
+                return HttpResponseRedirect(
+                    reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("%(action)s：%(record)s")
+            % {"action": Transition(transition).label, "record": obj},
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+            "action_label": Transition(transition).label,
+            "allowed": access.allowed(request.user, transition, obj)
+            and obj.status == TRANSITIONS[transition][0],
+            "transitions_log": obj.transitions.select_related("user"),
+        }
+        return TemplateResponse(request, "admin/progress/transition.html", context)
+
+    def _bulk_transition(self, request, queryset, transition: str) -> None:
+        done, refused = 0, []
+        for record in queryset:
+            try:
+                record_transition(record=record, transition=transition, user=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied, VersionConflict) as error:
+                refused.append(f"{record}：{error_text(error)}")
+        label = Transition(transition).label
+        if done:
+            self.message_user(
+                request,
+                gettext("%(count)d件を%(action)sしました。") % {"count": done, "action": label},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                gettext("%(count)d件は%(action)sできませんでした：")
+                % {"count": len(refused), "action": label}
+                + " / ".join(refused),
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("選択した記録を提出"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, Transition.SUBMIT)
+
+    @admin.action(description=_("選択した記録を承認"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, Transition.APPROVE)
+
+    # --- Columns -------------------------------------------------------------------------
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def fiscal_year_display(self, obj):
+        return fiscal_year_label(obj.fiscal_year)
+
+    @admin.display(description=_("承認の履歴"))
+    def transition_log(self, obj):
+        """Who moved the record through the workflow, when, and why."""
+        entries = list(obj.transitions.select_related("user")) if obj.pk else []
+        if not entries:
+            return "—"
+        head = format_html(
+            "<thead><tr>{}</tr></thead>",
+            format_html_join(
+                "",
+                '<th scope="col">{}</th>',
+                ((gettext(h),) for h in ("日時", "操作", "操作者", "コメント")),
+            ),
+        )
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(localtime(e.at), "DATETIME_FORMAT"),
+                    e.get_transition_display(),
+                    e.user,
+                    e.comment,
+                )
+                for e in entries
+            ),
+        )
+        return format_html('<table class="transition-log">{}<tbody>{}</tbody></table>', head, body)
+
+    @admin.display(description=_("区"), ordering="ward__position")
+    def ward_display(self, obj):
+        return obj.ward.name if obj.ward_id else gettext("市全体")
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("コメント"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        required=False,
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, needs_comment: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_comment:
+            self.fields["comment"].required = True
+            self.fields["comment"].help_text = _("理由を記入してください（必須）。")
+
+
+__all__ = [
+    "FiscalYearListFilter",
+    "HistoryAdmin",
+    "ProgressRecordAdmin",
+]

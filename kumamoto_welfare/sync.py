@@ -42,15 +42,21 @@ class Synchroniser:
     """Upserts rows by natural key, saving only what differs, and deletes rows no longer in
     the data. Every write goes through ``full_clean`` so the model's rules hold."""
 
-    def __init__(self, report: SyncReport):
+    def __init__(self, report: SyncReport, *, reason: str = ""):
         self.report = report
+        self.reason = reason  # the change reason in each row's history
+
+    def _save(self, instance: models.Model, **kwargs) -> None:
+        if self.reason:
+            instance._change_reason = self.reason
+        instance.save(**kwargs)
 
     def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]):
         instance = model.objects.filter(**lookup).first()
         if instance is None:
             instance = model(**lookup, **values)
             instance.full_clean()
-            instance.save()
+            self._save(instance)
             self.report.add(model, "created")
             return instance
         changed = [name for name, value in values.items() if getattr(instance, name) != value]
@@ -63,12 +69,14 @@ class Synchroniser:
             instance.version += 1
             changed.append("version")
         instance.full_clean()
-        instance.save(update_fields=changed)
+        self._save(instance, update_fields=changed)
         self.report.add(model, "updated")
         return instance
 
     def prune(self, queryset: models.QuerySet, keep: Iterable[models.Model]) -> None:
         stale = queryset.exclude(pk__in=[instance.pk for instance in keep])
         for instance in stale:
+            if self.reason:
+                instance._change_reason = self.reason
             instance.delete()
             self.report.add(queryset.model, "deleted")

@@ -8,6 +8,7 @@ transition is logged with who, when and the comment. Who may do what is decided 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -186,6 +187,29 @@ def _changes_since(current: WorkflowRecord, version: int) -> dict[str, tuple[Any
         for name in names
         if getattr(then, name, None) != getattr(current, name)
     }
+
+
+def describe_changes(model: type[models.Model], changes: dict[str, tuple[Any, Any]]) -> list[str]:
+    """``changes`` (as a VersionConflict holds them) as lines people read: 「値: 10 → 12」."""
+    lines = []
+    for attname, (before, after) in changes.items():
+        field = model._meta.get_field(attname)
+        if field.is_relation:
+            related = field.related_model._default_manager
+            names = {o.pk: str(o) for o in related.filter(pk__in=[before, after])}
+            before, after = names.get(before, before), names.get(after, after)
+        elif field.choices:
+            labels = dict(field.flatchoices)
+            before, after = labels.get(before, before), labels.get(after, after)
+        before, after = (
+            f"{v.normalize():f}" if isinstance(v, Decimal) else v for v in (before, after)
+        )
+        empty = gettext("（空欄）")
+        lines.append(
+            f"{field.verbose_name}: {empty if before in (None, '') else before}"
+            f" → {empty if after in (None, '') else after}"
+        )
+    return lines
 
 
 def _full_validate(record: WorkflowRecord, validate) -> None:

@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare.admin_mixins import ScopedReadOnlyAdmin
+from kumamoto_welfare.admin_mixins import (
+    FiscalYearListFilter,
+    HistoryAdmin,
+    ProgressRecordAdmin,
+)
 
 from .models import (
     Action,
@@ -13,15 +19,32 @@ from .models import (
     PriorityArea,
     Section,
 )
+from .services import UPDATABLE_PROGRESS_FIELDS, validate_progress
+
+
+class PillarListFilter(admin.SimpleListFilter):
+    title = _("施策")
+    parameter_name = "pillar"
+
+    def lookups(self, request, model_admin):
+        return [(p.number, str(p)) for p in Pillar.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            number = self.value()
+            return queryset.filter(
+                Q(initiative__pillar__number=number) | Q(section__pillar__number=number)
+            )
+        return queryset
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["title", "code", "period_start", "period_end"]
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(admin.ModelAdmin):
+class PriorityAreaAdmin(HistoryAdmin):
     list_display = ["number", "title", "plan"]
 
 
@@ -31,7 +54,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(HistoryAdmin):
     list_display = ["number", "title", "theme"]
     list_filter = ["theme"]
     search_fields = ["title", "overview"]
@@ -39,7 +62,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(HistoryAdmin):
     list_display = ["__str__", "pillar"]
     list_filter = ["pillar"]
     search_fields = ["title"]
@@ -47,7 +70,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(HistoryAdmin):
     list_display = ["__str__", "pillar", "section", "position", "heading"]
     list_filter = ["pillar"]
     search_fields = ["text", "heading"]
@@ -62,7 +85,7 @@ class ActionInline(admin.StackedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(HistoryAdmin):
     list_display = ["code", "title", "pillar", "section"]
     list_filter = ["pillar"]
     search_fields = ["code", "title", "lead", "actions__text"]
@@ -71,7 +94,7 @@ class InitiativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(HistoryAdmin):
     list_display = ["__str__", "initiative", "section", "position", "group"]
     list_filter = ["initiative__pillar", "section__pillar"]
     search_fields = ["text", "group"]
@@ -79,7 +102,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(HistoryAdmin):
     list_display = ["__str__", "kind", "pillar", "section"]
     list_filter = ["kind", "pillar"]
     search_fields = ["title", "text"]
@@ -87,8 +110,48 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(InitiativeProgress)
-class InitiativeProgressAdmin(ScopedReadOnlyAdmin):
-    list_display = ["__str__", "fiscal_year", "ward", "state", "status"]
-    list_filter = ["status", "state", "ward", "fiscal_year"]
-    search_fields = ["initiative__code", "initiative__title", "results"]
+class InitiativeProgressAdmin(ProgressRecordAdmin):
+    validate_record = staticmethod(validate_progress)
+    updatable_fields = UPDATABLE_PROGRESS_FIELDS
+    fieldsets = [
+        (None, {"fields": ["initiative", "section", "fiscal_year", "ward", "state"]}),
+        (_("報告"), {"fields": ["results", "issues", "next_steps"]}),
+        (_("活動の数"), {"fields": ["events_held", "participants", "trainees"]}),
+        (
+            _("記録"),
+            {
+                "fields": [
+                    "source",
+                    "expected_version",
+                    "status",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                    "transition_log",
+                ]
+            },
+        ),
+    ]
+    list_display = [
+        "subject_display",
+        "fiscal_year_display",
+        "ward_display",
+        "state",
+        "status",
+        "updated_at",
+    ]
+    list_filter = ["status", FiscalYearListFilter, "ward", "state", PillarListFilter]
+    search_fields = [
+        "initiative__code",
+        "initiative__title",
+        "section__title",
+        "results",
+        "issues",
+        "next_steps",
+    ]
     list_select_related = ["initiative", "section__pillar", "ward"]
+    autocomplete_fields = ["initiative", "section"]
+
+    @admin.display(description=_("取組"), ordering="initiative__code")
+    def subject_display(self, obj):
+        return str(obj.initiative) if obj.initiative_id else str(obj.section)

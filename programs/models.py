@@ -58,6 +58,8 @@ class Plan(models.Model):
         help_text=_("西暦の年度。計画書に記載がなければ空欄。"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("計画")
         verbose_name_plural = pgettext_lazy("plural", "計画")
@@ -83,6 +85,8 @@ class PriorityArea(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("名称"), max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("重点的取組")
@@ -110,6 +114,8 @@ class Pillar(models.Model):
     theme = models.CharField(_("分野"), max_length=20, choices=Theme.choices)
     overview = models.TextField(_("概要"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("施策")
         verbose_name_plural = pgettext_lazy("plural", "施策")
@@ -130,6 +136,8 @@ class Section(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("名称"), max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("施策の項目")
@@ -187,6 +195,8 @@ class Challenge(PillarContent):
     )
     text = models.TextField(_("本文"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("現状と課題")
         verbose_name_plural = pgettext_lazy("plural", "現状と課題")
@@ -217,6 +227,8 @@ class Initiative(PillarContent):
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("名称"), max_length=200)
     lead = models.TextField(_("前文"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("取組施策")
@@ -259,6 +271,8 @@ class Action(models.Model):
     )
     text = models.TextField(_("本文"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("取組")
         verbose_name_plural = pgettext_lazy("plural", "取組")
@@ -300,6 +314,8 @@ class Figure(PillarContent):
     text = models.TextField(
         _("内容"), blank=True, help_text=_("図の中の語句を1行に1つ。絵だけの図は空欄。")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("図・参考")
@@ -389,6 +405,9 @@ class InitiativeProgress(WorkflowRecord):
                     fields=[subject, "fiscal_year", *(["ward"] if per_ward else [])],
                     condition=Q(**{f"{subject}__isnull": False, "ward__isnull": not per_ward}),
                     name=f"progress_unique_{subject}_{'ward' if per_ward else 'city'}",
+                    violation_error_message=_(
+                        "この取組・年度・区の進捗はすでに登録されています。既存の記録を編集してください。"
+                    ),
                 )
                 for subject in ("initiative", "section")
                 for per_ward in (True, False)

@@ -47,7 +47,7 @@ def plan_load(*, document: PlanDocument) -> SyncReport:
     (indicator values that did not come from the plan) is never changed or deleted.
     """
     report = SyncReport()
-    sync = Synchroniser(report)
+    sync = Synchroniser(report, reason="load_plan")
     plan = sync.upsert(
         Plan,
         {"code": document.code},
@@ -191,7 +191,7 @@ def _load_actions(
 # --- Progress reporting: initiative progress -----------------------------------------------
 
 
-def _validate_progress(record: InitiativeProgress) -> None:
+def validate_progress(record: InitiativeProgress) -> None:
     from .validators import validate_reporting_year
 
     validate_reporting_year(record.fiscal_year)
@@ -217,7 +217,7 @@ def initiative_progress_create(*, user: AbstractBaseUser, **fields) -> Initiativ
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
     record = InitiativeProgress(**fields)
-    return record_create(record=record, user=user, validate=_validate_progress)
+    return record_create(record=record, user=user, validate=validate_progress)
 
 
 def initiative_progress_update(
@@ -229,7 +229,7 @@ def initiative_progress_update(
         expected_version=expected_version,
         changes=changes,
         updatable=UPDATABLE_PROGRESS_FIELDS,
-        validate=_validate_progress,
+        validate=validate_progress,
     )
 
 

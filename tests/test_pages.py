@@ -62,20 +62,3 @@ def test_planner_can_edit_plan_content_in_the_admin(client, planner):
     client.force_login(planner)
     page = client.get(reverse("admin:programs_pillar_change", args=[1]))
     assert 'name="title"' in page.content.decode()
-
-
-def test_progress_records_in_the_admin_follow_the_ward_policy(client, chuo_officer):
-    from kumamoto_welfare.workflow import Status
-    from tests.factories import value
-
-    own = value(ward_code="chuo")
-    other = value(ward_code="higashi", fiscal_year=2016)
-    other_approved = value(ward_code="higashi", fiscal_year=2014, status=Status.APPROVED)
-    client.force_login(chuo_officer)
-    changelist = client.get(reverse("admin:indicators_indicatorvalue_changelist"))
-    ids = {obj.pk for obj in changelist.context["cl"].result_list}
-    assert own.pk in ids and other_approved.pk in ids and other.pk not in ids
-    hidden = client.get(reverse("admin:indicators_indicatorvalue_change", args=[other.pk]))
-    assert hidden.status_code == 302  # the admin redirects a record it cannot find
-    seen = client.get(reverse("admin:indicators_indicatorvalue_change", args=[own.pk]))
-    assert seen.status_code == 200 and 'name="value"' not in seen.content.decode()
