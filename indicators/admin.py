@@ -42,7 +42,7 @@ class IndicatorValueAdmin(ProgressRecordAdmin):
     ]
     readonly_fields = [*ProgressRecordAdmin.readonly_fields, "origin"]
     list_display = [
-        "indicator",
+        "indicator_code",
         "fiscal_year_display",
         "kind",
         "value_display",
@@ -62,6 +62,10 @@ class IndicatorValueAdmin(ProgressRecordAdmin):
     search_fields = ["indicator__code", "indicator__name", "note"]
     list_select_related = ["indicator", "ward"]
     autocomplete_fields = ["indicator"]
+
+    @admin.display(description=_("成果指標"), ordering="indicator__code")
+    def indicator_code(self, obj):
+        return obj.indicator.code
 
     @admin.display(description=_("値"), ordering="value")
     def value_display(self, obj):

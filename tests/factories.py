@@ -32,3 +32,19 @@ def value(
         status=status,
         note=note,
     )
+
+
+def progress(
+    *, initiative="1-2-1", fiscal_year=2015, ward_code=None, status=Status.DRAFT, results=""
+):
+    """An initiative progress report written straight to the database in the given state."""
+    from programs.models import Initiative, InitiativeProgress
+
+    return InitiativeProgress.objects.create(
+        initiative=Initiative.objects.get(code=initiative),
+        fiscal_year=fiscal_year,
+        ward=ward(ward_code) if ward_code else None,
+        state="in_progress",
+        results=results,
+        status=status,
+    )
