@@ -32,7 +32,14 @@ from kumamoto_welfare.workflow import Status, Transition, VersionConflict, recor
 
 from .cells import CellError, cell_text, is_blank, key_text, parse_count, parse_number, parse_year
 from .reading import FileError, read_table
-from .sheets import INDICATOR_SHEET, PROGRESS_SHEET, Sheet, detect_sheet, match_columns
+from .sheets import (
+    INDICATOR_SHEET,
+    PROGRESS_SHEET,
+    SHEETS,
+    Sheet,
+    detect_sheet,
+    match_columns,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -114,9 +121,12 @@ def run_import(
     user: AbstractBaseUser,
     dry_run: bool,
     progress: Progress | None = None,
+    kind: str | None = None,
 ) -> ImportReport:
     """Read ``data`` (xlsx or CSV), check every row as ``user`` and, unless ``dry_run`` or any
-    row fails, write them all. ``progress(done, total)`` is called as rows are processed."""
+    row fails, write them all. ``progress(done, total)`` is called as rows are processed.
+    With ``kind`` (``"indicator_value"`` or ``"initiative_progress"``), a sheet of the other
+    kind is refused: the admin page of one model imports only its own records."""
     report = ImportReport(filename=filename, dry_run=dry_run)
     try:
         table = read_table(data, filename)
@@ -140,6 +150,18 @@ def run_import(
         )
         return report
     report.kind = sheet.kind
+    if kind is not None and sheet.kind != kind:
+        report.errors.append(
+            RowError(
+                table.header_row,
+                None,
+                _(
+                    "このファイルは「%(found)s」のシートです。「%(expected)s」の画面から取り込んでください。"
+                )
+                % {"found": sheet.title, "expected": SHEETS[kind].title},
+            )
+        )
+        return report
     positions, written = match_columns(sheet, table.headers)
     for column in sheet.columns:
         if column.required and column.key not in positions:
