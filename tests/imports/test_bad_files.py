@@ -144,3 +144,12 @@ def test_an_old_xls_or_a_broken_xlsx(chuo_officer):
 def test_an_empty_file(chuo_officer):
     report = run_import(data=b"", filename="e.csv", user=chuo_officer, dry_run=False)
     assert not report.ok
+
+
+def test_errors_come_in_english_when_asked(chuo_officer):
+    from django.utils import translation
+
+    rows = [INDICATOR_HEADERS, ["KPI-9-9", "", "中央区", "2015", "", "5", ""]]
+    with translation.override("en"):
+        report = run_import(data=csv_bytes(rows), filename="e.csv", user=chuo_officer, dry_run=True)
+    assert errors_of(report) == [(2, "指標コード", 'The plan has no indicator "KPI-9-9".')]
