@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -181,6 +181,9 @@ def run_import(
     if report.errors:
         return report
 
+    if getattr(user, "pk", None) is not None:
+        # The policy asks for the user's groups several times a row: read them once.
+        prefetch_related_objects([user], "groups")
     rows_class = IndicatorValueRows if sheet is INDICATOR_SHEET else InitiativeProgressRows
     rows = rows_class(user=user, positions=positions, written=written)
     with transaction.atomic():

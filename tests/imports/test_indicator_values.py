@@ -270,3 +270,36 @@ def test_the_import_cannot_move_a_record_back(planner):
         data=csv_bytes(status_rows("下書き")), filename="s.csv", user=planner, dry_run=True
     )
     assert where(report) == [(2, "状態")]
+
+
+def test_a_dry_run_queues_nothing_on_commit(chuo_officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        run_import(data=xlsx_bytes(GOOD_ROWS), filename="v.xlsx", user=chuo_officer, dry_run=True)
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        run_import(data=xlsx_bytes(GOOD_ROWS), filename="v.xlsx", user=chuo_officer, dry_run=False)
+    assert callbacks  # the real import refreshes the summaries once committed
+
+
+def test_lookups_are_made_once_per_import_not_per_row(chuo_officer):
+    """Indicators, wards, existing records and the user's groups are read once; what is left
+    per row is the services' own work (validation, constraints, the plan's reach, the 50%
+    rule, insert and history), 25 statements counting savepoints."""
+
+    def rows(n):
+        return [INDICATOR_HEADERS] + [
+            ["KPI-3-1", "", "中央区", str(2008 + i), "", "10", ""] for i in range(n)
+        ]
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (2, 12):
+        with CaptureQueriesContext(connection) as queries:
+            assert run_import(
+                data=csv_bytes(rows(n)), filename="q.csv", user=chuo_officer, dry_run=True
+            ).ok
+        counts.append(len(queries))
+    per_row = (counts[1] - counts[0]) / 10
+    assert per_row <= 25, counts
