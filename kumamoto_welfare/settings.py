@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "import_export",
     "programs",
     "indicators",
     "community",
@@ -235,6 +236,20 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 PROGRESS_ON_TRACK_FACTOR = env.str("PROGRESS_ON_TRACK_FACTOR", default="0.9")
+
+# Spreadsheet imports and exports (kumamoto_welfare.imports, docs/imports.md). Importing needs
+# the model's add permission and exporting its view permission (without these codes a user
+# with only view permission could import); the row-level policy applies to every row on top.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True  # Excel's phantom blank rows
+# The upload waits between preview and confirm in the cache: Redis, shared by every web
+# server, wherever REDIS_URL is set (a local temp file would be on one server only).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# Exports escape formulas themselves (= + - @ tab CR, numbers kept as numbers).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"

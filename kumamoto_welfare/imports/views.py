@@ -1,0 +1,244 @@
+"""The admin's import, template and export pages, as plain view functions.
+
+``ProgressImportMixin`` (``imports.admin``) wires them into a ModelAdmin; they take the sheet
+kind and the admin site, so they can also be mounted and tested on their own.
+
+Import: upload (always a dry run first) → preview: new / changed / unchanged rows, or the
+errors (行 / 列 / 理由) → confirm, which reads the stored upload again and imports it for
+real, all or nothing. The upload waits in django-import-export's tmp storage (the cache,
+shared by every web server; ``IMPORT_EXPORT_TMP_STORAGE_CLASS``), under a name kept in the
+user's session, so nobody can confirm another person's upload.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from community.models import Ward
+from kumamoto_welfare.access import Role, role_of, ward_of
+from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_of
+
+from .importer import run_import
+from .sheets import SHEETS
+from .workbooks import (
+    CSV_CP932,
+    CSV_UTF8,
+    XLSX,
+    build_template,
+    export_file,
+    template_filename,
+)
+
+SESSION_KEY = "progress_imports"
+
+
+def _model(kind: str):
+    from django.apps import apps
+
+    return apps.get_model(SHEETS[kind].model_label)
+
+
+def _require(request, kind: str, code: str) -> None:
+    opts = _model(kind)._meta
+    user = request.user
+    if not user.is_active or not user.has_perm(f"{opts.app_label}.{code}_{opts.model_name}"):
+        raise PermissionDenied
+
+
+def import_permission_code() -> str:
+    return getattr(settings, "IMPORT_EXPORT_IMPORT_PERMISSION_CODE", None) or "add"
+
+
+def export_permission_code() -> str:
+    return getattr(settings, "IMPORT_EXPORT_EXPORT_PERMISSION_CODE", None) or "view"
+
+
+def _storage(name: str | None = None):
+    storage_class = import_string(
+        getattr(
+            settings, "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.CacheStorage"
+        )
+    )
+    return storage_class(name=name, read_mode="rb")
+
+
+def _context(request, kind: str, site, title: str, **extra) -> dict:
+    site = site or admin.site
+    return {
+        **site.each_context(request),
+        "opts": _model(kind)._meta,
+        "sheet": SHEETS[kind],
+        "title": title,
+        **extra,
+    }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("ファイル（xlsx または CSV）"),
+        help_text=gettext_lazy("CSV は UTF-8（BOM あり・なし）か Shift_JIS（CP932）。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("ファイルが大きすぎます（上限 %(mb)s MB）。")
+                % {"mb": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+def import_view(request, kind: str, *, site=None):
+    """GET: the upload form. POST a file: the dry run's preview. POST ``token``: confirm."""
+    _require(request, kind, import_permission_code())
+    pending = request.session.get(SESSION_KEY, {})
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        entry = pending.get(token)
+        data = _storage(token).read() if entry and entry["kind"] == kind else None
+        if data is None:
+            context = _context(
+                request,
+                kind,
+                site,
+                _("取り込み"),
+                form=UploadForm(),
+                expired=_("アップロードの有効期限が切れました。もう一度ファイルを選んでください。"),
+            )
+            return render(request, "admin/imports/upload.html", context, status=400)
+        report = run_import(
+            data=data, filename=entry["filename"], user=request.user, dry_run=False, kind=kind
+        )
+        _storage(token).remove()
+        pending.pop(token, None)
+        request.session[SESSION_KEY] = pending
+        return render(
+            request,
+            "admin/imports/preview.html",
+            _context(request, kind, site, _("取り込みの結果"), report=report, form=UploadForm()),
+            status=200 if report.ok else 400,
+        )
+
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            report = run_import(
+                data=data, filename=upload.name, user=request.user, dry_run=True, kind=kind
+            )
+            token = None
+            if report.ok and (report.counts["new"] or report.counts["changed"]):
+                storage = _storage()
+                storage.save(data)
+                token = storage.name
+                pending[token] = {"kind": kind, "filename": upload.name}
+                request.session[SESSION_KEY] = pending
+            return render(
+                request,
+                "admin/imports/preview.html",
+                _context(
+                    request,
+                    kind,
+                    site,
+                    _("取り込みの確認"),
+                    report=report,
+                    token=token,
+                    form=UploadForm(),
+                ),
+                status=200 if report.ok else 400,
+            )
+    else:
+        form = UploadForm()
+    return render(
+        request,
+        "admin/imports/upload.html",
+        _context(request, kind, site, _("取り込み"), form=form),
+    )
+
+
+def _reporting_years() -> list[int]:
+    from programs.selectors import plan_reach
+
+    reach = plan_reach()
+    if reach is None:
+        return [fiscal_year_of(datetime.date.today())]
+    return list(range(reach[1], reach[0] - 1, -1))
+
+
+class TemplateForm(forms.Form):
+    ward = forms.ModelChoiceField(
+        label=gettext_lazy("区"),
+        queryset=Ward.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("市全体"),
+    )
+    fiscal_year = forms.TypedChoiceField(label=gettext_lazy("年度"), coerce=int)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [
+            (year, fiscal_year_label(year)) for year in _reporting_years()
+        ]
+        if role_of(user) not in (Role.PLANNER, Role.ADMIN):
+            # A ward officer's template is for their own ward, whatever is asked for.
+            own = ward_of(user)
+            self.fields["ward"].queryset = Ward.objects.filter(pk=getattr(own, "pk", None))
+            self.fields["ward"].required = True
+            self.fields["ward"].empty_label = None
+            self.fields["ward"].initial = own
+            self.fields["ward"].disabled = True
+
+
+def template_view(request, kind: str, *, site=None):
+    """GET: choose the ward (fixed for a ward officer) and the year; with them, download."""
+    _require(request, kind, import_permission_code())
+    form = TemplateForm(request.GET or None, user=request.user)
+    if form.is_bound and form.is_valid():
+        ward, year = form.cleaned_data["ward"], form.cleaned_data["fiscal_year"]
+        response = HttpResponse(
+            build_template(kind, ward=ward, fiscal_year=year),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = template_filename(kind, ward=ward, fiscal_year=year)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "admin/imports/template.html",
+        _context(request, kind, site, _("テンプレートのダウンロード"), form=form),
+    )
+
+
+EXPORT_CHOICES = [
+    (XLSX, gettext_lazy("Excel（xlsx）")),
+    (CSV_UTF8, gettext_lazy("CSV（UTF-8）")),
+    (CSV_CP932, gettext_lazy("CSV（Shift_JIS）")),
+]
+
+
+def export_view(request, kind: str, *, site=None):
+    """GET: the formats; with ``?format=``, the export of what the user may see."""
+    _require(request, kind, export_permission_code())
+    file_format = request.GET.get("format")
+    if file_format in dict(EXPORT_CHOICES):
+        content, content_type, name = export_file(kind, request.user, file_format)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "admin/imports/export.html",
+        _context(request, kind, site, _("エクスポート"), formats=EXPORT_CHOICES),
+    )
