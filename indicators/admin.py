@@ -6,6 +6,7 @@ from kumamoto_welfare.admin_mixins import (
     HistoryAdmin,
     ProgressRecordAdmin,
 )
+from kumamoto_welfare.imports.admin import ProgressImportMixin
 
 from .models import Indicator, IndicatorValue, RatingBand, RatingScale
 from .services import UPDATABLE_VALUE_FIELDS, validate_value
@@ -20,7 +21,9 @@ class IndicatorAdmin(HistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ProgressRecordAdmin):
+class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
+    import_sheet = "indicator_value"
+    change_list_template = ProgressRecordAdmin.change_list_template
     validate_record = staticmethod(validate_value)
     updatable_fields = UPDATABLE_VALUE_FIELDS
     fields = [

@@ -7,6 +7,7 @@ from kumamoto_welfare.admin_mixins import (
     HistoryAdmin,
     ProgressRecordAdmin,
 )
+from kumamoto_welfare.imports.admin import ProgressImportMixin
 
 from .models import (
     Action,
@@ -110,7 +111,9 @@ class FigureAdmin(HistoryAdmin):
 
 
 @admin.register(InitiativeProgress)
-class InitiativeProgressAdmin(ProgressRecordAdmin):
+class InitiativeProgressAdmin(ProgressImportMixin, ProgressRecordAdmin):
+    import_sheet = "initiative_progress"
+    change_list_template = ProgressRecordAdmin.change_list_template
     validate_record = staticmethod(validate_progress)
     updatable_fields = UPDATABLE_PROGRESS_FIELDS
     fieldsets = [

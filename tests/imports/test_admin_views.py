@@ -14,7 +14,7 @@ from tests.conftest import PASSWORD
 from tests.factories import value
 from tests.imports.files import INDICATOR_HEADERS, PROGRESS_HEADERS, csv_bytes, snapshot
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.imports.urls")]
+pytestmark = pytest.mark.django_db
 
 IMPORT = "/admin/indicators/indicatorvalue/import/"
 TEMPLATE = "/admin/indicators/indicatorvalue/import/template/"
