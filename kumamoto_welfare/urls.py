@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from community import views as community_views
 from indicators import views as indicator_views
+from kumamoto_welfare.health import healthz
 from programs import views as program_views
 
 admin.site.site_header = _("熊本市地域福祉計画 進捗管理")
@@ -18,6 +19,7 @@ urlpatterns = [
     path("wards/<str:name>/", community_views.ward_detail, name="ward"),
     path("reports/<int:fiscal_year>/", program_views.report, name="report"),
     path("reports/<int:fiscal_year>.xlsx", program_views.report_xlsx, name="report-xlsx"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("kumamoto_welfare.api.urls")),
