@@ -196,17 +196,29 @@ def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[di
     return summaries
 
 
+def _expected_reports():
+    """What each ward reports for a fiscal year: an actual value of every indicator, and a
+    progress report on every initiative and on every section without one. The one
+    definition behind ``ward_completeness`` and ``reporting_gaps``."""
+    from programs.models import Initiative, Section
+
+    return (
+        Indicator.objects.all(),
+        Initiative.objects.all(),
+        Section.objects.filter(initiatives__isnull=True),
+    )
+
+
 def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
     counted by workflow status; what has no record is missing. The public sees approved
     and missing only (an unapproved record counts as missing)."""
-    from programs.models import Initiative, InitiativeProgress, Section
+    from programs.models import InitiativeProgress
 
-    expected_values = Indicator.objects.count()
-    expected_progress = (
-        Initiative.objects.count() + Section.objects.filter(initiatives__isnull=True).count()
-    )
+    indicators, initiatives, sections = _expected_reports()
+    expected_values = indicators.count()
+    expected_progress = initiatives.count() + sections.count()
     value_counts = _status_counts(
         IndicatorValue.objects.filter(
             fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
@@ -236,6 +248,63 @@ def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> l
             }
         rows.append({"ward": ward, **parts})
     return rows
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something a ward still owes for a fiscal year: a missing record or a draft."""
+
+    what: str  # "indicator_value" or "initiative_progress"
+    subject: object  # the Indicator, Initiative or Section
+    status: str | None  # None when missing, else the record's status (draft)
+
+
+def reporting_gaps(wards, *, fiscal_year: int) -> dict[int, list[Gap]]:
+    """Per ward id, exactly what ``ward_completeness`` counts as missing or draft for the
+    fiscal year, in the plan's order (indicators first). Wards with nothing owed map to
+    an empty list. Five queries."""
+    from programs.models import InitiativeProgress
+
+    indicators, initiatives, sections = _expected_reports()
+    indicators = list(indicators)
+    initiatives = list(initiatives.select_related("section"))
+    sections = list(sections.select_related("pillar"))
+    values = {
+        (ward_id, indicator_id): status
+        for ward_id, indicator_id, status in IndicatorValue.objects.filter(
+            fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
+        )
+        .order_by()
+        .values_list("ward_id", "indicator_id", "status")
+    }
+    progress = {
+        (ward_id, initiative_id, section_id): status
+        for ward_id, initiative_id, section_id, status in InitiativeProgress.objects.filter(
+            fiscal_year=fiscal_year, ward__isnull=False
+        )
+        .order_by()
+        .values_list("ward_id", "initiative_id", "section_id", "status")
+    }
+    owed = {None, Status.DRAFT}
+    gaps: dict[int, list[Gap]] = {}
+    for ward in wards:
+        found = [
+            Gap("indicator_value", indicator, status)
+            for indicator in indicators
+            if (status := values.get((ward.pk, indicator.pk))) in owed
+        ]
+        found += [
+            Gap("initiative_progress", initiative, status)
+            for initiative in initiatives
+            if (status := progress.get((ward.pk, initiative.pk, None))) in owed
+        ]
+        found += [
+            Gap("initiative_progress", section, status)
+            for section in sections
+            if (status := progress.get((ward.pk, None, section.pk))) in owed
+        ]
+        gaps[ward.pk] = found
+    return gaps
 
 
 def _status_counts(queryset) -> dict[tuple[int, str], int]:
