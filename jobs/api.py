@@ -3,9 +3,12 @@ report): its state, progress (done of total) and result. One's own jobs; planner
 admins see every job."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -41,10 +44,17 @@ class JobView(APIView):
     """One background job: poll it until `status` is `succeeded` or `failed`."""
 
     permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
 
-    @extend_schema(responses=JobSerializer)
-    def get(self, request, pk: int):
+    @extend_schema(
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses=JobSerializer,
+    )
+    def get(self, request, id: str):
+        # Any text in the path (not the int converter): a malformed id is this view's JSON 404.
+        if not id.isdigit():
+            raise NotFound()
         jobs = Job.objects.all()
         if role_of(request.user) not in (Role.PLANNER, Role.ADMIN):
             jobs = jobs.filter(user=request.user)
-        return Response(JobSerializer(get_object_or_404(jobs, pk=pk)).data)
+        return Response(JobSerializer(get_object_or_404(jobs, pk=int(id))).data)

@@ -29,13 +29,13 @@ urlpatterns = [
     path("", include(router.urls)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
-    path("reports/<int:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
+    path("reports/<str:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
     path(
-        "reports/<int:fiscal_year>/<str:file>/",
+        "reports/<str:fiscal_year>/<str:file>/",
         AnnualReportFileView.as_view(),
         name="report-file",
     ),
-    path("jobs/<int:pk>/", JobView.as_view(), name="job"),
+    path("jobs/<str:id>/", JobView.as_view(), name="job"),
     # Last: what no route above matches. Only paths ending in "/", so that APPEND_SLASH still
     # redirects /api/v1/wards to /api/v1/wards/.
     re_path(r"^[\s\S]*/$", NotFoundView.as_view()),  # [\s\S]: a newline too

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -91,10 +92,22 @@ class AnnualReportSerializer(serializers.ModelSerializer):
         }
 
 
-def _year(fiscal_year: int) -> int:
+def _year(raw: str) -> int:
+    """The fiscal year of the path; 404 unless the plan reports on it. The path takes any
+    text (not Django's int converter), so that a malformed year is the API's own JSON 404
+    rather than the catch-all's, whatever ``?format=`` asks for."""
+    try:
+        fiscal_year = int(raw)
+    except ValueError:
+        raise NotFound() from None
     if fiscal_year not in reporting_years():
         raise NotFound()
     return fiscal_year
+
+
+YEAR = OpenApiParameter(
+    "fiscal_year", OpenApiTypes.INT, OpenApiParameter.PATH, description="2013 = 平成25年度"
+)
 
 
 class AnnualReportView(APIView):
@@ -104,18 +117,24 @@ class AnnualReportView(APIView):
     worker makes it. The files of the last run stay downloadable meanwhile."""
 
     permission_classes = [ReadOrStaffWrite]
+    renderer_classes = [JSONRenderer]
 
-    @extend_schema(operation_id="reports_retrieve", responses=AnnualReportSerializer)
-    def get(self, request, fiscal_year: int):
+    @extend_schema(
+        operation_id="reports_retrieve", parameters=[YEAR], responses=AnnualReportSerializer
+    )
+    def get(self, request, fiscal_year: str):
         report = get_object_or_404(
             AnnualReport.objects.select_related("job"), fiscal_year=_year(fiscal_year)
         )
         return Response(AnnualReportSerializer(report, context={"request": request}).data)
 
     @extend_schema(
-        operation_id="reports_regenerate", request=None, responses={202: AnnualReportSerializer}
+        operation_id="reports_regenerate",
+        parameters=[YEAR],
+        request=None,
+        responses={202: AnnualReportSerializer},
     )
-    def post(self, request, fiscal_year: int):
+    def post(self, request, fiscal_year: str):
         report = annual_report_request(fiscal_year=_year(fiscal_year), user=request.user)
         report.refresh_from_db()
         return Response(
@@ -129,21 +148,24 @@ class AnnualReportFileView(APIView):
     printable page). `Last-Modified` and `X-Generated-At` give when it was made."""
 
     permission_classes = [ReadOrStaffWrite]
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         operation_id="reports_file_retrieve",
         parameters=[
-            OpenApiParameter("file", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FILES))
+            YEAR,
+            OpenApiParameter("file", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FILES)),
         ],
         responses={
             (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook."),
             (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The page."),
         },
     )
-    def get(self, request, fiscal_year: int, file: str):
+    def get(self, request, fiscal_year: str, file: str):
         if file not in FILES:
             raise NotFound()
-        report = get_object_or_404(AnnualReport, fiscal_year=_year(fiscal_year))
+        fiscal_year = _year(fiscal_year)
+        report = get_object_or_404(AnnualReport, fiscal_year=fiscal_year)
         stored = getattr(report, file)
         if not report.generated_at or not stored:
             raise NotFound()

@@ -106,3 +106,21 @@ def test_the_report_is_made_by_a_real_worker(worker, planner, settings):
     assert_holds_the_plans_figures(b"".join(download.streaming_content))
     page = client_for().get(f"/api/v1/reports/{YEAR}/html/")
     assert "作成日時" in b"".join(page.streaming_content).decode()
+
+
+def test_a_malformed_year_is_the_apis_json_404_whatever_the_format(db):
+    for path in ("/api/v1/reports/abc/?format=csv", "/api/v1/reports/null,null/html/?format=csv"):
+        response = client_for().get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_job_is_visible_to_its_owner_and_planners_only(chuo_officer, higashi_officer, planner):
+    job = Job.objects.create(kind="annual_report", user=chuo_officer, total=10, done=4)
+    body = client_for(chuo_officer).get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (body["status"], body["done"], body["total"], body["percent"]) == ("queued", 4, 10, 40)
+    assert client_for(planner).get(f"/api/v1/jobs/{job.pk}/").status_code == 200
+    assert client_for(higashi_officer).get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+    assert client_for().get(f"/api/v1/jobs/{job.pk}/").status_code == 401
+    assert client_for(planner).get("/api/v1/jobs/x1/?format=csv").status_code == 404
