@@ -147,3 +147,22 @@ def test_the_daily_task_through_a_real_worker_sends_once_even_when_run_twice(wor
     wait_for(lambda: len(mail.outbox) >= 2, message="two e-mails")
     assert sorted(m.to[0] for m in mail.outbox) == ["chuo@example.jp", "higashi@example.jp"]
     assert Reminder.objects.count() == 2
+
+
+def test_the_reminder_texts_have_english_translations(chuo_officer):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    round_ = ReportingRound(fiscal_year=YEAR, deadline=TODAY)
+    ward = Ward.objects.get(code="chuo")
+    gaps = reporting_gaps([ward], fiscal_year=YEAR)[ward.pk][:2]
+    with translation.override("en"):
+        context = {"round": round_, "ward": ward, "user": chuo_officer, "gaps": gaps}
+        context["fiscal_year"] = "FY2015"
+        subject = render_to_string("indicators/email/before_deadline_subject.txt", context)
+        body = render_to_string("indicators/email/before_deadline.txt", context)
+        late = render_to_string(
+            "indicators/email/late_summary.txt", {**context, "late": [(ward, gaps)]}
+        )
+    assert "due soon" in subject and "are due on 2016-05-20" in body
+    assert "missing" in body and "2 records" in late
