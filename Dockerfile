@@ -21,6 +21,7 @@ COPY kumamoto_welfare kumamoto_welfare
 COPY programs programs
 COPY indicators indicators
 COPY community community
+COPY jobs jobs
 RUN pip install .
 
 COPY . .
@@ -29,6 +30,8 @@ COPY --from=assets /assets/node_modules/chart.js/dist/chart.umd.min.js \
 # collectstatic needs settings that import: a throwaway key, only for this build step.
 RUN DEBUG=False SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
+# Where the annual reports are stored (the media volume of docker-compose.yml).
+RUN mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "kumamoto_welfare.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

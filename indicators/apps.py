@@ -7,4 +7,4 @@ class IndicatorsConfig(AppConfig):
     verbose_name = pgettext_lazy("plural", "成果指標")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import admin_jobs, signals, tasks  # noqa: F401

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -257,3 +258,93 @@ class RatingBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+
+class ReportingRound(models.Model):
+    """A fiscal year's reporting round (報告期間): the deadline by which wards enter and
+    submit their actual values and initiative progress. Planners set it; before it ward
+    officers with missing or draft records are reminded, after it planners get the late
+    wards."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        unique=True,
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+        help_text=_("報告の対象の年度（西暦、例：2013 = 平成25年度）。"),
+    )
+    deadline = models.DateField(_("締切日"))
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        _("催促の日数"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(90)],
+        help_text=_("締切の何日前から催促するか。空欄は既定値（設定 REMINDER_LEAD_DAYS）。"),
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("報告期間")
+        verbose_name_plural = pgettext_lazy("plural", "報告期間")
+        ordering = ["-fiscal_year"]
+
+    def __str__(self) -> str:
+        return f"{fiscal_year_label(self.fiscal_year)}（{self.deadline:%Y-%m-%d}）"
+
+    @property
+    def lead_days(self) -> int:
+        if self.reminder_lead_days is not None:
+            return self.reminder_lead_days
+        return settings.REMINDER_LEAD_DAYS
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DEADLINE = "before_deadline", _("締切前の催促")
+    LATE_SUMMARY = "late_summary", _("締切後の未提出一覧")
+
+
+class Reminder(models.Model):
+    """One reminder e-mail of a reporting round to one person. The row is written in the
+    same transaction that sends the mail, and (round, recipient, kind) is unique, so the
+    mail goes at most once however often the task runs."""
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("報告期間"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reporting_reminders",
+        verbose_name=_("宛先"),
+    )
+    kind = models.CharField(_("種類"), max_length=20, choices=ReminderKind.choices)
+    email = models.EmailField(_("メールアドレス"))
+    ward = models.ForeignKey(
+        "community.Ward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("区"),
+    )
+    subject = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"))
+    sent_at = models.DateTimeField(_("送信日時"))
+
+    class Meta:
+        verbose_name = _("催促メール")
+        verbose_name_plural = pgettext_lazy("plural", "催促メール")
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "recipient", "kind"], name="reminder_once_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.get_kind_display()} → {self.recipient}"

@@ -196,17 +196,29 @@ def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[di
     return summaries
 
 
+def _expected_reports():
+    """What each ward reports for a fiscal year: an actual value of every indicator, and a
+    progress report on every initiative and on every section without one. The one
+    definition behind ``ward_completeness`` and ``reporting_gaps``."""
+    from programs.models import Initiative, Section
+
+    return (
+        Indicator.objects.all(),
+        Initiative.objects.all(),
+        Section.objects.filter(initiatives__isnull=True),
+    )
+
+
 def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
     counted by workflow status; what has no record is missing. The public sees approved
     and missing only (an unapproved record counts as missing)."""
-    from programs.models import Initiative, InitiativeProgress, Section
+    from programs.models import InitiativeProgress
 
-    expected_values = Indicator.objects.count()
-    expected_progress = (
-        Initiative.objects.count() + Section.objects.filter(initiatives__isnull=True).count()
-    )
+    indicators, initiatives, sections = _expected_reports()
+    expected_values = indicators.count()
+    expected_progress = initiatives.count() + sections.count()
     value_counts = _status_counts(
         IndicatorValue.objects.filter(
             fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
@@ -239,44 +251,71 @@ def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> l
 
 
 def reporting_matrix(wards, *, fiscal_year: int) -> dict:
-    """Which records each ward has for a fiscal year: rows are the indicators (the ward's
-    actual value) and the initiatives (or sections without one; the ward's progress report),
-    columns the wards, each cell the record's status or None where it is missing. The counts
-    per ward are ``ward_completeness``'s. For staff: it shows unapproved records."""
-    from programs.models import Initiative, InitiativeProgress, Section
+    """Which records each ward has for a fiscal year: rows are what a ward reports
+    (``_expected_reports``: the indicators' actual values, then the initiatives and the
+    sections without one), columns the wards, each cell the record's status or None where it
+    is missing. For staff: it shows unapproved records. Five queries."""
+    from programs.models import InitiativeProgress
 
     wards = list(wards)
+    indicators, initiatives, sections = _expected_reports()
     values = {
-        (row["indicator_id"], row["ward_id"]): row["status"]
-        for row in IndicatorValue.objects.filter(
+        (ward_id, indicator_id): status
+        for ward_id, indicator_id, status in IndicatorValue.objects.filter(
             fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__in=wards
-        ).values("indicator_id", "ward_id", "status")
-    }
-    reports = {
-        (row["initiative_id"], row["section_id"], row["ward_id"]): row["status"]
-        for row in InitiativeProgress.objects.filter(fiscal_year=fiscal_year, ward__in=wards)
-        .order_by()
-        .values("initiative_id", "section_id", "ward_id", "status")
-    }
-    indicator_rows = [
-        {"subject": indicator, "cells": [values.get((indicator.pk, w.pk)) for w in wards]}
-        for indicator in Indicator.objects.select_related("pillar")
-    ]
-    progress_rows = [
-        {"subject": i, "cells": [reports.get((i.pk, None, w.pk)) for w in wards]}
-        for i in Initiative.objects.select_related("pillar", "section__pillar").order_by(
-            "pillar__number", "section__number", "number"
         )
-    ] + [
-        {"subject": s, "cells": [reports.get((None, s.pk, w.pk)) for w in wards]}
-        for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
-    ]
+        .order_by()
+        .values_list("ward_id", "indicator_id", "status")
+    }
+    progress = {
+        (ward_id, initiative_id, section_id): status
+        for ward_id, initiative_id, section_id, status in InitiativeProgress.objects.filter(
+            fiscal_year=fiscal_year, ward__in=wards
+        )
+        .order_by()
+        .values_list("ward_id", "initiative_id", "section_id", "status")
+    }
+
+    def row(what: str, subject, key) -> dict:
+        return {"what": what, "subject": subject, "cells": [key(ward) for ward in wards]}
+
     return {
         "wards": wards,
-        "counts": ward_completeness(wards, fiscal_year=fiscal_year, include_unapproved=True),
-        "indicator_rows": indicator_rows,
-        "progress_rows": progress_rows,
+        "indicator_rows": [
+            row("indicator_value", i, lambda w, i=i: values.get((w.pk, i.pk)))
+            for i in indicators.select_related("pillar")
+        ],
+        "progress_rows": [
+            row("initiative_progress", i, lambda w, i=i: progress.get((w.pk, i.pk, None)))
+            for i in initiatives.select_related("pillar", "section__pillar")
+        ]
+        + [
+            row("initiative_progress", s, lambda w, s=s: progress.get((w.pk, None, s.pk)))
+            for s in sections.select_related("pillar")
+        ],
     }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something a ward still owes for a fiscal year: a missing record or a draft."""
+
+    what: str  # "indicator_value" or "initiative_progress"
+    subject: object  # the Indicator, Initiative or Section
+    status: str | None  # None when missing, else the record's status (draft)
+
+
+def reporting_gaps(wards, *, fiscal_year: int) -> dict[int, list[Gap]]:
+    """Per ward id, what the ward still owes for the fiscal year (missing records and
+    drafts), read off ``reporting_matrix`` in its order (indicators first). Wards with
+    nothing owed map to an empty list."""
+    matrix = reporting_matrix(wards, fiscal_year=fiscal_year)
+    gaps: dict[int, list[Gap]] = {ward.pk: [] for ward in matrix["wards"]}
+    for row in matrix["indicator_rows"] + matrix["progress_rows"]:
+        for ward, status in zip(matrix["wards"], row["cells"], strict=True):
+            if status in (None, Status.DRAFT):
+                gaps[ward.pk].append(Gap(row["what"], row["subject"], status))
+    return gaps
 
 
 def _status_counts(queryset) -> dict[tuple[int, str], int]:

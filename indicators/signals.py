@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from kumamoto_welfare.workflow import record_approved
+
 from .selectors import bump_generation
 
 PROGRESS_MODELS = (
@@ -23,3 +25,19 @@ def progress_data_changed(sender, **kwargs):
         # computed meanwhile from the uncommitted rows outlives them.
         bump_generation()
         transaction.on_commit(bump_generation)
+
+
+@receiver(record_approved)
+def queue_summary_refresh(sender, record, **kwargs):
+    """An approval changes what the public summaries show: recompute them in the worker
+    once the approval commits. The job row is written in the approval's transaction, so the
+    refresh is not lost if the broker is down (beat sends it later)."""
+    from jobs.services import job_create
+
+    from .tasks import REFRESH_SUMMARIES
+
+    job_create(
+        kind=REFRESH_SUMMARIES,
+        params={"fiscal_years": [record.fiscal_year]},
+        reuse_queued=True,
+    )

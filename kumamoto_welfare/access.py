@@ -77,6 +77,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "ratingband": _VIEW,
         },
         "community": {"ward": _VIEW, "schooldistrict": _VIEW, "organisationtype": _VIEW},
+        "jobs": {"job": _VIEW},  # their own jobs only (jobs.admin)
     },
     Role.PLANNER: {
         "programs": {
@@ -84,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "initiativeprogress": _ALL,
             "initiativeprogresstransition": _VIEW,
             "historicalinitiativeprogress": _VIEW,
+            "annualreport": ("add", "view"),
         },
         "indicators": {
             "indicator": _ALL,
@@ -92,8 +94,11 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "historicalindicatorvalue": _VIEW,
             "ratingscale": _ALL,
             "ratingband": _ALL,
+            "reportinground": _ALL,
+            "reminder": _VIEW,
         },
         "community": {"ward": _VIEW, "schooldistrict": _ALL, "organisationtype": _ALL},
+        "jobs": {"job": _VIEW, "workerheartbeat": _VIEW},
     },
 }
 
@@ -125,12 +130,19 @@ def sync_role_groups(apps: Apps) -> None:
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     every_permission = list(permission_model.objects.all())
+    existing = {(m._meta.app_label, m._meta.model_name) for m in apps.get_models()}
     for role in Role:
         group, _created = group_model.objects.get_or_create(name=role.value)
         if role is Role.ADMIN:
             group.permissions.set(every_permission)
             continue
-        wanted = permission_codenames(role)
+        # Only models that exist at this point of the migrations: an earlier migration runs
+        # before later apps' tables (their own migration calls this again).
+        wanted = {
+            (app_label, codename)
+            for app_label, codename in permission_codenames(role)
+            if (app_label, codename.split("_", 1)[1]) in existing
+        }
         permissions = [
             permission
             for permission in permission_model.objects.select_related("content_type")

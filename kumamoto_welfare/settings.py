@@ -9,6 +9,7 @@ memory). See README.md for every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "programs",
     "indicators",
     "community",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -119,9 +121,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, except that an unreachable Redis is a cache miss, not a
+            # 500: pages and the API keep answering from the database (docs/jobs.md).
+            "BACKEND": "kumamoto_welfare.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kumamoto_welfare",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -147,6 +152,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and generated files (the annual reports): shared by web and worker.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -158,7 +166,33 @@ STORAGES = {
     },
 }
 
-# Celery: configured from the CELERY_* names below (kumamoto_welfare/celery.py).
+# E-mail: EMAIL_URL (smtp+tls://user:password@host:587) or EMAIL_HOST and friends; with
+# neither, mail is printed on the console (the embedded default) or, with DEBUG off, sent
+# through an SMTP server on localhost.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND",
+        default="django.core.mail.backends.smtp.EmailBackend"
+        if env.str("EMAIL_HOST", default="") or not DEBUG
+        else "django.core.mail.backends.console.EmailBackend",
+    )
+    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="welfare-plan@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Reporting rounds: how many days before a round's deadline ward officers are reminded,
+# unless the round sets its own (indicators.ReportingRound).
+REMINDER_LEAD_DAYS = env.int("REMINDER_LEAD_DAYS", default=7)
+
+# Celery: configured from the CELERY_* names below (kumamoto_welfare/celery.py); the
+# reasons are in docs/jobs.md.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -168,10 +202,54 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Results are kept a day, then Redis drops them; jobs keep their outcome in the database.
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
+# Every task has limits (each task may set lower ones); the longest task, countdown or retry
+# delay stays well under the visibility timeout, or Redis would hand the task out again.
 CELERY_TASK_TIME_LIMIT = 60 * 10
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 9
+CELERY_TASK_MAX_RETRY_DELAY = 60 * 10
+JOB_VISIBILITY_TIMEOUT = 60 * 60 * 2
+if CELERY_TASK_TIME_LIMIT + CELERY_TASK_MAX_RETRY_DELAY >= JOB_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("The visibility timeout must exceed the longest task and retry.")
+_REDIS_TRANSPORT = {
+    "visibility_timeout": JOB_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = _REDIS_TRANSPORT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _REDIS_TRANSPORT
+# acks_late is set per task, on idempotent tasks only; a task whose worker died is then
+# handed out again rather than acknowledged.
+CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The web process must not hang on a dead broker: a few quick tries, then the job stays
+# queued in the database and beat sends it again (jobs.tasks.requeue_jobs).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# Schedules in the city's time (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE = {
+    "reporting-reminders": {
+        "task": "indicators.tasks.send_reporting_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "worker-heartbeat": {"task": "jobs.tasks.heartbeat", "schedule": 60.0},
+    "requeue-jobs": {"task": "jobs.tasks.requeue_jobs", "schedule": 120.0},
+    "purge-finished-jobs": {
+        "task": "jobs.tasks.purge_finished_jobs",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+# /healthz: a worker counts as alive if its heartbeat is at most this old (beat sends one a
+# minute).
+HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE", default=60 * 3)
 
 # Production hardening: on whenever DEBUG is off (behind TLS-terminating proxy).
 if not DEBUG:

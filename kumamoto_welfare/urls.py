@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from community import views as community_views
 from indicators import views as indicator_views
 from kumamoto_welfare import admin_views
+from kumamoto_welfare.health import healthz
 from programs import views as program_views
 
 admin.site.site_header = _("熊本市地域福祉計画 進捗管理")
@@ -24,6 +25,7 @@ urlpatterns = [
         admin.site.admin_view(admin_views.completeness),
         name="admin-completeness",
     ),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("kumamoto_welfare.api.urls")),

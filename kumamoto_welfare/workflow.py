@@ -14,11 +14,17 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+
+# Sent inside the transaction of an approval, with ``record``: side effects (the summary
+# refresh) hook in here without the workflow knowing them.
+record_approved = Signal()
 
 
 class Status(models.TextChoices):
@@ -165,6 +171,8 @@ def record_transition(
     current.transitions.create(
         transition=transition, from_status=source, to_status=target, user=user, comment=comment
     )
+    if transition == Transition.APPROVE:
+        record_approved.send(sender=type(current), record=current)
     return current
 
 

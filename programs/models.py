@@ -444,3 +444,51 @@ class InitiativeProgressTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("取組の進捗の承認履歴")
         verbose_name_plural = pgettext_lazy("plural", "取組の進捗の承認履歴")
+
+
+class AnnualReportStatus(models.TextChoices):
+    QUEUED = "queued", _("作成待ち")
+    RUNNING = "running", _("作成中")
+    READY = "ready", _("作成済み")
+    FAILED = "failed", _("作成に失敗")
+
+
+class AnnualReport(models.Model):
+    """The stored annual evaluation report (施策評価) of a fiscal year: the xlsx workbook and
+    a printable HTML page, made by the worker from approved data. The files of the last
+    successful run stay available, with their generation time, while a new one is made."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        unique=True,
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+    )
+    status = models.CharField(
+        _("状態"),
+        max_length=10,
+        choices=AnnualReportStatus.choices,
+        default=AnnualReportStatus.QUEUED,
+    )
+    xlsx = models.FileField(_("Excel（xlsx）"), upload_to="reports/", blank=True)
+    html = models.FileField(_("印刷用HTML"), upload_to="reports/", blank=True)
+    generated_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("依頼日時"), null=True, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("バックグラウンド処理"),
+    )
+    error = models.TextField(_("エラー"), blank=True)
+
+    class Meta:
+        verbose_name = _("年次報告書")
+        verbose_name_plural = pgettext_lazy("plural", "年次報告書")
+        ordering = ["-fiscal_year"]
+
+    def __str__(self) -> str:
+        from kumamoto_welfare.fiscal_year import fiscal_year_label
+
+        return gettext("施策評価 %(year)s") % {"year": fiscal_year_label(self.fiscal_year)}

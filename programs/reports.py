@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kumamoto_welfare.api.renderers import escape_cell
@@ -14,7 +15,50 @@ def _point(point):
     return (fiscal_year_label(point.fiscal_year), float(point.value)) if point else ("", None)
 
 
-def evaluation_workbook(*, plan, fiscal_year: int, pillars: list, **_context) -> bytes:
+def evaluation_context(*, fiscal_year: int, user) -> dict:
+    """Everything the report shows for the fiscal year, as ``user`` may see it: per pillar,
+    its indicators with progress (approved data) and the initiatives' reports per ward."""
+    from django.utils.translation import gettext
+
+    from indicators.charts import achievement_chart
+    from indicators.selectors import indicators_with_progress, reporting_years
+
+    from .models import Pillar, Plan
+    from .pages import progress_grid
+
+    rows = indicators_with_progress(up_to=fiscal_year)
+    pillars = list(Pillar.objects.all())
+    return {
+        "plan": Plan.objects.first(),
+        "fiscal_year": fiscal_year,
+        "years": reporting_years(),
+        "pillars": [
+            {
+                "pillar": pillar,
+                "rows": [(i, p) for i, p in rows if i.pillar_id == pillar.pk],
+                "chart_id": f"chart-pillar-{pillar.number}",
+                "chart": achievement_chart(
+                    [i.code for i, _p in rows if i.pillar_id == pillar.pk],
+                    [
+                        (
+                            "rate",
+                            gettext("達成率"),
+                            [p.achievement_rate for i, p in rows if i.pillar_id == pillar.pk],
+                        )
+                    ],
+                ),
+                "grid": progress_grid(pillar=pillar, fiscal_year=fiscal_year, user=user),
+            }
+            for pillar in pillars
+        ],
+    }
+
+
+def evaluation_workbook(
+    *, plan, fiscal_year: int, pillars: list, generated_at=None, **_context
+) -> bytes:
+    """The workbook; with ``generated_at`` (a stored report), each sheet says when it was
+    made, so a copy read later shows its age."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -31,6 +75,14 @@ def evaluation_workbook(*, plan, fiscal_year: int, pillars: list, **_context) ->
             ]
         )
         sheet.append([escape_cell(str(pillar))])
+        if generated_at is not None:
+            sheet.append(
+                [
+                    _("作成日時"),
+                    timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M"),
+                    _("承認済みのデータのみ"),
+                ]
+            )
         sheet.append([])
         header = [
             _("指標コード"),

@@ -24,7 +24,7 @@ from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
 
 from .models import Initiative, Pillar, Plan
 from .pages import progress_grid
-from .reports import evaluation_workbook
+from .reports import evaluation_context, evaluation_workbook
 
 
 def selected_fiscal_year(request) -> int:
@@ -137,29 +137,4 @@ def report_xlsx(request, fiscal_year: int):
 
 
 def _report_context(request, fiscal_year: int) -> dict:
-    rows = indicators_with_progress(up_to=fiscal_year)
-    pillars = list(Pillar.objects.all())
-    return {
-        "plan": Plan.objects.first(),
-        "fiscal_year": fiscal_year,
-        "years": reporting_years(),
-        "pillars": [
-            {
-                "pillar": pillar,
-                "rows": [(i, p) for i, p in rows if i.pillar_id == pillar.pk],
-                "chart_id": f"chart-pillar-{pillar.number}",
-                "chart": achievement_chart(
-                    [i.code for i, _p in rows if i.pillar_id == pillar.pk],
-                    [
-                        (
-                            "rate",
-                            _("達成率"),
-                            [p.achievement_rate for i, p in rows if i.pillar_id == pillar.pk],
-                        )
-                    ],
-                ),
-                "grid": progress_grid(pillar=pillar, fiscal_year=fiscal_year, user=request.user),
-            }
-            for pillar in pillars
-        ],
-    }
+    return evaluation_context(fiscal_year=fiscal_year, user=request.user)

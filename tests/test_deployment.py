@@ -35,8 +35,11 @@ def test_app_services_share_one_image_and_the_real_services():
 
 def test_data_lives_in_volumes():
     document = compose()
-    assert set(document["volumes"]) == {"postgres-data", "redis-data"}
+    assert set(document["volumes"]) == {"postgres-data", "redis-data", "media-data"}
     assert "postgres-data:/var/lib/postgresql/data" in document["services"]["db"]["volumes"]
+    # The worker writes the annual reports that web serves: one volume for both.
+    for name in ("web", "worker"):
+        assert "media-data:/app/media" in document["services"][name]["volumes"]
 
 
 def test_dockerfile_builds_the_app_on_python_3_11():

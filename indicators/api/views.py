@@ -1,6 +1,5 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -18,26 +17,25 @@ from community.models import Ward
 from indicators.filters import IndicatorValueFilter
 from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition
 from indicators.selectors import (
-    cached,
     indicator_series,
-    indicators_with_progress,
-    pillar_summaries,
-    progress_by_indicator,
-    ward_completeness,
 )
 from indicators.services import indicator_value_delete, indicator_value_update
 from kumamoto_welfare.access import Role, role_of
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
-from kumamoto_welfare.fiscal_year import FiscalYearError, fiscal_year_label, parse_fiscal_year
-from programs.models import Pillar
+from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
 
 from .serializers import (
-    IndicatorSerializer,
     IndicatorValueSerializer,
     IndicatorWithProgressSerializer,
     ProgressSerializer,
     SeriesSerializer,
+)
+from .summaries import (
+    cached_dashboard,
+    cached_indicator,
+    cached_indicator_list,
+    indicators_payload,
 )
 
 KPI_1_1_EXAMPLE = OpenApiExample(
@@ -105,28 +103,14 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = {"pillar__number": ["exact"], "unit": ["exact"]}
     ordering_fields = ["code", "name", "unit", "direction", "pillar__number"]
 
-    def _payload(self, indicators):
-        progress = progress_by_indicator(indicators)
-        return IndicatorSerializer(indicators, many=True, context={"progress": progress}).data
-
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
         if request.query_params:
-            return Response(self._payload(list(queryset)))
-        data = cached(
-            "indicators", lambda: self._payload(list(queryset)), translation.get_language()
-        )
-        return Response(data)
+            queryset = self.filter_queryset(self.get_queryset())
+            return Response(indicators_payload(list(queryset)))
+        return Response(cached_indicator_list())
 
     def retrieve(self, request, *args, **kwargs):
-        indicator = self.get_object()
-        data = cached(
-            "indicator",
-            lambda: self._payload([indicator])[0],
-            indicator.code,
-            translation.get_language(),
-        )
-        return Response(data)
+        return Response(cached_indicator(self.get_object()))
 
     @extend_schema(
         parameters=[
@@ -222,45 +206,7 @@ class DashboardView(APIView):
             raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
         staff = role_of(request.user) in (Role.WARD_OFFICER, Role.PLANNER, Role.ADMIN)
         audience = "staff" if staff else "public"
-        data = cached(
-            "dashboard",
-            lambda: self._payload(year, staff),
-            year,
-            audience,
-            translation.get_language(),
-        )
-        return Response(data)
-
-    @staticmethod
-    def _payload(year: int, staff: bool) -> dict:
-        pillars = pillar_summaries(Pillar.objects.all(), indicators_with_progress(up_to=year))
-        wards = ward_completeness(Ward.objects.all(), fiscal_year=year, include_unapproved=staff)
-        return {
-            "fiscal_year": year,
-            "fiscal_year_label": fiscal_year_label(year),
-            "pillars": [
-                {
-                    "number": row["pillar"].number,
-                    "title": row["pillar"].title,
-                    "indicators": row["indicators"],
-                    "by_status": row["by_status"],
-                    "mean_achievement_rate": (
-                        f"{row['mean_achievement_rate']:.1f}"
-                        if row["mean_achievement_rate"] is not None
-                        else None
-                    ),
-                }
-                for row in pillars
-            ],
-            "wards": [
-                {
-                    "ward": row["ward"].name,
-                    "indicator_values": row["indicator_values"],
-                    "initiative_progress": row["initiative_progress"],
-                }
-                for row in wards
-            ],
-        }
+        return Response(cached_dashboard(year, audience))
 
 
 __all__ = ["DashboardView", "IndicatorValueViewSet", "IndicatorViewSet", "ProgressSerializer"]

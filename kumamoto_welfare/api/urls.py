@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from community.api.views import SchoolDistrictViewSet, WardViewSet
 from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
+from jobs.api import JobView
+from programs.api.reports import AnnualReportFileView, AnnualReportView
 from programs.api.views import (
     InitiativeProgressViewSet,
     InitiativeViewSet,
@@ -27,6 +29,13 @@ urlpatterns = [
     path("", include(router.urls)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("reports/<str:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
+    path(
+        "reports/<str:fiscal_year>/<str:file>/",
+        AnnualReportFileView.as_view(),
+        name="report-file",
+    ),
+    path("jobs/<str:id>/", JobView.as_view(), name="job"),
     # Last: what no route above matches. Only paths ending in "/", so that APPEND_SLASH still
     # redirects /api/v1/wards to /api/v1/wards/.
     re_path(r"^[\s\S]*/$", NotFoundView.as_view()),  # [\s\S]: a newline too

@@ -74,7 +74,8 @@ def test_database_and_redis_urls_switch_to_the_real_services():
     )
     assert settings["engine"] == "django.db.backends.postgresql"
     assert settings["name"] == "welfare"
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, tolerant of Redis being down (kumamoto_welfare/cache.py).
+    assert settings["cache"] == "kumamoto_welfare.cache.TolerantRedisCache"
     assert settings["eager"] is False
     assert settings["broker"] == "redis://cache.example:6379/1"
 

@@ -1,0 +1,54 @@
+"""Admin for reporting rounds (planners set the deadlines) and the reminders sent, which
+are a record and read-only. Registered from IndicatorsConfig.ready()."""
+
+from django.contrib import admin
+
+from .models import Reminder, ReportingRound
+
+
+class ReminderInline(admin.TabularInline):
+    model = Reminder
+    fields = ["kind", "recipient", "ward", "email", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    list_display = ["fiscal_year", "deadline", "lead_days", "created_at"]
+    fields = ["fiscal_year", "deadline", "reminder_lead_days"]
+    inlines = [ReminderInline]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "round", "kind", "recipient", "ward", "email", "subject"]
+    list_filter = ["kind", "round", "ward"]
+    readonly_fields = [
+        "round",
+        "kind",
+        "recipient",
+        "ward",
+        "email",
+        "subject",
+        "body",
+        "sent_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("round", "recipient", "ward")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,109 @@
+"""The cached summaries the API serves, computed in one place for the views and for the
+task that warms them after an approval (``indicators.tasks``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+from community.models import Ward
+from indicators.models import Indicator
+from indicators.selectors import (
+    cached,
+    indicators_with_progress,
+    pillar_summaries,
+    progress_by_indicator,
+    ward_completeness,
+)
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+from programs.models import Pillar
+
+from .serializers import IndicatorSerializer
+
+AUDIENCES = ("public", "staff")
+
+
+def indicators_payload(indicators) -> list:
+    progress = progress_by_indicator(indicators)
+    return IndicatorSerializer(indicators, many=True, context={"progress": progress}).data
+
+
+def indicator_list_queryset():
+    return Indicator.objects.select_related("pillar", "section")
+
+
+def cached_indicator_list() -> list:
+    return cached(
+        "indicators",
+        lambda: indicators_payload(list(indicator_list_queryset())),
+        translation.get_language(),
+    )
+
+
+def cached_indicator(indicator: Indicator) -> dict:
+    return cached(
+        "indicator",
+        lambda: indicators_payload([indicator])[0],
+        indicator.code,
+        translation.get_language(),
+    )
+
+
+def dashboard_payload(year: int, staff: bool) -> dict:
+    pillars = pillar_summaries(Pillar.objects.all(), indicators_with_progress(up_to=year))
+    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, include_unapproved=staff)
+    return {
+        "fiscal_year": year,
+        "fiscal_year_label": fiscal_year_label(year),
+        "pillars": [
+            {
+                "number": row["pillar"].number,
+                "title": row["pillar"].title,
+                "indicators": row["indicators"],
+                "by_status": row["by_status"],
+                "mean_achievement_rate": (
+                    f"{row['mean_achievement_rate']:.1f}"
+                    if row["mean_achievement_rate"] is not None
+                    else None
+                ),
+            }
+            for row in pillars
+        ],
+        "wards": [
+            {
+                "ward": row["ward"].name,
+                "indicator_values": row["indicator_values"],
+                "initiative_progress": row["initiative_progress"],
+            }
+            for row in wards
+        ],
+    }
+
+
+def cached_dashboard(year: int, audience: str) -> dict:
+    return cached(
+        "dashboard",
+        lambda: dashboard_payload(year, audience == "staff"),
+        year,
+        audience,
+        translation.get_language(),
+    )
+
+
+def summaries_warm(*, fiscal_years: list[int]) -> int:
+    """Compute and cache what the API serves most: the indicator list, every indicator and
+    the dashboards of ``fiscal_years``, in every language. Returns how many were warmed."""
+    warmed = 0
+    indicators = list(indicator_list_queryset())
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            cached_indicator_list()
+            warmed += 1
+            for indicator in indicators:
+                cached_indicator(indicator)
+                warmed += 1
+            for year in fiscal_years:
+                for audience in AUDIENCES:
+                    cached_dashboard(year, audience)
+                    warmed += 1
+    return warmed

@@ -1,0 +1,123 @@
+"""Reporting-round reminders: before a round's deadline, each ward officer whose ward still
+owes records for the year gets one e-mail listing them; after it, each planner gets one
+summary of the late wards.
+
+Idempotent by construction: the ``Reminder`` row, unique per (round, recipient, kind), is
+written in the transaction that sends the mail. A second run finds the row and sends
+nothing; a run that fails to send rolls the row back, so the next run tries again. (If the
+database commit itself failed after the mail server accepted the mail, the mail could go
+twice; the send is the last step before the commit to keep that window small.)
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from community.models import Ward
+from kumamoto_welfare.access import Role
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+
+from .models import Reminder, ReminderKind, ReportingRound
+from .selectors import reporting_gaps
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ReminderRun:
+    sent: int = 0
+    already_sent: int = 0
+    skipped_without_email: int = 0
+    failed: int = 0
+
+
+def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
+    """Send what is due today (the city's date) for every reporting round."""
+    today = today or timezone.localdate()
+    run = ReminderRun()
+    for round_ in ReportingRound.objects.all():
+        if round_.deadline - datetime.timedelta(days=round_.lead_days) <= today <= round_.deadline:
+            _remind_ward_officers(round_, run)
+        elif today > round_.deadline:
+            _summarise_for_planners(round_, run)
+    return run
+
+
+def _staff(role: Role):
+    return (
+        get_user_model()
+        .objects.filter(groups__name=role.value, is_active=True)
+        .select_related("staff_profile__ward")
+        .order_by("pk")
+    )
+
+
+def _remind_ward_officers(round_: ReportingRound, run: ReminderRun) -> None:
+    officers = [u for u in _staff(Role.WARD_OFFICER) if getattr(u, "staff_profile", None)]
+    wards = {u.staff_profile.ward for u in officers if u.staff_profile.ward_id}
+    gaps = reporting_gaps(sorted(wards, key=lambda w: w.position), fiscal_year=round_.fiscal_year)
+    for officer in officers:
+        ward = officer.staff_profile.ward
+        if ward is None or not gaps.get(ward.pk):
+            continue
+        context = {"round": round_, "ward": ward, "user": officer, "gaps": gaps[ward.pk]}
+        _send_once(round_, officer, ReminderKind.BEFORE_DEADLINE, "before_deadline", context, run)
+
+
+def _summarise_for_planners(round_: ReportingRound, run: ReminderRun) -> None:
+    wards = list(Ward.objects.all())
+    gaps = reporting_gaps(wards, fiscal_year=round_.fiscal_year)
+    late = [(ward, gaps[ward.pk]) for ward in wards if gaps[ward.pk]]
+    if not late:
+        return
+    for planner in _staff(Role.PLANNER):
+        context = {"round": round_, "user": planner, "late": late}
+        _send_once(round_, planner, ReminderKind.LATE_SUMMARY, "late_summary", context, run)
+
+
+def _send_once(round_, recipient, kind, template, context, run: ReminderRun) -> None:
+    if not recipient.email:
+        run.skipped_without_email += 1
+        logger.warning("No e-mail address for %s: reminder %s not sent", recipient, kind)
+        return
+    if Reminder.objects.filter(round=round_, recipient=recipient, kind=kind).exists():
+        run.already_sent += 1
+        return
+    # The staff's language if one is ever stored; the city's (Japanese) until then.
+    with translation.override(getattr(recipient, "language", None) or "ja"):
+        context = {**context, "fiscal_year": fiscal_year_label(round_.fiscal_year)}
+        subject = render_to_string(f"indicators/email/{template}_subject.txt", context)
+        subject = " ".join(subject.split())
+        body = render_to_string(f"indicators/email/{template}.txt", context)
+    try:
+        with transaction.atomic():
+            # The claim: a concurrent run waits here on the unique constraint, then fails.
+            Reminder.objects.create(
+                round=round_,
+                recipient=recipient,
+                kind=kind,
+                email=recipient.email,
+                ward=context.get("ward"),
+                subject=subject,
+                body=body,
+                sent_at=timezone.now(),
+            )
+            send_mail(subject, body, None, [recipient.email])
+    except IntegrityError:
+        run.already_sent += 1
+        return
+    except (OSError, smtplib.SMTPException) as error:
+        # Not recorded, so the next run (the task's retry) tries again; the others go on.
+        run.failed += 1
+        logger.error("Reminder %s to %s failed: %s", kind, recipient, type(error).__name__)
+        return
+    run.sent += 1

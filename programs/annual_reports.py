@@ -1,0 +1,126 @@
+"""The annual evaluation report (施策評価) made in the background and stored.
+
+``annual_report_request`` records the wish (and a job) in the caller's transaction; the
+worker runs ``annual_report_generate`` through the ``annual_report`` job handler. The report
+shows approved data only, as the public pages do, whoever asked for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from jobs.models import Job
+from jobs.services import job_create, job_handler
+from kumamoto_welfare.access import Role, role_of
+
+from .models import AnnualReport, AnnualReportStatus
+from .reports import evaluation_context, evaluation_workbook
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+JOB_KIND = "annual_report"
+
+
+def may_request_reports(user) -> bool:
+    return role_of(user) in (Role.PLANNER, Role.ADMIN)
+
+
+@transaction.atomic
+def annual_report_request(*, fiscal_year: int, user: AbstractBaseUser) -> AnnualReport:
+    """Ask for the fiscal year's report to be (re)made; planners and admins only. The last
+    finished files stay available until the new ones replace them."""
+    from indicators.selectors import reporting_years
+
+    if not may_request_reports(user):
+        raise PermissionDenied(gettext("年次報告書の作成は計画担当が行います。"))
+    if fiscal_year not in reporting_years():
+        raise ValidationError({"fiscal_year": gettext("この年度の報告はありません。")})
+    report, _created = AnnualReport.objects.select_for_update().get_or_create(
+        fiscal_year=fiscal_year
+    )
+    if report.status in (AnnualReportStatus.QUEUED, AnnualReportStatus.RUNNING) and (
+        report.job and not report.job.finished
+    ):
+        return report  # one is on its way already
+    report.job = job_create(kind=JOB_KIND, user=user, params={"fiscal_year": fiscal_year})
+    report.status = AnnualReportStatus.QUEUED
+    report.requested_at = timezone.now()
+    report.error = ""
+    report.save()
+    return report
+
+
+def annual_report_generate(*, fiscal_year: int) -> AnnualReport:
+    """Make the workbook and the printable page from approved data and store both."""
+    AnnualReport.objects.filter(fiscal_year=fiscal_year).update(status=AnnualReportStatus.RUNNING)
+    generated_at = timezone.now()
+    with translation.override("ja"):
+        context = evaluation_context(fiscal_year=fiscal_year, user=AnonymousUser())
+        workbook = evaluation_workbook(**context, generated_at=generated_at)
+        page = render_to_string(
+            "programs/report_print.html", {**context, "generated_at": generated_at}
+        )
+    stamp = timezone.localtime(generated_at).strftime("%Y%m%d-%H%M%S")
+    with transaction.atomic():
+        report, _created = AnnualReport.objects.select_for_update().get_or_create(
+            fiscal_year=fiscal_year
+        )
+        old = [f.name for f in (report.xlsx, report.html) if f]
+        report.xlsx.save(f"evaluation-{fiscal_year}-{stamp}.xlsx", ContentFile(workbook), False)
+        report.html.save(
+            f"evaluation-{fiscal_year}-{stamp}.html", ContentFile(page.encode("utf-8")), False
+        )
+        report.generated_at = generated_at
+        report.status = AnnualReportStatus.READY
+        report.error = ""
+        report.save()
+    storage = report.xlsx.storage
+    for name in old:
+        if name not in (report.xlsx.name, report.html.name):
+            storage.delete(name)
+    return report
+
+
+@job_handler(JOB_KIND)
+def _run(job: Job, progress) -> dict:
+    fiscal_year = int(job.params["fiscal_year"])
+    progress(0, 1)
+    try:
+        report = annual_report_generate(fiscal_year=fiscal_year)
+    except Exception as error:
+        AnnualReport.objects.filter(fiscal_year=fiscal_year).update(
+            status=AnnualReportStatus.FAILED, error=str(error)[:2000]
+        )
+        raise
+    progress(1, 1)
+    return {
+        "fiscal_year": fiscal_year,
+        "generated_at": report.generated_at.isoformat(),
+        "xlsx": report.xlsx.name,
+        "html": report.html.name,
+    }
+
+
+def report_is_stale(report: AnnualReport) -> bool:
+    """Whether data was approved or reopened after the report was made."""
+    from indicators.models import IndicatorValueTransition
+
+    from .models import InitiativeProgressTransition
+
+    if report.generated_at is None:
+        return True
+    return any(
+        model.objects.filter(
+            at__gt=report.generated_at, transition__in=["approve", "reopen"]
+        ).exists()
+        for model in (IndicatorValueTransition, InitiativeProgressTransition)
+    )

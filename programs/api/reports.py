@@ -1,0 +1,181 @@
+"""The stored annual reports over the API: their state and generation time, regeneration
+(planners), and the files. Reads are public like the report pages (approved data only)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from indicators.selectors import reporting_years
+from kumamoto_welfare.api.permissions import ReadOrStaffWrite
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+from programs.annual_reports import annual_report_request, report_is_stale
+from programs.models import AnnualReport
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILES = {"xlsx": ("xlsx", XLSX), "html": ("html", "text/html; charset=utf-8")}
+
+
+class ReportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField(allow_null=True)
+
+
+class AnnualReportSerializer(serializers.ModelSerializer):
+    fiscal_year_label = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    stale = serializers.SerializerMethodField(
+        help_text="True when data was approved or reopened after the files were made "
+        "(or none were made yet): ask for a new one."
+    )
+    job = ReportJobSerializer(allow_null=True, read_only=True)
+    downloads = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "fiscal_year",
+            "fiscal_year_label",
+            "status",
+            "status_label",
+            "generated_at",
+            "requested_at",
+            "stale",
+            "error",
+            "job",
+            "downloads",
+        ]
+
+    def get_fiscal_year_label(self, report) -> str:
+        return fiscal_year_label(report.fiscal_year)
+
+    def get_stale(self, report) -> bool:
+        return report_is_stale(report)
+
+    @extend_schema_field(
+        inline_serializer(
+            "AnnualReportDownloads",
+            {
+                "xlsx": serializers.URLField(allow_null=True),
+                "html": serializers.URLField(allow_null=True),
+            },
+        )
+    )
+    def get_downloads(self, report) -> dict[str, str | None]:
+        request = self.context.get("request")
+        return {
+            name: reverse(
+                "report-file",
+                kwargs={"fiscal_year": report.fiscal_year, "file": name},
+                request=request,
+            )
+            if report.generated_at
+            else None
+            for name in FILES
+        }
+
+
+def _year(raw: str) -> int:
+    """The fiscal year of the path; 404 unless the plan reports on it. The path takes any
+    text (not Django's int converter), so that a malformed year is the API's own JSON 404
+    rather than the catch-all's, whatever ``?format=`` asks for."""
+    try:
+        fiscal_year = int(raw)
+    except ValueError:
+        raise NotFound() from None
+    if fiscal_year not in reporting_years():
+        raise NotFound()
+    return fiscal_year
+
+
+YEAR = OpenApiParameter(
+    "fiscal_year", OpenApiTypes.INT, OpenApiParameter.PATH, description="2013 = 平成25年度"
+)
+
+
+class AnnualReportView(APIView):
+    """The annual evaluation report (施策評価) of a fiscal year as stored files: GET shows
+    its state and when the files were made (`generated_at`; `stale` when data was approved
+    since); POST asks for it to be made again (planners), answered 202 at once while the
+    worker makes it. The files of the last run stay downloadable meanwhile."""
+
+    permission_classes = [ReadOrStaffWrite]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="reports_retrieve", parameters=[YEAR], responses=AnnualReportSerializer
+    )
+    def get(self, request, fiscal_year: str):
+        report = get_object_or_404(
+            AnnualReport.objects.select_related("job"), fiscal_year=_year(fiscal_year)
+        )
+        return Response(AnnualReportSerializer(report, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="reports_regenerate",
+        parameters=[YEAR],
+        request=None,
+        responses={202: AnnualReportSerializer},
+    )
+    def post(self, request, fiscal_year: str):
+        report = annual_report_request(fiscal_year=_year(fiscal_year), user=request.user)
+        report.refresh_from_db()
+        return Response(
+            AnnualReportSerializer(report, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class AnnualReportFileView(APIView):
+    """A stored report file: `xlsx` (the workbook, a sheet per pillar) or `html` (the
+    printable page). `Last-Modified` and `X-Generated-At` give when it was made."""
+
+    permission_classes = [ReadOrStaffWrite]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="reports_file_retrieve",
+        parameters=[
+            YEAR,
+            OpenApiParameter("file", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FILES)),
+        ],
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook."),
+            (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The page."),
+        },
+    )
+    def get(self, request, fiscal_year: str, file: str):
+        if file not in FILES:
+            raise NotFound()
+        fiscal_year = _year(fiscal_year)
+        report = get_object_or_404(AnnualReport, fiscal_year=fiscal_year)
+        stored = getattr(report, file)
+        if not report.generated_at or not stored:
+            raise NotFound()
+        extension, content_type = FILES[file]
+        response = FileResponse(
+            stored.open("rb"),
+            content_type=content_type,
+            as_attachment=file == "xlsx",
+            filename=f"evaluation-{fiscal_year}.{extension}",
+        )
+        response["Last-Modified"] = http_date(report.generated_at.timestamp())
+        response["X-Generated-At"] = report.generated_at.isoformat()
+        return response

@@ -1,0 +1,112 @@
+"""With Redis gone (a closed port for both the cache and the broker) the app still serves
+pages and API reads and writes; work it cannot queue stays recorded and is sent later."""
+
+import datetime
+
+import pytest
+
+from jobs.models import Job, JobStatus
+from jobs.services import jobs_requeue
+from kumamoto_welfare.celery import app
+from tests.api.conftest import client_for
+
+CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def _reset_connections():
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_down(settings):
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "kumamoto_welfare.cache.TolerantRedisCache",
+            "LOCATION": CLOSED,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    app.conf.update(broker_url=CLOSED, task_always_eager=False)
+    _reset_connections()
+
+    def restore():
+        app.conf.update(saved)
+        _reset_connections()
+
+    yield restore
+    restore()
+
+
+def test_pages_and_api_reads_and_writes_work_without_redis(
+    redis_down, chuo_officer, planner, django_capture_on_commit_callbacks
+):
+    for path in ("/", "/pillars/1/", "/reports/2015/", "/api/v1/indicators/"):
+        assert client_for().get(path).status_code == 200, path
+    dashboard = client_for().get("/api/v1/dashboard/?fiscal_year=2015")
+    assert dashboard.status_code == 200
+    assert client_for(planner).get("/api/v1/dashboard/?fiscal_year=2015").status_code == 200
+
+    chuo = client_for(chuo_officer)
+    created = chuo.post(
+        "/api/v1/indicator-values/",
+        {
+            "indicator": "KPI-3-1",
+            "ward": "中央区",
+            "fiscal_year": "平成27年度",
+            "kind": "actual",
+            "value": "23456",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    record = created.json()
+    submitted = chuo.post(
+        f"/api/v1/indicator-values/{record['id']}/submit/", HTTP_IF_MATCH=created["ETag"]
+    )
+    assert submitted.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = client_for(planner).post(
+            f"/api/v1/indicator-values/{record['id']}/approve/", HTTP_IF_MATCH=submitted["ETag"]
+        )
+        asked = client_for(planner).post("/api/v1/reports/2015/")
+    assert approved.status_code == 200
+    assert asked.status_code == 202
+
+    # The approval shows at once (nothing stale is served from a cache that is not there).
+    after = client_for().get("/api/v1/dashboard/?fiscal_year=2015").json()
+    chuo_row = next(w for w in after["wards"] if w["ward"] == "中央区")
+    assert chuo_row["indicator_values"]["approved"] == 1
+
+    # The work that could not be queued is recorded, with why, and reported.
+    waiting = Job.objects.filter(status=JobStatus.QUEUED)
+    assert {job.kind for job in waiting} == {"refresh_summaries", "annual_report"}
+    assert all(job.enqueue_error and job.enqueued_at is None for job in waiting)
+    health = client_for().get("/healthz")
+    assert health.status_code == 503
+    body = health.json()
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["cache"]["ok"] is False
+    assert body["checks"]["broker"]["ok"] is False
+    assert body["jobs"]["not_sent"] == 2
+    assert "127.0.0.1" not in health.content.decode()  # no addresses or secrets
+
+
+def test_queued_work_is_sent_once_redis_is_back(
+    redis_down, planner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(planner).post("/api/v1/reports/2015/").status_code == 202
+    job = Job.objects.get()
+    assert job.status == JobStatus.QUEUED and job.enqueue_error
+
+    assert jobs_requeue() == 0  # still down: nothing sent, nothing lost
+    redis_down()  # Redis is back
+    assert jobs_requeue(unsent_after=datetime.timedelta(0)) == 1
+
+    job.refresh_from_db()
+    if app.conf.task_always_eager:  # the embedded default runs it at once
+        assert job.status == JobStatus.SUCCEEDED, job.error
+    else:  # handed to the real broker, for a worker to run
+        assert job.enqueued_at is not None and job.enqueue_error == ""
