@@ -2,7 +2,15 @@ from django.urls import include, path, re_path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
-from community.api.views import SchoolDistrictViewSet, WardViewSet
+from community.api.views import (
+    CommunityResourceViewSet,
+    ConsultationView,
+    HealthTownPlanningViewSet,
+    SchoolDistrictViewSet,
+    VolunteerHeadcountViewSet,
+    VolunteerProgramViewSet,
+    WardViewSet,
+)
 from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
 from programs.api.views import (
     InitiativeProgressViewSet,
@@ -22,10 +30,15 @@ router.register("school-districts", SchoolDistrictViewSet)
 router.register("indicators", IndicatorViewSet)
 router.register("indicator-values", IndicatorValueViewSet)
 router.register("initiative-progress", InitiativeProgressViewSet)
+router.register("community-resources", CommunityResourceViewSet)
+router.register("health-town-planning", HealthTownPlanningViewSet)
+router.register("volunteer-programs", VolunteerProgramViewSet, basename="volunteerprogram")
+router.register("volunteer-headcounts", VolunteerHeadcountViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("consultation/", ConsultationView.as_view(), name="consultation"),
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
     # Last: what no route above matches. Only paths ending in "/", so that APPEND_SLASH still
     # redirects /api/v1/wards to /api/v1/wards/.
