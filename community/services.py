@@ -241,7 +241,7 @@ def school_district_save(
 HEALTH_TOWN_PLANNING_FIELDS = {"school_district", "fiscal_year", "stage", "reached_on", "notes"}
 
 
-def _validate_stage_order(reason: str):
+def validate_stage_order(reason: str):
     """Within a year a district moves forward through the seven steps; going back (a step
     done again, a mistake put right) needs a reason, kept in the record's history."""
 
@@ -280,7 +280,7 @@ def health_town_planning_create(*, user: AbstractBaseUser, **fields) -> HealthTo
     if unknown := set(fields) - HEALTH_TOWN_PLANNING_FIELDS:
         raise ValueError(f"unknown fields {sorted(unknown)}")
     record = record_create(
-        record=HealthTownPlanningRecord(**fields), user=user, validate=_validate_stage_order("")
+        record=HealthTownPlanningRecord(**fields), user=user, validate=validate_stage_order("")
     )
     derived_values_queue(
         derivation=Derivation.DISTRICTS_IN_ACTION, fiscal_years=[record.fiscal_year], user=user
@@ -304,7 +304,7 @@ def health_town_planning_update(
         expected_version=expected_version,
         changes=changes,
         updatable=HEALTH_TOWN_PLANNING_FIELDS,
-        validate=_validate_stage_order(reason),
+        validate=validate_stage_order(reason),
         reason=reason.strip(),
     )
     derived_values_queue(
