@@ -51,3 +51,15 @@ def planner(db):
 @pytest.fixture
 def city_admin(db):
     return _staff("city_admin", Role.ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once():
+    """Tasks queued on commit run in the test's process, with or without REDIS_URL: a test
+    checks what a task does, and no worker runs beside the tests."""
+    from kumamoto_welfare.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
