@@ -125,8 +125,10 @@ def derived_values_recompute(
         return dict(outcomes)
     figures = COMPUTE[Derivation(derivation)](fiscal_years)
     for indicator in indicators:
-        existing = IndicatorValue.objects.select_for_update().filter(
-            indicator=indicator, kind=ValueKind.ACTUAL
+        existing = (
+            IndicatorValue.objects.select_for_update(of=("self",))
+            .filter(indicator=indicator, kind=ValueKind.ACTUAL)
+            .order_by()  # no join to the (nullable) ward: PostgreSQL locks no outer join
         )
         if fiscal_years is not None:
             existing = existing.filter(fiscal_year__in=fiscal_years)

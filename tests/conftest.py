@@ -53,13 +53,17 @@ def city_admin(db):
     return _staff("city_admin", Role.ADMIN)
 
 
-@pytest.fixture(autouse=True)
-def _tasks_run_at_once():
+@pytest.fixture
+def tasks_run_at_once():
     """Tasks queued on commit run in the test's process, with or without REDIS_URL: a test
-    checks what a task does, and no worker runs beside the tests."""
+    that checks what a task does has no worker beside it. Messages in Japanese, whatever an
+    earlier test's request left active."""
+    from django.utils import translation
+
     from kumamoto_welfare.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    yield
+    with translation.override("ja"):
+        yield
     app.conf.task_always_eager = before

@@ -6,7 +6,7 @@ import pytest
 from community.models import CommunityResource, HealthTownPlanningRecord
 from tests.community.helpers import district, resource
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_at_once")]
 
 RESOURCES = "/api/v1/community-resources/"
 

@@ -20,7 +20,7 @@ from kumamoto_welfare.workflow import Status, Transition, record_transition
 from tests.community.helpers import district
 from tests.factories import ward
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_at_once")]
 
 
 def actuals(code: str, fiscal_year: int = 2015) -> dict:
