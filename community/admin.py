@@ -1,6 +1,96 @@
-from django.contrib import admin
+"""The admin of wards, districts and the community's records: every write through the
+services and the one policy (``kumamoto_welfare.access``), as in the API."""
 
-from .models import OrganisationType, SchoolDistrict, StaffProfile, Ward
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kumamoto_welfare import access
+from kumamoto_welfare.admin_mixins import (
+    FiscalYearListFilter,
+    HistoryAdmin,
+    ProgressRecordForm,
+    VersionedRecordAdmin,
+    error_text,
+)
+
+from . import services
+from .imports import import_community_resources, import_school_districts
+from .models import (
+    CommunityResource,
+    HealthTownPlanningRecord,
+    LifeStage,
+    OrganisationType,
+    SchoolDistrict,
+    StaffProfile,
+    VolunteerHeadcount,
+    VolunteerProgram,
+    Ward,
+)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("ファイル（xlsx または CSV）"))
+    dry_run = forms.BooleanField(label=_("確認だけ（書き込まない）"), required=False)
+
+
+class ImportMixin:
+    """An admin page that imports a file, all or nothing, through ``importer``."""
+
+    importer = None
+    import_help = ""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = type(self).importer(
+                data=upload.read(),
+                filename=upload.name,
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            if result.written:
+                self.message_user(
+                    request,
+                    gettext(
+                        "取り込みました：新規 %(created)s件、変更 %(updated)s件、"
+                        "変更なし %(unchanged)s件。"
+                    )
+                    % vars(result),
+                    messages.SUCCESS,
+                )
+                info = self.opts.app_label, self.opts.model_name
+                return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("%(name)sの取り込み") % {"name": self.opts.verbose_name_plural},
+            "opts": self.opts,
+            "form": form,
+            "result": result,
+            "import_help": self.import_help,
+        }
+        return TemplateResponse(request, "admin/community/import.html", context)
 
 
 @admin.register(Ward)
@@ -8,16 +98,39 @@ class WardAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "code"]
 
 
+@admin.register(LifeStage)
+class LifeStageAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "code"]
+
+
 @admin.register(SchoolDistrict)
-class SchoolDistrictAdmin(admin.ModelAdmin):
+class SchoolDistrictAdmin(ImportMixin, HistoryAdmin):
     list_display = ["name", "code", "ward"]
     list_filter = ["ward"]
     search_fields = ["name", "code"]
     list_select_related = ["ward"]
+    change_list_template = "admin/community/change_list_with_import.html"
+    importer = staticmethod(import_school_districts)
+    import_help = _("列：校区コード、校区名、区（英語の見出し code, name, ward も可）。")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.allowed(request.user, access.CHANGE, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.allowed(request.user, access.DELETE, obj)
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.school_district_save(
+            user=request.user, code=obj.code, name=obj.name, ward=obj.ward
+        )
 
 
 @admin.register(OrganisationType)
-class OrganisationTypeAdmin(admin.ModelAdmin):
+class OrganisationTypeAdmin(HistoryAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name"]
 
@@ -27,3 +140,158 @@ class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "ward"]
     list_filter = ["ward"]
     list_select_related = ["user", "ward"]
+
+
+@admin.register(CommunityResource)
+class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
+    change_list_template = "admin/community/change_list_with_import.html"
+    importer = staticmethod(import_community_resources)
+    import_help = _(
+        "列：名称、種類、区、小学校区、所在地、電話番号、ウェブサイト、開所日・時間など、説明、"
+        "相談窓口、ライフステージ、施策（API の CSV・xlsx の列名も可）。"
+        "id 列のある行は既存の記録を更新します。"
+    )
+    updatable_fields = services.RESOURCE_FIELDS
+    create_service = staticmethod(services.community_resource_create)
+    update_service = staticmethod(services.community_resource_update)
+    delete_service = staticmethod(services.community_resource_delete)
+    fields = [
+        "name",
+        "organisation_type",
+        "ward",
+        "school_district",
+        "address",
+        "phone",
+        "website",
+        "opening_notes",
+        "description",
+        "consultation",
+        "life_stages",
+        "life_stages_inferred",
+        "pillars",
+        "origin",
+        "code",
+        "expected_version",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [
+        *VersionedRecordAdmin.readonly_fields,
+        "origin",
+        "code",
+        "life_stages_inferred",
+    ]
+    list_display = ["name", "organisation_type", "ward_display", "consultation", "origin"]
+    list_filter = ["ward", "organisation_type", "life_stages", "consultation", "origin"]
+    search_fields = ["name", "address", "description"]
+    list_select_related = ["organisation_type", "ward"]
+    filter_horizontal = ["life_stages", "pillars"]
+    autocomplete_fields = ["school_district"]
+
+
+class HealthTownPlanningForm(ProgressRecordForm):
+    reason = forms.CharField(
+        label=_("前の段階に戻す理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("同じ年度の中で前の段階に戻すときは必須です。"),
+    )
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.validate_stage_order(self.cleaned_data.get("reason", ""))(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+@admin.register(HealthTownPlanningRecord)
+class HealthTownPlanningAdmin(VersionedRecordAdmin):
+    form = HealthTownPlanningForm
+    updatable_fields = services.HEALTH_TOWN_PLANNING_FIELDS
+    create_service = staticmethod(services.health_town_planning_create)
+    update_service = staticmethod(services.health_town_planning_update)
+    delete_service = staticmethod(services.health_town_planning_delete)
+    fields = [
+        "school_district",
+        "fiscal_year",
+        "stage",
+        "reached_on",
+        "notes",
+        "reason",
+        "expected_version",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    list_display = ["school_district", "ward_display", "fiscal_year_display", "stage", "reached_on"]
+    list_filter = [FiscalYearListFilter, "school_district__ward", "stage"]
+    search_fields = ["school_district__name", "school_district__code", "notes"]
+    list_select_related = ["school_district__ward"]
+
+    def service_extra(self, form) -> dict:
+        return {"reason": form.cleaned_data.get("reason", "")} if form.instance.pk else {}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {n: form.cleaned_data[n] for n in self.updatable_fields if n in form.cleaned_data}
+        saved = services.health_town_planning_create(user=request.user, **fields)
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ward = access.ward_of(request.user)
+        if db_field.name == "school_district" and not access.may_ever(request.user, access.APPROVE):
+            kwargs["queryset"] = SchoolDistrict.objects.filter(ward=ward)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(VolunteerProgram)
+class VolunteerProgramAdmin(HistoryAdmin):
+    list_display = ["name", "health_volunteer", "pillar", "origin"]
+    list_filter = ["health_volunteer", "pillar", "origin"]
+    readonly_fields = ["origin"]
+    fields = ["code", "name", "pillar", "health_volunteer", "position", "origin"]
+
+    def save_model(self, request, obj, form, change):
+        services.volunteer_program_save(user=request.user, program=obj)
+
+
+@admin.register(VolunteerHeadcount)
+class VolunteerHeadcountAdmin(VersionedRecordAdmin):
+    updatable_fields = services.HEADCOUNT_FIELDS
+    create_service = staticmethod(services.volunteer_headcount_create)
+    update_service = staticmethod(services.volunteer_headcount_update)
+    delete_service = staticmethod(services.volunteer_headcount_delete)
+    fields = [
+        "program",
+        "fiscal_year",
+        "ward",
+        "headcount",
+        "as_of",
+        "notes",
+        "expected_version",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    list_display = ["program", "fiscal_year_display", "ward_display", "headcount"]
+    list_filter = [FiscalYearListFilter, "ward", "program"]
+    list_select_related = ["program", "ward"]
+
+
+def computation_display(obj) -> str:
+    """A derived value's counted records, for the indicator-value admin."""
+    if not obj.computation:
+        return "—"
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join("", "<li>{}</li>", ((item.get("label", ""),) for item in obj.computation)),
+    )
+
+
+__all__ = ["computation_display", "error_text"]

@@ -1,10 +1,22 @@
-"""Wards, school districts, the organisation types the plan names, and staff's wards."""
+"""Wards, school districts, the organisation types the plan names, staff's wards, and the
+records the community keeps: the directory of resources, the health town-planning stage of
+each district, volunteer programs and their headcounts."""
+
+import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from kumamoto_welfare.workflow import VersionedRecord
+
+from .choices import HealthTownPlanningStage, Origin
 
 
 class Ward(models.Model):
@@ -90,3 +102,270 @@ class StaffProfile(models.Model):
     def __str__(self) -> str:
         where = self.ward.name if self.ward_id else _("全市")
         return f"{self.user} ({where})"
+
+
+# --- The community's own records ----------------------------------------------------------
+
+
+class LifeStage(models.Model):
+    """A life stage (ライフステージ) the plan's consultation figure is laid out by. Created by
+    a migration, with stable codes that filters and import files use."""
+
+    code = models.SlugField(_("コード"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    name_en = models.CharField(_("英語名"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("順序"), unique=True)
+
+    class Meta:
+        verbose_name = _("ライフステージ")
+        verbose_name_plural = pgettext_lazy("plural", "ライフステージ")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityResource(VersionedRecord):
+    """An organisation or facility the community relies on (地域資源): the directory entry
+    people consult. Kept by its ward; a city-wide body has no ward. Entries the plan names
+    come from the plan data (origin ``plan``) and are managed by load_plan alone."""
+
+    code = models.SlugField(
+        _("コード"),
+        max_length=64,
+        blank=True,
+        help_text=_("計画書に載っている団体の識別子（load_plan が使います）。"),
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    organisation_type = models.ForeignKey(
+        OrganisationType,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        verbose_name=_("種類"),
+    )
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("区"),
+        help_text=_("空欄は市全体。"),
+    )
+    school_district = models.ForeignKey(
+        SchoolDistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("小学校区"),
+    )
+    address = models.CharField(_("所在地"), max_length=300, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=40, blank=True)
+    website = models.URLField(_("ウェブサイト"), max_length=300, blank=True)
+    opening_notes = models.TextField(_("開所日・時間など"), blank=True)
+    description = models.TextField(_("説明"), blank=True)
+    consultation = models.BooleanField(
+        _("相談窓口"), default=False, help_text=_("「相談できるところ」の検索に表示します。")
+    )
+    life_stages = models.ManyToManyField(
+        LifeStage, blank=True, related_name="resources", verbose_name=_("ライフステージ")
+    )
+    life_stages_inferred = models.BooleanField(
+        _("ライフステージは推定"),
+        default=False,
+        help_text=_("計画書の図から読み取れず、役割から推定したもの（PDF で確認が必要）。"),
+    )
+    pillars = models.ManyToManyField(
+        "programs.Pillar", blank=True, related_name="resources", verbose_name=_("関係する施策")
+    )
+    origin = models.CharField(
+        _("登録元"), max_length=10, choices=Origin.choices, default=Origin.ENTRY
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("地域資源")
+        verbose_name_plural = pgettext_lazy("plural", "地域資源")
+        ordering = ["ward__position", "organisation_type__position", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="community_resource_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=Origin.values), name="community_resource_origin_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.school_district_id and self.school_district.ward_id != self.ward_id:
+            raise ValidationError(
+                {
+                    "school_district": gettext(
+                        "小学校区「%(district)s」は%(ward)sの校区です。区を合わせてください。"
+                    )
+                    % {"district": self.school_district, "ward": self.school_district.ward}
+                }
+            )
+
+
+class HealthTownPlanningRecord(VersionedRecord):
+    """How far a school district has come in a fiscal year in the seven steps of health
+    town-planning (図１ 校区単位の健康まちづくり), entered by its ward. Going back to an earlier
+    step within the year needs a reason (``community.services``)."""
+
+    WARD_LOOKUP = "school_district__ward"
+
+    school_district = models.ForeignKey(
+        SchoolDistrict,
+        on_delete=models.PROTECT,
+        related_name="health_town_planning",
+        verbose_name=_("小学校区"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+    )
+    stage = models.PositiveSmallIntegerField(
+        _("到達した段階"), choices=HealthTownPlanningStage.choices
+    )
+    reached_on = models.DateField(_("到達日"), null=True, blank=True)
+    notes = models.TextField(_("メモ"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("健康まちづくりの進み具合")
+        verbose_name_plural = pgettext_lazy("plural", "健康まちづくりの進み具合")
+        ordering = ["-fiscal_year", "school_district__ward__position", "school_district__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_district", "fiscal_year"],
+                name="health_town_planning_unique_per_year",
+                violation_error_message=_(
+                    "この校区・年度の記録はすでにあります。既存の記録を編集してください。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__gte=1, stage__lte=7), name="health_town_planning_stage_valid"
+            ),
+        ]
+
+    @property
+    def ward_id(self) -> int | None:
+        return self.school_district.ward_id if self.school_district_id else None
+
+    @property
+    def ward(self) -> Ward | None:
+        return self.school_district.ward if self.school_district_id else None
+
+    def __str__(self) -> str:
+        return f"{self.school_district} {fiscal_year_label(self.fiscal_year)}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.reached_on and self.fiscal_year:
+            start = datetime.date(self.fiscal_year, 4, 1)
+            end = datetime.date(self.fiscal_year + 1, 3, 31)
+            if not start <= self.reached_on <= end:
+                raise ValidationError(
+                    {"reached_on": gettext("到達日はその年度（4月1日〜3月31日）の日付です。")}
+                )
+
+
+class VolunteerProgram(models.Model):
+    """A volunteer program the city trains and supports (食生活改善推進員, 認知症サポーター …).
+    Those marked as health volunteers are counted in KPI-4-2. The plan's programs come with
+    the plan data; planners add others."""
+
+    code = models.SlugField(_("コード"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    pillar = models.ForeignKey(
+        "programs.Pillar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_programs",
+        verbose_name=_("施策"),
+    )
+    health_volunteer = models.BooleanField(
+        _("健康づくりボランティア"),
+        default=False,
+        help_text=_("成果指標 KPI-4-2（健康づくり推進に関するボランティア数）に数えます。"),
+    )
+    position = models.PositiveSmallIntegerField(_("順序"), default=100)
+    origin = models.CharField(
+        _("登録元"), max_length=10, choices=Origin.choices, default=Origin.ENTRY
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ボランティア制度")
+        verbose_name_plural = pgettext_lazy("plural", "ボランティア制度")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerHeadcount(VersionedRecord):
+    """How many volunteers a program had in a fiscal year, in a ward (or city-wide, where
+    the city counts them as a whole)."""
+
+    program = models.ForeignKey(
+        VolunteerProgram,
+        on_delete=models.PROTECT,
+        related_name="headcounts",
+        verbose_name=_("ボランティア制度"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+    )
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_headcounts",
+        verbose_name=_("区"),
+        help_text=_("空欄は市全体（区に分けない数）。"),
+    )
+    headcount = models.PositiveIntegerField(_("人数"))
+    as_of = models.CharField(_("時点"), max_length=100, blank=True, help_text=_("例：3月末現在"))
+    notes = models.TextField(_("メモ"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("ボランティア数")
+        verbose_name_plural = pgettext_lazy("plural", "ボランティア数")
+        ordering = ["-fiscal_year", "program__position", "ward__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "fiscal_year", "ward"],
+                condition=Q(ward__isnull=False),
+                name="volunteer_headcount_unique_per_ward",
+                violation_error_message=_(
+                    "この制度・年度・区の人数はすでにあります。既存の記録を編集してください。"
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["program", "fiscal_year"],
+                condition=Q(ward__isnull=True),
+                name="volunteer_headcount_unique_city_wide",
+                violation_error_message=_(
+                    "この制度・年度・区の人数はすでにあります。既存の記録を編集してください。"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.ward.name if self.ward_id else gettext("市全体")
+        return f"{self.program} {fiscal_year_label(self.fiscal_year)} {where}: {self.headcount}"

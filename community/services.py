@@ -1,17 +1,44 @@
-"""Writes to wards, districts and staff accounts."""
+"""Writes to wards, districts, staff accounts and the community's records.
+
+Directory entries, health town-planning stages and volunteer headcounts are written through
+the workflow's ``record_create`` / ``record_update`` / ``record_delete``, so that the one
+policy (``kumamoto_welfare.access``) decides who may, and optimistic locking holds. A change
+to a record a derived indicator counts queues its recomputation on commit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from indicators.choices import Derivation
+from kumamoto_welfare import access
 from kumamoto_welfare.access import Role
+from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
-from .models import StaffProfile, Ward
+from .choices import HealthTownPlanningStage, Origin
+from .models import (
+    CommunityResource,
+    HealthTownPlanningRecord,
+    LifeStage,
+    OrganisationType,
+    SchoolDistrict,
+    StaffProfile,
+    VolunteerHeadcount,
+    VolunteerProgram,
+    Ward,
+)
+
+if TYPE_CHECKING:
+    from kumamoto_welfare.sync import Synchroniser
+    from programs.plan_data import PlanDocument
 
 
 @transaction.atomic
@@ -37,3 +64,337 @@ def staff_create(
     user.groups.add(Group.objects.get(name=role.value))
     StaffProfile.objects.create(user=user, ward=ward)
     return user
+
+
+# --- Derived indicators: recompute when a counted record changes ----------------------------
+
+
+def derived_values_queue(
+    *, derivation: str, fiscal_years: Iterable[int] | None, user: AbstractBaseUser | None
+) -> None:
+    """Recompute the derived indicators of ``derivation`` for ``fiscal_years`` (None: every
+    year) once the transaction commits: a Celery task with Redis, at once without."""
+    from indicators.tasks import recompute_derived_values
+
+    years = sorted(set(fiscal_years)) if fiscal_years is not None else None
+    recompute_derived_values.delay_on_commit(
+        derivation=derivation, fiscal_years=years, user_id=getattr(user, "pk", None)
+    )
+
+
+# --- The plan's organisations and volunteer programs ---------------------------------------
+
+
+def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> None:
+    """Make the directory's plan entries (origin ``plan``) and the plan's volunteer programs
+    match ``document``. Entries staff made are never touched; volunteer programs are only
+    upserted, never pruned (the city adds its own)."""
+    from programs.models import Pillar
+
+    pillars = {p.number: p for p in Pillar.objects.all()}
+    types = {t.code: t for t in OrganisationType.objects.all()}
+    stages = {s.code: s for s in LifeStage.objects.all()}
+    wards = {w.code: w for w in Ward.objects.all()}
+    kept = []
+    for item in document.resources:
+        is_new = not CommunityResource.objects.filter(code=item.code).exists()
+        resource = sync.upsert(
+            CommunityResource,
+            {"code": item.code},
+            {
+                "name": item.name,
+                "organisation_type": types[item.type],
+                "ward": wards.get(item.ward),
+                "school_district": None,
+                "consultation": item.consultation,
+                "life_stages_inferred": item.life_stages_inferred,
+                "description": "\n".join(p for p in (item.description, item.source) if p),
+                "origin": Origin.PLAN,
+            },
+        )
+        changed = _set_if_differs(resource.life_stages, [stages[c] for c in item.life_stages])
+        changed |= _set_if_differs(resource.pillars, [pillars[n] for n in item.pillars])
+        if changed and not is_new:
+            resource.version += 1
+            resource.save(update_fields=["version", "updated_at"])
+            sync.report.add(CommunityResource, "updated")
+        kept.append(resource)
+    sync.prune(CommunityResource.objects.filter(origin=Origin.PLAN), kept)
+
+    for position, program in enumerate(document.volunteer_programs, start=1):
+        sync.upsert(
+            VolunteerProgram,
+            {"code": program.code},
+            {
+                "name": program.name,
+                "pillar": pillars.get(program.pillar),
+                "health_volunteer": program.health_volunteer,
+                "position": position,
+                "origin": Origin.PLAN,
+            },
+        )
+
+
+def _set_if_differs(manager, wanted: list) -> bool:
+    if {o.pk for o in manager.all()} == {o.pk for o in wanted}:
+        return False
+    manager.set(wanted)
+    return True
+
+
+# --- The directory of community resources ----------------------------------------------------
+
+RESOURCE_FIELDS = {
+    "name",
+    "organisation_type",
+    "ward",
+    "school_district",
+    "address",
+    "phone",
+    "website",
+    "opening_notes",
+    "description",
+    "consultation",
+}
+
+
+@transaction.atomic
+def community_resource_create(
+    *,
+    user: AbstractBaseUser,
+    life_stages: Iterable[LifeStage] = (),
+    pillars: Iterable[Any] = (),
+    **fields,
+) -> CommunityResource:
+    if unknown := set(fields) - RESOURCE_FIELDS:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    record = record_create(
+        record=CommunityResource(origin=Origin.ENTRY, **fields), user=user, validate=None
+    )
+    record.life_stages.set(life_stages)
+    record.pillars.set(pillars)
+    return record
+
+
+@transaction.atomic
+def community_resource_update(
+    *,
+    user: AbstractBaseUser,
+    record: CommunityResource,
+    expected_version: int | None,
+    life_stages: Iterable[LifeStage] | None = None,
+    pillars: Iterable[Any] | None = None,
+    **changes,
+) -> CommunityResource:
+    current = record_update(
+        record=record,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        updatable=RESOURCE_FIELDS,
+    )
+    if life_stages is not None:
+        current.life_stages.set(life_stages)
+        current.life_stages_inferred = False  # a person has now said which stages it serves
+        current.save(update_fields=["life_stages_inferred"])
+    if pillars is not None:
+        current.pillars.set(pillars)
+    return current
+
+
+def community_resource_delete(
+    *, user: AbstractBaseUser, record: CommunityResource, expected_version: int | None
+) -> None:
+    record_delete(record=record, user=user, expected_version=expected_version)
+
+
+# --- School districts ----------------------------------------------------------------------
+
+
+def school_district_save(
+    *, user: AbstractBaseUser | None, code: str, name: str, ward: Ward
+) -> tuple[SchoolDistrict, bool]:
+    """Create the district ``code`` or bring it up to date; returns it and whether anything
+    was written. A ward officer may only add or change their own ward's districts."""
+    district = SchoolDistrict.objects.select_for_update().filter(code=code).first()
+    if district is not None and (district.name, district.ward_id) == (name, ward.pk):
+        return district, False
+    if user is not None and district is not None:
+        access.check(user, access.CHANGE, district)
+    moved = district is not None and district.ward_id != ward.pk
+    district = district or SchoolDistrict(code=code)
+    district.name, district.ward = name, ward
+    if user is not None:
+        access.check(user, access.CREATE, district)
+    district.full_clean()
+    district._history_user = user
+    district.save()
+    if moved:
+        derived_values_queue(
+            derivation=Derivation.DISTRICTS_IN_ACTION, fiscal_years=None, user=user
+        )
+    return district, True
+
+
+# --- Health town-planning: the stage each district reached in a year -----------------------
+
+HEALTH_TOWN_PLANNING_FIELDS = {"school_district", "fiscal_year", "stage", "reached_on", "notes"}
+
+
+def validate_stage_order(reason: str):
+    """Within a year a district moves forward through the seven steps; going back (a step
+    done again, a mistake put right) needs a reason, kept in the record's history."""
+
+    def validate(record: HealthTownPlanningRecord) -> None:
+        from programs.validators import validate_reporting_year
+
+        validate_reporting_year(record.fiscal_year)
+        if not record.pk:
+            return
+        before = HealthTownPlanningRecord.objects.filter(pk=record.pk).values(
+            "school_district_id", "fiscal_year", "stage"
+        )[0]
+        same_year = (before["school_district_id"], before["fiscal_year"]) == (
+            record.school_district_id,
+            record.fiscal_year,
+        )
+        if same_year and record.stage < before["stage"] and not reason.strip():
+            raise ValidationError(
+                {
+                    "stage": _(
+                        "同じ年度の中で前の段階（%(before)s → %(after)s）に戻すには、"
+                        "理由を記入してください。"
+                    )
+                    % {
+                        "before": HealthTownPlanningStage(before["stage"]).label,
+                        "after": HealthTownPlanningStage(record.stage).label,
+                    }
+                }
+            )
+
+    return validate
+
+
+@transaction.atomic
+def health_town_planning_create(*, user: AbstractBaseUser, **fields) -> HealthTownPlanningRecord:
+    if unknown := set(fields) - HEALTH_TOWN_PLANNING_FIELDS:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    record = record_create(
+        record=HealthTownPlanningRecord(**fields), user=user, validate=validate_stage_order("")
+    )
+    derived_values_queue(
+        derivation=Derivation.DISTRICTS_IN_ACTION, fiscal_years=[record.fiscal_year], user=user
+    )
+    return record
+
+
+@transaction.atomic
+def health_town_planning_update(
+    *,
+    user: AbstractBaseUser,
+    record: HealthTownPlanningRecord,
+    expected_version: int | None,
+    reason: str = "",
+    **changes,
+) -> HealthTownPlanningRecord:
+    year_before = record.fiscal_year
+    current = record_update(
+        record=record,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        updatable=HEALTH_TOWN_PLANNING_FIELDS,
+        validate=validate_stage_order(reason),
+        reason=reason.strip(),
+    )
+    derived_values_queue(
+        derivation=Derivation.DISTRICTS_IN_ACTION,
+        fiscal_years=[year_before, current.fiscal_year],
+        user=user,
+    )
+    return current
+
+
+@transaction.atomic
+def health_town_planning_delete(
+    *, user: AbstractBaseUser, record: HealthTownPlanningRecord, expected_version: int | None
+) -> None:
+    year = record.fiscal_year
+    record_delete(record=record, user=user, expected_version=expected_version)
+    derived_values_queue(derivation=Derivation.DISTRICTS_IN_ACTION, fiscal_years=[year], user=user)
+
+
+# --- Volunteer programs and headcounts -------------------------------------------------------
+
+HEADCOUNT_FIELDS = {"program", "fiscal_year", "ward", "headcount", "as_of", "notes"}
+
+
+def _validate_headcount(record: VolunteerHeadcount) -> None:
+    from programs.validators import validate_reporting_year
+
+    validate_reporting_year(record.fiscal_year)
+
+
+@transaction.atomic
+def volunteer_headcount_create(*, user: AbstractBaseUser, **fields) -> VolunteerHeadcount:
+    if unknown := set(fields) - HEADCOUNT_FIELDS:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    record = record_create(
+        record=VolunteerHeadcount(**fields), user=user, validate=_validate_headcount
+    )
+    derived_values_queue(
+        derivation=Derivation.HEALTH_VOLUNTEERS, fiscal_years=[record.fiscal_year], user=user
+    )
+    return record
+
+
+@transaction.atomic
+def volunteer_headcount_update(
+    *, user: AbstractBaseUser, record: VolunteerHeadcount, expected_version: int | None, **changes
+) -> VolunteerHeadcount:
+    year_before = record.fiscal_year
+    current = record_update(
+        record=record,
+        user=user,
+        expected_version=expected_version,
+        changes=changes,
+        updatable=HEADCOUNT_FIELDS,
+        validate=_validate_headcount,
+    )
+    derived_values_queue(
+        derivation=Derivation.HEALTH_VOLUNTEERS,
+        fiscal_years=[year_before, current.fiscal_year],
+        user=user,
+    )
+    return current
+
+
+@transaction.atomic
+def volunteer_headcount_delete(
+    *, user: AbstractBaseUser, record: VolunteerHeadcount, expected_version: int | None
+) -> None:
+    year = record.fiscal_year
+    record_delete(record=record, user=user, expected_version=expected_version)
+    derived_values_queue(derivation=Derivation.HEALTH_VOLUNTEERS, fiscal_years=[year], user=user)
+
+
+@transaction.atomic
+def volunteer_program_save(
+    *, user: AbstractBaseUser, program: VolunteerProgram
+) -> VolunteerProgram:
+    """Save a volunteer program (planners, in the admin). Whether it counts for KPI-4-2 may
+    have changed: recompute every year."""
+    if program.pk and program.origin == Origin.PLAN:
+        before = VolunteerProgram.objects.get(pk=program.pk)
+        if (before.name, before.health_volunteer) != (program.name, program.health_volunteer):
+            raise ValidationError(
+                _(
+                    "計画書に載っている制度の名称と区分は変更できません"
+                    "（load_plan で管理しています）。"
+                )
+            )
+    program.full_clean()
+    program._history_user = user
+    program.save()
+    derived_values_queue(derivation=Derivation.HEALTH_VOLUNTEERS, fiscal_years=None, user=user)
+    return program

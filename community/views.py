@@ -38,3 +38,28 @@ def ward_detail(request, name: str):
             ),
         },
     )
+
+
+def consult(request):
+    """'Where can I consult?': the directory's consultation bodies by life stage and ward.
+    A plain GET form, so it works without JavaScript."""
+    from .models import LifeStage
+    from .selectors import consultation_places, life_stage_named, ward_named
+
+    life_stage = life_stage_named(request.GET.get("life_stage", ""))
+    ward = ward_named(request.GET.get("ward", ""))
+    searched = "life_stage" in request.GET or "ward" in request.GET
+    return render(
+        request,
+        "community/consult.html",
+        {
+            "life_stages": LifeStage.objects.all(),
+            "wards": Ward.objects.all(),
+            "life_stage": life_stage,
+            "ward": ward,
+            "searched": searched,
+            "places": list(consultation_places(life_stage=life_stage, ward=ward))
+            if searched
+            else [],
+        },
+    )

@@ -14,7 +14,7 @@ from .services import UPDATABLE_VALUE_FIELDS, validate_value
 
 @admin.register(Indicator)
 class IndicatorAdmin(HistoryAdmin):
-    list_display = ["code", "name", "unit", "direction", "pillar", "section"]
+    list_display = ["code", "name", "unit", "direction", "derivation", "pillar", "section"]
     list_filter = ["pillar", "unit", "direction"]
     search_fields = ["code", "name"]
     list_select_related = ["pillar", "section__pillar"]
@@ -38,12 +38,13 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
         "expected_version",
         "status",
         "origin",
+        "computation_list",
         "version",
         "created_at",
         "updated_at",
         "transition_log",
     ]
-    readonly_fields = [*ProgressRecordAdmin.readonly_fields, "origin"]
+    readonly_fields = [*ProgressRecordAdmin.readonly_fields, "origin", "computation_list"]
     list_display = [
         "indicator_code",
         "fiscal_year_display",
@@ -65,6 +66,12 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
     search_fields = ["indicator__code", "indicator__name", "note"]
     list_select_related = ["indicator", "ward"]
     autocomplete_fields = ["indicator"]
+
+    @admin.display(description=_("計算の根拠"))
+    def computation_list(self, obj):
+        from community.admin import computation_display
+
+        return computation_display(obj)
 
     @admin.display(description=_("成果指標"), ordering="indicator__code")
     def indicator_code(self, obj):

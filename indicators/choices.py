@@ -30,6 +30,15 @@ class ValueOrigin(models.TextChoices):
 
     PLAN = "plan", _("計画書")
     ENTRY = "entry", _("進捗入力")
+    DERIVED = "derived", _("自動計算")
+
+
+class Derivation(models.TextChoices):
+    """How an indicator's actuals are computed from the community's records, if they are."""
+
+    NONE = "", _("入力する（計算しない）")
+    DISTRICTS_IN_ACTION = "districts_in_action", _("活動の展開以降に到達した小学校区の数")
+    HEALTH_VOLUNTEERS = "health_volunteers", _("健康づくりボランティアの人数の合計")
 
 
 COUNT_UNITS = {Unit.PERSONS, Unit.SCHOOL_DISTRICTS, Unit.COUNT, Unit.TIMES, Unit.PLACES}

@@ -15,7 +15,7 @@ from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fisca
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 from programs.models import validate_section_in_pillar
 
-from .choices import COUNT_UNITS, Direction, Unit, ValueKind, ValueOrigin
+from .choices import COUNT_UNITS, Derivation, Direction, Unit, ValueKind, ValueOrigin
 
 
 class Indicator(models.Model):
@@ -56,6 +56,14 @@ class Indicator(models.Model):
     )
     source = models.CharField(_("出典"), max_length=300, blank=True)
     notes = models.TextField(_("注記"), blank=True, help_text=_("計画書の※注記。1行に1つ。"))
+    derivation = models.CharField(
+        _("実績値の計算"),
+        max_length=30,
+        choices=Derivation.choices,
+        blank=True,
+        default=Derivation.NONE,
+        help_text=_("地域の記録から実績値を計算する指標では、実績値は入力できません。"),
+    )
 
     history = HistoricalRecords()
 
@@ -113,6 +121,12 @@ class IndicatorValue(WorkflowRecord):
         default=ValueOrigin.ENTRY,
         help_text=_("計画書の値は load_plan が管理します。"),
     )
+    computation = models.JSONField(
+        _("計算の根拠"),
+        default=list,
+        blank=True,
+        help_text=_("自動計算の値：数えた記録の一覧。"),
+    )
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
@@ -153,6 +167,21 @@ class IndicatorValue(WorkflowRecord):
         super().clean()
         if self.value is None or not self.indicator_id:
             return
+        derived = self.indicator.derivation and self.kind == ValueKind.ACTUAL
+        if derived and self.origin == ValueOrigin.ENTRY:
+            # The actuals of KPI-4-1 and KPI-4-2 come from the community's records.
+            raise ValidationError(
+                {
+                    "value": gettext(
+                        "%(code)s の実績値は地域の記録から自動で計算します（%(how)s）。"
+                        "手で入力することはできません。"
+                    )
+                    % {
+                        "code": self.indicator.code,
+                        "how": self.indicator.get_derivation_display(),
+                    }
+                }
+            )
         unit = self.indicator.unit
         if unit == Unit.PERCENT and not Decimal(0) <= self.value <= Decimal(100):
             raise ValidationError({"value": gettext("割合は0〜100の範囲で入力してください。")})

@@ -57,6 +57,7 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> 
                 ),
                 "source": data.source,
                 "notes": "\n".join(data.notes),
+                "derivation": data.derivation,
             },
         )
         kept_values = []
@@ -108,10 +109,23 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> 
 BIG_CHANGE = Decimal("0.5")
 
 
+def validate_derived_not_typed(record: IndicatorValue) -> None:
+    """A derived value is the system's: nobody changes it by hand (typing an actual of a
+    derived indicator is refused by ``IndicatorValue.clean``)."""
+    if record.origin == ValueOrigin.DERIVED:
+        raise ValidationError(
+            _(
+                "自動計算された値は手で変更できません。元になる地域の記録（健康まちづくりの"
+                "段階、ボランティア数）を直すと再計算されます。"
+            )
+        )
+
+
 def validate_value(record: IndicatorValue) -> None:
     """Rules across rows: the reporting year, and a big jump against last year."""
     from programs.validators import validate_reporting_year
 
+    validate_derived_not_typed(record)
     validate_reporting_year(record.fiscal_year)
     if record.kind != ValueKind.ACTUAL or record.note.strip():
         return

@@ -1,4 +1,5 @@
-"""Indicator tasks: the daily reporting reminders and the summary refresh after approvals."""
+"""Indicator tasks: the daily reporting reminders, the summary refresh after approvals and
+the recomputation of derived indicators."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ def refresh_summaries(job, progress) -> dict:
 
     bump_generation()
     return {"warmed": summaries_warm(fiscal_years=job.params.get("fiscal_years", []))}
+
+
+@shared_task(soft_time_limit=4 * 60, time_limit=5 * 60, **IDEMPOTENT)
+def recompute_derived_values(
+    *, derivation: str, fiscal_years: list[int] | None, user_id: int | None
+) -> dict[str, int]:
+    """Make the derived indicators' values match their community records (KPI-4-1,
+    KPI-4-2). Idempotent: it computes from the records, whatever ran before."""
+    from django.contrib.auth import get_user_model
+
+    from .derived import derived_values_recompute
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return derived_values_recompute(derivation=derivation, fiscal_years=fiscal_years, user=user)

@@ -60,6 +60,9 @@ PLAN_MODELS = (
     "figure",
 )
 _REPORT = ("add", "change", "delete", "view")  # rows limited by the rules further down
+# Records the wards keep without approval (rows limited by the rules further down too).
+COMMUNITY_RECORDS = ("communityresource", "healthtownplanningrecord", "volunteerheadcount")
+COMMUNITY_HISTORIES = tuple(f"historical{model}" for model in COMMUNITY_RECORDS)
 ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.WARD_OFFICER: {
         "programs": {
@@ -76,7 +79,16 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "ratingscale": _VIEW,
             "ratingband": _VIEW,
         },
-        "community": {"ward": _VIEW, "schooldistrict": _VIEW, "organisationtype": _VIEW},
+        "community": {
+            "ward": _VIEW,
+            "schooldistrict": _REPORT,
+            "historicalschooldistrict": _VIEW,
+            "organisationtype": _VIEW,
+            **dict.fromkeys(COMMUNITY_RECORDS, _REPORT),
+            **dict.fromkeys(COMMUNITY_HISTORIES, _VIEW),
+            "lifestage": _VIEW,
+            "volunteerprogram": _VIEW,
+        },
         "jobs": {"job": _VIEW},  # their own jobs only (jobs.admin)
     },
     Role.PLANNER: {
@@ -97,7 +109,16 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "reportinground": _ALL,
             "reminder": _VIEW,
         },
-        "community": {"ward": _VIEW, "schooldistrict": _ALL, "organisationtype": _ALL},
+        "community": {
+            "ward": _VIEW,
+            "schooldistrict": _ALL,
+            "historicalschooldistrict": _VIEW,
+            "organisationtype": _ALL,
+            **dict.fromkeys(COMMUNITY_RECORDS, _ALL),
+            **dict.fromkeys(COMMUNITY_HISTORIES, _VIEW),
+            "lifestage": _VIEW,
+            "volunteerprogram": _ALL,
+        },
         "jobs": {"job": _VIEW, "workerheartbeat": _VIEW},
     },
 }
@@ -130,18 +151,16 @@ def sync_role_groups(apps: Apps) -> None:
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     every_permission = list(permission_model.objects.all())
-    existing = {(m._meta.app_label, m._meta.model_name) for m in apps.get_models()}
     for role in Role:
         group, _created = group_model.objects.get_or_create(name=role.value)
         if role is Role.ADMIN:
             group.permissions.set(every_permission)
             continue
-        # Only models that exist at this point of the migrations: an earlier migration runs
-        # before later apps' tables (their own migration calls this again).
+        # Models a later migration adds are left to that migration's own call.
         wanted = {
             (app_label, codename)
             for app_label, codename in permission_codenames(role)
-            if (app_label, codename.split("_", 1)[1]) in existing
+            if _model_exists(apps, app_label, codename.split("_", 1)[1])
         }
         permissions = [
             permission
@@ -152,6 +171,14 @@ def sync_role_groups(apps: Apps) -> None:
         if missing:
             raise LookupError(f"Unknown permissions for role {role}: {sorted(missing)}")
         group.permissions.set(permissions)
+
+
+def _model_exists(apps: Apps, app_label: str, model_name: str) -> bool:
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
 
 
 def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
@@ -184,6 +211,13 @@ def ward_of(user: AbstractBaseUser | AnonymousUser) -> Ward | None:
 #   city-wide, approve or return submitted ones, and reopen approved ones with a reason.
 # - Approved records are locked for everyone until reopened; values that come from the plan
 #   document are managed by load_plan alone.
+#
+# Records without a workflow status (directory entries, school districts, health
+# town-planning stages, volunteer headcounts) follow the same ward rules without approval:
+# - Everyone, the public included, sees them.
+# - Planners and admins create, change and delete them anywhere, city-wide included; a ward
+#   officer only in their own ward (a city-wide entry, ward empty, is for planners).
+# - Entries that come from the plan document are managed by load_plan alone.
 
 VIEW = "view"
 CREATE = "create"
@@ -195,9 +229,28 @@ RETURN = "return"
 REOPEN = "reopen"
 
 
-def visible_filter(user) -> Q:
+def has_workflow(model_or_record) -> bool:
+    """Whether the record goes through draft → submitted → approved."""
+    from kumamoto_welfare.workflow import WorkflowRecord
+
+    model = model_or_record if isinstance(model_or_record, type) else type(model_or_record)
+    return issubclass(model, WorkflowRecord)
+
+
+def _ward_lookup(model) -> str:
+    return getattr(model, "WARD_LOOKUP", "ward")
+
+
+def _not_from_plan(model) -> Q:
+    fields = {field.name for field in model._meta.get_fields()}
+    return ~Q(origin="plan") if "origin" in fields else Q()
+
+
+def visible_filter(user, model=None) -> Q:
     from kumamoto_welfare.workflow import Status
 
+    if model is not None and not has_workflow(model):
+        return Q()  # records without approval are public
     role = role_of(user)
     if role in CITY_WIDE_ROLES:
         return Q()
@@ -207,10 +260,16 @@ def visible_filter(user) -> Q:
     return approved
 
 
-def editable_filter(user) -> Q:
+def editable_filter(user, model=None) -> Q:
     from kumamoto_welfare.workflow import Status
 
     role = role_of(user)
+    if model is not None and not has_workflow(model):
+        if role in CITY_WIDE_ROLES:
+            return _not_from_plan(model)
+        if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
+            return Q(**{_ward_lookup(model): ward}) & _not_from_plan(model)
+        return Q(pk__in=[])
     if role in CITY_WIDE_ROLES:
         return Q(status__in=[Status.DRAFT, Status.SUBMITTED])
     if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
@@ -236,6 +295,8 @@ def _denial(user, action: str, record) -> str | None:
     """Why ``user`` may not do ``action`` to ``record``, or None if they may."""
     from kumamoto_welfare.workflow import Status
 
+    if not has_workflow(record):
+        return _denial_without_workflow(user, action, record)
     role = role_of(user)
     if action == VIEW and record.status == Status.APPROVED:
         return None  # approved figures are public
@@ -270,6 +331,27 @@ def _denial(user, action: str, record) -> str | None:
     if action in (APPROVE, RETURN, REOPEN):
         return None if may_ever(user, action) else gettext("承認・差し戻しは計画担当が行います。")
     raise ValueError(f"unknown action {action!r}")
+
+
+def _denial_without_workflow(user, action: str, record) -> str | None:
+    """``_denial`` for a record a ward keeps without approval."""
+    if action == VIEW:
+        return None  # public
+    role = role_of(user)
+    if role is None:
+        return gettext("職員としてログインしてください。")
+    if action not in (CREATE, CHANGE, DELETE):
+        return gettext("この記録には承認の手続きはありません。")
+    ward_id = record.ward_id
+    if role not in CITY_WIDE_ROLES and (
+        ward_id is None or ward_id != getattr(ward_of(user), "pk", None)
+    ):
+        if ward_id is None:
+            return gettext("市全体の記録は計画担当だけが登録・変更できます。")
+        return gettext("他の区のデータは登録・変更できません。")
+    if getattr(record, "origin", "") == "plan":
+        return gettext("計画書に載っている記録は変更できません（load_plan で管理しています）。")
+    return None
 
 
 def allowed(user, action: str, record) -> bool:

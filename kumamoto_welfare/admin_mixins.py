@@ -392,6 +392,58 @@ class ProgressRecordAdmin(HistoryAdmin):
         return obj.ward.name if obj.ward_id else gettext("市全体")
 
 
+class VersionedRecordAdmin(ProgressRecordAdmin):
+    """A record a ward keeps without approval (directory entries, health town-planning
+    stages, volunteer headcounts): the same policy, services and optimistic locking as a
+    progress record, without the workflow."""
+
+    change_form_template = "admin/change_form.html"
+    change_list_template = "admin/change_list.html"
+    readonly_fields = ["version", "created_at", "updated_at"]
+    actions = []
+    validate_record = staticmethod(lambda record: None)  # rules across rows: in the services
+    # The app's services: create(user=, **fields), update(user=, record=, expected_version=,
+    # **changes), delete(user=, record=, expected_version=).
+    create_service = update_service = delete_service = None
+
+    def available_transitions(self, request, obj):
+        return []
+
+    def service_extra(self, form) -> dict:
+        """Further keyword arguments for the services (e.g. a reason)."""
+        return {}
+
+    def save_model(self, request, obj, form, change):
+        extra = self.service_extra(form)
+        if not change:
+            fields = {
+                name: form.cleaned_data[name]
+                for name in self.updatable_fields
+                if name in form.cleaned_data
+            }
+            saved = type(self).create_service(user=request.user, **fields, **extra)
+        else:
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in self.updatable_fields
+            }
+            saved = type(self).update_service(
+                user=request.user,
+                record=obj,
+                expected_version=form.cleaned_data.get("expected_version"),
+                **changes,
+                **extra,
+            )
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(user=request.user, record=obj, expected_version=None)
+
+    def get_urls(self):
+        return super(ProgressRecordAdmin, self).get_urls()
+
+
 class TransitionForm(forms.Form):
     comment = forms.CharField(
         label=_("コメント"),
@@ -411,4 +463,5 @@ __all__ = [
     "FiscalYearListFilter",
     "HistoryAdmin",
     "ProgressRecordAdmin",
+    "VersionedRecordAdmin",
 ]

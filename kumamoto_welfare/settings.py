@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "WorkflowStatusEnum": "kumamoto_welfare.workflow.Status",
         "ValueKindEnum": "indicators.choices.ValueKind",
+        "ValueOriginEnum": "indicators.choices.ValueOrigin",
+        "CommunityOriginEnum": "community.choices.Origin",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

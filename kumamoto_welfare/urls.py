@@ -18,6 +18,7 @@ urlpatterns = [
     path("pillars/<int:number>/", program_views.pillar_detail, name="pillar"),
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator"),
     path("wards/<str:name>/", community_views.ward_detail, name="ward"),
+    path("consult/", community_views.consult, name="consult"),
     path("reports/<int:fiscal_year>/", program_views.report, name="report"),
     path("reports/<int:fiscal_year>.xlsx", program_views.report_xlsx, name="report-xlsx"),
     path(

@@ -68,12 +68,12 @@ class WorkflowQuerySet(models.QuerySet):
     def visible_to(self, user) -> WorkflowQuerySet:
         from kumamoto_welfare.access import visible_filter
 
-        return self.filter(visible_filter(user))
+        return self.filter(visible_filter(user, self.model))
 
     def editable_by(self, user) -> WorkflowQuerySet:
         from kumamoto_welfare.access import editable_filter
 
-        return self.filter(editable_filter(user))
+        return self.filter(editable_filter(user, self.model))
 
 
 class WorkflowRecord(models.Model):
@@ -82,6 +82,31 @@ class WorkflowRecord(models.Model):
     status = models.CharField(
         _("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    version = models.PositiveIntegerField(
+        _("版"), default=1, editable=False, help_text=_("保存のたびに1増えます（同時編集の検出）。")
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = WorkflowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.pk}-{self.version}"'
+
+
+class VersionedRecord(models.Model):
+    """A record a ward keeps without approval (a directory entry, a school district's
+    health town-planning stage, a volunteer headcount): public to read, written through the
+    same policy and the same ``record_create`` / ``record_update`` / ``record_delete`` as
+    progress records, with the same optimistic locking. A model whose ward is reached
+    through another row names the path in ``WARD_LOOKUP`` and has a ``ward_id`` property."""
+
+    WARD_LOOKUP = "ward"
+
     version = models.PositiveIntegerField(
         _("版"), default=1, editable=False, help_text=_("保存のたびに1増えます（同時編集の検出）。")
     )
@@ -232,7 +257,8 @@ def record_create(
 ) -> WorkflowRecord:
     from kumamoto_welfare.access import CREATE, check
 
-    record.status = Status.DRAFT
+    if isinstance(record, WorkflowRecord):
+        record.status = Status.DRAFT
     check(user, CREATE, record)
     _full_validate(record, validate)
     record._history_user = user
@@ -249,6 +275,7 @@ def record_update(
     changes: dict[str, Any],
     updatable: set[str],
     validate=None,
+    reason: str = "",
 ) -> WorkflowRecord:
     """Apply ``changes`` (to ``updatable`` fields only) to the record if the user may and
     nobody saved it since ``expected_version``; a conflict names what the other person
@@ -264,8 +291,28 @@ def record_update(
         setattr(current, name, value)
     check(user, CREATE, current)  # the record as it would become, e.g. moved to another ward
     _full_validate(current, validate)
-    save_version(current, user=user)
+    save_version(current, user=user, reason=reason)
     return current
+
+
+def record_revert_to_draft(*, record: WorkflowRecord, user: AbstractBaseUser, comment: str) -> None:
+    """Send a submitted or approved record back to draft without asking the policy: for the
+    system itself (a derived figure recomputed from changed sources), never for a person's
+    request. Logged as a return (from submitted) or a reopening (from approved), with
+    ``user`` the person whose change caused it and ``comment`` the reason."""
+    transition = {Status.SUBMITTED: Transition.RETURN, Status.APPROVED: Transition.REOPEN}[
+        record.status
+    ]
+    source = record.status
+    record.status = Status.DRAFT
+    save_version(record, user=user, reason=f"{transition}: {comment}")
+    record.transitions.create(
+        transition=transition,
+        from_status=source,
+        to_status=Status.DRAFT,
+        user=user,
+        comment=comment,
+    )
 
 
 @transaction.atomic

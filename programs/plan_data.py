@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from indicators.choices import Direction, Unit, ValueKind
+from indicators.choices import Derivation, Direction, Unit, ValueKind
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
 
 from .choices import FigureKind, Theme
@@ -42,6 +42,7 @@ class IndicatorData:
     source: str
     notes: tuple[str, ...]
     values: tuple[ValueData, ...]
+    derivation: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,30 @@ class OrganisationTypeData:
 
 
 @dataclass(frozen=True)
+class ResourceData:
+    """An organisation the plan names, for the directory (community.yaml)."""
+
+    code: str
+    name: str
+    type: str
+    ward: str
+    consultation: bool
+    pillars: tuple[int, ...]
+    life_stages: tuple[str, ...]
+    life_stages_inferred: bool
+    source: str
+    description: str
+
+
+@dataclass(frozen=True)
+class VolunteerProgramData:
+    code: str
+    name: str
+    pillar: int | None
+    health_volunteer: bool
+
+
+@dataclass(frozen=True)
 class PlanDocument:
     code: str
     title: str
@@ -112,6 +137,8 @@ class PlanDocument:
     priority_area_title: str
     pillars: tuple[PillarData, ...]
     organisation_types: tuple[OrganisationTypeData, ...]
+    resources: tuple[ResourceData, ...] = ()
+    volunteer_programs: tuple[VolunteerProgramData, ...] = ()
 
     def indicator_places(self) -> list[tuple[int, int | None, IndicatorData]]:
         """Every indicator in the plan's order, with its pillar and section number (None
@@ -130,6 +157,10 @@ _FIGURE_KINDS = set(FigureKind.values)
 _VALUE_KINDS = set(ValueKind.values)
 _DIRECTIONS = set(Direction.values)
 _UNITS = set(Unit.values)
+_DERIVATIONS = set(Derivation.values)
+# The life stages the migration creates (community 0006); a plan file may name only these.
+LIFE_STAGE_CODES = {"early-childhood", "school-age", "youth-adult", "old-age"}
+WARD_CODES = {"chuo", "higashi", "nishi", "minami", "kita"}
 
 
 class _Node:
@@ -178,6 +209,20 @@ class _Node:
             raise self.error(key, "expected a list")
         return [_Node(item, self.file, f"{self.path}.{key}[{i}]") for i, item in enumerate(items)]
 
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, got {value!r}")
+        return value
+
+    def numbers(self, key: str) -> tuple[int, ...]:
+        items = self.data.get(key) or []
+        if not isinstance(items, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in items
+        ):
+            raise self.error(key, "expected a list of whole numbers")
+        return tuple(items)
+
     def strings(self, key: str) -> tuple[str, ...]:
         items = self.data.get(key) or []
         if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
@@ -218,7 +263,9 @@ def _value(node: _Node) -> ValueData:
 
 
 def _indicator(node: _Node) -> IndicatorData:
-    node.check_keys({"code", "name", "unit", "direction", "source", "notes", "values"})
+    node.check_keys(
+        {"code", "name", "unit", "direction", "source", "notes", "values", "derivation"}
+    )
     values = tuple(_value(child) for child in node.children("values"))
     keys = [(v.kind, v.fiscal_year) for v in values]
     if len(set(keys)) != len(keys):
@@ -231,6 +278,7 @@ def _indicator(node: _Node) -> IndicatorData:
         source=node.text("source", required=False),
         notes=node.strings("notes"),
         values=values,
+        derivation=node.choice("derivation", _DERIVATIONS) if node.data.get("derivation") else "",
     )
 
 
@@ -321,6 +369,73 @@ def _pillar(node: _Node) -> PillarData:
     )
 
 
+def _resource(node: _Node, type_codes: set[str], pillar_numbers: set[int]) -> ResourceData:
+    node.check_keys(
+        {
+            "code",
+            "name",
+            "type",
+            "ward",
+            "consultation",
+            "pillars",
+            "life_stages",
+            "life_stages_inferred",
+            "source",
+            "description",
+        }
+    )
+    pillars = node.numbers("pillars")
+    if unknown := set(pillars) - pillar_numbers:
+        raise node.error("pillars", f"no pillar {sorted(unknown)[0]}")
+    life_stages = node.strings("life_stages")
+    if unknown := set(life_stages) - LIFE_STAGE_CODES:
+        raise node.error("life_stages", f"{sorted(unknown)[0]!r} is not one of {LIFE_STAGE_CODES}")
+    ward = node.text("ward", required=False)
+    if ward and ward not in WARD_CODES:
+        raise node.error("ward", f"{ward!r} is not one of {', '.join(sorted(WARD_CODES))}")
+    return ResourceData(
+        code=node.text("code"),
+        name=node.text("name"),
+        type=node.choice("type", type_codes),
+        ward=ward,
+        consultation=node.flag("consultation"),
+        pillars=pillars,
+        life_stages=life_stages,
+        life_stages_inferred=node.flag("life_stages_inferred"),
+        source=node.text("source", required=False),
+        description=node.text("description", required=False),
+    )
+
+
+def _volunteer_program(node: _Node, pillar_numbers: set[int]) -> VolunteerProgramData:
+    node.check_keys({"code", "name", "pillar", "health_volunteer"})
+    pillar = node.integer("pillar", required=False)
+    if pillar is not None and pillar not in pillar_numbers:
+        raise node.error("pillar", f"no pillar {pillar}")
+    return VolunteerProgramData(
+        code=node.text("code"),
+        name=node.text("name"),
+        pillar=pillar,
+        health_volunteer=node.flag("health_volunteer"),
+    )
+
+
+def _community(node: _Node, type_codes: set[str], pillars: tuple[PillarData, ...]):
+    node.check_keys({"resources", "volunteer_programs"})
+    numbers = {p.number for p in pillars}
+    resources = tuple(_resource(child, type_codes, numbers) for child in node.children("resources"))
+    programs = tuple(
+        _volunteer_program(child, numbers) for child in node.children("volunteer_programs")
+    )
+    for what, codes in (
+        ("resources", [r.code for r in resources]),
+        ("volunteer_programs", [p.code for p in programs]),
+    ):
+        if duplicates := sorted({c for c in codes if codes.count(c) > 1}):
+            raise node.error(what, f"codes used twice: {', '.join(duplicates)}")
+    return resources, programs
+
+
 def _load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as stream:
@@ -335,7 +450,7 @@ def read_plan_data(directory: Path) -> PlanDocument:
     """Read ``plan.yaml`` and the pillar files it lists from ``directory``."""
     directory = Path(directory)
     root = _Node(_load_yaml(directory / "plan.yaml"), "plan.yaml", "")
-    root.check_keys({"plan", "priority_area", "pillars", "organisation_types"})
+    root.check_keys({"plan", "priority_area", "pillars", "organisation_types", "community"})
     plan = _Node(root.data.get("plan"), "plan.yaml", "plan")
     plan.check_keys({"code", "title", "period_start", "period_end"})
     area = _Node(root.data.get("priority_area"), "plan.yaml", "priority_area")
@@ -350,6 +465,12 @@ def read_plan_data(directory: Path) -> PlanDocument:
         child.check_keys({"code", "name"})
         types.append(OrganisationTypeData(code=child.text("code"), name=child.text("name")))
 
+    resources: tuple[ResourceData, ...] = ()
+    programs: tuple[VolunteerProgramData, ...] = ()
+    if community_file := root.text("community", required=False):
+        community = _Node(_load_yaml(directory / community_file), community_file, "")
+        resources, programs = _community(community, {t.code for t in types}, pillars)
+
     document = PlanDocument(
         code=plan.text("code"),
         title=plan.text("title"),
@@ -359,6 +480,8 @@ def read_plan_data(directory: Path) -> PlanDocument:
         priority_area_title=area.text("title"),
         pillars=pillars,
         organisation_types=tuple(types),
+        resources=resources,
+        volunteer_programs=programs,
     )
     codes = [indicator.code for _, _, indicator in document.indicator_places()]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 
 from community.models import OrganisationType
+from community.services import community_sync_from_plan
 from indicators.services import indicators_sync_from_plan
 from kumamoto_welfare.sync import Synchroniser, SyncReport
 from kumamoto_welfare.workflow import record_create, record_delete, record_update
@@ -74,6 +75,7 @@ def plan_load(*, document: PlanDocument) -> SyncReport:
         sync.upsert(
             OrganisationType, {"code": data.code}, {"name": data.name, "position": position}
         )
+    community_sync_from_plan(sync=sync, document=document)
     return report
 
 

@@ -51,3 +51,19 @@ def planner(db):
 @pytest.fixture
 def city_admin(db):
     return _staff("city_admin", Role.ADMIN)
+
+
+@pytest.fixture
+def tasks_run_at_once():
+    """Tasks queued on commit run in the test's process, with or without REDIS_URL: a test
+    that checks what a task does has no worker beside it. Messages in Japanese, whatever an
+    earlier test's request left active."""
+    from django.utils import translation
+
+    from kumamoto_welfare.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    with translation.override("ja"):
+        yield
+    app.conf.task_always_eager = before

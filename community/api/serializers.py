@@ -1,6 +1,25 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.models import SchoolDistrict, Ward
+from community.models import (
+    CommunityResource,
+    HealthTownPlanningRecord,
+    LifeStage,
+    OrganisationType,
+    SchoolDistrict,
+    VolunteerHeadcount,
+    VolunteerProgram,
+    Ward,
+)
+from community.services import (
+    community_resource_create,
+    health_town_planning_create,
+    volunteer_headcount_create,
+)
+from kumamoto_welfare.api.fields import FiscalYearField
+from kumamoto_welfare.api.serializers import VersionedRecordSerializer
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+from programs.models import Pillar
 
 
 class WardSerializer(serializers.ModelSerializer):
@@ -11,7 +30,165 @@ class WardSerializer(serializers.ModelSerializer):
 
 class SchoolDistrictSerializer(serializers.ModelSerializer):
     ward = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    ward_code = serializers.CharField(source="ward.code", read_only=True)
 
     class Meta:
         model = SchoolDistrict
-        fields = ["code", "name", "ward"]
+        fields = ["code", "name", "ward", "ward_code"]
+
+
+def _ward_field(**kwargs):
+    return serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Ward.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Ward name (中央区 …); absent or null for city-wide.",
+        **kwargs,
+    )
+
+
+class FiscalYearLabelMixin(serializers.Serializer):
+    fiscal_year_label = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_fiscal_year_label(self, record) -> str:
+        return fiscal_year_label(record.fiscal_year)
+
+
+class CommunityResourceSerializer(VersionedRecordSerializer):
+    organisation_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=OrganisationType.objects.all()
+    )
+    organisation_type_name = serializers.CharField(source="organisation_type.name", read_only=True)
+    ward = _ward_field()
+    school_district = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=SchoolDistrict.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="School district code; it must lie in the ward.",
+    )
+    life_stages = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=LifeStage.objects.all(),
+        many=True,
+        required=False,
+        help_text="early-childhood, school-age, youth-adult, old-age.",
+    )
+    life_stage_names = serializers.SlugRelatedField(
+        source="life_stages", slug_field="name", many=True, read_only=True
+    )
+    pillars = serializers.SlugRelatedField(
+        slug_field="number", queryset=Pillar.objects.all(), many=True, required=False
+    )
+
+    create_service = staticmethod(community_resource_create)
+
+    class Meta:
+        model = CommunityResource
+        fields = [
+            "id",
+            "code",
+            "name",
+            "organisation_type",
+            "organisation_type_name",
+            "ward",
+            "school_district",
+            "address",
+            "phone",
+            "website",
+            "opening_notes",
+            "description",
+            "consultation",
+            "life_stages",
+            "life_stage_names",
+            "life_stages_inferred",
+            "pillars",
+            "origin",
+            *VersionedRecordSerializer.versioned_fields,
+        ]
+        read_only_fields = ["code", "life_stages_inferred", "origin", "version"]
+
+
+class HealthTownPlanningSerializer(VersionedRecordSerializer, FiscalYearLabelMixin):
+    school_district = serializers.SlugRelatedField(
+        slug_field="code", queryset=SchoolDistrict.objects.select_related("ward")
+    )
+    ward = serializers.CharField(source="school_district.ward.name", read_only=True)
+    fiscal_year = FiscalYearField()
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Required to move back to an earlier stage within the year.",
+    )
+
+    create_service = staticmethod(health_town_planning_create)
+
+    class Meta:
+        model = HealthTownPlanningRecord
+        fields = [
+            "id",
+            "school_district",
+            "ward",
+            "fiscal_year",
+            "fiscal_year_label",
+            "stage",
+            "stage_label",
+            "reached_on",
+            "notes",
+            "reason",
+            *VersionedRecordSerializer.versioned_fields,
+        ]
+        read_only_fields = ["version"]
+        validators = []  # uniqueness is checked by the model (full_clean)
+
+    def create_with(self, *, user):
+        data = dict(self.validated_data)
+        data.pop("reason", None)
+        return health_town_planning_create(user=user, **data)
+
+
+class VolunteerHeadcountSerializer(VersionedRecordSerializer, FiscalYearLabelMixin):
+    program = serializers.SlugRelatedField(
+        slug_field="code", queryset=VolunteerProgram.objects.all()
+    )
+    ward = _ward_field()
+    fiscal_year = FiscalYearField()
+
+    create_service = staticmethod(volunteer_headcount_create)
+
+    class Meta:
+        model = VolunteerHeadcount
+        fields = [
+            "id",
+            "program",
+            "fiscal_year",
+            "fiscal_year_label",
+            "ward",
+            "headcount",
+            "as_of",
+            "notes",
+            *VersionedRecordSerializer.versioned_fields,
+        ]
+        read_only_fields = ["version"]
+        validators = []
+
+
+class HeadcountInProgramSerializer(serializers.ModelSerializer):
+    ward = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = VolunteerHeadcount
+        fields = ["id", "fiscal_year", "ward", "headcount", "as_of"]
+
+
+class VolunteerProgramSerializer(serializers.ModelSerializer):
+    pillar = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    headcounts = HeadcountInProgramSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = VolunteerProgram
+        fields = ["code", "name", "pillar", "health_volunteer", "origin", "headcounts"]

@@ -100,6 +100,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "section",
             "source",
             "notes",
+            "derivation",
         ]
 
     def to_representation(self, indicator):
@@ -116,6 +117,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "section": f"{indicator.pillar.number}-{section.number}" if section else None,
             "source": indicator.source,
             "notes": indicator.notes.splitlines(),
+            "derivation": indicator.derivation,
             **progress_data(self.context["progress"][indicator.pk]),
         }
 
@@ -173,6 +175,11 @@ class IndicatorValueSerializer(WorkflowRecordSerializer):
     )
     value = PlainDecimalField()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    computation = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text="For a derived value (origin derived): the records it counted.",
+    )
 
     create_service = staticmethod(indicator_value_create)
 
@@ -189,6 +196,7 @@ class IndicatorValueSerializer(WorkflowRecordSerializer):
             "as_of",
             "source",
             "origin",
+            "computation",
             *WorkflowRecordSerializer.workflow_fields,
         ]
         read_only_fields = ["origin", "status", "version", "created_at", "updated_at"]

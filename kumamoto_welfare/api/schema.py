@@ -59,7 +59,14 @@ def add_error_responses(result, generator, request, public):
         for method, operation in operations.items():
             codes = READ_ERRORS if method == "get" else [*WRITE_ERRORS, "429"]
             if method == "post" and path.rstrip("/").endswith(
-                ("indicator-values", "initiative-progress", "token")
+                (
+                    "indicator-values",
+                    "initiative-progress",
+                    "token",
+                    "community-resources",
+                    "health-town-planning",
+                    "volunteer-headcounts",
+                )
             ):
                 # 404: DRF answers an unknown ?format= with Not Found.
                 codes = ["400", "401", "403", "404", "415", "429"]

@@ -83,3 +83,17 @@ class PointSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField())
     def get_fiscal_year_label(self, point) -> str:
         return fiscal_year_label(point.fiscal_year)
+
+
+class VersionedRecordSerializer(serializers.ModelSerializer):
+    """Common behaviour of records written through a service with If-Match (see
+    ``kumamoto_welfare.api.workflow.VersionedViewSet``)."""
+
+    create_service = None
+    versioned_fields = ["version", "created_at", "updated_at"]
+
+    def create_with(self, *, user):
+        return type(self).create_service(user=user, **self.validated_data)
+
+    def validated_changes(self) -> dict:
+        return dict(self.validated_data)

@@ -2,7 +2,15 @@ from django.urls import include, path, re_path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
-from community.api.views import SchoolDistrictViewSet, WardViewSet
+from community.api.views import (
+    CommunityResourceViewSet,
+    ConsultationView,
+    HealthTownPlanningViewSet,
+    SchoolDistrictViewSet,
+    VolunteerHeadcountViewSet,
+    VolunteerProgramViewSet,
+    WardViewSet,
+)
 from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
 from jobs.api import JobView
 from programs.api.reports import AnnualReportFileView, AnnualReportView
@@ -24,10 +32,15 @@ router.register("school-districts", SchoolDistrictViewSet)
 router.register("indicators", IndicatorViewSet)
 router.register("indicator-values", IndicatorValueViewSet)
 router.register("initiative-progress", InitiativeProgressViewSet)
+router.register("community-resources", CommunityResourceViewSet)
+router.register("health-town-planning", HealthTownPlanningViewSet)
+router.register("volunteer-programs", VolunteerProgramViewSet, basename="volunteerprogram")
+router.register("volunteer-headcounts", VolunteerHeadcountViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("consultation/", ConsultationView.as_view(), name="consultation"),
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
     path("reports/<str:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
     path(

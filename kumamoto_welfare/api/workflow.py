@@ -58,7 +58,7 @@ def with_validators(response: Response, record) -> Response:
     return response
 
 
-class WorkflowViewSet(
+class VersionedViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -66,7 +66,8 @@ class WorkflowViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Lists and records scoped to what the user may see; writes through the services."""
+    """Lists and records scoped to what the user may see; writes through the services, with
+    If-Match on every change. Records without approval use it as it is."""
 
     permission_classes = [ReadOrStaffWrite]
     update_service = None  # (user, record, expected_version, **changes) -> record
@@ -111,6 +112,10 @@ class WorkflowViewSet(
             user=request.user, record=record, expected_version=expected_version(request, record)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkflowViewSet(VersionedViewSet):
+    """A versioned record that also goes through draft → submitted → approved."""
 
     def _transition(self, request, transition: str):
         record = self.get_object()

@@ -19,6 +19,7 @@ OUR_TASKS = {
     "jobs.tasks.requeue_jobs",
     "jobs.tasks.purge_finished_jobs",
     "indicators.tasks.send_reporting_reminders",
+    "indicators.tasks.recompute_derived_values",
 }
 
 

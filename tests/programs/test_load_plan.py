@@ -411,3 +411,57 @@ def test_bad_data_files_are_refused_with_where_and_why(data_copy, change, messag
     with pytest.raises(CommandError, match=message):
         call_command("load_plan", "--data", str(data_copy), verbosity=0)
     assert Pillar.objects.get(number=1).title == SEED_PILLARS[1][0]
+
+
+# 施策2 図2 熊本市における相談支援機関 (lines as printed), 地域包括支援センター and 「縁」.
+FIGURE_2_BODIES = {
+    "熊本市こころの健康センター（精神保健福祉センター）",
+    "熊本市障がい者就労・生活支援センター（くまもと障がい者ワーク・ライフサポートセンター「縁」）",
+    "熊本市発達障がい者支援センター",
+    "熊本市児童相談所",
+    "熊本市子ども発達支援センター",
+    "熊本市こどもセンター教育相談室",
+    "熊本市委託相談支援事業所、相談支援サービス事業所",
+    "熊本市関係各課等（各区福祉課、各担当課、各区保健師など）",
+    "熊本市ひきこもり支援センター",
+    "熊本市虐待防止センター",
+    "熊本市地域包括支援センター",
+}
+
+
+def test_the_organisations_the_plan_names_are_in_the_directory():
+    from community.models import CommunityResource
+
+    plan_entries = CommunityResource.objects.filter(origin="plan")
+    names = set(plan_entries.values_list("name", flat=True))
+    assert names >= FIGURE_2_BODIES
+    assert {"子ども文化会館", "夢もやい館", "シルバー人材センター"} <= names
+    consultation = plan_entries.filter(name__in=FIGURE_2_BODIES)
+    assert all(r.consultation and r.ward is None for r in consultation)
+    # The text lost the figure's columns: every placement is marked for checking.
+    assert all(r.life_stages_inferred for r in consultation)
+    stages = {
+        r.name: {s.name for s in r.life_stages.all()}
+        for r in consultation.prefetch_related("life_stages")
+    }
+    assert stages["熊本市地域包括支援センター"] == {"高齢期"}
+    assert stages["熊本市児童相談所"] == {"幼児期", "学齢期"}
+    assert CommunityResource.objects.get(code="child-guidance-centre").organisation_type.name == (
+        "相談支援機関"
+    )
+
+
+def test_the_volunteer_programs_and_the_derived_indicators():
+    from community.models import VolunteerProgram
+
+    programs = {p.name: p.health_volunteer for p in VolunteerProgram.objects.all()}
+    assert programs == {
+        "ジュニアヘルパー": False,
+        "認知症サポーター": False,
+        "障がい者サポーター": False,
+        "食生活改善推進員": True,
+        "8020推進員": True,
+        "精神保健福祉ボランティア": True,
+    }
+    derived = dict(Indicator.objects.exclude(derivation="").values_list("code", "derivation"))
+    assert derived == {"KPI-4-1": "districts_in_action", "KPI-4-2": "health_volunteers"}

@@ -1,0 +1,44 @@
+"""python manage.py import_school_districts FILE [--dry-run] [--user USERNAME]"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from community.imports import import_school_districts
+
+
+class Command(BaseCommand):
+    help = (
+        "Import elementary-school districts from xlsx or CSV (UTF-8 or CP932) with the columns "
+        "校区コード, 校区名, 区 (or code, name, ward). All or nothing: any bad row and nothing "
+        "is written."
+    )
+    importer = staticmethod(import_school_districts)
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
+        parser.add_argument(
+            "--user", help="Staff account the changes are made as (checked by the role policy)."
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
+        account = None
+        if user:
+            account = get_user_model().objects.filter(username=user).first()
+            if account is None:
+                raise CommandError(f"No user {user!r}.")
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(str(error)) from error
+        result = type(self).importer(data=data, filename=file.name, user=account, dry_run=dry_run)
+        if not result.ok:
+            raise CommandError(
+                "Nothing was imported:\n" + "\n".join(str(error) for error in result.errors)
+            )
+        self.stdout.write(
+            f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
+            + (" (dry run: nothing written)" if dry_run else "")
+        )
