@@ -15,7 +15,7 @@ from kumamoto_welfare.imports.resources import (
 )
 from kumamoto_welfare.imports.widgets import CellError, NumberWidget, TextWidget
 from kumamoto_welfare.imports.workbooks import build_template, export_dataset
-from tests.imports.files import INDICATOR_HEADERS, csv_bytes, errors_of
+from tests.imports.files import INDICATOR_HEADERS, csv_bytes, errors_of, where
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,26 @@ def test_the_library_result_carries_the_errors_keyed_by_field(chuo_officer):
         (2, "指標コード"),
         (2, "値"),
     ]
+
+
+def test_a_failing_row_leaves_nothing_behind_for_the_next_rows(chuo_officer):
+    """Row 2 is created and submitted, then its approval is refused: its savepoint is rolled
+    back at once, not only at the end of the import."""
+    from indicators.models import IndicatorValue
+
+    rows = [
+        [*INDICATOR_HEADERS, "状態"],
+        ["KPI-3-1", "", "中央区", "2015", "", "10", "", "承認済み"],
+        ["KPI-3-1", "", "中央区", "2016", "", "10", "", ""],
+    ]
+    seen = []
+
+    def progress(done, total):
+        if done == 2:  # after the second data row (row 3), inside the transaction
+            seen.append(IndicatorValue.objects.filter(origin="entry").count())
+
+    report = run_import(
+        data=csv_bytes(rows), filename="r.csv", user=chuo_officer, dry_run=True, progress=progress
+    )
+    assert where(report) == [(2, "状態")]
+    assert seen == [1]  # row 3's record only
