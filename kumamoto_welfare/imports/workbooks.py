@@ -1,26 +1,29 @@
-"""Workbooks going out: the template a ward fills in, and exports of what a user may see.
+"""Workbooks going out: exports of what a user may see, and the template a ward fills in.
 
-Both use the import's column layout (``sheets``), so an export can be edited and imported
-again, and a filled-in template imports as it is. Text that a spreadsheet would run as a
-formula is escaped by the one function the API's CSV and xlsx use (``escape_cell``);
-numbers stay numbers.
+Both take their columns from the sheet's resource (``resources``), so an export can be
+edited and imported again, and a filled-in template imports as it is. Exports are the
+library's: ``Resource.export(queryset)`` gives a tablib Dataset (text escaped against
+formulas by the resource, numbers kept as numbers), written by ``base_formats.XLSX`` /
+``CSV``. The template is built with openpyxl, for its drop-down lists and its instructions
+sheet.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import translation
+from import_export.formats import base_formats
 
-from kumamoto_welfare.api.renderers import escape_cell
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 
-from .sheets import INDICATOR_SHEET, INITIATIVE_PROGRESS, PROGRESS_SHEET, SHEETS, Sheet
+from .sheets import INDICATOR_SHEET, INITIATIVE_PROGRESS, SHEETS
+from .widgets import ChoiceWidget
 
 if TYPE_CHECKING:
+    import tablib
+
     from community.models import Ward
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,159 +33,26 @@ XLSX = "xlsx"
 EXPORT_FORMATS = (XLSX, CSV_UTF8, CSV_CP932)
 
 
-def _headers(sheet: Sheet) -> list[str]:
-    return [column.ja for column in sheet.columns]
+# --- exports -----------------------------------------------------------------------------
 
 
-def _number(value: Decimal | int | None):
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-# --- rows in the sheet layout ------------------------------------------------------------
-
-
-def export_rows(kind: str, user) -> list[list]:
-    """Every record of ``kind`` the user may see, one list of cells per row."""
-    if kind == INITIATIVE_PROGRESS:
-        return _progress_rows(user)
-    return _indicator_rows(user)
-
-
-def _indicator_rows(user) -> list[list]:
-    from indicators.models import IndicatorValue
-
-    records = (
-        IndicatorValue.objects.visible_to(user)
-        .select_related("indicator", "ward")
-        .order_by("indicator__code", "fiscal_year", "kind", "ward__position")
-    )
-    return [
-        [
-            r.indicator.code,
-            r.indicator.name,
-            r.ward.name if r.ward_id else "",
-            r.fiscal_year,
-            r.get_kind_display(),
-            _number(r.value),
-            r.note,
-            r.get_status_display(),
-        ]
-        for r in records
-    ]
-
-
-def _progress_rows(user) -> list[list]:
-    from programs.models import InitiativeProgress
-
-    records = (
-        InitiativeProgress.objects.visible_to(user)
-        .select_related("initiative", "section__pillar", "ward")
-        .order_by("fiscal_year", "initiative__code", "section__number", "ward__position")
-    )
-    return [
-        [
-            r.initiative.code if r.initiative_id else r.section.code,
-            r.initiative.title if r.initiative_id else r.section.title,
-            r.ward.name if r.ward_id else "",
-            r.fiscal_year,
-            r.get_state_display(),
-            r.results,
-            r.issues,
-            r.next_steps,
-            r.events_held,
-            r.participants,
-            r.trainees,
-            r.get_status_display(),
-        ]
-        for r in records
-    ]
-
-
-def template_rows(kind: str, *, ward: Ward | None, fiscal_year: int) -> list[list]:
-    """One row per indicator (or initiative / section without initiatives), the ward and the
-    year filled in, the values left for the ward to enter."""
-    ward_name = ward.name if ward else ""
-    if kind == INITIATIVE_PROGRESS:
-        from programs.models import Initiative, Section
-
-        subjects = [(i.code, i.title, i.pillar.number) for i in Initiative.objects.all()]
-        subjects += [
-            (s.code, s.title, s.pillar.number)
-            for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
-        ]
-        subjects.sort(key=lambda s: [int(p) for p in s[0].split("-")])
-        blanks = [None] * (len(PROGRESS_SHEET.columns) - 4)
-        return [[code, title, ward_name, fiscal_year, *blanks] for code, title, _p in subjects]
-
-    from indicators.models import Indicator
-
-    return [
-        [i.code, i.name, ward_name, fiscal_year, "実績", None, None, None]
-        for i in Indicator.objects.order_by("pillar__number", "position", "code")
-    ]
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-def _xlsx_cell(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
-def _write_sheet(worksheet, sheet: Sheet, rows: list[list]) -> None:
-    from openpyxl.styles import Font
-
-    worksheet.append(_headers(sheet))
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        worksheet.append([_xlsx_cell(value) for value in row])
-    worksheet.freeze_panes = "A2"
-    widths = {"name": 48, "title": 48, "results": 40, "issues": 40, "next_steps": 40}
-    for index, column in enumerate(sheet.columns):
-        letter = worksheet.cell(row=1, column=index + 1).column_letter
-        worksheet.column_dimensions[letter].width = widths.get(column.key, 14)
-
-
-def _save(workbook) -> bytes:
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+def export_dataset(kind: str, user) -> tablib.Dataset:
+    """Every record of ``kind`` the user may see (``visible_to``), in the sheet's columns."""
+    resource = SHEETS[kind].resource_class()
+    with translation.override("ja"):
+        dataset = resource.export(resource.export_queryset(user))
+        dataset.title = str(SHEETS[kind].title)
+    return dataset
 
 
 def export_xlsx(kind: str, user) -> bytes:
-    from openpyxl import Workbook
-
-    sheet = SHEETS[kind]
-    workbook = Workbook()
-    worksheet = workbook.active
-    with translation.override("ja"):
-        worksheet.title = str(sheet.title)
-        _write_sheet(worksheet, sheet, export_rows(kind, user))
-    return _save(workbook)
+    return base_formats.XLSX().export_data(export_dataset(kind, user))
 
 
 def export_csv(kind: str, user, *, encoding: str = "utf-8") -> bytes:
     """UTF-8 with a BOM (Excel opens it as it is), or CP932 for older systems, with the
-    characters CP932 lacks replaced by '?'."""
-    sheet = SHEETS[kind]
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(_headers(sheet))
-    with translation.override("ja"):
-        rows = export_rows(kind, user)
-    for row in rows:
-        writer.writerow(["" if value is None else escape_cell(value) for value in row])
-    text = stream.getvalue()
+    characters CP932 lacks replaced by '?'. Lines end in CRLF."""
+    text = base_formats.CSV().export_data(export_dataset(kind, user))
     if encoding == "cp932":
         return text.encode("cp932", errors="replace")
     return ("\ufeff" + text).encode("utf-8")
@@ -202,28 +72,64 @@ def export_file(kind: str, user, file_format: str) -> tuple[bytes, str, str]:
     return export_csv(kind, user), "text/csv; charset=utf-8", f"{name}.csv"
 
 
+# --- the template ------------------------------------------------------------------------
+
+
+def template_rows(kind: str, *, ward: Ward | None, fiscal_year: int) -> list[list]:
+    """One row per indicator (or initiative / section without initiatives), the ward and the
+    year filled in, the values left for the ward to enter."""
+    resource = SHEETS[kind].resource_class()
+    place = {"ward": ward.name if ward else "", "fiscal_year": fiscal_year}
+    if kind == INITIATIVE_PROGRESS:
+        from programs.models import Initiative, Section
+
+        subjects = [(i.code, i.title) for i in Initiative.objects.all()]
+        subjects += [
+            (s.code, s.title)
+            for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
+        ]
+        subjects.sort(key=lambda s: [int(p) for p in s[0].split("-")])
+        return [
+            resource.template_row({"subject": code, "title": title, **place})
+            for code, title in subjects
+        ]
+
+    from indicators.models import Indicator
+
+    return [
+        resource.template_row({"indicator": i.code, "name": i.name, **place, "kind": "実績"})
+        for i in Indicator.objects.order_by("pillar__number", "position", "code")
+    ]
+
+
+_WIDTHS = {"name": 48, "title": 48, "results": 40, "issues": 40, "next_steps": 40}
+
+
 def build_template(kind: str, *, ward: Ward | None, fiscal_year: int) -> bytes:
     """An xlsx to fill in: the data sheet first, then 記入方法 (how to fill it in)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet = SHEETS[kind]
+    columns = sheet.resource_class.columns()
     workbook = Workbook()
     data = workbook.active
     with translation.override("ja"):
         data.title = str(sheet.title)
-        _write_sheet(data, sheet, template_rows(kind, ward=ward, fiscal_year=fiscal_year))
-        lists = {"status": ["下書き", "提出済み", "承認済み"]}
-        if kind == INITIATIVE_PROGRESS:
-            lists["state"] = ["未着手", "実施中", "完了", "遅延"]
-        else:
-            lists["kind"] = ["実績", "目標", "基準値"]
-        for index, column in enumerate(sheet.columns, start=1):
-            if column.key in lists:
-                letter = data.cell(row=1, column=index).column_letter
+        data.append([str(column.column_name) for _name, column in columns])
+        for cell in data[1]:
+            cell.font = Font(bold=True)
+        for row in template_rows(kind, ward=ward, fiscal_year=fiscal_year):
+            data.append(row)
+        data.freeze_panes = "A2"
+        for index, (name, column) in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            data.column_dimensions[letter].width = _WIDTHS.get(name, 14)
+            if isinstance(column.widget, ChoiceWidget):  # 種別 / 進捗 / 状態: a drop-down list
                 validation = DataValidation(
-                    type="list", formula1='"' + ",".join(lists[column.key]) + '"'
+                    type="list", formula1='"' + ",".join(column.widget.labels()) + '"'
                 )
                 validation.add(f"{letter}2:{letter}1000")
                 data.add_data_validation(validation)
@@ -247,13 +153,13 @@ def build_template(kind: str, *, ward: Ward | None, fiscal_year: int) -> bytes:
         guide.append(["列", "必須", "説明", "Column", "Required", "Description"])
         for cell in guide[5]:
             cell.font = Font(bold=True)
-        for column in sheet.columns:
+        for _name, column in columns:
             japanese = str(column.help)
             with translation.override("en"):
                 english = str(column.help)
             guide.append(
                 [
-                    column.ja,
+                    column.column_name,
                     "○" if column.required else "",
                     japanese,
                     column.en,
@@ -267,7 +173,9 @@ def build_template(kind: str, *, ward: Ward | None, fiscal_year: int) -> bytes:
     for row in guide.iter_rows(min_row=6):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return _save(workbook)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
 
 
 def template_filename(kind: str, *, ward: Ward | None, fiscal_year: int) -> str:
@@ -279,8 +187,8 @@ __all__ = [
     "EXPORT_FORMATS",
     "build_template",
     "export_csv",
+    "export_dataset",
     "export_file",
-    "export_rows",
     "export_xlsx",
     "template_filename",
 ]

@@ -1,0 +1,709 @@
+"""The two sheets as django-import-export ``ModelResource``s, each column declared once.
+
+The library runs the import (``import_data``: one transaction, a savepoint per row, the row
+hooks, the ``Result``) and the export (``export`` → a tablib Dataset). We extend it where our
+rules differ from its defaults:
+
+- columns: ``Column`` fields with the Japanese header as ``column_name`` and the English one
+  accepted (``canonical`` renames the file's headers before ``import_data``); widgets read
+  numbers, fiscal years, codes, wards and choices as offices type them (``widgets``);
+- matching: ``import_id_fields`` is the natural key, and ``NaturalKeyInstanceLoader`` finds
+  existing records in one query per import;
+- writing: ``do_instance_save`` calls the domain services (``indicator_value_create`` /
+  ``_update``, ``initiative_progress_create`` / ``_update``) and ``record_transition`` for
+  状態, as the importing user: never bulk mode, so validation, the row-level policy
+  (``kumamoto_welfare.access``) and the history apply; ``skip_row`` leaves unchanged and
+  blank rows alone (no write, no new version);
+- errors: widget errors, service errors and policy denials all end up as the row's
+  ``ValidationError``, keyed by field, which ``importer`` turns into 行 / 列 / 理由; a row
+  that fails rolls back its own savepoint, so the next rows are checked against the database
+  as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources
+from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
+
+from indicators.choices import ValueKind
+from indicators.models import IndicatorValue
+from kumamoto_welfare import access
+from kumamoto_welfare.api.renderers import escape_cell
+from kumamoto_welfare.workflow import Status, Transition, VersionConflict, record_transition
+from programs.choices import ProgressState
+from programs.models import Initiative, InitiativeProgress
+
+from .sheets import normalise_header
+from .widgets import (
+    ChoiceWidget,
+    CountWidget,
+    FiscalYearWidget,
+    LookupWidget,
+    NumberWidget,
+    TextWidget,
+    is_blank,
+    load_indicators,
+    load_subjects,
+    ward_widget,
+)
+
+NEW, CHANGED, UNCHANGED, SKIPPED = "new", "changed", "unchanged", "skipped"
+
+
+class Column(Field):
+    """A column of a sheet: its Japanese header (``column_name``), as templates and exports
+    write it; the English header, accepted on import; whether the file must have it; and the
+    help for the template's instructions sheet (Japanese, with an English translation)."""
+
+    def __init__(self, *, en: str, help, required: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.en, self.help, self.required = en, help, required
+
+    def names(self) -> set[str]:
+        return {normalise_header(self.column_name), normalise_header(self.en)}
+
+
+class SubjectColumn(Column):
+    """取組コード: an initiative, or a section where the plan has no numbered initiative."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        subject = self.clean(row, **kwargs)
+        is_initiative = isinstance(subject, Initiative)
+        instance.initiative = subject if is_initiative else None
+        instance.section = None if is_initiative else subject
+
+    def get_value(self, instance):
+        return instance.initiative if instance.initiative_id else instance.section
+
+
+@dataclass
+class Change:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowState:
+    """What we know of one data row while the library imports it."""
+
+    number: int  # as the spreadsheet shows it
+    outcome: str | None = None  # SKIPPED or UNCHANGED for rows the library skips
+    label: str = ""
+    columns: set[str] = field(default_factory=set)  # the fields whose column the file has
+    old: dict | None = None  # an existing record's values before the row was applied
+    changes: dict = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
+    shown: list[Change] = field(default_factory=list)
+
+
+class NaturalKeyInstanceLoader(BaseInstanceLoader):
+    """Existing records by natural key, read in one query when the import starts."""
+
+    def __init__(self, resource: ProgressResource, dataset=None):
+        super().__init__(resource, dataset)
+        keys = [key for row in dataset.dict if (key := resource.natural_key(row)) is not None]
+        self.records = resource.existing_records(keys) if keys else {}
+
+    def get_instance(self, row):
+        return self.records.get(self.resource.natural_key(row))
+
+
+_STATUS_ORDER = [Status.DRAFT, Status.SUBMITTED, Status.APPROVED]
+_STEPS = {
+    (Status.DRAFT, Status.SUBMITTED): [Transition.SUBMIT],
+    (Status.DRAFT, Status.APPROVED): [Transition.SUBMIT, Transition.APPROVE],
+    (Status.SUBMITTED, Status.APPROVED): [Transition.APPROVE],
+}
+
+_YEAR_HELP = gettext_lazy(
+    "年度。2013、2013年度、H25、平成25年度、令和5年度、全角数字のいずれでも入力できます。"
+)
+_INFORMATIONAL = gettext_lazy("参考のための列で、取り込みでは使いません。")
+_COUNT_HELP = gettext_lazy("0以上の整数。")
+_WARD_HELP = gettext_lazy("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。")
+_STATUS_HELP = gettext_lazy(
+    "状態。空欄は下書き。提出済み・承認済みにするには、その操作の権限が必要です"
+    "（区職員は提出まで）。"
+)
+
+
+def _ward_column() -> Column:
+    return Column(
+        attribute="ward",
+        column_name="区",
+        en="ward",
+        required=True,
+        help=_WARD_HELP,
+        widget=ward_widget(),
+    )
+
+
+def _year_column() -> Column:
+    return Column(
+        attribute="fiscal_year",
+        column_name="年度",
+        en="fiscal_year",
+        required=True,
+        help=_YEAR_HELP,
+        widget=FiscalYearWidget(),
+    )
+
+
+def _status_column() -> Column:
+    # Left blank, 状態 leaves the record where it is (a new record starts as a draft).
+    return Column(
+        attribute="status",
+        column_name="状態",
+        en="status",
+        help=_STATUS_HELP,
+        saves_null_values=False,
+        widget=ChoiceWidget(
+            Status,
+            default=None,
+            error=gettext_lazy(
+                "状態「%(value)s」は使えません。下書き・提出済み・承認済みのいずれかです。"
+            ),
+        ),
+    )
+
+
+class ProgressResource(resources.ModelResource):
+    """What both sheets share: reading headers, matching, writing through the services,
+    turning every failure into the row's ValidationError."""
+
+    # A row whose data columns are all blank is skipped (a template row left empty).
+    data_columns: tuple[str, ...]
+    # The model fields an import may change, compared to tell unchanged rows.
+    compared: tuple[str, ...]
+    # Error keys (model fields, ``__all__``) that belong to another column.
+    error_columns: dict[str, str] = {}
+    # The natural key in words, for the message on a duplicate row.
+    key_description: str
+
+    class Meta:
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_diff = True  # we compare ourselves (``compared``), without deep copies
+        use_bulk = False  # bulk mode skips save(), the services and the history
+        clean_model_instances = False  # the services validate, with our rules
+        report_skipped = True  # so Result.rows has every row, in order
+
+    def __init__(self, *, user=None, progress=None):
+        super().__init__()
+        self.user, self.progress = user, progress
+        self.written: dict[str, str] = {}  # field name → header as written in the file
+        self.row_numbers: list[int] = []  # the spreadsheet's numbers of the data rows
+        self.states: dict[int, RowState] = {}  # by the library's row number (from 1)
+        self.seen: dict[tuple, int] = {}  # natural key → the row that had it first
+        self.state: RowState | None = None
+
+    # -- columns ---------------------------------------------------------------------------
+    @classmethod
+    def columns(cls) -> list[tuple[str, Column]]:
+        return [(name, cls.fields[name]) for name in cls._meta.fields]
+
+    @classmethod
+    def key_column(cls) -> Column:
+        return cls.fields[cls._meta.fields[0]]
+
+    def header(self, name: str) -> str:
+        return self.written.get(name) or str(self.fields[name].column_name)
+
+    def column_of(self, error_key: str) -> str | None:
+        name = self.error_columns.get(error_key, error_key)
+        return self.header(name) if name in self.fields else None
+
+    def match_headers(self, headers: list[object]) -> dict[str, int]:
+        """``{field name: index}`` of the columns the file has (Japanese or English header;
+        the first of two alike wins); remembers each header as written, for errors."""
+        positions: dict[str, int] = {}
+        for index, header in enumerate(headers):
+            name = normalise_header(header)
+            for field_name, column in self.columns():
+                if name and field_name not in positions and name in column.names():
+                    positions[field_name] = index
+                    self.written[field_name] = str(header).strip()
+        return positions
+
+    def canonical(self, dataset, positions: dict[str, int]) -> tablib.Dataset:
+        """The file's columns under our headers, the others left out. A natural-key column
+        the file may leave out (種別) comes in blank, read as its default."""
+        names = list(positions)
+        missing = [n for n in self.get_import_id_fields() if n not in positions]
+        rows = [
+            [cells[positions[name]] for name in names] + [None] * len(missing) for cells in dataset
+        ]
+        headers = [self.fields[name].column_name for name in [*names, *missing]]
+        self.row_numbers = dataset.row_numbers
+        return tablib.Dataset(*rows, headers=headers)
+
+    # -- the import hooks --------------------------------------------------------------------
+    def before_import(self, dataset, **kwargs):
+        if self.progress:
+            self.progress(0, len(dataset))
+
+    def import_row(self, row, instance_loader, **kwargs):
+        number = kwargs["row_number"]
+        self.state = self.states[number] = RowState(self.row_numbers[number - 1])
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if not row_result.is_valid() and kwargs.get("using_transactions"):
+            # Roll the row's own savepoint back: what it wrote before failing (a record
+            # created, then a transition refused) must not be seen by the next rows.
+            transaction.set_rollback(True, using=self.get_db_connection_name())
+        if self.progress:
+            self.progress(number, len(self.row_numbers))
+        return row_result
+
+    def natural_key(self, row) -> tuple | None:
+        """The row's natural key, or None if a key cell cannot be read (the row's errors
+        say why when its fields are imported)."""
+        try:
+            values = {name: self.fields[name].clean(row) for name in self.get_import_id_fields()}
+        except ValueError:
+            return None
+        return self.key_of(values)
+
+    def import_instance(self, instance, row, **kwargs):
+        state = self.state
+        if all(is_blank(row.get(self.fields[name].column_name)) for name in self.data_columns):
+            state.outcome = SKIPPED
+            return
+        state.columns = {name for name, f in self.fields.items() if f.column_name in row}
+        if instance.pk is not None:
+            state.old = {name: getattr(instance, name) for name in (*self.compared, "status")}
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not errors:
+            key = self.natural_key(row)
+            if key in self.seen:
+                errors[self._meta.fields[0]] = [
+                    _("%(row)s行目と同じ記録です（%(what)sが同じ行は1つにしてください）。")
+                    % {"row": self.seen[key], "what": self.key_description}
+                ]
+            else:
+                self.seen[key] = state.number
+                state.label = self.label(instance)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        state = self.state
+        if state.outcome == SKIPPED:
+            return True
+        if import_validation_errors:
+            return False
+        if state.old is None:
+            state.steps = self.steps(Status.DRAFT, instance.status)
+            return False
+        state.steps = self.steps(state.old["status"], instance.status)
+        state.changes = {
+            name: getattr(instance, name)
+            for name in self.compared
+            if getattr(instance, name) != state.old[name]
+        }
+        if (
+            not state.changes
+            and not state.steps
+            and access.allowed(self.user, access.VIEW, instance)
+        ):
+            state.outcome = UNCHANGED
+            return True
+        return False
+
+    def steps(self, current: str, target: str) -> list[str]:
+        if target == current:
+            return []
+        if _STATUS_ORDER.index(target) < _STATUS_ORDER.index(current):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "「%(current)s」の記録を「%(target)s」に戻すことは取り込みでは"
+                        "できません。差し戻し・承認の取り消しは画面で行ってください。"
+                    )
+                    % {"current": Status(current).label, "target": Status(target).label}
+                }
+            )
+        return _STEPS[(current, target)]
+
+    def do_instance_save(self, instance, is_create):
+        """Write through the services and the workflow as the importing user, never with
+        ``save()``; every refusal becomes the row's ValidationError, on its column."""
+        state = self.state
+        try:  # may this user report in this place (ward or city-wide) at all?
+            access.check(self.user, access.CREATE, self.candidate(instance))
+        except PermissionDenied as denial:
+            raise ValidationError({"ward": str(denial)}) from denial
+        try:
+            if is_create:
+                record = self.create(instance)
+                state.shown = [
+                    Change(self.header(name), "", shown)
+                    for name in self.compared
+                    if name in state.columns
+                    and (shown := self.display(name, getattr(record, name)))
+                ]
+            else:
+                record = self.update(instance, state.changes) if state.changes else instance
+                state.shown = [
+                    Change(
+                        self.header(name),
+                        self.display(name, state.old[name]),
+                        self.display(name, getattr(record, name)),
+                    )
+                    for name in state.changes
+                ]
+        except PermissionDenied as denial:
+            raise ValidationError(
+                {next(iter(state.changes), NON_FIELD_ERRORS): str(denial)}
+            ) from denial
+        except VersionConflict as conflict:
+            raise ValidationError(str(conflict)) from conflict
+        except DatabaseError as error:
+            raise ValidationError(
+                _("保存できませんでした：%(error)s") % {"error": error}
+            ) from error
+
+        for step in state.steps:
+            try:
+                record = record_transition(
+                    record=record, transition=step, user=self.user, expected_version=record.version
+                )
+            except (PermissionDenied, ValidationError) as error:
+                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+                raise ValidationError({"status": messages}) from error
+        if state.steps:
+            before = "" if is_create else str(Status(state.old["status"]).label)
+            state.shown.append(
+                Change(self.header("status"), before, str(record.get_status_display()))
+            )
+        instance.pk = record.pk
+
+    def after_import(self, dataset, result, **kwargs):
+        """Nothing: ModelResource's resets the table's id sequence, and our rows never
+        carry ids."""
+
+    def display(self, name: str, value) -> str:
+        """A value as the preview shows it: 1200, not 1200.0000; labels for choices."""
+        if value is None or value == "":
+            return ""
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}"
+        return str(self.fields[name].widget.render(value))
+
+    # -- export ----------------------------------------------------------------------------
+    def export_field(self, field, instance, **kwargs):
+        """Text that a spreadsheet would run as a formula gets a leading ``'`` (the API's
+        ``escape_cell``), characters xlsx cannot hold are dropped; numbers stay numbers."""
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str):
+            value = escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return value
+
+    def template_row(self, values: dict) -> list:
+        """A row of the template: ``values`` by field name, in the sheet's column order."""
+        return [values.get(name) for name, _column in self.columns()]
+
+    # Per sheet.
+    def key_of(self, values: dict) -> tuple: ...
+    def existing_records(self, keys: list[tuple]) -> dict: ...
+    def label(self, instance) -> str: ...
+    def candidate(self, instance): ...
+    def create(self, instance): ...
+    def update(self, instance, changes: dict): ...
+    def export_queryset(self, user): ...
+
+
+class IndicatorValueResource(ProgressResource):
+    indicator = Column(
+        attribute="indicator",
+        column_name="指標コード",
+        en="indicator",
+        required=True,
+        help=gettext_lazy("成果指標のコード（例：KPI-1-1）。"),
+        widget=LookupWidget(
+            load_indicators,
+            normalise=str.upper,
+            missing=gettext_lazy("指標コードを入力してください。"),
+            unknown=gettext_lazy("指標コード「%(code)s」は計画にありません。"),
+            render=lambda indicator: indicator.code,
+        ),
+    )
+    name = Column(
+        attribute="indicator__name",
+        column_name="指標名",
+        en="name",
+        help=_INFORMATIONAL,
+        readonly=True,
+        widget=TextWidget(),
+    )
+    ward = _ward_column()
+    fiscal_year = _year_column()
+    kind = Column(
+        attribute="kind",
+        column_name="種別",
+        en="kind",
+        help=gettext_lazy("実績（空欄も実績）、目標、基準値のいずれか。"),
+        widget=ChoiceWidget(
+            ValueKind,
+            default=ValueKind.ACTUAL,
+            aliases=(
+                ("実績", ValueKind.ACTUAL),
+                ("目標", ValueKind.TARGET),
+                ("基準", ValueKind.BASELINE),
+            ),
+            template_labels=("実績", "目標", "基準値"),
+            error=gettext_lazy("種別「%(value)s」は使えません。実績・目標・基準値のいずれかです。"),
+        ),
+    )
+    value = Column(
+        attribute="value",
+        column_name="値",
+        en="value",
+        required=True,
+        help=gettext_lazy(
+            "数値。桁区切りのカンマ、末尾の％、▲・△（マイナス）、全角数字が使えます。"
+        ),
+        widget=NumberWidget(blank_message=gettext_lazy("値を入力してください。")),
+    )
+    note = Column(
+        attribute="note",
+        column_name="備考",
+        en="note",
+        help=gettext_lazy("前年度から50%を超えて変わった値には理由を書きます。"),
+        widget=TextWidget(),
+    )
+    status = _status_column()
+
+    data_columns = ("value", "note", "status")
+    compared = ("value", "note")
+    key_description = gettext_lazy("指標コード・区・年度・種別")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ("indicator", "name", "ward", "fiscal_year", "kind", "value", "note", "status")
+        import_id_fields = ("indicator", "fiscal_year", "kind", "ward")
+
+    def key_of(self, values: dict) -> tuple:
+        ward = values["ward"]
+        return (values["indicator"].pk, values["fiscal_year"], values["kind"], ward and ward.pk)
+
+    def existing_records(self, keys: list[tuple]) -> dict:
+        records = IndicatorValue.objects.filter(
+            indicator__in={key[0] for key in keys}, fiscal_year__in={key[1] for key in keys}
+        ).select_related("indicator", "ward")
+        return {(r.indicator_id, r.fiscal_year, r.kind, r.ward_id): r for r in records}
+
+    def label(self, instance) -> str:
+        return " ".join(
+            [
+                instance.indicator.code,
+                instance.ward.name if instance.ward else _("市全体"),
+                str(instance.fiscal_year),
+                str(ValueKind(instance.kind).label),
+            ]
+        )
+
+    def candidate(self, instance):
+        return IndicatorValue(indicator=instance.indicator, ward=instance.ward, status=Status.DRAFT)
+
+    def create(self, instance):
+        from indicators.services import indicator_value_create
+
+        return indicator_value_create(
+            user=self.user,
+            indicator=instance.indicator,
+            fiscal_year=instance.fiscal_year,
+            kind=instance.kind,
+            value=instance.value,
+            ward=instance.ward,
+            note=instance.note,
+        )
+
+    def update(self, instance, changes: dict):
+        from indicators.services import indicator_value_update
+
+        return indicator_value_update(
+            user=self.user, record=instance, expected_version=instance.version, **changes
+        )
+
+    def export_queryset(self, user):
+        return (
+            IndicatorValue.objects.visible_to(user)
+            .select_related("indicator", "ward")
+            .order_by("indicator__code", "fiscal_year", "kind", "ward__position")
+        )
+
+
+class InitiativeProgressResource(ProgressResource):
+    subject = SubjectColumn(
+        attribute="subject",
+        column_name="取組コード",
+        en="initiative",
+        required=True,
+        help=gettext_lazy(
+            "取組施策のコード（例：1-2-1、2-3）。取組施策のない項目は項目のコード（例：4-1）。"
+        ),
+        widget=LookupWidget(
+            load_subjects,
+            missing=gettext_lazy("取組コードを入力してください。"),
+            unknown=gettext_lazy("取組コード「%(code)s」は計画にありません。"),
+            render=lambda subject: subject.code,
+        ),
+    )
+    title = Column(column_name="取組名", en="title", help=_INFORMATIONAL, readonly=True)
+    ward = _ward_column()
+    fiscal_year = _year_column()
+    state = Column(
+        attribute="state",
+        column_name="進捗",
+        en="state",
+        help=gettext_lazy("未着手（空欄も未着手）、実施中、完了、遅延のいずれか。"),
+        widget=ChoiceWidget(
+            ProgressState,
+            default=ProgressState.NOT_STARTED,
+            error=gettext_lazy(
+                "進捗「%(value)s」は使えません。未着手・実施中・完了・遅延のいずれかです。"
+            ),
+        ),
+    )
+    results = Column(
+        attribute="results",
+        column_name="実績",
+        en="results",
+        help=gettext_lazy("その年度に行ったこと。"),
+        widget=TextWidget(),
+    )
+    issues = Column(
+        attribute="issues",
+        column_name="課題",
+        en="issues",
+        help=gettext_lazy("見えてきた課題。"),
+        widget=TextWidget(),
+    )
+    next_steps = Column(
+        attribute="next_steps",
+        column_name="次年度の方針",
+        en="next_steps",
+        help=gettext_lazy("次の年度の進め方。"),
+        widget=TextWidget(),
+    )
+    events_held = Column(
+        attribute="events_held",
+        column_name="開催回数",
+        en="events_held",
+        help=_COUNT_HELP,
+        widget=CountWidget(),
+    )
+    participants = Column(
+        attribute="participants",
+        column_name="参加者数",
+        en="participants",
+        help=_COUNT_HELP,
+        widget=CountWidget(),
+    )
+    trainees = Column(
+        attribute="trainees",
+        column_name="養成者数",
+        en="trainees",
+        help=gettext_lazy("0以上の整数（例：認知症サポーターの養成数）。"),
+        widget=CountWidget(),
+    )
+    status = _status_column()
+
+    texts = ("results", "issues", "next_steps")
+    counts = ("events_held", "participants", "trainees")
+    data_columns = ("state", *texts, *counts, "status")
+    compared = ("state", *texts, *counts)
+    error_columns = {"initiative": "subject", "section": "subject", NON_FIELD_ERRORS: "subject"}
+    key_description = gettext_lazy("取組コード・区・年度")
+
+    class Meta:
+        model = InitiativeProgress
+        fields = (
+            "subject",
+            "title",
+            "ward",
+            "fiscal_year",
+            "state",
+            "results",
+            "issues",
+            "next_steps",
+            "events_held",
+            "participants",
+            "trainees",
+            "status",
+        )
+        import_id_fields = ("subject", "fiscal_year", "ward")
+
+    def key_of(self, values: dict) -> tuple:
+        subject, ward = values["subject"], values["ward"]
+        kind = "initiative" if isinstance(subject, Initiative) else "section"
+        return (kind, subject.pk, values["fiscal_year"], ward and ward.pk)
+
+    def existing_records(self, keys: list[tuple]) -> dict:
+        records = InitiativeProgress.objects.filter(
+            Q(initiative__in=[pk for kind, pk, *_rest in keys if kind == "initiative"])
+            | Q(section__in=[pk for kind, pk, *_rest in keys if kind == "section"]),
+            fiscal_year__in={key[2] for key in keys},
+        ).select_related("ward")
+        return {
+            (
+                "initiative" if r.initiative_id else "section",
+                r.initiative_id or r.section_id,
+                r.fiscal_year,
+                r.ward_id,
+            ): r
+            for r in records
+        }
+
+    def label(self, instance) -> str:
+        subject = instance.initiative or instance.section
+        where = instance.ward.name if instance.ward else _("市全体")
+        return " ".join([subject.code, where, str(instance.fiscal_year)])
+
+    def candidate(self, instance):
+        return InitiativeProgress(ward=instance.ward, status=Status.DRAFT)
+
+    def create(self, instance):
+        from programs.services import initiative_progress_create
+
+        subject = "initiative" if instance.initiative_id else "section"
+        return initiative_progress_create(
+            user=self.user,
+            **{subject: getattr(instance, subject)},
+            fiscal_year=instance.fiscal_year,
+            ward=instance.ward,
+            **{name: getattr(instance, name) for name in self.compared},
+        )
+
+    def update(self, instance, changes: dict):
+        from programs.services import initiative_progress_update
+
+        return initiative_progress_update(
+            user=self.user, record=instance, expected_version=instance.version, **changes
+        )
+
+    def dehydrate_title(self, record) -> str:
+        return record.initiative.title if record.initiative_id else record.section.title
+
+    def export_queryset(self, user):
+        return (
+            InitiativeProgress.objects.visible_to(user)
+            .select_related("initiative", "section__pillar", "ward")
+            .order_by("fiscal_year", "initiative__code", "section__number", "ward__position")
+        )

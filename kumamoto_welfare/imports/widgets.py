@@ -1,0 +1,303 @@
+"""django-import-export widgets for the cells ward offices type: one widget per kind of cell.
+
+A widget's ``clean`` turns a cell into a Python value or raises ``ValueError`` with the reason
+in the user's language (the library files it under the field, we under the column); its
+``render`` gives the export's value: numbers stay numbers, choices read as their Japanese
+labels. Lookups (indicators, initiatives and sections, wards) are read once per import, on
+the first row that needs them, never per row.
+
+Numbers are normalised explicitly, and only in numeric cells: NFKC turns full-width digits
+into ASCII (but would also turn ① into 1, so text cells are left alone), thousands separators
+and a trailing ％ are dropped, and the Japanese negative marks ▲ △ and the dashes Excel and
+IMEs produce (− ‐ ‑ –) become '-'. The library's ``DecimalWidget`` accepts none of these but
+full-width digits (docs/imports.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.widgets import Widget
+
+from kumamoto_welfare.api.renderers import FORMULA_STARTS
+from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+
+
+class CellError(ValueError):
+    """The cell cannot be read as what its column holds; the message says why."""
+
+
+# --- reading one cell ----------------------------------------------------------------------
+
+_NEGATIVE_MARKS = str.maketrans(dict.fromkeys("▲△−‐‑–", "-"))
+_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+
+def is_blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def cell_text(cell: object) -> str:
+    """A text cell as a string: trimmed, numbers without a stray '.0', and the apostrophe our
+    exports put before formula-like text taken off again, so an export re-imports as it was."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text
+
+
+def key_text(cell: object) -> str:
+    """A code or a choice label as typed: NFKC (full-width letters and digits), no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(cell)))
+
+
+def parse_number(cell: object) -> Decimal | None:
+    """``'▲1,234.5'`` → ``Decimal('-1234.5')``; ``'79.05％'`` → ``Decimal('79.05')``;
+    a blank cell → None."""
+    if is_blank(cell):
+        return None
+    unreadable = CellError(_("「%(value)s」は数値として読めません。") % {"value": cell})
+    if isinstance(cell, bool):
+        raise unreadable
+    if isinstance(cell, Decimal | int):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            raise unreadable
+        return Decimal(repr(cell))
+    text = unicodedata.normalize("NFKC", str(cell)).translate(_NEGATIVE_MARKS)
+    text = re.sub(r"\s+", "", text).replace(",", "").removesuffix("%")
+    if not _NUMBER.match(text):
+        raise unreadable
+    return Decimal(text)
+
+
+def export_number(value: Decimal | int | None) -> int | float | None:
+    """A number as a spreadsheet holds it: ``Decimal('1234.5000')`` → ``1234.5``."""
+    if value is None or isinstance(value, int):
+        return value
+    value = Decimal(value).normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# --- widgets -------------------------------------------------------------------------------
+
+
+class CellWidget(Widget):
+    """Renders values as they are (numbers as numbers), not as strings."""
+
+    def __init__(self):
+        super().__init__(coerce_to_string=False)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class TextWidget(CellWidget):
+    def clean(self, value, row=None, **kwargs) -> str:
+        return cell_text(value)
+
+
+class NumberWidget(CellWidget):
+    """A decimal; ``blank_message`` makes the cell required."""
+
+    def __init__(self, *, blank_message: Promise | None = None):
+        super().__init__()
+        self.blank_message = blank_message
+
+    def clean(self, value, row=None, **kwargs) -> Decimal | None:
+        number = parse_number(value)
+        if number is None and self.blank_message:
+            raise CellError(str(self.blank_message))
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return export_number(value)
+
+
+class CountWidget(CellWidget):
+    """A count of events, people …: a whole number, zero or more."""
+
+    def clean(self, value, row=None, **kwargs) -> int | None:
+        number = parse_number(value)
+        if number is None:
+            return None
+        if number < 0 or number != number.to_integral_value():
+            raise CellError(_("「%(value)s」：0以上の整数で入力してください。") % {"value": value})
+        return int(number)
+
+
+class FiscalYearWidget(CellWidget):
+    """Any form ``parse_fiscal_year`` accepts: 2013, 2013年度, H25, 平成25年度, 令和元年度."""
+
+    def clean(self, value, row=None, **kwargs) -> int:
+        if isinstance(value, float) and value == int(value):  # a number typed in Excel
+            value = int(value)
+        if isinstance(value, datetime.date):
+            raise CellError(
+                _(
+                    "年度「%(value)s」が日付になっています。2013 や 令和5年度 のように"
+                    "入力してください。"
+                )
+                % {"value": value}
+            )
+        try:
+            return parse_fiscal_year(value if isinstance(value, int) else str(value).strip())
+        except FiscalYearError as error:
+            raise CellError(str(error)) from error
+
+
+class ChoiceWidget(CellWidget):
+    """A TextChoices value by its Japanese label, English value or label (any case), or an
+    extra alias; a blank cell gives ``default``. Exports the Japanese label."""
+
+    def __init__(
+        self,
+        choices,
+        *,
+        default: str | None,
+        error: Promise,
+        aliases: tuple[tuple[str, str], ...] = (),
+        template_labels: tuple[str, ...] = (),
+    ):
+        super().__init__()
+        self.choices, self.default, self.error = choices, default, error
+        self.aliases = aliases
+        # The drop-down list of the template; the labels by default.
+        self.template_labels = template_labels
+        self._lookup: dict[str, str] | None = None
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        if self._lookup is None:
+            self._lookup = {}
+            for value, label in self.choices.choices:
+                with translation.override("ja"):
+                    self._lookup[key_text(str(label))] = value
+                with translation.override("en"):
+                    self._lookup[key_text(str(label)).lower()] = value
+                self._lookup[value.lower()] = value
+            for text, value in self.aliases:
+                self._lookup[key_text(text).lower()] = value
+        return self._lookup
+
+    def clean(self, value, row=None, **kwargs) -> str | None:
+        if is_blank(value):
+            return self.default
+        try:
+            return self.lookup[key_text(value).lower()]
+        except KeyError:
+            raise CellError(str(self.error) % {"value": cell_text(value)}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value in (None, "") else str(self.choices(value).label)
+
+    def labels(self) -> list[str]:
+        with translation.override("ja"):
+            return list(self.template_labels) or [str(label) for label in self.choices.labels]
+
+
+class LookupWidget(CellWidget):
+    """A plan object or a ward by its code or name, from a table read once per import.
+
+    ``load`` returns ``{key_text: object}``; ``normalise`` turns a cell into such a key;
+    ``missing`` is the message for a blank cell, ``unknown`` for a key not in the table (with
+    ``%(value)s``); ``blanks`` are keys that mean None (the city as a whole)."""
+
+    def __init__(
+        self,
+        load: Callable[[], dict[str, object]],
+        *,
+        normalise: Callable[[str], str] = str,
+        missing: Promise | None = None,
+        unknown: Promise,
+        blanks: frozenset[str] = frozenset(),
+        render: Callable[[object], object],
+    ):
+        super().__init__()
+        self.load, self.normalise = load, normalise
+        self.missing, self.unknown, self.blanks = missing, unknown, blanks
+        self.render_object = render
+        self._table: dict[str, object] | None = None
+
+    @property
+    def table(self) -> dict[str, object]:
+        if self._table is None:
+            self._table = self.load()
+        return self._table
+
+    def clean(self, value, row=None, **kwargs):
+        key = self.normalise(key_text(value))
+        if key in self.blanks:
+            return None
+        if not key and self.missing:
+            raise CellError(str(self.missing))
+        try:
+            return self.table[key]
+        except KeyError:
+            text = cell_text(value)
+            raise CellError(str(self.unknown) % {"value": text, "code": text}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return None if value is None else self.render_object(value)
+
+
+# --- the lookups, read once per import -------------------------------------------------------
+
+
+def load_wards() -> dict[str, object]:
+    from community.models import Ward
+
+    table = {}
+    for ward in Ward.objects.all():
+        for name in (ward.name, ward.name_en, ward.code, ward.name.removesuffix("区")):
+            table[key_text(name).lower()] = ward
+    return table
+
+
+def load_indicators() -> dict[str, object]:
+    from indicators.models import Indicator
+
+    return {key_text(i.code).upper(): i for i in Indicator.objects.all()}
+
+
+def load_subjects() -> dict[str, object]:
+    """Initiatives by code, and sections by code where the plan has no numbered initiative.
+    Sections first, so that an initiative with the same code (there is none today) would win:
+    progress is recorded per initiative wherever the plan has them."""
+    from programs.models import Initiative, Section
+
+    table: dict[str, object] = {
+        key_text(section.code): section for section in Section.objects.select_related("pillar")
+    }
+    table.update({key_text(i.code): i for i in Initiative.objects.all()})
+    return table
+
+
+CITY_WIDE = frozenset({"", "市全体", "全市", "city-wide", "citywide", "city"})
+
+
+def ward_widget() -> LookupWidget:
+    return LookupWidget(
+        load_wards,
+        normalise=str.lower,
+        blanks=CITY_WIDE,
+        unknown=gettext_lazy(
+            "区「%(value)s」がありません。中央区・東区・西区・南区・北区のいずれか"
+            "（市全体は空欄）で入力してください。"
+        ),
+        render=lambda ward: ward.name,
+    )
