@@ -264,3 +264,18 @@ def test_an_expired_upload_fails_the_job_and_says_so(
     )
     assert response.status_code == 400 and "有効期限" in response.content.decode()
     assert Job.objects.count() == 1 and not entries().exists()
+
+
+def test_the_status_page_reads_in_english(chuo, chuo_officer):
+    job = Job.objects.create(
+        kind=IMPORT_JOB,
+        user=chuo_officer,
+        status=JobStatus.RUNNING,
+        done=40,
+        total=105,
+        params={"sheet": "indicator_value", "token": "x", "filename": "v.csv", "dry_run": True},
+    )
+    html = chuo.get(f"{IMPORT}job/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "40 of 105 rows processed." in html
+    assert 'data-text-progress="{done} of {total} rows processed."' in html
+    assert "Checking the contents (nothing is saved)" in html
