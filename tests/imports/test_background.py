@@ -4,6 +4,7 @@ real database. The real worker runs the same flow in tests/jobs/test_import_job.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from indicators.models import IndicatorValue, IndicatorValueTransition
 from jobs.models import Job, JobStatus
@@ -275,7 +276,8 @@ def test_the_status_page_reads_in_english(chuo, chuo_officer):
         total=105,
         params={"sheet": "indicator_value", "token": "x", "filename": "v.csv", "dry_run": True},
     )
-    html = chuo.get(f"{IMPORT}job/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("ja"):  # the request activates English: not for later tests
+        html = chuo.get(f"{IMPORT}job/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "40 of 105 rows processed." in html
     assert 'data-text-progress="{done} of {total} rows processed."' in html
     assert "Checking the contents (nothing is saved)" in html
