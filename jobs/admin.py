@@ -47,7 +47,7 @@ class JobAdmin(ReadOnlyAdmin):
         queryset = super().get_queryset(request).select_related("user")
         if role_of(request.user) in (Role.PLANNER, Role.ADMIN) or request.user.is_superuser:
             return queryset
-        return queryset.filter(user=request.user)  # one's own jobs (imports, to come)
+        return queryset.filter(user=request.user)  # one's own jobs (e.g. large imports)
 
     @admin.display(description=_("進捗"))
     def progress(self, job):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -37,6 +38,8 @@ HANDLERS: dict[str, Handler] = {}
 REQUEUE_UNSENT_AFTER = datetime.timedelta(seconds=30)
 REQUEUE_SENT_AFTER = datetime.timedelta(minutes=30)
 MAX_ATTEMPTS = 3
+# Progress is written at most this often (and always at the start and the end).
+PROGRESS_INTERVAL = 0.5
 
 
 class TransientJobError(Exception):
@@ -136,18 +139,66 @@ def _claim(job_id: int) -> Job | None:
         return job
 
 
+class ProgressWriter:
+    """The ``progress(done, total)`` callback a handler gets: records rows done of total on the
+    job row, at most every ``PROGRESS_INTERVAL`` seconds (always the first and last call).
+
+    A handler may report progress from inside its own transaction (an import runs the whole
+    file in one, and rolls a dry run back). Written there, the numbers would stay invisible to
+    the status page until the end, and a rollback would take them away. So inside a
+    transaction the row is updated through a second connection of its own, in autocommit.
+    SQLite cannot write from two connections at once: there the row is updated in the
+    handler's transaction, and ``job_run`` writes the final numbers after it."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.last = 0.0
+        self.side = None
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        job = self.job
+        job.done = done
+        if total is not None:
+            job.total = total
+        now = time.monotonic()
+        finished = job.total is not None and done >= job.total
+        if done and not finished and now - self.last < PROGRESS_INTERVAL:
+            return
+        self.last = now
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.in_atomic_block and connection.vendor != "sqlite":
+            try:
+                self.write_aside()
+                return
+            except Exception:  # progress is best effort: never fail the job over it
+                logger.warning("Job %s: progress not recorded", job.pk, exc_info=True)
+                return
+        Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total)
+
+    def write_aside(self) -> None:
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        quote = self.side.ops.quote_name
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(Job._meta.db_table)} SET {quote('done')} = %s, "
+                f"{quote('total')} = %s WHERE {quote('id')} = %s",
+                [self.job.done, self.job.total, self.job.pk],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
 def job_run(*, job_id: int) -> str:
     """Run a job once (called by the task). Returns the job's status afterwards."""
     job = _claim(job_id)
     if job is None:
         return "skipped"
 
-    def progress(done: int, total: int | None = None) -> None:
-        job.done = done
-        if total is not None:
-            job.total = total
-        Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total)
-
+    progress = ProgressWriter(job)
     try:
         result = HANDLERS[job.kind](job, progress)
     except TransientJobError:
@@ -156,14 +207,21 @@ def job_run(*, job_id: int) -> str:
     except Exception as error:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            status=JobStatus.FAILED,
+            error=str(error)[:2000],
+            done=job.done,
+            total=job.total,
+            finished_at=timezone.now(),
         )
         return JobStatus.FAILED
+    finally:
+        progress.close()
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.SUCCEEDED,
         result=result,
         error="",
         done=job.total if job.total is not None else job.done,
+        total=job.total,
         finished_at=timezone.now(),
     )
     return JobStatus.SUCCEEDED

@@ -330,6 +330,9 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # Exports escape formulas themselves (= + - @ tab CR, numbers kept as numbers).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Larger uploads are checked and imported by the worker, followed on a status page
+# (kumamoto_welfare/imports/background.py); smaller ones in the request.
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=200 * 1024)
 
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"

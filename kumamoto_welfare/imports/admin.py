@@ -12,9 +12,10 @@ Wiring, in ``indicators/admin.py`` and ``programs/admin.py``::
     class InitiativeProgressAdmin(ProgressImportMixin, ScopedAdmin):
         import_sheet = "initiative_progress"
 
-The mixin adds three admin URLs below the model's changelist (``import/``,
-``import/template/``, ``export/``, named ``admin:<app>_<model>_import``,
-``_import_template`` and ``_export``) and links to them above the list. If the admin
+The mixin adds admin URLs below the model's changelist (``import/``,
+``import/job/<id>/`` (a large import's status page), ``import/template/``, ``export/``,
+named ``admin:<app>_<model>_import``, ``_import_job``, ``_import_template`` and ``_export``)
+and links to them above the list. If the admin
 sets its own ``change_list_template``, extend ``admin/imports/change_list.html`` from it or
 ``{% include "admin/imports/object_tools.html" %}`` inside ``object-tools-items``.
 
@@ -40,6 +41,11 @@ class ProgressImportMixin:
         return [
             path("import/", wrap(self.import_view), name="{}_{}_import".format(*info)),
             path(
+                "import/job/<int:job_id>/",
+                wrap(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
+            path(
                 "import/template/",
                 wrap(self.import_template_view),
                 name="{}_{}_import_template".format(*info),
@@ -50,6 +56,9 @@ class ProgressImportMixin:
 
     def import_view(self, request):
         return views.import_view(request, self.import_sheet, site=self.admin_site)
+
+    def import_job_view(self, request, job_id: int):
+        return views.import_job_view(request, self.import_sheet, job_id, site=self.admin_site)
 
     def import_template_view(self, request):
         return views.template_view(request, self.import_sheet, site=self.admin_site)

@@ -8,6 +8,10 @@ errors (行 / 列 / 理由) → confirm, which reads the stored upload again and
 real, all or nothing. The upload waits in django-import-export's tmp storage (the cache,
 shared by every web server; ``IMPORT_EXPORT_TMP_STORAGE_CLASS``), under a name kept in the
 user's session, so nobody can confirm another person's upload.
+
+An upload over ``IMPORT_BACKGROUND_BYTES`` runs as jobs instead (``imports.background``):
+the dry run and the confirm each on the worker, followed on ``import_job_view``, the
+import's status page (progress, then the same preview or result).
 """
 
 from __future__ import annotations
@@ -18,16 +22,28 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.module_loading import import_string
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.models import Ward
+from jobs.models import Job, JobStatus
 from kumamoto_welfare.access import Role, role_of, ward_of
 from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_of
 
+from .background import (
+    IMPORT_JOB,
+    ImportRefused,
+    import_job_confirm,
+    import_job_retry,
+    import_job_start,
+    report_for_display,
+    runs_in_background,
+    tmp_storage,
+)
 from .importer import run_import
 from .sheets import SHEETS
 from .workbooks import (
@@ -61,15 +77,6 @@ def import_permission_code() -> str:
 
 def export_permission_code() -> str:
     return getattr(settings, "IMPORT_EXPORT_EXPORT_PERMISSION_CODE", None) or "view"
-
-
-def _storage(name: str | None = None):
-    storage_class = import_string(
-        getattr(
-            settings, "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.CacheStorage"
-        )
-    )
-    return storage_class(name=name, read_mode="rb")
 
 
 def _context(request, kind: str, site, title: str, **extra) -> dict:
@@ -106,7 +113,7 @@ def import_view(request, kind: str, *, site=None):
     if request.method == "POST" and "token" in request.POST:
         token = request.POST["token"]
         entry = pending.get(token)
-        data = _storage(token).read() if entry and entry["kind"] == kind else None
+        data = tmp_storage(token).read() if entry and entry["kind"] == kind else None
         if data is None:
             context = _context(
                 request,
@@ -120,7 +127,7 @@ def import_view(request, kind: str, *, site=None):
         report = run_import(
             data=data, filename=entry["filename"], user=request.user, dry_run=False, kind=kind
         )
-        _storage(token).remove()
+        tmp_storage(token).remove()
         pending.pop(token, None)
         request.session[SESSION_KEY] = pending
         return render(
@@ -135,12 +142,18 @@ def import_view(request, kind: str, *, site=None):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             data = upload.read()
+            if runs_in_background(len(data)):
+                with transaction.atomic():  # the job is sent (eagerly: run) on commit
+                    job = import_job_start(
+                        user=request.user, kind=kind, data=data, filename=upload.name
+                    )
+                return redirect(_job_url(kind, site, job.pk))
             report = run_import(
                 data=data, filename=upload.name, user=request.user, dry_run=True, kind=kind
             )
             token = None
             if report.ok and (report.counts["new"] or report.counts["changed"]):
-                storage = _storage()
+                storage = tmp_storage()
                 storage.save(data)
                 token = storage.name
                 pending[token] = {"kind": kind, "filename": upload.name}
@@ -166,6 +179,72 @@ def import_view(request, kind: str, *, site=None):
         "admin/imports/upload.html",
         _context(request, kind, site, _("取り込み"), form=form),
     )
+
+
+def _admin_url(kind: str, site, name: str, *args) -> str:
+    opts = _model(kind)._meta
+    site = site or admin.site
+    return reverse(
+        f"{site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args, current_app=site.name
+    )
+
+
+def _job_url(kind: str, site, job_id: int) -> str:
+    return _admin_url(kind, site, "import_job", job_id)
+
+
+def import_job_view(request, kind: str, job_id: int, *, site=None):
+    """A background import's status page: progress while it runs, then the dry run's
+    preview (with the confirm button) or the import's result, or its error (with a retry
+    button). POST ``token`` confirms the dry run; POST ``retry`` runs a failed job again.
+    Only the user who started the import sees it (anyone else: 404)."""
+    _require(request, kind, import_permission_code())
+    job = Job.objects.filter(pk=job_id, kind=IMPORT_JOB, user=request.user).first()
+    if job is None or job.params.get("sheet") != kind:
+        raise Http404
+    refused = None
+    if request.method == "POST":
+        try:
+            if "retry" in request.POST:
+                following = import_job_retry(job=job, user=request.user)
+            elif request.POST.get("token") == job.params.get("token"):
+                following = import_job_confirm(preview=job, user=request.user)
+            else:
+                raise ImportRefused(_("この処理はやり直せません。"))
+        except ImportRefused as error:
+            refused = str(error)
+        else:
+            return redirect(_job_url(kind, site, following.pk))
+    dry_run = bool(job.params.get("dry_run"))
+    report = report_for_display(job.result) if job.status == JobStatus.SUCCEEDED else None
+    confirmable = (
+        dry_run
+        and report is not None
+        and report.get("ok")
+        and (report["counts"].get("new") or report["counts"].get("changed"))
+    )
+    if job.status == JobStatus.SUCCEEDED:
+        title = _("取り込みの確認") if dry_run else _("取り込みの結果")
+    elif job.status == JobStatus.FAILED:
+        title = _("取り込みに失敗しました")
+    else:
+        title = _("取り込みの確認中") if dry_run else _("取り込み中")
+    context = _context(
+        request,
+        kind,
+        site,
+        title,
+        job=job,
+        dry_run=dry_run,
+        report=report,
+        token=job.params.get("token") if confirmable else None,
+        retryable=job.status == JobStatus.FAILED
+        and tmp_storage(job.params.get("token")).read() is not None,
+        refused=refused,
+        upload_url=_admin_url(kind, site, "import"),
+        form=UploadForm(),
+    )
+    return render(request, "admin/imports/job.html", context, status=400 if refused else 200)
 
 
 def _reporting_years() -> list[int]:
