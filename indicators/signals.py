@@ -32,7 +32,7 @@ def queue_summary_refresh(sender, record, **kwargs):
     """An approval changes what the public summaries show: recompute them in the worker
     once the approval commits. The job row is written in the approval's transaction, so the
     refresh is not lost if the broker is down (beat sends it later)."""
-    from jobs.services import job_create
+    from kumamoto_welfare.jobs.services import job_create
 
     from .tasks import REFRESH_SUMMARIES
 

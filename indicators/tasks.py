@@ -7,8 +7,8 @@ import smtplib
 
 from celery import shared_task
 
-from jobs.services import TransientJobError, job_handler
-from jobs.tasks import IDEMPOTENT
+from kumamoto_welfare.jobs.services import TransientJobError, job_handler
+from kumamoto_welfare.jobs.tasks import IDEMPOTENT
 
 from .reminders import reminders_send
 

@@ -58,7 +58,7 @@ def _broker() -> dict:
 def _worker() -> dict:
     if _eager():
         return {"ok": True, "mode": "eager"}
-    from jobs.models import WorkerHeartbeat
+    from kumamoto_welfare.jobs.models import WorkerHeartbeat
 
     latest = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
     if latest is None:
@@ -72,7 +72,7 @@ def _worker() -> dict:
 
 
 def _jobs() -> dict:
-    from jobs.models import Job, JobStatus
+    from kumamoto_welfare.jobs.models import Job, JobStatus
 
     queued = Job.objects.filter(status=JobStatus.QUEUED)
     return {

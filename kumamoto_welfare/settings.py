@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "programs",
     "indicators",
     "community",
-    "jobs",
+    "kumamoto_welfare.jobs",
 ]
 
 MIDDLEWARE = [
@@ -240,10 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_reporting_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
-    "worker-heartbeat": {"task": "jobs.tasks.heartbeat", "schedule": 60.0},
-    "requeue-jobs": {"task": "jobs.tasks.requeue_jobs", "schedule": 120.0},
+    "worker-heartbeat": {"task": "kumamoto_welfare.jobs.tasks.heartbeat", "schedule": 60.0},
+    "requeue-jobs": {"task": "kumamoto_welfare.jobs.tasks.requeue_jobs", "schedule": 120.0},
     "purge-finished-jobs": {
-        "task": "jobs.tasks.purge_finished_jobs",
+        "task": "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
         "schedule": crontab(hour=3, minute=15),
     },
 }

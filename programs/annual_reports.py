@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from jobs.models import Job
-from jobs.services import job_create, job_handler
 from kumamoto_welfare.access import Role, role_of
+from kumamoto_welfare.jobs.models import Job
+from kumamoto_welfare.jobs.services import job_create, job_handler
 
 from .models import AnnualReport, AnnualReportStatus
 from .reports import evaluation_context, evaluation_workbook

@@ -12,7 +12,7 @@ from community.api.views import (
     WardViewSet,
 )
 from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
-from jobs.api import JobView
+from kumamoto_welfare.jobs.api import JobView
 from programs.api.reports import AnnualReportFileView, AnnualReportView
 from programs.api.views import (
     InitiativeProgressViewSet,

@@ -26,8 +26,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jobs.models import Job, JobStatus
-from jobs.services import Progress, job_create, job_handler
+from kumamoto_welfare.jobs.models import Job, JobStatus
+from kumamoto_welfare.jobs.services import Progress, job_create, job_handler
 
 from .importer import run_import
 

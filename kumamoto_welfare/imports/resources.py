@@ -256,12 +256,13 @@ class ProgressResource(resources.ModelResource):
         number = kwargs["row_number"]
         self.state = self.states[number] = RowState(self.row_numbers[number - 1])
         row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress:
+            # Before any rollback below: a progress writer may use this connection.
+            self.progress(number, len(self.row_numbers))
         if not row_result.is_valid() and kwargs.get("using_transactions"):
             # Roll the row's own savepoint back: what it wrote before failing (a record
             # created, then a transition refused) must not be seen by the next rows.
             transaction.set_rollback(True, using=self.get_db_connection_name())
-        if self.progress:
-            self.progress(number, len(self.row_numbers))
         return row_result
 
     def natural_key(self, row) -> tuple | None:

@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.models import Ward
-from jobs.models import Job, JobStatus
 from kumamoto_welfare.access import Role, role_of, ward_of
 from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_of
+from kumamoto_welfare.jobs.models import Job, JobStatus
 
 from .background import (
     IMPORT_JOB,

@@ -7,26 +7,36 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from indicators.models import IndicatorValue, IndicatorValueTransition
-from jobs.models import Job, JobStatus
-from jobs.services import ProgressWriter, job_run
 from kumamoto_welfare.imports.background import (
     IMPORT_JOB,
     ImportRefused,
     import_job_confirm,
 )
+from kumamoto_welfare.jobs.models import Job, JobStatus
+from kumamoto_welfare.jobs.services import ProgressWriter, job_run
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes, snapshot
 
 pytestmark = pytest.mark.django_db
 
 IMPORT = "/admin/indicators/indicatorvalue/import/"
-INDICATORS = ["KPI-1-1", "KPI-2-1", "KPI-3-1", "KPI-3-2", "KPI-4-1", "KPI-4-2", "KPI-4-3"]
+# Every indicator: actuals, except for the two derived from community records (KPI-4-1,
+# KPI-4-2), whose actuals are computed, never typed; for them, targets.
+INDICATORS = {
+    "KPI-1-1": "",
+    "KPI-2-1": "",
+    "KPI-3-1": "",
+    "KPI-3-2": "",
+    "KPI-4-1": "目標",
+    "KPI-4-2": "目標",
+    "KPI-4-3": "",
+}
 
 
 def large_rows(ward="中央区"):
     """Every indicator for every year of the plan (2008–2022): 105 rows, about 4 KB."""
     return [INDICATOR_HEADERS] + [
-        [code, "", ward, str(year), "", "50", "テスト"]
-        for code in INDICATORS
+        [code, "", ward, str(year), kind, "50", "テスト"]
+        for code, kind in INDICATORS.items()
         for year in range(2008, 2023)
     ]
 

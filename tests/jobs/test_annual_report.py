@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from jobs.models import Job, JobStatus
+from kumamoto_welfare.jobs.models import Job, JobStatus
 from kumamoto_welfare.workflow import Status
 from programs.annual_reports import annual_report_generate
 from programs.models import AnnualReport, AnnualReportStatus

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from indicators.selectors import generation
-from jobs.models import Job, JobStatus
+from kumamoto_welfare.jobs.models import Job, JobStatus
 from kumamoto_welfare.workflow import Status
 from tests.api.conftest import client_for
 from tests.factories import value

@@ -9,19 +9,29 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-import jobs.services
 from indicators.models import IndicatorValue
-from jobs.models import Job, JobStatus
-from jobs.services import ProgressWriter
 from kumamoto_welfare.imports.background import IMPORT_JOB
+from kumamoto_welfare.jobs import services as job_services
+from kumamoto_welfare.jobs.models import Job, JobStatus
+from kumamoto_welfare.jobs.services import ProgressWriter
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes, snapshot
 from tests.jobs.conftest import wait_for, wait_for_job
 
 IMPORT = "/admin/indicators/indicatorvalue/import/"
-INDICATORS = ["KPI-1-1", "KPI-2-1", "KPI-3-1", "KPI-3-2", "KPI-4-1", "KPI-4-2", "KPI-4-3"]
+# Every indicator: actuals, except for the two derived from community records (KPI-4-1,
+# KPI-4-2), whose actuals are computed, never typed; for them, targets.
+INDICATORS = {
+    "KPI-1-1": "",
+    "KPI-2-1": "",
+    "KPI-3-1": "",
+    "KPI-3-2": "",
+    "KPI-4-1": "目標",
+    "KPI-4-2": "目標",
+    "KPI-4-3": "",
+}
 ROWS = [INDICATOR_HEADERS] + [
-    [code, "", "中央区", str(year), "", "50", "テスト"]
-    for code in INDICATORS
+    [code, "", "中央区", str(year), kind, "50", "テスト"]
+    for code, kind in INDICATORS.items()
     for year in range(2008, 2023)
 ]  # 105 rows
 
@@ -49,7 +59,7 @@ def entries():
 
 @pytest.fixture
 def every_progress_call(monkeypatch):
-    monkeypatch.setattr(jobs.services, "PROGRESS_INTERVAL", 0)  # write each row's progress
+    monkeypatch.setattr(job_services, "PROGRESS_INTERVAL", 0)  # write each row's progress
 
 
 def test_a_large_import_runs_on_the_worker_with_progress(

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from jobs.models import Job, JobStatus
-from jobs.services import jobs_requeue
 from kumamoto_welfare.celery import app
+from kumamoto_welfare.jobs.models import Job, JobStatus
+from kumamoto_welfare.jobs.services import jobs_requeue
 from tests.api.conftest import client_for
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1

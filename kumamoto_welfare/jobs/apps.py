@@ -3,5 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
-    name = "jobs"
+    name = "kumamoto_welfare.jobs"
+    label = "jobs"
     verbose_name = _("バックグラウンド処理")

@@ -2,8 +2,8 @@
 
 A ``Job`` is written in the same transaction as the request that asks for it and sent to the
 broker once that transaction commits, so it is never lost: if Redis is down the row stays
-``queued`` and beat sends it again (``jobs.tasks.requeue_jobs``). The worker claims the row
-before working, so a message delivered twice does the work once. Its progress (``done`` of
+``queued`` and beat sends it again (``tasks.requeue_jobs``). The worker claims the row before
+working, so a message delivered twice does the work once. Its progress (``done`` of
 ``total``) and result are what a status page shows.
 """
 
