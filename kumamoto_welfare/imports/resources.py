@@ -113,6 +113,7 @@ class RowState:
     changes: dict = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
     shown: list[Change] = field(default_factory=list)
+    lists: dict = field(default_factory=dict)  # many-to-many columns, for the services
 
 
 class NaturalKeyInstanceLoader(BaseInstanceLoader):
