@@ -252,3 +252,13 @@ def test_a_directory_row_with_an_unknown_id_is_an_error_on_the_id_column(chuo_of
     result = import_community_resources(data=csv_bytes(rows), filename="r.csv", user=chuo_officer)
     assert [(e.row, e.column) for e in result.errors] == [(2, "ID"), (3, "ID")]
     assert "999999" in result.errors[0].message
+
+
+def test_directory_errors_read_in_english(chuo_officer):
+    rows = [["name", "organisation_type", "life_stages"], ["中央の会", "", "中年期"]]
+    with translation.override("en"):
+        result = import_community_resources(data=csv_bytes(rows), filename="r", user=chuo_officer)
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("organisation_type", "Enter an organisation type."),
+        ("life_stages", 'There is no life stage "中年期".'),
+    ]
