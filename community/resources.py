@@ -229,7 +229,7 @@ class DirectoryResource(SheetResource):
         ),
     )
 
-    data_columns = (
+    compared = (  # the fields community_resource_update may change (RESOURCE_FIELDS)
         "name",
         "organisation_type",
         "ward",
@@ -240,9 +240,8 @@ class DirectoryResource(SheetResource):
         "opening_notes",
         "description",
         "consultation",
-        *_LISTS,
     )
-    compared = data_columns[: -len(_LISTS)]  # the services' RESOURCE_FIELDS
+    data_columns = (*compared, *_LISTS)
     key_description = "id"
 
     class Meta:

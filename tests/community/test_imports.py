@@ -262,3 +262,9 @@ def test_directory_errors_read_in_english(chuo_officer):
         ("organisation_type", "Enter an organisation type."),
         ("life_stages", 'There is no life stage "中年期".'),
     ]
+
+
+def test_the_directory_sheet_compares_every_field_the_service_may_change():
+    from community.services import RESOURCE_FIELDS
+
+    assert set(DirectoryResource.compared) == RESOURCE_FIELDS
