@@ -4,6 +4,7 @@ services and the one policy (``kumamoto_welfare.access``), as in the API."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,9 +20,9 @@ from kumamoto_welfare.admin_mixins import (
     VersionedRecordAdmin,
     error_text,
 )
+from kumamoto_welfare.imports import import_file
 
 from . import services
-from .imports import import_community_resources, import_school_districts
 from .models import (
     CommunityResource,
     HealthTownPlanningRecord,
@@ -33,6 +34,7 @@ from .models import (
     VolunteerProgram,
     Ward,
 )
+from .resources import DirectoryResource, SchoolDistrictResource
 
 
 class ImportForm(forms.Form):
@@ -41,9 +43,10 @@ class ImportForm(forms.Form):
 
 
 class ImportMixin:
-    """An admin page that imports a file, all or nothing, through ``importer``."""
+    """An admin page that imports a file, all or nothing, with ``resource_class`` through the
+    shared ``import_file`` (the commands' path)."""
 
-    importer = None
+    resource_class = None
     import_help = ""
 
     def get_urls(self):
@@ -64,20 +67,26 @@ class ImportMixin:
         result = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            result = type(self).importer(
+            result = import_file(
+                self.resource_class,
                 data=upload.read(),
                 filename=upload.name,
                 user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
             if result.written:
+                counts = result.counts
                 self.message_user(
                     request,
                     gettext(
                         "取り込みました：新規 %(created)s件、変更 %(updated)s件、"
                         "変更なし %(unchanged)s件。"
                     )
-                    % vars(result),
+                    % {
+                        "created": counts["new"],
+                        "updated": counts["changed"],
+                        "unchanged": counts["unchanged"],
+                    },
                     messages.SUCCESS,
                 )
                 info = self.opts.app_label, self.opts.model_name
@@ -110,7 +119,7 @@ class SchoolDistrictAdmin(ImportMixin, HistoryAdmin):
     search_fields = ["name", "code"]
     list_select_related = ["ward"]
     change_list_template = "admin/community/change_list_with_import.html"
-    importer = staticmethod(import_school_districts)
+    resource_class = SchoolDistrictResource
     import_help = _("列：校区コード、校区名、区（英語の見出し code, name, ward も可）。")
 
     def has_change_permission(self, request, obj=None):
@@ -144,8 +153,9 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 @admin.register(CommunityResource)
 class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/community/change_list_with_import.html"
-    importer = staticmethod(import_community_resources)
+    resource_class = DirectoryResource
     import_help = _(
         "列：名称、種類、区、小学校区、所在地、電話番号、ウェブサイト、開所日・時間など、説明、"
         "相談窓口、ライフステージ、施策（API の CSV・xlsx の列名も可）。"

@@ -1,8 +1,10 @@
-"""Importing a sheet of indicator values or initiative progress, all or nothing.
+"""Importing a sheet, all or nothing: one path for every kind of record.
 
-``run_import`` reads the file into a tablib Dataset (``formats``), finds which sheet it is,
-checks the header row, and hands the rows to the sheet's django-import-export resource
-(``resources``): ``import_data(dry_run=…, use_transactions=True,
+``run_import`` reads the file into a tablib Dataset (``formats``), finds which progress sheet
+it is (indicator values or initiative progress) and imports it; ``import_file`` does the same
+for a sheet whose resource the caller names (the school districts and the directory in
+``community.resources``). Both check the header row and hand the rows to the sheet's
+django-import-export resource (``resources``): ``import_data(dry_run=…, use_transactions=True,
 rollback_on_validation_errors=True, raise_errors=False)`` runs the whole file in one
 transaction, each row in a savepoint, every row through the domain services as the importing
 user. If any row fails, or on a dry run, the library rolls the transaction back: nothing is
@@ -23,8 +25,8 @@ from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .formats import FileError, read_dataset
-from .resources import CHANGED, NEW, SKIPPED, UNCHANGED, Change, ProgressResource
+from .formats import FileError, SheetDataset, read_dataset
+from .resources import CHANGED, NEW, SKIPPED, UNCHANGED, Change, SheetResource
 from .sheets import SHEETS, detect_sheet
 
 if TYPE_CHECKING:
@@ -111,12 +113,9 @@ def run_import(
     With ``kind`` (``"indicator_value"`` or ``"initiative_progress"``), a sheet of the other
     kind is refused: the admin page of one model imports only its own records."""
     report = ImportReport(filename=filename, dry_run=dry_run)
-    try:
-        dataset, report.file_format = read_dataset(data, filename, is_ours=_is_a_sheet)
-    except FileError as error:
-        report.errors.append(RowError(None, None, error.message))
+    dataset = _read(data, filename, report, is_ours=_is_a_sheet)
+    if dataset is None:
         return report
-    report.encoding, report.sheet_name = dataset.encoding, dataset.title
 
     sheet = detect_sheet(dataset.headers)
     if sheet is None:
@@ -145,10 +144,55 @@ def run_import(
         )
         return report
 
+    _import_dataset(sheet.resource_class, dataset, report, user=user, progress=progress)
+    return report
+
+
+def import_file(
+    resource_class: type[SheetResource],
+    *,
+    data: bytes,
+    filename: str,
+    user: AbstractBaseUser | None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """``run_import`` for the sheet of ``resource_class``: read ``data`` (xlsx: the first
+    sheet with the resource's key column), check every row as ``user`` and, unless
+    ``dry_run`` or any row fails, write them all."""
+    report = ImportReport(filename=filename, dry_run=dry_run)
+    dataset = _read(data, filename, report, is_ours=resource_class.is_ours)
+    if dataset is not None:
+        _import_dataset(resource_class, dataset, report, user=user, progress=progress)
+    return report
+
+
+def _read(
+    data: bytes, filename: str, report: ImportReport, *, is_ours: Callable[[list[object]], bool]
+) -> SheetDataset | None:
+    """The upload as a Dataset, or None with the reason in ``report``."""
+    try:
+        dataset, report.file_format = read_dataset(data, filename, is_ours=is_ours)
+    except FileError as error:
+        report.errors.append(RowError(None, None, error.message))
+        return None
+    report.encoding, report.sheet_name = dataset.encoding, dataset.title
+    return dataset
+
+
+def _import_dataset(
+    resource_class: type[SheetResource],
+    dataset: SheetDataset,
+    report: ImportReport,
+    *,
+    user: AbstractBaseUser | None,
+    progress: Progress | None,
+) -> None:
+    """Check the header row, run the library's ``import_data`` and fill ``report``."""
     if getattr(user, "pk", None) is not None:
         # The policy asks for the user's groups several times a row: read them once.
         prefetch_related_objects([user], "groups")
-    resource: ProgressResource = sheet.resource_class(user=user, progress=progress)
+    resource = resource_class(user=user, progress=progress)
     positions = resource.match_headers(dataset.headers)
     for name, column in resource.columns():
         if column.required and name not in positions:
@@ -166,21 +210,20 @@ def run_import(
         if index not in positions.values() and str(header).strip()
     ]
     if report.errors:
-        return report
+        return
 
     result = resource.import_data(
         resource.canonical(dataset, positions),
-        dry_run=dry_run,
+        dry_run=report.dry_run,
         use_transactions=True,
         rollback_on_validation_errors=True,
         raise_errors=False,
     )
     report.rows, report.errors = _outcomes(resource, result)
-    report.written = not dry_run and report.ok
-    return report
+    report.written = not report.dry_run and report.ok
 
 
-def _outcomes(resource: ProgressResource, result: Result) -> tuple[list[RowResult], list[RowError]]:
+def _outcomes(resource: SheetResource, result: Result) -> tuple[list[RowResult], list[RowError]]:
     """The library's Result as our rows and errors. Its row numbers count data rows from 1,
     without the header and the blank rows; ``resource.row_numbers`` maps them back."""
     errors = [RowError(None, None, str(error.error)) for error in result.base_errors]
@@ -216,5 +259,6 @@ __all__ = [
     "ImportReport",
     "RowError",
     "RowResult",
+    "import_file",
     "run_import",
 ]

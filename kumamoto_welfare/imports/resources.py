@@ -1,4 +1,9 @@
-"""The two sheets as django-import-export ``ModelResource``s, each column declared once.
+"""Sheets as django-import-export ``ModelResource``s, each column declared once.
+
+``SheetResource`` is what every imported sheet shares (headers, matching by natural key,
+writing through services, errors on columns, exports); ``ProgressResource`` adds the
+workflow's 状態 for the two progress sheets here; ``community.resources`` declares the
+school-district and directory sheets on the same base.
 
 The library runs the import (``import_data``: one transaction, a savepoint per row, the row
 hooks, the ``Result``) and the export (``export`` → a tablib Dataset). We extend it where our
@@ -65,12 +70,15 @@ class Column(Field):
     write it; the English header, accepted on import; whether the file must have it; and the
     help for the template's instructions sheet (Japanese, with an English translation)."""
 
-    def __init__(self, *, en: str, help, required: bool = False, **kwargs):
+    def __init__(
+        self, *, en: str, help, required: bool = False, aliases: tuple[str, ...] = (), **kwargs
+    ):
         super().__init__(**kwargs)
         self.en, self.help, self.required = en, help, required
+        self.aliases = aliases  # more headers accepted on import (another export's names)
 
     def names(self) -> set[str]:
-        return {normalise_header(self.column_name), normalise_header(self.en)}
+        return {normalise_header(name) for name in (self.column_name, self.en, *self.aliases)}
 
 
 class SubjectColumn(Column):
@@ -105,12 +113,13 @@ class RowState:
     changes: dict = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
     shown: list[Change] = field(default_factory=list)
+    lists: dict = field(default_factory=dict)  # many-to-many columns, for the services
 
 
 class NaturalKeyInstanceLoader(BaseInstanceLoader):
     """Existing records by natural key, read in one query when the import starts."""
 
-    def __init__(self, resource: ProgressResource, dataset=None):
+    def __init__(self, resource: SheetResource, dataset=None):
         super().__init__(resource, dataset)
         keys = [key for row in dataset.dict if (key := resource.natural_key(row)) is not None]
         self.records = resource.existing_records(keys) if keys else {}
@@ -178,9 +187,10 @@ def _status_column() -> Column:
     )
 
 
-class ProgressResource(resources.ModelResource):
-    """What both sheets share: reading headers, matching, writing through the services,
-    turning every failure into the row's ValidationError."""
+class SheetResource(resources.ModelResource):
+    """What every imported sheet shares: reading headers, matching by natural key, writing
+    through the services as the importing user, turning every failure into the row's
+    ValidationError on its column, and escaped exports."""
 
     # A row whose data columns are all blank is skipped (a template row left empty).
     data_columns: tuple[str, ...]
@@ -190,6 +200,8 @@ class ProgressResource(resources.ModelResource):
     error_columns: dict[str, str] = {}
     # The natural key in words, for the message on a duplicate row.
     key_description: str
+    # The column a refusal of the row's place (``candidate``) is reported on.
+    place_column = "ward"
 
     class Meta:
         instance_loader_class = NaturalKeyInstanceLoader
@@ -215,6 +227,11 @@ class ProgressResource(resources.ModelResource):
     @classmethod
     def key_column(cls) -> Column:
         return cls.fields[cls._meta.fields[0]]
+
+    @classmethod
+    def is_ours(cls, headers: list[object]) -> bool:
+        """Whether a header row is this sheet's: it has the key column (the first)."""
+        return bool(cls.key_column().names() & {normalise_header(h) for h in headers})
 
     def header(self, name: str) -> str:
         return self.written.get(name) or str(self.fields[name].column_name)
@@ -267,7 +284,7 @@ class ProgressResource(resources.ModelResource):
 
     def natural_key(self, row) -> tuple | None:
         """The row's natural key, or None if a key cell cannot be read (the row's errors
-        say why when its fields are imported)."""
+        say why when its fields are imported) or the row names no record."""
         try:
             values = {name: self.fields[name].clean(row) for name in self.get_import_id_fields()}
         except ValueError:
@@ -281,72 +298,72 @@ class ProgressResource(resources.ModelResource):
             return
         state.columns = {name for name, f in self.fields.items() if f.column_name in row}
         if instance.pk is not None:
-            state.old = {name: getattr(instance, name) for name in (*self.compared, "status")}
+            state.old = self.snapshot(instance)
         errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if not errors:
-            key = self.natural_key(row)
-            if key in self.seen:
-                errors[self._meta.fields[0]] = [
+            errors = self.check_row(instance, row)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, instance, row) -> dict:
+        """Errors of a row whose cells all read: here, a second row with the same key."""
+        key = self.natural_key(row)
+        if key is not None and key in self.seen:
+            return {
+                self._meta.fields[0]: [
                     _("%(row)s行目と同じ記録です（%(what)sが同じ行は1つにしてください）。")
                     % {"row": self.seen[key], "what": self.key_description}
                 ]
-            else:
-                self.seen[key] = state.number
-                state.label = self.label(instance)
-        if errors:
-            raise ValidationError(errors)
+            }
+        if key is not None:
+            self.seen[key] = self.state.number
+        self.state.label = self.label(instance)
+        return {}
+
+    def snapshot(self, instance) -> dict:
+        """An existing record's values before the row is applied."""
+        return {name: getattr(instance, name) for name in self.compared}
+
+    def changes(self, instance) -> dict:
+        """``{field: new value}`` of what the row changes in an existing record."""
+        old = self.state.old
+        return {
+            name: getattr(instance, name)
+            for name in self.compared
+            if getattr(instance, name) != old[name]
+        }
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         state = self.state
         if state.outcome == SKIPPED:
             return True
-        if import_validation_errors:
+        if import_validation_errors or state.old is None:
             return False
-        if state.old is None:
-            state.steps = self.steps(Status.DRAFT, instance.status)
-            return False
-        state.steps = self.steps(state.old["status"], instance.status)
-        state.changes = {
-            name: getattr(instance, name)
-            for name in self.compared
-            if getattr(instance, name) != state.old[name]
-        }
-        if (
-            not state.changes
-            and not state.steps
-            and access.allowed(self.user, access.VIEW, instance)
-        ):
+        state.changes = self.changes(instance)
+        if self.is_unchanged(instance):
             state.outcome = UNCHANGED
             return True
         return False
 
-    def steps(self, current: str, target: str) -> list[str]:
-        if target == current:
-            return []
-        if _STATUS_ORDER.index(target) < _STATUS_ORDER.index(current):
-            raise ValidationError(
-                {
-                    "status": _(
-                        "「%(current)s」の記録を「%(target)s」に戻すことは取り込みでは"
-                        "できません。差し戻し・承認の取り消しは画面で行ってください。"
-                    )
-                    % {"current": Status(current).label, "target": Status(target).label}
-                }
-            )
-        return _STEPS[(current, target)]
+    def is_unchanged(self, instance) -> bool:
+        """Nothing to write (and the user may see the record: an unchanged row of a record
+        they may not see is not reported as such)."""
+        return not self.state.changes and access.allowed(self.user, access.VIEW, instance)
 
     def do_instance_save(self, instance, is_create):
-        """Write through the services and the workflow as the importing user, never with
-        ``save()``; every refusal becomes the row's ValidationError, on its column."""
+        """Write through the services as the importing user, never with ``save()``; every
+        refusal becomes the row's ValidationError, on its column."""
         state = self.state
-        try:  # may this user report in this place (ward or city-wide) at all?
-            access.check(self.user, access.CREATE, self.candidate(instance))
-        except PermissionDenied as denial:
-            raise ValidationError({"ward": str(denial)}) from denial
+        candidate = self.candidate(instance)
+        if candidate is not None:  # may this user keep records in this place at all?
+            try:
+                access.check(self.user, access.CREATE, candidate)
+            except PermissionDenied as denial:
+                raise ValidationError({self.place_column: str(denial)}) from denial
         try:
             if is_create:
                 record = self.create(instance)
@@ -376,21 +393,11 @@ class ProgressResource(resources.ModelResource):
             raise ValidationError(
                 _("保存できませんでした：%(error)s") % {"error": error}
             ) from error
-
-        for step in state.steps:
-            try:
-                record = record_transition(
-                    record=record, transition=step, user=self.user, expected_version=record.version
-                )
-            except (PermissionDenied, ValidationError) as error:
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                raise ValidationError({"status": messages}) from error
-        if state.steps:
-            before = "" if is_create else str(Status(state.old["status"]).label)
-            state.shown.append(
-                Change(self.header("status"), before, str(record.get_status_display()))
-            )
+        self.after_write(record, is_create)
         instance.pk = record.pk
+
+    def after_write(self, record, is_create: bool) -> None:
+        """What follows the write, in the same savepoint (ProgressResource: 状態)."""
 
     def after_import(self, dataset, result, **kwargs):
         """Nothing: ModelResource's resets the table's id sequence, and our rows never
@@ -420,12 +427,64 @@ class ProgressResource(resources.ModelResource):
         return [values.get(name) for name, _column in self.columns()]
 
     # Per sheet.
-    def key_of(self, values: dict) -> tuple: ...
+    def key_of(self, values: dict) -> tuple | None: ...
     def existing_records(self, keys: list[tuple]) -> dict: ...
     def label(self, instance) -> str: ...
-    def candidate(self, instance): ...
+    def candidate(self, instance):
+        """A record in the row's place, checked for CREATE before writing; None: no check."""
+
     def create(self, instance): ...
     def update(self, instance, changes: dict): ...
+
+
+class ProgressResource(SheetResource):
+    """The progress sheets: SheetResource, with 状態 moving the record forward through the
+    workflow's transitions after the write."""
+
+    def snapshot(self, instance) -> dict:
+        return {**super().snapshot(instance), "status": instance.status}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        state = self.state
+        if state.outcome != SKIPPED and not import_validation_errors:
+            current = Status.DRAFT if state.old is None else state.old["status"]
+            state.steps = self.steps(current, instance.status)
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def is_unchanged(self, instance) -> bool:
+        return not self.state.steps and super().is_unchanged(instance)
+
+    def steps(self, current: str, target: str) -> list[str]:
+        if target == current:
+            return []
+        if _STATUS_ORDER.index(target) < _STATUS_ORDER.index(current):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "「%(current)s」の記録を「%(target)s」に戻すことは取り込みでは"
+                        "できません。差し戻し・承認の取り消しは画面で行ってください。"
+                    )
+                    % {"current": Status(current).label, "target": Status(target).label}
+                }
+            )
+        return _STEPS[(current, target)]
+
+    def after_write(self, record, is_create: bool) -> None:
+        state = self.state
+        for step in state.steps:
+            try:
+                record = record_transition(
+                    record=record, transition=step, user=self.user, expected_version=record.version
+                )
+            except (PermissionDenied, ValidationError) as error:
+                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+                raise ValidationError({"status": messages}) from error
+        if state.steps:
+            before = "" if is_create else str(Status(state.old["status"]).label)
+            state.shown.append(
+                Change(self.header("status"), before, str(record.get_status_display()))
+            )
+
     def export_queryset(self, user): ...
 
 

@@ -55,8 +55,7 @@ def normalise_header(text: object) -> str:
 
 def detect_sheet(headers: list[object]) -> Sheet | None:
     """The sheet whose key column (指標コード / 取組コード) the headers contain."""
-    present = {normalise_header(h) for h in headers}
     for sheet in SHEETS.values():
-        if sheet.resource_class.key_column().names() & present:
+        if sheet.resource_class.is_ours(headers):
             return sheet
     return None

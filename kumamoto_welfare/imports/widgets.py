@@ -107,8 +107,57 @@ class CellWidget(Widget):
 
 
 class TextWidget(CellWidget):
+    """Text as typed (trimmed); ``blank_message`` makes the cell required."""
+
+    def __init__(self, *, blank_message: Promise | None = None):
+        super().__init__()
+        self.blank_message = blank_message
+
     def clean(self, value, row=None, **kwargs) -> str:
+        text = self.read(value)
+        if not text and self.blank_message:
+            raise CellError(str(self.blank_message))
+        return text
+
+    def read(self, value) -> str:
         return cell_text(value)
+
+
+class CodeWidget(TextWidget):
+    """A code as typed: full-width letters and digits made ASCII, no spaces (``key_text``)."""
+
+    def read(self, value) -> str:
+        return key_text(value)
+
+
+class RecordIdWidget(CellWidget):
+    """The id of an existing record, as the API's exports write it; blank: a new record."""
+
+    def clean(self, value, row=None, **kwargs) -> int | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise CellError(_("id %(id)s の記録はありません。") % {"id": text})
+        return int(text)
+
+
+class YesNoWidget(CellWidget):
+    """はい / いいえ (also ○ ×, あり なし, yes no, true false, 1 0); blank is no."""
+
+    YES = frozenset({"true", "1", "yes", "y", "はい", "○", "〇", "有", "あり"})
+    NO = frozenset({"false", "0", "no", "n", "いいえ", "×", "無", "なし", ""})
+
+    def clean(self, value, row=None, **kwargs) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = key_text(value).lower()
+        if text not in self.YES | self.NO:
+            raise CellError(_("はい／いいえ で入力してください。"))
+        return text in self.YES
+
+    def render(self, value, obj=None, **kwargs):
+        return "はい" if value else "いいえ"
 
 
 class NumberWidget(CellWidget):
@@ -255,6 +304,25 @@ class LookupWidget(CellWidget):
         return None if value is None else self.render_object(value)
 
 
+class ListWidget(CellWidget):
+    """Several lookups in one cell, separated by ``;`` ``、`` ``,`` or ``/`` (full width too):
+    ``高齢期; 学齢期``. Each item is read by ``item`` (a LookupWidget); blank is none."""
+
+    SEPARATORS = re.compile(r"[;；、,，/／]+")
+
+    def __init__(self, item: LookupWidget):
+        super().__init__()
+        self.item = item
+
+    def clean(self, value, row=None, **kwargs) -> list:
+        items = [text for text in self.SEPARATORS.split(cell_text(value)) if text.strip()]
+        return [self.item.clean(text) for text in items]
+
+    def render(self, value, obj=None, **kwargs):
+        objects = value.all() if hasattr(value, "all") else value or []
+        return "; ".join(str(self.item.render(o)) for o in objects)
+
+
 # --- the lookups, read once per import -------------------------------------------------------
 
 
@@ -290,11 +358,14 @@ def load_subjects() -> dict[str, object]:
 CITY_WIDE = frozenset({"", "市全体", "全市", "city-wide", "citywide", "city"})
 
 
-def ward_widget() -> LookupWidget:
+def ward_widget(*, required: bool = False) -> LookupWidget:
+    """A ward by name, English name or code; blank (or 市全体) is city-wide unless
+    ``required``."""
     return LookupWidget(
         load_wards,
         normalise=str.lower,
-        blanks=CITY_WIDE,
+        blanks=frozenset() if required else CITY_WIDE,
+        missing=gettext_lazy("区を入力してください。") if required else None,
         unknown=gettext_lazy(
             "区「%(value)s」がありません。中央区・東区・西区・南区・北区のいずれか"
             "（市全体は空欄）で入力してください。"

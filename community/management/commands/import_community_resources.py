@@ -1,6 +1,8 @@
 """python manage.py import_community_resources FILE --user USERNAME [--dry-run]"""
 
-from community.imports import import_community_resources
+from django.core.management.base import CommandError
+
+from community.resources import DirectoryResource
 
 from .import_school_districts import Command as DistrictsCommand
 
@@ -11,11 +13,9 @@ class Command(DistrictsCommand):
         "or their Japanese headings (名称, 種類, 区, …). All or nothing. --user is required: "
         "each row is checked against that account's ward."
     )
-    importer = staticmethod(import_community_resources)
+    resource_class = DirectoryResource
 
     def handle(self, *args, user=None, **options):
-        from django.core.management.base import CommandError
-
         if not user:
             raise CommandError("--user is required.")
         return super().handle(*args, user=user, **options)

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from community.imports import import_school_districts
+from community.resources import SchoolDistrictResource
+from kumamoto_welfare.imports import import_file
 
 
 class Command(BaseCommand):
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "校区コード, 校区名, 区 (or code, name, ward). All or nothing: any bad row and nothing "
         "is written."
     )
-    importer = staticmethod(import_school_districts)
+    resource_class = SchoolDistrictResource
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -33,12 +35,24 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(str(error)) from error
-        result = type(self).importer(data=data, filename=file.name, user=account, dry_run=dry_run)
-        if not result.ok:
+        report = import_file(
+            self.resource_class, data=data, filename=file.name, user=account, dry_run=dry_run
+        )
+        if not report.ok:
             raise CommandError(
-                "Nothing was imported:\n" + "\n".join(str(error) for error in result.errors)
+                "Nothing was imported:\n"
+                + "\n".join(
+                    _("%(row)s行目\t列：%(column)s\t%(message)s")
+                    % {
+                        "row": error.row or "-",
+                        "column": error.column or "-",
+                        "message": error.message,
+                    }
+                    for error in report.errors
+                )
             )
+        counts = report.counts
         self.stdout.write(
-            f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
-            + (" (dry run: nothing written)" if dry_run else "")
+            f"created {counts['new']}, updated {counts['changed']}, "
+            f"unchanged {counts['unchanged']}" + (" (dry run: nothing written)" if dry_run else "")
         )

@@ -1,0 +1,331 @@
+"""School districts and directory entries (地域資源) as import sheets.
+
+Each is a django-import-export ``ModelResource`` on the shared ``SheetResource``
+(``kumamoto_welfare.imports.resources``): the same reading (``formats``), widgets, header
+matching, all-or-nothing ``import_data`` and errors (row as the spreadsheet shows it, column
+as written in the file, reason in the user's language) as the progress imports. Rows are
+written through ``community.services`` as the importing user, so the policy
+(``kumamoto_welfare.access``) and the history apply. The doors (the commands, the admin)
+call ``kumamoto_welfare.imports.import_file(<Resource>, data=…, filename=…, user=…)``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kumamoto_welfare.imports.resources import Column, SheetResource
+from kumamoto_welfare.imports.sheets import normalise_header
+from kumamoto_welfare.imports.widgets import (
+    CodeWidget,
+    ListWidget,
+    LookupWidget,
+    RecordIdWidget,
+    TextWidget,
+    YesNoWidget,
+    key_text,
+    ward_widget,
+)
+
+from .models import CommunityResource, LifeStage, OrganisationType, SchoolDistrict
+from .services import community_resource_create, community_resource_update, school_district_save
+
+# --- the lookups, read once per import -------------------------------------------------------
+
+
+def load_school_districts() -> dict[str, object]:
+    return {key_text(district.code): district for district in SchoolDistrict.objects.all()}
+
+
+def load_organisation_types() -> dict[str, object]:
+    table = {}
+    for kind in OrganisationType.objects.all():
+        table.update({key_text(kind.code).lower(): kind, key_text(kind.name).lower(): kind})
+    return table
+
+
+def load_life_stages() -> dict[str, object]:
+    table = {}
+    for stage in LifeStage.objects.all():
+        table.update({key_text(stage.code).lower(): stage, key_text(stage.name).lower(): stage})
+    return table
+
+
+def load_pillars() -> dict[str, object]:
+    from programs.models import Pillar
+
+    return {str(pillar.number): pillar for pillar in Pillar.objects.all()}
+
+
+# --- School districts --------------------------------------------------------------------
+
+
+class SchoolDistrictResource(SheetResource):
+    """校区コード, 校区名, 区 (or code, name, ward). Districts are created or updated by code
+    (``school_district_save``); districts missing from the file are kept. Without a user
+    (the command without ``--user``) the import acts as the system."""
+
+    code = Column(
+        attribute="code",
+        column_name="校区コード",
+        en="code",
+        required=True,
+        help=_("小学校区のコード。"),
+        widget=CodeWidget(blank_message=_("空欄です。")),
+    )
+    name = Column(
+        attribute="name",
+        column_name="校区名",
+        en="name",
+        required=True,
+        help=_("小学校区の名前。"),
+        widget=TextWidget(blank_message=_("空欄です。")),
+    )
+    ward = Column(
+        attribute="ward",
+        column_name="区",
+        en="ward",
+        required=True,
+        help=_("区の名前（例：中央区）、英語名かコード。"),
+        widget=ward_widget(required=True),
+    )
+
+    data_columns = ("code", "name", "ward")
+    compared = ("name", "ward")
+    key_description = _("校区コード")
+
+    class Meta:
+        model = SchoolDistrict
+        fields = ("code", "name", "ward")
+        import_id_fields = ("code",)
+
+    def key_of(self, values: dict) -> tuple:
+        return (values["code"],)
+
+    def existing_records(self, keys: list[tuple]) -> dict:
+        districts = SchoolDistrict.objects.filter(code__in=[code for (code,) in keys])
+        return {(district.code,): district for district in districts.select_related("ward")}
+
+    def label(self, instance) -> str:
+        return f"{instance.code} {instance.name}"
+
+    def candidate(self, instance):
+        if self.user is None:  # the system
+            return None
+        return SchoolDistrict(code=instance.code, name=instance.name, ward=instance.ward)
+
+    def create(self, instance):
+        district, _written = school_district_save(
+            user=self.user, code=instance.code, name=instance.name, ward=instance.ward
+        )
+        return district
+
+    def update(self, instance, changes: dict):
+        return self.create(instance)
+
+
+# --- The directory -------------------------------------------------------------------------
+
+_LISTS = ("life_stages", "pillars")
+
+
+def _text_column(attribute: str, column_name: str) -> Column:
+    return Column(
+        attribute=attribute, column_name=column_name, en=attribute, help="", widget=TextWidget()
+    )
+
+
+class DirectoryResource(SheetResource):
+    """Directory entries (``CommunityResource``): the columns below in Japanese, or the
+    column names of the API's CSV / xlsx export, which re-imports as it is. A row with an
+    ``id`` updates that entry, a row without creates one; entries not in the file are left
+    alone, and so are the columns the file leaves out."""
+
+    id = Column(
+        attribute="id",
+        column_name="id",
+        en="ID",
+        help=_("既存の記録の id（API の書き出しの id 列）。空欄は新規。"),
+        widget=RecordIdWidget(),
+    )
+    name = Column(
+        attribute="name",
+        column_name="名称",
+        en="name",
+        required=True,
+        help=_("団体・施設の名称。"),
+        widget=TextWidget(),
+    )
+    organisation_type = Column(
+        attribute="organisation_type",
+        column_name="種類",
+        en="organisation_type",
+        aliases=("organisation_type_name",),
+        required=True,
+        help=_("種類のコードか名前（例：老人クラブ）。"),
+        widget=LookupWidget(
+            load_organisation_types,
+            normalise=str.lower,
+            missing=_("種類を入力してください。"),
+            unknown=_("「%(value)s」という種類はありません。"),
+            render=lambda kind: kind.name,
+        ),
+    )
+    ward = Column(
+        attribute="ward",
+        column_name="区",
+        en="ward",
+        help=_("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。"),
+        widget=ward_widget(),
+    )
+    school_district = Column(
+        attribute="school_district",
+        column_name="小学校区",
+        en="school_district",
+        help=_("小学校区のコード（区の中の校区）。"),
+        widget=LookupWidget(
+            load_school_districts,
+            blanks=frozenset({""}),
+            unknown=_("「%(value)s」という小学校区はありません。"),
+            render=lambda district: district.code,
+        ),
+    )
+    address = _text_column("address", "所在地")
+    phone = _text_column("phone", "電話番号")
+    website = _text_column("website", "ウェブサイト")
+    opening_notes = _text_column("opening_notes", "開所日・時間など")
+    description = _text_column("description", "説明")
+    consultation = Column(
+        attribute="consultation",
+        column_name="相談窓口",
+        en="consultation",
+        help=_("はい／いいえ（空欄はいいえ）。"),
+        widget=YesNoWidget(),
+    )
+    life_stages = Column(
+        attribute="life_stages",
+        column_name="ライフステージ",
+        en="life_stages",
+        help=_("ライフステージのコードか名前。複数は「;」か「、」で区切ります。"),
+        widget=ListWidget(
+            LookupWidget(
+                load_life_stages,
+                normalise=str.lower,
+                unknown=_("ライフステージ「%(value)s」はありません。"),
+                render=lambda stage: stage.name,
+            )
+        ),
+    )
+    pillars = Column(
+        attribute="pillars",
+        column_name="施策",
+        en="pillars",
+        help=_("施策の番号。複数は「;」か「、」で区切ります。"),
+        widget=ListWidget(
+            LookupWidget(
+                load_pillars,
+                unknown=_("施策「%(value)s」はありません。施策の番号で入力してください。"),
+                render=lambda pillar: pillar.number,
+            )
+        ),
+    )
+
+    compared = (  # the fields community_resource_update may change (RESOURCE_FIELDS)
+        "name",
+        "organisation_type",
+        "ward",
+        "school_district",
+        "address",
+        "phone",
+        "website",
+        "opening_notes",
+        "description",
+        "consultation",
+    )
+    data_columns = (*compared, *_LISTS)
+    key_description = "id"
+
+    class Meta:
+        model = CommunityResource
+        fields = (
+            "id",
+            "name",
+            "organisation_type",
+            "ward",
+            "school_district",
+            "address",
+            "phone",
+            "website",
+            "opening_notes",
+            "description",
+            "consultation",
+            "life_stages",
+            "pillars",
+        )
+        import_id_fields = ("id",)
+
+    @classmethod
+    def is_ours(cls, headers: list[object]) -> bool:
+        """The id column is optional: a sheet is ours if it has 名称 (name)."""
+        return bool(cls.fields["name"].names() & {normalise_header(h) for h in headers})
+
+    def key_of(self, values: dict) -> tuple | None:
+        return None if values["id"] is None else (values["id"],)
+
+    def existing_records(self, keys: list[tuple]) -> dict:
+        records = (
+            CommunityResource.objects.filter(pk__in=[pk for (pk,) in keys])
+            .select_related("organisation_type", "ward", "school_district")
+            .prefetch_related(*_LISTS)
+        )
+        return {(record.pk,): record for record in records}
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """Life stages and pillars are kept for the services, which set them after the
+        entry is written (never ``.set()`` here: the policy and the history come first)."""
+        if field.attribute not in _LISTS:
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
+        if field.column_name in row:
+            self.state.lists[field.attribute] = field.clean(row, **kwargs)
+        return None
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Nothing: ``community_resource_create`` / ``_update`` set the lists."""
+
+    def check_row(self, instance, row) -> dict:
+        if self.state.old is None and instance.pk is not None:  # an id no entry has
+            return {"id": [_("id %(id)s の記録はありません。") % {"id": instance.pk}]}
+        return super().check_row(instance, row)
+
+    def snapshot(self, instance) -> dict:
+        lists = {name: list(getattr(instance, name).all()) for name in _LISTS}
+        return {**super().snapshot(instance), **lists}
+
+    def changes(self, instance) -> dict:
+        changes = super().changes(instance)
+        for name, wanted in self.state.lists.items():
+            if {o.pk for o in wanted} != {o.pk for o in self.state.old[name]}:
+                changes[name] = wanted
+        return changes
+
+    def label(self, instance) -> str:
+        return instance.name
+
+    def candidate(self, instance):
+        return CommunityResource(ward=instance.ward)
+
+    def create(self, instance):
+        return community_resource_create(
+            user=self.user,
+            **{name: self.state.lists.get(name, []) for name in _LISTS},
+            **{name: getattr(instance, name) for name in self.compared},
+        )
+
+    def update(self, instance, changes: dict):
+        fields = {name: value for name, value in changes.items() if name not in _LISTS}
+        return community_resource_update(
+            user=self.user,
+            record=instance,
+            expected_version=None,
+            **{name: changes.get(name) for name in _LISTS},
+            **fields,
+        )
