@@ -138,6 +138,9 @@ class ProgressRecordAdmin(HistoryAdmin):
     actions = ["submit_selected", "approve_selected"]
     list_per_page = 50
 
+    class Media:
+        js = ["js/admin-a11y.js"]
+
     # --- Which rows, and what may be done to them: the one policy -----------------------
 
     def get_queryset(self, request):

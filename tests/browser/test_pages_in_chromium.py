@@ -17,6 +17,7 @@ PAGES = {
     "indicator": ("/indicators/KPI-3-1/", ["chart-main", "chart-wards"]),
     "ward": ("/wards/中央区/", ["chart-ward"]),
     "report": ("/reports/2017/", ["chart-pillar-1", "chart-pillar-4"]),
+    "consult": ("/consult/?life_stage=old-age&ward=chuo", []),
 }
 
 
@@ -47,13 +48,40 @@ def test_page_renders_with_its_charts(live_app, page, name):
 def test_no_serious_accessibility_violation(live_app, page, name):
     page.goto(live_app + PAGES[name][0])
     page.wait_for_load_state("load")
+    assert serious_violations(page) == []
+
+
+def serious_violations(page) -> list:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
-    serious = [
+    return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []
+
+
+# The admin pages this project adds to Django's admin.
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/completeness/",
+    "/admin/indicators/indicatorvalue/",
+    "/admin/indicators/indicatorvalue/add/",
+    "/admin/indicators/indicatorvalue/import/",
+    "/admin/indicators/indicatorvalue/import/template/",
+    "/admin/programs/initiativeprogress/add/",
+]
+
+
+def test_the_progress_admin_pages_have_no_serious_accessibility_violation(live_app, page):
+    page.goto(live_app + "/admin/login/")
+    page.fill("#id_username", "planner")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    for path in ADMIN_PAGES:
+        assert page.goto(live_app + path).status == 200, path
+        page.wait_for_load_state("load")
+        assert serious_violations(page) == [], path
 
 
 def test_fiscal_year_selector_changes_the_figures(live_app, page):
