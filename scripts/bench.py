@@ -405,21 +405,21 @@ def floor_indicators() -> bytes:
     latest, params = _latest_values_sql(up_to=None)
     query = f"""WITH {latest}
         SELECT 0 AS part, p.number AS k1, i.position AS k2, i.code AS code, i.name, i.unit,
-               i.decimal_places, i.direction, s.number, i.source, i.notes,
+               i.decimal_places, i.direction, s.number, i.source, i.notes, i.derivation,
                b.fiscal_year, b.value, t.fiscal_year, t.value, a.fiscal_year, a.value
         FROM {Indicator._meta.db_table} i
         JOIN {Pillar._meta.db_table} p ON p.id = i.pillar_id
         LEFT JOIN {Section._meta.db_table} s ON s.id = i.section_id
         {_joins()}
         UNION ALL
-        SELECT 1, NULL, NULL, code, label, NULL, NULL, NULL, NULL, NULL, NULL,
+        SELECT 1, NULL, NULL, code, label, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                NULL, min_pace, NULL, NULL, NULL, NULL
         FROM ({_bands_sql()}) bands
         ORDER BY 1, 2, 3, 4"""
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    bands = _bands([(r[3], r[4], r[12]) for r in rows if r[0] == 1])
+    bands = _bands([(r[3], r[4], r[13]) for r in rows if r[0] == 1])
     units = {u.value: str(u.label) for u in Unit}
     directions = {d.value: str(d.label) for d in Direction}
 
@@ -433,7 +433,10 @@ def floor_indicators() -> bytes:
     for row in rows:
         if row[0] != 0:
             continue
-        _, pillar, _, code, name, unit, places, direction, section, source, notes, *figures = row
+        _, pillar, _, code, name, unit, places, direction, section, source, notes, derivation = row[
+            :12
+        ]
+        figures = row[12:]
         progress = _progress(direction, *figures, bands)
         payload.append(
             {
@@ -448,6 +451,7 @@ def floor_indicators() -> bytes:
                 "section": f"{pillar}-{section}" if section is not None else None,
                 "source": source,
                 "notes": notes.splitlines(),
+                "derivation": derivation,
                 "baseline": point(progress.baseline),
                 "target": point(progress.target),
                 "latest_actual": point(progress.latest_actual),
