@@ -42,9 +42,27 @@ class Synchroniser:
     """Upserts rows by natural key, saving only what differs, and deletes rows no longer in
     the data. Every write goes through ``full_clean`` so the model's rules hold."""
 
-    def __init__(self, report: SyncReport, *, reason: str = ""):
+    def __init__(self, report: SyncReport, *, reason: str = "", overwrite_edits: bool = False):
         self.report = report
         self.reason = reason  # the change reason in each row's history
+        # Rows a person changed since the last load (their latest history row has another
+        # reason) are not overwritten or deleted but listed here, unless told otherwise.
+        self.overwrite_edits = overwrite_edits
+        self.edited: list[tuple[models.Model, str]] = []
+
+    def _edited_by(self, instance: models.Model) -> str | None:
+        """Who last changed the row by hand (an empty string if unknown), or None if its
+        last change was a load like this one (or it keeps no history)."""
+        if self.overwrite_edits or not self.reason or not hasattr(instance, "history"):
+            return None
+        latest = (
+            instance.history.order_by("-history_date", "-history_id")
+            .values_list("history_change_reason", "history_user__username")
+            .first()
+        )
+        if latest is None or latest[0] == self.reason:
+            return None
+        return latest[1] or ""
 
     def _save(self, instance: models.Model, **kwargs) -> None:
         if self.reason:
@@ -63,6 +81,9 @@ class Synchroniser:
         if not changed:
             self.report.add(model, "unchanged")
             return instance
+        if (editor := self._edited_by(instance)) is not None:
+            self.edited.append((instance, editor))
+            return instance
         for name in changed:
             setattr(instance, name, values[name])
         if hasattr(instance, "version"):  # a versioned record: its ETag must change too
@@ -76,6 +97,9 @@ class Synchroniser:
     def prune(self, queryset: models.QuerySet, keep: Iterable[models.Model]) -> None:
         stale = queryset.exclude(pk__in=[instance.pk for instance in keep])
         for instance in stale:
+            if (editor := self._edited_by(instance)) is not None:
+                self.edited.append((instance, editor))
+                continue
             if self.reason:
                 instance._change_reason = self.reason
             instance.delete()

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from community.models import OrganisationType
 from community.services import community_sync_from_plan
-from indicators.services import indicators_sync_from_plan
+from indicators.services import PlanConflictError, indicators_sync_from_plan
 from kumamoto_welfare.sync import Synchroniser, SyncReport
 from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
@@ -41,14 +42,17 @@ from .plan_data import (
 
 
 @transaction.atomic
-def plan_load(*, document: PlanDocument) -> SyncReport:
+def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncReport:
     """Make the database hold exactly the plan of ``document``.
 
     Running it again with the same document writes nothing. Progress data entered by staff
-    (indicator values that did not come from the plan) is never changed or deleted.
+    (indicator values that did not come from the plan) is never changed or deleted. Plan
+    content a planner changed in the admin since the last load is not overwritten either:
+    if the document differs there, nothing is written and the rows are named, unless
+    ``overwrite_edits``.
     """
     report = SyncReport()
-    sync = Synchroniser(report, reason="load_plan")
+    sync = Synchroniser(report, reason="load_plan", overwrite_edits=overwrite_edits)
     plan = sync.upsert(
         Plan,
         {"code": document.code},
@@ -76,6 +80,20 @@ def plan_load(*, document: PlanDocument) -> SyncReport:
             OrganisationType, {"code": data.code}, {"name": data.name, "position": position}
         )
     community_sync_from_plan(sync=sync, document=document)
+    if sync.edited:
+        raise PlanConflictError(
+            _(
+                "次の項目は管理画面で変更されているため、計画データで上書きしませんでした"
+                "（何も書き込んでいません）。計画データ（YAML）を合わせるか、"
+                "--overwrite-edits で上書きしてください：%(rows)s"
+            )
+            % {
+                "rows": "；".join(
+                    f"{instance._meta.verbose_name}「{instance}」（{editor or '?'}）"
+                    for instance, editor in sync.edited
+                )
+            }
+        )
     return report
 
 

@@ -386,6 +386,34 @@ def test_a_plan_value_over_an_entered_value_is_refused_and_nothing_changes(data_
     assert IndicatorValue.objects.get(indicator__code="KPI-3-2", fiscal_year=2016).value == 20
 
 
+def test_an_edit_made_in_the_admin_is_not_overwritten_silently(data_copy, planner):
+    """A planner changed a challenge in the admin; a load whose data differs there writes
+    nothing and names the row, until told to overwrite."""
+    challenge = Challenge.objects.get(pillar__number=1, section__number=1, position=1)
+    printed = challenge.text
+    challenge.text = printed + "（修正）"
+    challenge._history_user = planner
+    challenge.save()
+
+    with pytest.raises(CommandError, match="管理画面で変更") as refused:
+        call_command("load_plan", verbosity=0)
+    assert "planner" in str(refused.value)
+    challenge.refresh_from_db()
+    assert challenge.text == printed + "（修正）"
+
+    # Once the data says the same, the load goes through and writes nothing for it.
+    def adopt(data):
+        data["sections"][0]["challenges"][0]["text"] = printed + "（修正）"
+
+    _edit(data_copy, "pillar-1.yaml", adopt)
+    call_command("load_plan", "--data", str(data_copy), verbosity=0)
+
+    call_command("load_plan", "--overwrite-edits", verbosity=0)
+    challenge.refresh_from_db()
+    assert challenge.text == printed
+    assert challenge.history.latest().history_change_reason == "load_plan"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

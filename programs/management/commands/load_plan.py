@@ -1,4 +1,4 @@
-"""python manage.py load_plan [--data DIR] [--check]"""
+"""python manage.py load_plan [--data DIR] [--check] [--overwrite-edits]"""
 
 from pathlib import Path
 
@@ -29,19 +29,26 @@ class Command(BaseCommand):
             help="Folder holding plan.yaml and the pillar files (default: the project's own).",
         )
         parser.add_argument(
+            "--overwrite-edits",
+            action="store_true",
+            help="Overwrite plan content that was changed in the admin since the last load.",
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="Write nothing; report what would change and exit 1 if anything would.",
         )
 
-    def handle(self, *args, data: Path, check: bool, verbosity: int, **options):
+    def handle(
+        self, *args, data: Path, check: bool, overwrite_edits: bool, verbosity: int, **options
+    ):
         try:
             document = read_plan_data(data)
         except PlanDataError as error:
             raise CommandError(str(error)) from error
         try:
             with transaction.atomic():
-                report = plan_load(document=document)
+                report = plan_load(document=document, overwrite_edits=overwrite_edits)
                 if check:
                     raise _DryRun
         except _DryRun:
