@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from kumamoto_welfare.workflow import record_approved
+from kumamoto_welfare.workflow import approved_data_changed
 
 from .selectors import bump_generation
 
@@ -27,10 +27,10 @@ def progress_data_changed(sender, **kwargs):
         transaction.on_commit(bump_generation)
 
 
-@receiver(record_approved)
+@receiver(approved_data_changed)
 def queue_summary_refresh(sender, record, **kwargs):
-    """An approval changes what the public summaries show: recompute them in the worker
-    once the approval commits. The job row is written in the approval's transaction, so the
+    """An approval (or a reopening) changes what the public summaries show: recompute them
+    in the worker once it commits. The job row is written in the approval's transaction, so the
     refresh is not lost if the broker is down (beat sends it later)."""
     from kumamoto_welfare.jobs.services import job_create
 

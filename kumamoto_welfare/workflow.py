@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-# Sent inside the transaction of an approval, with ``record``: side effects (the summary
-# refresh) hook in here without the workflow knowing them.
-record_approved = Signal()
+# Sent inside the transaction of a transition that changes what approved data holds (an
+# approval, or the reopening of an approved record), with ``record``: side effects (the
+# summary refresh) hook in here without the workflow knowing them.
+approved_data_changed = Signal()
 
 
 class Status(models.TextChoices):
@@ -196,8 +197,8 @@ def record_transition(
     current.transitions.create(
         transition=transition, from_status=source, to_status=target, user=user, comment=comment
     )
-    if transition == Transition.APPROVE:
-        record_approved.send(sender=type(current), record=current)
+    if Status.APPROVED in (source, target):
+        approved_data_changed.send(sender=type(current), record=current)
     return current
 
 

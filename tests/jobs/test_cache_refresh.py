@@ -36,6 +36,30 @@ def test_an_approval_queues_one_refresh_on_commit(planner, django_capture_on_com
     assert callbacks  # sent only once the approval commits
 
 
+def test_reopening_an_approved_record_queues_a_refresh_too(
+    planner, django_capture_on_commit_callbacks
+):
+    record = value(fiscal_year=YEAR, ward_code="chuo", status=Status.APPROVED)
+    submitted = value(fiscal_year=YEAR, ward_code="higashi", status=Status.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=False):
+        returned = client_for(planner).post(
+            f"/api/v1/indicator-values/{submitted.pk}/return/",
+            {"comment": "確認を"},
+            HTTP_IF_MATCH=submitted.etag,
+            format="json",
+        )
+        assert returned.status_code == 200
+        assert not Job.objects.filter(kind="refresh_summaries").exists()  # nothing approved moved
+        reopened = client_for(planner).post(
+            f"/api/v1/indicator-values/{record.pk}/reopen/",
+            {"comment": "数値の訂正"},
+            HTTP_IF_MATCH=record.etag,
+            format="json",
+        )
+        assert reopened.status_code == 200
+    assert Job.objects.get(kind="refresh_summaries").params == {"fiscal_years": [YEAR]}
+
+
 def test_without_a_broker_the_refresh_runs_on_commit(
     eager, planner, django_capture_on_commit_callbacks
 ):
