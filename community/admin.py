@@ -245,17 +245,9 @@ class HealthTownPlanningAdmin(VersionedRecordAdmin):
     def service_extra(self, form) -> dict:
         return {"reason": form.cleaned_data.get("reason", "")} if form.instance.pk else {}
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        fields = {n: form.cleaned_data[n] for n in self.updatable_fields if n in form.cleaned_data}
-        saved = services.health_town_planning_create(user=request.user, **fields)
-        obj.pk, obj.version = saved.pk, saved.version
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ward = access.ward_of(request.user)
-        if db_field.name == "school_district" and not access.may_ever(request.user, access.APPROVE):
+        if db_field.name == "school_district" and not access.works_city_wide(request.user):
             kwargs["queryset"] = SchoolDistrict.objects.filter(ward=ward)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

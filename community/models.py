@@ -2,8 +2,6 @@
 records the community keeps: the directory of resources, the health town-planning stage of
 each district, volunteer programs and their headcounts."""
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +11,12 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from kumamoto_welfare.fiscal_year import (
+    MAX_FISCAL_YEAR,
+    MIN_FISCAL_YEAR,
+    fiscal_year_label,
+    fiscal_year_of,
+)
 from kumamoto_welfare.workflow import VersionedRecord
 
 from .choices import HealthTownPlanningStage, Origin
@@ -269,13 +272,14 @@ class HealthTownPlanningRecord(VersionedRecord):
 
     def clean(self) -> None:
         super().clean()
-        if self.reached_on and self.fiscal_year:
-            start = datetime.date(self.fiscal_year, 4, 1)
-            end = datetime.date(self.fiscal_year + 1, 3, 31)
-            if not start <= self.reached_on <= end:
-                raise ValidationError(
-                    {"reached_on": gettext("到達日はその年度（4月1日〜3月31日）の日付です。")}
-                )
+        if (
+            self.reached_on
+            and self.fiscal_year
+            and fiscal_year_of(self.reached_on) != self.fiscal_year
+        ):
+            raise ValidationError(
+                {"reached_on": gettext("到達日はその年度（4月1日〜3月31日）の日付です。")}
+            )
 
 
 class VolunteerProgram(models.Model):

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from community.choices import IN_ACTION
 from community.models import HealthTownPlanningRecord, VolunteerHeadcount, Ward
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from kumamoto_welfare.workflow import Status, record_revert_to_draft
+from kumamoto_welfare.workflow import Status, record_revert_to_draft, save_version
 
 from .choices import Derivation, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue
@@ -174,10 +174,7 @@ def _write(indicator, key, figure: Figure, value: IndicatorValue | None, user) -
     value.computation = figure.sources
     value.full_clean()
     if value.status == Status.DRAFT:
-        value.version += 1
-        value._history_user = user
-        value._change_reason = "derived: recomputed"
-        value.save()
+        save_version(value, user=user, reason="derived: recomputed")
         return "updated"
     where = Ward.objects.get(pk=ward_id).name if ward_id else _("市全体")
     record_revert_to_draft(

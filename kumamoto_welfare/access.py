@@ -280,6 +280,12 @@ def editable_filter(user, model=None) -> Q:
 CITY_WIDE_ROLES = (Role.PLANNER, Role.ADMIN)
 
 
+def works_city_wide(user) -> bool:
+    """Planners and admins work for every ward and city-wide; anyone else is limited to the
+    ward of their staff profile (if any). Forms ask this to narrow their ward choices."""
+    return role_of(user) in CITY_WIDE_ROLES
+
+
 def may_ever(user, action: str) -> bool:
     """Whether the user may do ``action`` to any record at all: the question the admin asks
     before offering an action (bulk approve, say). Each record is still checked."""

@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from kumamoto_welfare.forms import FiscalYearField
+from kumamoto_welfare.forms import FiscalYearField, fiscal_year_choices
 from kumamoto_welfare.workflow import (
     TRANSITIONS,
     Transition,
@@ -72,7 +72,7 @@ class FiscalYearListFilter(admin.SimpleListFilter):
             .values_list("fiscal_year", flat=True)
             .distinct()
         )
-        return [(year, fiscal_year_label(year)) for year in years]
+        return fiscal_year_choices(years)
 
     def queryset(self, request, queryset):
         if self.value():
@@ -197,9 +197,7 @@ class ProgressRecordAdmin(HistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ward = access.ward_of(request.user)
-        own_ward_only = db_field.name == "ward" and not access.may_ever(
-            request.user, access.APPROVE
-        )
+        own_ward_only = db_field.name == "ward" and not access.works_city_wide(request.user)
         if own_ward_only:
             # A ward officer reports for their own ward only, never city-wide.
             kwargs["queryset"] = db_field.related_model.objects.filter(pk=getattr(ward, "pk", None))
@@ -255,15 +253,13 @@ class ProgressRecordAdmin(HistoryAdmin):
             if obj.status == source and access.allowed(request.user, name, obj)
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context["transitions"] = [
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["transitions"] = [
                 (label, self._transition_url(obj, name))
                 for name, label in self.available_transitions(request, obj)
             ]
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _transition_url(self, obj, name: str) -> str:
         info = self.opts.app_label, self.opts.model_name

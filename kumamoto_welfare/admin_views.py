@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 
 from community.models import Ward
 from indicators.selectors import (
-    default_fiscal_year,
     reporting_matrix,
     reporting_years,
     ward_completeness,
 )
 from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import FiscalYearError, fiscal_year_label, parse_fiscal_year
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.forms import fiscal_year_choices
+from programs.views import selected_fiscal_year
 
 
 def completeness(request):
@@ -21,13 +22,9 @@ def completeness(request):
     record for a fiscal year. Planners see every ward; a ward officer sees their own."""
     if access.role_of(request.user) is None:
         raise PermissionDenied
-    years = reporting_years()
-    try:
-        fiscal_year = parse_fiscal_year(request.GET.get("fiscal_year") or default_fiscal_year())
-    except FiscalYearError:
-        fiscal_year = default_fiscal_year()
+    fiscal_year = selected_fiscal_year(request)
     wards = Ward.objects.all()
-    if not access.may_ever(request.user, access.APPROVE):
+    if not access.works_city_wide(request.user):
         wards = wards.filter(pk=getattr(access.ward_of(request.user), "pk", None))
     matrix = reporting_matrix(wards, fiscal_year=fiscal_year)
     counts = ward_completeness(matrix["wards"], fiscal_year=fiscal_year, include_unapproved=True)
@@ -35,7 +32,7 @@ def completeness(request):
         **admin.site.each_context(request),
         "title": _("報告の状況（%(year)s）") % {"year": fiscal_year_label(fiscal_year)},
         "fiscal_year": fiscal_year,
-        "years": [(year, fiscal_year_label(year)) for year in years],
+        "years": fiscal_year_choices(reporting_years()),
         "counts": counts,
         **matrix,
     }

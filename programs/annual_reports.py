@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from kumamoto_welfare.access import Role, role_of
+from kumamoto_welfare.access import works_city_wide
 from kumamoto_welfare.jobs.models import Job
 from kumamoto_welfare.jobs.services import job_create, job_handler
 
@@ -31,7 +31,7 @@ JOB_KIND = "annual_report"
 
 
 def may_request_reports(user) -> bool:
-    return role_of(user) in (Role.PLANNER, Role.ADMIN)
+    return works_city_wide(user)
 
 
 @transaction.atomic

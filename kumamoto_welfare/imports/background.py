@@ -24,25 +24,16 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kumamoto_welfare.jobs.models import Job, JobStatus
 from kumamoto_welfare.jobs.services import Progress, job_create, job_handler
 
-from .importer import run_import
+from .importer import OUTCOME_LABELS, run_import
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 IMPORT_JOB = "import"
-
-# The preview's words for each row's outcome (the report's data holds the code only).
-OUTCOME_LABELS = {
-    "new": gettext_lazy("新規"),
-    "changed": gettext_lazy("変更"),
-    "unchanged": gettext_lazy("変更なし"),
-    "skipped": gettext_lazy("空欄（取り込まない）"),
-}
 
 
 class ImportRefused(Exception):

@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.models import Ward
-from kumamoto_welfare.access import Role, role_of, ward_of
-from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_of
+from indicators.selectors import reporting_years
+from kumamoto_welfare.access import ward_of, works_city_wide
+from kumamoto_welfare.fiscal_year import fiscal_year_of
+from kumamoto_welfare.forms import fiscal_year_choices
 from kumamoto_welfare.jobs.models import Job, JobStatus
 
 from .background import (
@@ -248,12 +250,8 @@ def import_job_view(request, kind: str, job_id: int, *, site=None):
 
 
 def _reporting_years() -> list[int]:
-    from programs.selectors import plan_reach
-
-    reach = plan_reach()
-    if reach is None:
-        return [fiscal_year_of(datetime.date.today())]
-    return list(range(reach[1], reach[0] - 1, -1))
+    """The plan's reporting years, newest first; the current one before a plan is loaded."""
+    return reporting_years()[::-1] or [fiscal_year_of(datetime.date.today())]
 
 
 class TemplateForm(forms.Form):
@@ -267,10 +265,8 @@ class TemplateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [
-            (year, fiscal_year_label(year)) for year in _reporting_years()
-        ]
-        if role_of(user) not in (Role.PLANNER, Role.ADMIN):
+        self.fields["fiscal_year"].choices = fiscal_year_choices(_reporting_years())
+        if not works_city_wide(user):
             # A ward officer's template is for their own ward, whatever is asked for.
             own = ward_of(user)
             self.fields["ward"].queryset = Ward.objects.filter(pk=getattr(own, "pk", None))

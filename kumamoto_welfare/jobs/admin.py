@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare.access import Role, role_of
+from kumamoto_welfare.access import works_city_wide
 
 from .models import Job, WorkerHeartbeat
 
@@ -45,7 +45,7 @@ class JobAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("user")
-        if role_of(request.user) in (Role.PLANNER, Role.ADMIN) or request.user.is_superuser:
+        if works_city_wide(request.user) or request.user.is_superuser:
             return queryset
         return queryset.filter(user=request.user)  # one's own jobs (e.g. large imports)
 

@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kumamoto_welfare.access import Role, role_of
+from kumamoto_welfare.access import works_city_wide
 
 from .models import Job
 
@@ -55,6 +55,6 @@ class JobView(APIView):
         if not id.isdigit():
             raise NotFound()
         jobs = Job.objects.all()
-        if role_of(request.user) not in (Role.PLANNER, Role.ADMIN):
+        if not works_city_wide(request.user):
             jobs = jobs.filter(user=request.user)
         return Response(JobSerializer(get_object_or_404(jobs, pk=int(id))).data)
