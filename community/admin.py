@@ -267,6 +267,7 @@ class VolunteerProgramAdmin(HistoryAdmin):
 class VolunteerHeadcountAdmin(VersionedRecordAdmin):
     updatable_fields = services.HEADCOUNT_FIELDS
     create_service = staticmethod(services.volunteer_headcount_create)
+    validate_record = staticmethod(services.validate_headcount)
     update_service = staticmethod(services.volunteer_headcount_update)
     delete_service = staticmethod(services.volunteer_headcount_delete)
     fields = [

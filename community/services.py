@@ -116,6 +116,7 @@ def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> N
         changed |= _set_if_differs(resource.pillars, [pillars[n] for n in item.pillars])
         if changed and not is_new:
             resource.version += 1
+            resource._change_reason = sync.reason  # a load's change, not a person's
             resource.save(update_fields=["version", "updated_at"])
             sync.report.add(CommunityResource, "updated")
         kept.append(resource)
@@ -329,7 +330,7 @@ def health_town_planning_delete(
 HEADCOUNT_FIELDS = {"program", "fiscal_year", "ward", "headcount", "as_of", "notes"}
 
 
-def _validate_headcount(record: VolunteerHeadcount) -> None:
+def validate_headcount(record: VolunteerHeadcount) -> None:
     from programs.validators import validate_reporting_year
 
     validate_reporting_year(record.fiscal_year)
@@ -340,7 +341,7 @@ def volunteer_headcount_create(*, user: AbstractBaseUser, **fields) -> Volunteer
     if unknown := set(fields) - HEADCOUNT_FIELDS:
         raise ValueError(f"unknown fields {sorted(unknown)}")
     record = record_create(
-        record=VolunteerHeadcount(**fields), user=user, validate=_validate_headcount
+        record=VolunteerHeadcount(**fields), user=user, validate=validate_headcount
     )
     derived_values_queue(
         derivation=Derivation.HEALTH_VOLUNTEERS, fiscal_years=[record.fiscal_year], user=user
@@ -359,7 +360,7 @@ def volunteer_headcount_update(
         expected_version=expected_version,
         changes=changes,
         updatable=HEADCOUNT_FIELDS,
-        validate=_validate_headcount,
+        validate=validate_headcount,
     )
     derived_values_queue(
         derivation=Derivation.HEALTH_VOLUNTEERS,
