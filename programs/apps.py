@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("計画")
-
-    def ready(self):
-        from . import admin_jobs, annual_reports  # noqa: F401

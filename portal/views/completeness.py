@@ -14,7 +14,7 @@ from indicators.selectors import (
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from kumamoto_welfare.forms import fiscal_year_choices
-from programs.views import selected_fiscal_year
+from portal.views.plan import selected_fiscal_year
 
 
 def completeness(request):

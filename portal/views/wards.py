@@ -1,12 +1,11 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from community.models import Ward
 from indicators.charts import achievement_chart
 from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
 from kumamoto_welfare.access import role_of
-from programs.views import selected_fiscal_year
-
-from .models import Ward
+from portal.views.plan import selected_fiscal_year
 
 
 def ward_detail(request, name: str):
@@ -43,8 +42,8 @@ def ward_detail(request, name: str):
 def consult(request):
     """'Where can I consult?': the directory's consultation bodies by life stage and ward.
     A plain GET form, so it works without JavaScript."""
-    from .models import LifeStage
-    from .selectors import consultation_places, life_stage_named, ward_named
+    from community.models import LifeStage
+    from community.selectors import consultation_places, life_stage_named, ward_named
 
     life_stage = life_stage_named(request.GET.get("life_stage", ""))
     ward = ward_named(request.GET.get("ward", ""))
