@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kumamoto_welfare import access
 from kumamoto_welfare.access import Role
+from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
 from .choices import HealthTownPlanningStage, Origin
@@ -33,6 +34,7 @@ from .models import (
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
+    pillar_model,
 )
 from .signals import counted_records_changed
 
@@ -85,9 +87,7 @@ def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> N
     """Make the directory's plan entries (origin ``plan``) and the plan's volunteer programs
     match ``document``. Entries staff made are never touched; volunteer programs are only
     upserted, never pruned (the city adds its own)."""
-    from programs.models import Pillar
-
-    pillars = {p.number: p for p in Pillar.objects.all()}
+    pillars = {p.number: p for p in pillar_model().objects.all()}
     types = {t.code: t for t in OrganisationType.objects.all()}
     stages = {s.code: s for s in LifeStage.objects.all()}
     wards = {w.code: w for w in Ward.objects.all()}
@@ -241,8 +241,6 @@ def validate_stage_order(reason: str):
     done again, a mistake put right) needs a reason, kept in the record's history."""
 
     def validate(record: HealthTownPlanningRecord) -> None:
-        from programs.validators import validate_reporting_year
-
         validate_reporting_year(record.fiscal_year)
         if not record.pk:
             return
@@ -325,8 +323,6 @@ HEADCOUNT_FIELDS = {"program", "fiscal_year", "ward", "headcount", "as_of", "not
 
 
 def validate_headcount(record: VolunteerHeadcount) -> None:
-    from programs.validators import validate_reporting_year
-
     validate_reporting_year(record.fiscal_year)
 
 

@@ -15,9 +15,10 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Q
 
+from kumamoto_welfare.fiscal_year import reporting_years
 from kumamoto_welfare.workflow import Status
 
-from .choices import Unit, ValueKind
+from .choices import Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
 
@@ -328,12 +329,23 @@ def _status_counts(queryset) -> dict[tuple[int, str], int]:
 # --- Reads for the pages ----------------------------------------------------------------
 
 
-def reporting_years() -> list[int]:
-    """The fiscal years the pages offer: the plan's reach."""
-    from programs.selectors import plan_reach
+def plan_reach() -> tuple[int, int] | None:
+    """The fiscal years progress can be reported for: the plan's period where the plan
+    states it, else the span of the plan's own indicator years (baseline to last target).
+    Registered as ``kumamoto_welfare.fiscal_year.reporting_reach``, which every layer asks."""
+    from django.db.models import Max, Min
 
-    reach = plan_reach()
-    return list(range(reach[0], reach[1] + 1)) if reach else []
+    from programs.models import Plan
+
+    plan = Plan.objects.first()
+    if plan and plan.period_start and plan.period_end:
+        return plan.period_start, plan.period_end
+    span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN).aggregate(
+        first=Min("fiscal_year"), last=Max("fiscal_year")
+    )
+    if span["first"] is None:
+        return None
+    return span["first"], span["last"]
 
 
 def default_fiscal_year() -> int:
