@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Q
 
+from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import reporting_years
 from kumamoto_welfare.workflow import Status
 
@@ -210,23 +211,28 @@ def _expected_reports():
     )
 
 
-def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> list[dict]:
+def ward_completeness(wards, *, fiscal_year: int, scope) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
-    counted by workflow status; what has no record is missing. The public sees approved
-    and missing only (an unapproved record counts as missing)."""
+    counted by workflow status; what has no record is missing. Only what ``scope`` (a user
+    or an ``access.Scope``) sees is counted: for a ward whose unapproved records are out of
+    scope (the public; a ward officer looking at another ward) the counts are approved and
+    missing only, and an unapproved record counts as missing."""
     from programs.models import InitiativeProgress
 
+    scope = access.scope_of(scope)
     indicators, initiatives, sections = _expected_reports()
     expected_values = indicators.count()
     expected_progress = initiatives.count() + sections.count()
     value_counts = _status_counts(
-        IndicatorValue.objects.filter(
+        IndicatorValue.objects.visible_to(scope).filter(
             fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
         )
     )
     progress_counts = _status_counts(
-        InitiativeProgress.objects.filter(fiscal_year=fiscal_year, ward__isnull=False)
+        InitiativeProgress.objects.visible_to(scope).filter(
+            fiscal_year=fiscal_year, ward__isnull=False
+        )
     )
     rows = []
     for ward in wards:
@@ -236,7 +242,7 @@ def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> l
             ("initiative_progress", expected_progress, progress_counts),
         ):
             by_status = {s: counts.get((ward.pk, s), 0) for s in Status.values}
-            if not include_unapproved:
+            if not scope.sees_unapproved(ward.pk):
                 by_status = {Status.APPROVED: by_status[Status.APPROVED]}
             recorded = sum(by_status.values())
             parts[name] = {

@@ -23,11 +23,9 @@ def completeness(request):
     if access.role_of(request.user) is None:
         raise PermissionDenied
     fiscal_year = selected_fiscal_year(request)
-    wards = Ward.objects.all()
-    if not access.works_city_wide(request.user):
-        wards = wards.filter(pk=getattr(access.ward_of(request.user), "pk", None))
+    wards = access.wards_in_full(request.user, Ward.objects.all())
     matrix = reporting_matrix(wards, fiscal_year=fiscal_year)
-    counts = ward_completeness(matrix["wards"], fiscal_year=fiscal_year, include_unapproved=True)
+    counts = ward_completeness(matrix["wards"], fiscal_year=fiscal_year, scope=request.user)
     context = {
         **admin.site.each_context(request),
         "title": _("報告の状況（%(year)s）") % {"year": fiscal_year_label(fiscal_year)},

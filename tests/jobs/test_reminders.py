@@ -10,6 +10,7 @@ from community.models import Ward
 from indicators.models import Indicator, Reminder, ReminderKind, ReportingRound
 from indicators.reminders import reminders_send
 from indicators.selectors import reporting_gaps, ward_completeness
+from kumamoto_welfare import access
 from kumamoto_welfare.workflow import Status
 from tests.factories import value
 
@@ -51,7 +52,7 @@ def test_the_gaps_are_what_the_completeness_counts(db):
     value(indicator="KPI-1-1", fiscal_year=YEAR, ward_code="chuo", amount="50")
     wards = list(Ward.objects.all())
     gaps = reporting_gaps(wards, fiscal_year=YEAR)
-    for row in ward_completeness(wards, fiscal_year=YEAR, include_unapproved=True):
+    for row in ward_completeness(wards, fiscal_year=YEAR, scope=access.CITY_WIDE_SCOPE):
         owed = sum(
             row[part]["missing"] + row[part][Status.DRAFT]
             for part in ("indicator_values", "initiative_progress")
