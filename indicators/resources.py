@@ -25,7 +25,7 @@ from kumamoto_welfare.imports.widgets import (
 )
 from kumamoto_welfare.workflow import Status
 
-from .choices import ValueKind
+from .choices import Derivation, ValueKind
 from .models import Indicator, IndicatorValue
 from .services import indicator_value_create, indicator_value_update
 
@@ -153,11 +153,13 @@ class IndicatorValueResource(ProgressResource):
         )
 
     def template_rows(self, *, ward, fiscal_year: int) -> list[list]:
-        """One row per indicator, the ward and the year filled in, the value left blank."""
+        """One row per indicator a ward types in (not those computed from the community's
+        records), the ward and the year filled in, the value left blank."""
         place = {"ward": ward.name if ward else "", "fiscal_year": fiscal_year}
+        typed_in = Indicator.objects.filter(derivation=Derivation.NONE)
         return [
             self.template_row({"indicator": i.code, "name": i.name, **place, "kind": "実績"})
-            for i in Indicator.objects.order_by("pillar__number", "position", "code")
+            for i in typed_in.order_by("pillar__number", "position", "code")
         ]
 
 

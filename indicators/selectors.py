@@ -19,7 +19,7 @@ from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import reporting_years
 from kumamoto_welfare.workflow import Status
 
-from .choices import Unit, ValueKind, ValueOrigin
+from .choices import Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
 
@@ -201,11 +201,12 @@ def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[di
 def _expected_reports():
     """What each ward reports for a fiscal year: an actual value of every indicator, and a
     progress report on every initiative and on every section without one. The one
-    definition behind ``ward_completeness`` and ``reporting_gaps``."""
+    definition behind ``ward_completeness`` and ``reporting_gaps``. Indicators computed from
+    the community's records (KPI-4-1, KPI-4-2) are never owed: nobody types them in."""
     from programs.models import Initiative, Section
 
     return (
-        Indicator.objects.all(),
+        Indicator.objects.filter(derivation=Derivation.NONE),
         Initiative.objects.all(),
         Section.objects.filter(initiatives__isnull=True),
     )
