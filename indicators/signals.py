@@ -20,14 +20,17 @@ PROGRESS_MODELS = (
 )
 
 
-@receiver(post_save)
-@receiver(post_delete)
 def progress_data_changed(sender, **kwargs):
-    if sender._meta.label in PROGRESS_MODELS:
-        # Now, so this transaction's own reads recompute; and on commit, so that nothing
-        # computed meanwhile from the uncommitted rows outlives them.
-        bump_generation()
-        transaction.on_commit(bump_generation)
+    # Now, so this transaction's own reads recompute; and on commit, so that nothing
+    # computed meanwhile from the uncommitted rows outlives them.
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+# Connected to the progress models alone (lazy labels), not to every model's saves.
+for _label in PROGRESS_MODELS:
+    post_save.connect(progress_data_changed, sender=_label, dispatch_uid=f"progress-{_label}")
+    post_delete.connect(progress_data_changed, sender=_label, dispatch_uid=f"progress-del-{_label}")
 
 
 @receiver(approved_data_changed)
