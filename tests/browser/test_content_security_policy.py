@@ -154,7 +154,7 @@ def test_stored_printable_report_keeps_its_inline_stylesheet(live_app, live_site
         live_site.env,
         "shell",
         "-c",
-        "from programs.annual_reports import annual_report_generate; "
+        "from portal.annual_reports import annual_report_generate; "
         "annual_report_generate(fiscal_year=2017)",
     )
     response = page.goto(live_app + "/api/v1/reports/2017/html/")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from programs.annual_reports import annual_report_generate
+from portal.annual_reports import annual_report_generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +122,7 @@ def _templates():
 def _python_html():
     """The string literals of the app's Python modules (the HTML that format_html, mark_safe
     or a response writes), without docstrings and comments."""
-    for folder in ("kumamoto_welfare", "programs", "indicators", "community"):
+    for folder in ("kumamoto_welfare", "community", "programs", "indicators", "portal"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if "migrations" in path.parts or path.name == "content_security.py":
                 continue  # (content_security.py reads <style> blocks, writes none)
