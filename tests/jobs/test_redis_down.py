@@ -2,6 +2,7 @@
 pages and API reads and writes; work it cannot queue stays recorded and is sent later."""
 
 import datetime
+import time
 
 import pytest
 
@@ -11,24 +12,34 @@ from kumamoto_welfare.jobs.services import jobs_requeue
 from tests.api.conftest import client_for
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+TIME_BOUND = 2.0  # seconds: every request finishes within this with Redis gone
 
 
 def _reset_connections():
     app._pool = None
     app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)  # the result backend, built again from the URL
 
 
 @pytest.fixture
 def redis_down(settings):
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    """Redis gone for the cache, the broker and the result backend, configured as the
+    settings configure a real Redis (django-redis with IGNORE_EXCEPTIONS, short timeouts)."""
+    keys = ("broker_url", "result_backend", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
     settings.CACHES = {
         "default": {
-            "BACKEND": "kumamoto_welfare.cache.TolerantRedisCache",
+            **settings.CACHES["default"],
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CLOSED,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": settings.REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": settings.REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
-    app.conf.update(broker_url=CLOSED, task_always_eager=False)
+    app.conf.update(broker_url=CLOSED, result_backend=CLOSED, task_always_eager=False)
     _reset_connections()
 
     def restore():
@@ -39,16 +50,41 @@ def redis_down(settings):
     restore()
 
 
+class Timed:
+    """A test client whose every request must answer within TIME_BOUND."""
+
+    def __init__(self, client):
+        self.client = client
+        self.slowest = 0.0
+
+    def __getattr__(self, method):
+        call = getattr(self.client, method)
+
+        def timed(path, *args, **kwargs):
+            started = time.monotonic()
+            response = call(path, *args, **kwargs)
+            elapsed = time.monotonic() - started
+            self.slowest = max(self.slowest, elapsed)
+            assert elapsed < TIME_BOUND, f"{method.upper()} {path} took {elapsed:.2f} s"
+            return response
+
+        return timed
+
+
+def timed_client(user=None) -> Timed:
+    return Timed(client_for(user))
+
+
 def test_pages_and_api_reads_and_writes_work_without_redis(
     redis_down, chuo_officer, planner, django_capture_on_commit_callbacks
 ):
     for path in ("/", "/pillars/1/", "/reports/2015/", "/api/v1/indicators/"):
-        assert client_for().get(path).status_code == 200, path
-    dashboard = client_for().get("/api/v1/dashboard/?fiscal_year=2015")
+        assert timed_client().get(path).status_code == 200, path
+    dashboard = timed_client().get("/api/v1/dashboard/?fiscal_year=2015")
     assert dashboard.status_code == 200
-    assert client_for(planner).get("/api/v1/dashboard/?fiscal_year=2015").status_code == 200
+    assert timed_client(planner).get("/api/v1/dashboard/?fiscal_year=2015").status_code == 200
 
-    chuo = client_for(chuo_officer)
+    chuo = timed_client(chuo_officer)
     created = chuo.post(
         "/api/v1/indicator-values/",
         {
@@ -67,15 +103,15 @@ def test_pages_and_api_reads_and_writes_work_without_redis(
     )
     assert submitted.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        approved = client_for(planner).post(
+        approved = timed_client(planner).post(
             f"/api/v1/indicator-values/{record['id']}/approve/", HTTP_IF_MATCH=submitted["ETag"]
         )
-        asked = client_for(planner).post("/api/v1/reports/2015/")
+        asked = timed_client(planner).post("/api/v1/reports/2015/")
     assert approved.status_code == 200
     assert asked.status_code == 202
 
     # The approval shows at once (nothing stale is served from a cache that is not there).
-    after = client_for().get("/api/v1/dashboard/?fiscal_year=2015").json()
+    after = timed_client().get("/api/v1/dashboard/?fiscal_year=2015").json()
     chuo_row = next(w for w in after["wards"] if w["ward"] == "中央区")
     assert chuo_row["indicator_values"]["approved"] == 1
 
@@ -83,7 +119,7 @@ def test_pages_and_api_reads_and_writes_work_without_redis(
     waiting = Job.objects.filter(status=JobStatus.QUEUED)
     assert {job.kind for job in waiting} == {"refresh_summaries", "annual_report"}
     assert all(job.enqueue_error and job.enqueued_at is None for job in waiting)
-    health = client_for().get("/healthz")
+    health = timed_client().get("/healthz")
     assert health.status_code == 503
     body = health.json()
     assert body["checks"]["database"]["ok"] is True
@@ -97,7 +133,7 @@ def test_queued_work_is_sent_once_redis_is_back(
     redis_down, planner, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assert client_for(planner).post("/api/v1/reports/2015/").status_code == 202
+        assert timed_client(planner).post("/api/v1/reports/2015/").status_code == 202
     job = Job.objects.get()
     assert job.status == JobStatus.QUEUED and job.enqueue_error
 
