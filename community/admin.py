@@ -65,7 +65,10 @@ class ImportMixin:
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None, request=request)
+        posted = request.method == "POST"  # bound even if the upload was stopped (too large)
+        form = ImportForm(
+            request.POST if posted else None, request.FILES if posted else None, request=request
+        )
         result = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

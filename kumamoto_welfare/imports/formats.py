@@ -323,4 +323,4 @@ def read_dataset(
 
 def too_large(limits: ImportLimits | None = None) -> str:
     limits = limits or ImportLimits.current()
-    return _("ファイルが大きすぎます（上限 %(mb)s MB）。") % {"mb": limits.max_upload_mb}
+    return _("ファイルが大きすぎます（上限 %(size)s）。") % {"size": limits.max_upload_size}

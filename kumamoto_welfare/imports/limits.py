@@ -55,8 +55,11 @@ class ImportLimits:
             )
 
     @property
-    def max_upload_mb(self) -> str:
-        return f"{self.max_upload_bytes / (1024 * 1024):g}"
+    def max_upload_size(self) -> str:
+        """The upload limit as people read it: ``5 MB``, ``200 KB``."""
+        if self.max_upload_bytes >= 1024 * 1024:
+            return f"{round(self.max_upload_bytes / (1024 * 1024), 1):g} MB"
+        return f"{round(self.max_upload_bytes / 1024, 1):g} KB"
 
     @property
     def max_xlsx_mb(self) -> str:
