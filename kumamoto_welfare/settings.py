@@ -271,7 +271,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Uploads never confirmed (kumamoto_welfare/imports/storage.py), after a day.
+    "purge-import-uploads": {
+        "task": "kumamoto_welfare.imports.tasks.purge_uploads",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Task modules outside an app's tasks.py.
+CELERY_IMPORTS = ["kumamoto_welfare.imports.tasks"]
 # /healthz: a worker counts as alive if its heartbeat is at most this old (beat sends one a
 # minute).
 HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE", default=60 * 3)

@@ -130,3 +130,18 @@ def _sheet_around_data() -> tuple[bytes, bytes]:
     end = body.index(b"</sheetData>")
     head = body[:start].replace(b'<dimension ref="A1:G2" />', b"")
     return head, body[end:]
+
+
+def lying_about_its_size(data: bytes, member: str, declared: int) -> bytes:
+    """``data`` with ``member``'s uncompressed size in the zip's directory set to
+    ``declared``: a bomb that hides its size from a check of the directory."""
+    import struct
+
+    name = member.encode()
+    position = 0
+    while (position := data.find(b"PK\x01\x02", position)) != -1:
+        name_length = struct.unpack_from("<H", data, position + 28)[0]
+        if data[position + 46 : position + 46 + name_length] == name:
+            return data[: position + 24] + struct.pack("<I", declared) + data[position + 28 :]
+        position += 4
+    raise ValueError(f"{member} not in the archive")

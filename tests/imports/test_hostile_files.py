@@ -51,6 +51,12 @@ def test_a_shared_string_bomb_is_refused_by_its_inflated_size(planner, tmp_path)
     assert "展開すると大きすぎます" in message and "上限 30 MB" in message
 
 
+def test_a_member_that_inflates_past_its_declared_size_is_refused(planner):
+    data = hostile.with_shared_string("A" * 5_000_000)  # 5 MB in a few KB
+    data = hostile.lying_about_its_size(data, hostile.STRINGS, 200)
+    assert "xlsx ファイルとして読めません" in only_message(refused(planner, data))
+
+
 def test_a_member_that_compresses_too_well_is_refused(planner, settings):
     settings.IMPORT_MAX_XLSX_BYTES = 500 * 1024 * 1024
     data = hostile.many_rows_xlsx(1_000_000)  # 26 MB of rows in 70 KB
@@ -296,3 +302,23 @@ def test_uploads_wait_in_the_media_storage_not_the_cache(settings, tmp_path):
 def test_a_token_that_is_not_ours_reads_as_expired(settings, token):
     (settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
     assert UploadStorage(name=token).read() is None
+
+
+def test_uploads_never_confirmed_are_purged_after_a_day(settings):
+    import os
+    import time
+
+    from kumamoto_welfare.imports.tasks import purge_uploads
+
+    old, fresh = UploadStorage(), UploadStorage()
+    old.save(b"old")
+    fresh.save(b"fresh")
+    path = settings.MEDIA_ROOT / "django-import-export" / old.name
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(path, (two_days_ago, two_days_ago))
+    assert UploadStorage(name=old.name).read() is None  # expired, even before the purge
+    old.save(b"old")  # stored again, then aged again
+    os.utime(path, (two_days_ago, two_days_ago))
+    assert purge_uploads.apply().get() == 1
+    assert not path.exists() and UploadStorage(name=fresh.name).read() == b"fresh"
+    assert purge_uploads.apply().get() == 0

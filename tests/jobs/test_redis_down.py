@@ -146,3 +146,57 @@ def test_queued_work_is_sent_once_redis_is_back(
         assert job.status == JobStatus.SUCCEEDED, job.error
     else:  # handed to the real broker, for a worker to run
         assert job.enqueued_at is not None and job.enqueue_error == ""
+
+
+IMPORT = "/admin/indicators/indicatorvalue/import/"
+ROWS = [
+    ["指標コード", "指標名", "区", "年度", "種別", "値", "備考"],
+    ["KPI-3-1", "", "中央区", "2015", "実績", "321", ""],
+]
+
+
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.imports.files import csv_bytes
+
+    return SimpleUploadedFile("values.csv", csv_bytes(ROWS))
+
+
+def test_the_admin_import_previews_and_confirms_without_redis(
+    redis_down, client, chuo_officer, django_capture_on_commit_callbacks
+):
+    from indicators.models import IndicatorValue
+
+    client.force_login(chuo_officer)
+    admin = Timed(client)
+    preview = admin.post(IMPORT, {"file": _upload()})
+    assert preview.status_code == 200 and preview.context["report"].ok
+    token = preview.context["token"]
+    assert token  # kept in the media storage, not the (unreachable) cache
+    with django_capture_on_commit_callbacks(execute=True):
+        done = admin.post(IMPORT, {"token": token})
+    assert done.status_code == 200 and done.context["report"].written
+    assert IndicatorValue.objects.get(origin="entry").value == 321
+
+
+def test_a_background_import_waits_in_the_outbox_until_redis_is_back(
+    redis_down, client, chuo_officer, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_BYTES = 10  # every upload runs as a job
+    client.force_login(chuo_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = Timed(client).post(IMPORT, {"file": _upload()})
+    assert started.status_code == 302
+    job = Job.objects.get(kind="import")
+    assert job.status == JobStatus.QUEUED and job.enqueue_error and job.enqueued_at is None
+    assert Timed(client).get(started["Location"]).status_code == 200  # its status page
+
+    redis_down()  # Redis is back
+    assert jobs_requeue(unsent_after=datetime.timedelta(0)) == 1
+    job.refresh_from_db()
+    if app.conf.task_always_eager:  # the embedded default runs it at once
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        assert job.result["ok"] and job.result["counts"]["new"] == 1
+    else:  # handed to the real broker, for a worker to run
+        assert job.enqueued_at is not None and job.enqueue_error == ""

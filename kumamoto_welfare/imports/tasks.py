@@ -1,0 +1,13 @@
+"""The imports' own housekeeping task (listed in ``CELERY_IMPORTS``; beat runs it daily)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .storage import uploads_purge
+
+
+@shared_task(soft_time_limit=50, time_limit=60, acks_late=True, reject_on_worker_lost=True)
+def purge_uploads() -> int:
+    """Delete the uploads that waited for a confirmation more than a day (idempotent)."""
+    return uploads_purge()
