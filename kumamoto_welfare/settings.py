@@ -141,6 +141,9 @@ if REDIS_URL:
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                # After a failed connection, misses at once for a few seconds rather than a
+                # connect timeout on every cache call (kumamoto_welfare/redis_pool.py).
+                "CONNECTION_POOL_CLASS": "kumamoto_welfare.redis_pool.QuickFailConnectionPool",
             },
         }
     }

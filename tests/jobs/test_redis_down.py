@@ -2,6 +2,7 @@
 pages and API reads and writes; work it cannot queue stays recorded and is sent later."""
 
 import datetime
+import socket
 import time
 
 import pytest
@@ -21,26 +22,32 @@ def _reset_connections():
     app._local.__dict__.pop("backend", None)  # the result backend, built again from the URL
 
 
-@pytest.fixture
-def redis_down(settings):
-    """Redis gone for the cache, the broker and the result backend, configured as the
-    settings configure a real Redis (django-redis with IGNORE_EXCEPTIONS, short timeouts)."""
+def _point_redis_at(settings, url: str):
+    """The cache, the broker and the result backend on ``url``, configured as the settings
+    configure a real Redis (django-redis with IGNORE_EXCEPTIONS, short timeouts)."""
     keys = ("broker_url", "result_backend", "task_always_eager")
     saved = {key: app.conf[key] for key in keys}
     settings.CACHES = {
         "default": {
-            **settings.CACHES["default"],
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": CLOSED,
+            "LOCATION": url,
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": settings.REDIS_CONNECT_TIMEOUT,
                 "SOCKET_TIMEOUT": settings.REDIS_SOCKET_TIMEOUT,
+                "CONNECTION_POOL_CLASS": "kumamoto_welfare.redis_pool.QuickFailConnectionPool",
             },
         }
     }
-    app.conf.update(broker_url=CLOSED, result_backend=CLOSED, task_always_eager=False)
+    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
     _reset_connections()
+    return saved
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis gone (connections refused) for the cache, the broker and the result backend."""
+    saved = _point_redis_at(settings, CLOSED)
 
     def restore():
         app.conf.update(saved)
@@ -73,6 +80,67 @@ class Timed:
 
 def timed_client(user=None) -> Timed:
     return Timed(client_for(user))
+
+
+@pytest.fixture
+def redis_blackholed(settings, db):
+    """Redis unreachable the slow way (a host down, a firewall dropping packets): a port
+    whose accept queue is full, so that connecting times out instead of being refused.
+    The pages are served once before, so that what is timed is Redis, not a cold start."""
+    for path in ("/", "/api/v1/indicators/"):
+        client_for().get(path)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    probe = socket.socket()
+    probe.settimeout(0.3)
+    with pytest.raises(OSError):  # a timeout: the port is black-holed as wanted
+        probe.connect(("127.0.0.1", port))
+    probe.close()
+    saved = _point_redis_at(settings, f"redis://127.0.0.1:{port}/0")
+    yield
+    app.conf.update(saved)
+    _reset_connections()
+    for sock in (*fillers, listener):
+        sock.close()
+
+
+def test_pages_stay_quick_when_connecting_to_redis_times_out(
+    redis_blackholed, chuo_officer, planner, django_capture_on_commit_callbacks
+):
+    reader = timed_client()
+    for path in ("/", "/pillars/1/", "/api/v1/indicators/", "/api/v1/dashboard/?fiscal_year=2015"):
+        assert reader.get(path).status_code == 200, path
+    chuo = timed_client(chuo_officer)
+    created = chuo.post(
+        "/api/v1/indicator-values/",
+        {
+            "indicator": "KPI-3-1",
+            "ward": "中央区",
+            "fiscal_year": "平成27年度",
+            "kind": "actual",
+            "value": "23456",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    submitted = chuo.post(
+        f"/api/v1/indicator-values/{created.json()['id']}/submit/", HTTP_IF_MATCH=created["ETag"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = timed_client(planner).post(
+            f"/api/v1/indicator-values/{created.json()['id']}/approve/",
+            HTTP_IF_MATCH=submitted["ETag"],
+        )
+    assert approved.status_code == 200
+    assert Job.objects.get(kind="refresh_summaries").enqueue_error  # kept for later
 
 
 def test_pages_and_api_reads_and_writes_work_without_redis(
