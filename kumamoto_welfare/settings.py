@@ -378,6 +378,11 @@ IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
 IMPORT_MAX_XLSX_BYTES = env.int("IMPORT_MAX_XLSX_BYTES", default=30 * 1024 * 1024)
 IMPORT_MAX_XLSX_MEMBERS = env.int("IMPORT_MAX_XLSX_MEMBERS", default=100)
 IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)
+for _name in [name for name in dir() if name.startswith("IMPORT_MAX_")]:
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive number.")
+if IMPORT_MAX_CELL_CHARS > 131_072:  # Python's CSV reader stops at its own field limit
+    raise ImproperlyConfigured("IMPORT_MAX_CELL_CHARS may not exceed 131072.")
 # Every upload is counted as it streams in and dropped once past IMPORT_MAX_UPLOAD_BYTES.
 FILE_UPLOAD_HANDLERS = [
     "kumamoto_welfare.imports.uploads.LimitedUploadHandler",

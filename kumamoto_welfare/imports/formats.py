@@ -117,7 +117,8 @@ class SheetDataset(tablib.Dataset):
             cells = list(cells)
             if all(map(is_blank, cells)):
                 continue
-            if header is None:
+            in_header = header is None
+            if in_header:
                 headers = cells
                 while headers and is_blank(headers[-1]):
                     headers.pop()
@@ -134,7 +135,7 @@ class SheetDataset(tablib.Dataset):
             for index, cell in enumerate(cells):
                 problem = _cell_problem(cell, limits)
                 if problem is not None:
-                    name = _column_name(header[1] if kept else None, index)
+                    name = _column_name(None if in_header else header[1], index)
                     problems.append((number, name, problem))
                     if len(problems) >= MAX_CELL_PROBLEMS:
                         raise FileError(problem, problems=problems)

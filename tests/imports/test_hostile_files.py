@@ -322,3 +322,19 @@ def test_uploads_never_confirmed_are_purged_after_a_day(settings):
     assert purge_uploads.apply().get() == 1
     assert not path.exists() and UploadStorage(name=fresh.name).read() == b"fresh"
     assert purge_uploads.apply().get() == 0
+
+
+def test_past_the_guards_openpyxl_parses_with_defusedxml_and_its_refusal_is_caught(
+    planner, monkeypatch
+):
+    import openpyxl
+
+    from kumamoto_welfare.imports import formats
+
+    assert openpyxl.DEFUSEDXML is True  # defusedxml is installed: openpyxl uses it
+    monkeypatch.setattr(formats, "inspect_xlsx", lambda *args: None)  # no guard in front
+    data = hostile.in_sheet(
+        b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaaaaaa">]><worksheet', hostile.base_xlsx()
+    )
+    data = hostile.rewrite(data, {hostile.SHEET: lambda body: body.replace(b"note", b"&a;")})
+    assert "xlsx ファイルとして読めません" in only_message(refused(planner, data))

@@ -106,3 +106,17 @@ def test_a_bad_boolean_is_an_error_at_start_up(value):
 @pytest.mark.parametrize(("value", "debug"), [("0", False), ("off", False), ("Yes", True)])
 def test_booleans_are_read_in_the_usual_spellings(value, debug):
     assert probe(DEBUG=value, SECRET_KEY="x" * 50)["debug"] is debug
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("IMPORT_MAX_ROWS", "0", "IMPORT_MAX_ROWS must be a positive number"),
+        ("IMPORT_MAX_CELL_CHARS", "200000", "IMPORT_MAX_CELL_CHARS may not exceed 131072"),
+        ("REDIS_CONNECT_TIMEOUT", "0", "REDIS_CONNECT_TIMEOUT must lie in"),
+    ],
+)
+def test_import_limits_and_redis_timeouts_are_checked_at_start_up(variable, value, message):
+    result = run_probe(**{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
