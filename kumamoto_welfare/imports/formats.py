@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from xml.etree.ElementTree import ParseError
 
 import tablib
-from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from openpyxl.utils import get_column_letter
@@ -42,6 +40,8 @@ from openpyxl.utils import get_column_letter
 from .guards import Refused, inspect_xlsx
 from .limits import ImportLimits
 from .widgets import is_blank
+
+logger = logging.getLogger(__name__)
 
 # C0 controls and DEL, but tab, line feed and carriage return (text in a cell may have them).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -246,18 +246,10 @@ class XLSX(base_formats.XLSX):
                 workbook.close()
         except FileError:
             raise
-        except (
-            zipfile.BadZipFile,
-            KeyError,
-            ValueError,
-            TypeError,
-            IndexError,
-            AttributeError,
-            OSError,
-            EOFError,
-            ParseError,
-            DefusedXmlException,
-        ) as error:
+        except Exception as error:
+            # ParseError, defusedxml's refusals, zlib.error, KeyError for a missing part,
+            # ValueError and TypeError for values openpyxl cannot read, …: the file's fault.
+            logger.info("xlsx refused by openpyxl: %s", type(error).__name__)
             raise FileError(_unreadable_xlsx()) from error
 
     def _first_of_ours(self, workbook) -> SheetDataset:

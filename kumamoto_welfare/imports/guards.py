@@ -13,12 +13,15 @@ shared string longer than ``max_cell_chars``.
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 
 from .limits import ImportLimits
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 EXCEL_MAX_ROW = 1_048_576
@@ -41,7 +44,7 @@ def inspect_xlsx(data: bytes, limits: ImportLimits, stream) -> None:
     """Raise ``Refused`` unless the xlsx in ``stream`` (of ``data``'s size) is safe to open."""
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+    except Exception as error:  # a damaged zip fails in many ways (BadZipFile, OSError, …)
         raise Refused(_unreadable()) from error
     with archive:
         members = archive.infolist()
@@ -103,8 +106,11 @@ def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ImportLimit
         parser.Parse(b"", True)
     except Refused:
         raise
-    except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-        # Includes a member that inflates past the size its directory entry declared.
+    except Exception as error:
+        # Bad XML (ExpatError), a member that inflates past the size its directory entry
+        # declared (BadZipFile: CRC), damaged deflate data (zlib.error), a compression method
+        # or encryption the zip reader lacks (NotImplementedError, RuntimeError), …
+        logger.info("xlsx refused: %s in %s", type(error).__name__, member.filename)
         raise Refused(_unreadable()) from error
 
 
