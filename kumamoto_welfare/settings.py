@@ -122,19 +122,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: one URL for the cache and the Celery broker. Without it the cache is local memory
 # and Celery runs every task at once in the calling process.
 REDIS_URL = env.str("REDIS_URL", default="")
+
+# --- Faults: Redis unreachable (issue 13, item 5; docs/jobs.md) -------------------------
+# Every client of Redis (the cache, the broker, the result backend) gives up quickly, so a
+# request never waits long on a dead Redis: the cache answers misses (django-redis's own
+# IGNORE_EXCEPTIONS), and a task that cannot be sent stays queued in the job outbox.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+if not (0 < REDIS_CONNECT_TIMEOUT <= 10 and 0 < REDIS_SOCKET_TIMEOUT <= 30):
+    raise ImproperlyConfigured(
+        "REDIS_CONNECT_TIMEOUT must lie in (0, 10] and REDIS_SOCKET_TIMEOUT in (0, 30] seconds."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache, except that an unreachable Redis is a cache miss, not a
-            # 500: pages and the API keep answering from the database (docs/jobs.md).
-            "BACKEND": "kumamoto_welfare.cache.TolerantRedisCache",
+            # An unreachable Redis is a cache miss, not a 500: pages and the API keep
+            # answering from the database (docs/jobs.md).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kumamoto_welfare",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                # After a failed connection, misses at once for a few seconds rather than a
+                # connect timeout on every cache call (kumamoto_welfare/redis_pool.py).
+                "CONNECTION_POOL_CLASS": "kumamoto_welfare.redis_pool.QuickFailConnectionPool",
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The misses are logged (a warning per failed call), so an outage shows in the logs.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# --- end of faults -----------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,11 +239,18 @@ if CELERY_TASK_TIME_LIMIT + CELERY_TASK_MAX_RETRY_DELAY >= JOB_VISIBILITY_TIMEOU
     raise ImproperlyConfigured("The visibility timeout must exceed the longest task and retry.")
 _REDIS_TRANSPORT = {
     "visibility_timeout": JOB_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = _REDIS_TRANSPORT
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _REDIS_TRANSPORT
+# The result backend retries a lost connection 20 times, a second apart, by default: that
+# was the ~20 s an approval took with Redis down. Once, at once, then the outbox takes over.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    **_REDIS_TRANSPORT,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 # acks_late is set per task, on idempotent tasks only; a task whose worker died is then
 # handed out again rather than acknowledged.
 CELERY_TASK_ACKS_LATE = False
@@ -230,13 +258,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The web process must not hang on a dead broker: a few quick tries, then the job stays
 # queued in the database and beat sends it again (jobs.tasks.requeue_jobs).
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
-    "interval_max": 0.5,
+    "interval_max": 0.2,
 }
 # Schedules in the city's time (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
@@ -250,7 +278,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Uploads never confirmed (kumamoto_welfare/imports/storage.py), after a day.
+    "purge-import-uploads": {
+        "task": "kumamoto_welfare.imports.tasks.purge_uploads",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Task modules outside an app's tasks.py.
+CELERY_IMPORTS = ["kumamoto_welfare.imports.tasks"]
 # /healthz: a worker counts as alive if its heartbeat is at most this old (beat sends one a
 # minute).
 HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE", default=60 * 3)
@@ -365,15 +400,37 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True  # Excel's phantom blank rows
-# The upload waits between preview and confirm in the cache: Redis, shared by every web
-# server, wherever REDIS_URL is set (a local temp file would be on one server only).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# The upload waits between preview and confirm in the media storage (MEDIA_ROOT, shared by
+# every web server and the worker), not the cache: a preview can be confirmed with Redis down.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "kumamoto_welfare.imports.storage.UploadStorage"
 # Exports escape formulas themselves (= + - @ tab CR, numbers kept as numbers).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # Larger uploads are checked and imported by the worker, followed on a status page
 # (kumamoto_welfare/imports/background.py); smaller ones in the request.
 IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=200 * 1024)
+
+# --- Import limits (issue 13, item 1; kumamoto_welfare/imports/limits.py) ----------------
+# One set for every door (admin, commands, community imports, background jobs). Within them
+# any import, refused or accepted, stays under 300 MB of memory (scripts/import_memory.py).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
+IMPORT_MAX_XLSX_BYTES = env.int("IMPORT_MAX_XLSX_BYTES", default=30 * 1024 * 1024)
+IMPORT_MAX_XLSX_MEMBERS = env.int("IMPORT_MAX_XLSX_MEMBERS", default=100)
+IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)
+for _name in [name for name in dir() if name.startswith("IMPORT_MAX_")]:
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive number.")
+if IMPORT_MAX_CELL_CHARS > 131_072:  # Python's CSV reader stops at its own field limit
+    raise ImproperlyConfigured("IMPORT_MAX_CELL_CHARS may not exceed 131072.")
+# Every upload is counted as it streams in and dropped once past IMPORT_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "kumamoto_welfare.imports.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# --- end of import limits ----------------------------------------------------------------
 
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
