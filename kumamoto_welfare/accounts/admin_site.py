@@ -42,7 +42,9 @@ class StaffLoginForm(AdminAuthenticationForm):
             device = verify_code(user, cleaned.get("otp_token", ""))
             if device is None:
                 raise ValidationError(
-                    _("確認コードが正しくないか、期限が切れています。認証アプリの6桁の数字を入力してください。"),
+                    _(
+                        "確認コードが正しくないか、期限が切れています。認証アプリの6桁の数字を入力してください。"
+                    ),
                     code="second_factor_invalid",
                 )
             # django-otp's login receiver keeps the verified device in the session.

@@ -39,9 +39,13 @@ class SessionTimeoutMiddleware:
             if not request.path.startswith("/api/"):
                 messages.warning(
                     request,
-                    _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
+                    _(
+                        "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+                    )
                     if idle
-                    else _("ログインから時間が経ったため、ログアウトしました。もう一度ログインしてください。"),
+                    else _(
+                        "ログインから時間が経ったため、ログアウトしました。もう一度ログインしてください。"
+                    ),
                 )
             return
         if seen is None or now - seen >= SEEN_RESOLUTION:

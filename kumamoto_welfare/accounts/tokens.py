@@ -56,6 +56,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def validate_user(self, auth_token):
         if not may_hold_token(auth_token.user):
             raise AccountRefused(
-                _("このアカウントではトークンを使えません（無効なアカウントか、役割がありません）。")
+                _(
+                    "このアカウントではトークンを使えません（無効なアカウントか、役割がありません）。"
+                )
             )
         return auth_token.user, auth_token

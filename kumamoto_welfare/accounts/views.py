@@ -85,7 +85,9 @@ class TokenView(APIView):
         if has_device(user) or second_factor_required(user):
             if not has_device(user):
                 raise exceptions.PermissionDenied(
-                    _("このアカウントには2段階認証が必要です。管理者に認証アプリの登録を依頼してください。")
+                    _(
+                        "このアカウントには2段階認証が必要です。管理者に認証アプリの登録を依頼してください。"
+                    )
                 )
             if verify_code(user, data.get("otp_token", "")) is None:
                 raise exceptions.ValidationError(
@@ -94,11 +96,15 @@ class TokenView(APIView):
         secret, expiry = token_issue(user=user)
         # Recorded like any login: last_login, and the lockout's access log.
         user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response({"token": secret, "expiry": expiry})
+        return Response(
+            {"token": secret, "expiry": serializers.DateTimeField().to_representation(expiry)}
+        )
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke the token sent")
     def delete(self, request):
         if request.auth is None or not hasattr(request.auth, "delete"):
-            raise exceptions.NotAuthenticated(_("取り消すトークンを Authorization で送ってください。"))
+            raise exceptions.NotAuthenticated(
+                _("取り消すトークンを Authorization で送ってください。")
+            )
         request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
