@@ -356,10 +356,9 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60  # the cookie and the row never
 REQUIRE_2FA = env_bool("REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="kumamoto-welfare")
 _AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-MIDDLEWARE[_AUTH + 1 : _AUTH + 1] = [
-    "django_otp.middleware.OTPMiddleware",
-    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
-]
+MIDDLEWARE.insert(_AUTH + 1, "django_otp.middleware.OTPMiddleware")
+_MESSAGES = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
+MIDDLEWARE.insert(_MESSAGES + 1, "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",
