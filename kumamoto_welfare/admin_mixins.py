@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -249,7 +250,7 @@ class ProgressRecordAdmin(HistoryAdmin):
             return HttpResponseRedirect(
                 reverse("admin:{}_{}_change".format(*info), args=[object_id])
             )
-        obj = self.get_object(request, object_id)
+        obj = self.get_object(request, unquote(object_id))
         extra_context = {**(extra_context or {}), "expected_version": obj.version}
         return super().delete_view(request, object_id, extra_context)
 

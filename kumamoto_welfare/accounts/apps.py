@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("職員アカウント")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import schema, signals  # noqa: F401  (connects the receivers, the schema)
