@@ -333,6 +333,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login, listed in the admin
 AXES_RESET_ON_SUCCESS = False  # one good account must not wipe an address's failures
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no banner on every command
+# Masked in axes' own log lines and in the request data it keeps (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Proxies in front of the app that append to X-Forwarded-For (0: none, the client's own
 # address is REMOTE_ADDR). The API throttle and the lockout both count by this address; with
 # 0 a client cannot pose as another by sending its own X-Forwarded-For.

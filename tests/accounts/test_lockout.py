@@ -138,3 +138,13 @@ def test_admins_see_lockouts_and_failed_logins_in_the_admin(city_admin, planner)
     # A planner does not manage accounts.
     client.force_login(planner)
     assert client.get("/admin/axes/accessattempt/").status_code == 403
+
+
+def test_the_kept_request_data_hides_passwords_and_codes(planner):
+    Client().post(
+        ADMIN_LOGIN,
+        {"username": "planner", "password": "s3cret-guess", "otp_token": "123456"},
+        REMOTE_ADDR="203.0.113.77",
+    )
+    kept = AccessAttempt.objects.get(ip_address="203.0.113.77").post_data
+    assert "s3cret-guess" not in kept and "123456" not in kept

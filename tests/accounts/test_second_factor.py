@@ -124,3 +124,11 @@ def test_admins_manage_devices_in_the_admin(city_admin, planner):
     client.force_login(city_admin)
     page = client.get("/admin/otp_totp/totpdevice/")
     assert page.status_code == 200 and "phone" in page.content.decode()
+
+
+def test_the_admin_shows_the_qr_code_to_scan(city_admin, planner):
+    device = TOTPDevice.objects.create(user=planner, name="phone", confirmed=False)
+    client = Client()
+    client.force_login(city_admin)
+    response = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg")
