@@ -360,7 +360,10 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="kumamoto-welfare")
 _AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 MIDDLEWARE.insert(_AUTH + 1, "django_otp.middleware.OTPMiddleware")
 _MESSAGES = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
-MIDDLEWARE.insert(_MESSAGES + 1, "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware")
+MIDDLEWARE[_MESSAGES + 1 : _MESSAGES + 1] = [
+    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
+    "kumamoto_welfare.accounts.second_factor.SecondFactorMiddleware",
+]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",

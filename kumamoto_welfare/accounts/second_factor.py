@@ -6,6 +6,7 @@ session until it is verified."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django_otp import devices_for_user
 from django_otp.models import Device
 
@@ -40,3 +41,19 @@ def verify_code(user, code: str) -> Device | None:
         if allowed and device.verify_token(code):
             return device
     return None
+
+
+class SecondFactorMiddleware:
+    """With ``REQUIRE_2FA``, a session of a planner or admin that was never verified (one
+    from before the setting was turned on) ends at once, wherever it is used: the admin, the
+    pages, the API's session authentication. A login through the admin verifies first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.REQUIRE_2FA and getattr(request, "session", None) is not None:
+            user = request.user
+            if second_factor_required(user) and not user.is_verified():
+                logout(request)
+        return self.get_response(request)

@@ -132,3 +132,22 @@ def test_the_admin_shows_the_qr_code_to_scan(city_admin, planner):
     client.force_login(city_admin)
     response = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
     assert response.status_code == 200 and response["Content-Type"].startswith("image/svg")
+
+
+def test_with_require_2fa_an_unverified_session_cannot_write_through_the_api(required, planner):
+    client = Client()
+    client.force_login(planner)  # e.g. signed in before REQUIRE_2FA was turned on
+    response = client.post("/api/v1/indicator-values/", {}, content_type="application/json")
+    assert response.status_code in (401, 403)
+    assert "_auth_user_id" not in client.session
+
+
+def test_with_require_2fa_a_verified_session_writes_through_the_api(required, planner):
+    device = TOTPDevice.objects.create(user=planner, name="phone", confirmed=True)
+    client, _response = login("planner", otp_token=code_of(device))
+    response = client.post(
+        "/api/v1/indicator-values/",
+        {"indicator": "KPI-3-1", "fiscal_year": 2015, "kind": "actual", "value": "1000"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content

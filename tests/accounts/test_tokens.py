@@ -4,6 +4,7 @@ it), revoked by DELETE and by deactivating the account."""
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessLog
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -53,6 +54,7 @@ def test_staff_with_a_role_get_a_token_that_expires(chuo_officer, settings):
     assert new_value(authorised(body["token"])).status_code == 201
     chuo_officer.refresh_from_db()
     assert chuo_officer.last_login is not None
+    assert AccessLog.objects.filter(username="chuo_officer", path_info=TOKEN).exists()
 
 
 def test_an_expired_token_answers_401(chuo_officer, time_machine):
