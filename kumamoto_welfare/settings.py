@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "indicators",
     "community",
     "kumamoto_welfare.jobs",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kumamoto_welfare.context_processors.demo_data",
+                "portal.context_processors.demo_data",
             ],
         },
     },

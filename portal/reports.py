@@ -22,9 +22,8 @@ def evaluation_context(*, fiscal_year: int, user) -> dict:
 
     from indicators.charts import achievement_chart
     from indicators.selectors import indicators_with_progress, reporting_years
-
-    from .models import Pillar, Plan
-    from .pages import progress_grid
+    from portal.pages import progress_grid
+    from programs.models import Pillar, Plan
 
     rows = indicators_with_progress(up_to=fiscal_year)
     pillars = list(Pillar.objects.all())
