@@ -6,6 +6,7 @@ a SQLite file in the project folder, no Redis (Celery runs tasks eagerly, the ca
 memory). See README.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,14 +49,14 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the staff site of kumamoto_welfare.accounts (two factors, see below).
+    "kumamoto_welfare.accounts.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -388,6 +389,65 @@ SPECTACULAR_SETTINGS = {
         "CommunityOriginEnum": "community.choices.Origin",
     },
 }
+# --- Accounts and sessions (issue 13; kumamoto_welfare/accounts, docs/operations.md) -------
+# Lockout after repeated failed logins (django-axes), on the admin login and the API token
+# endpoint alike: by username and by client address, each counted on its own.
+INSTALLED_APPS += ["axes", "knox", "django_otp", "django_otp.plugins.otp_totp"]
+INSTALLED_APPS += ["kumamoto_welfare.accounts"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "kumamoto_welfare.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+# Failures count for this long after the last one; a lockout lasts as long.
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "kumamoto_welfare.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kumamoto_welfare.accounts.lockout.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login, listed in the admin
+AXES_RESET_ON_SUCCESS = False  # one good account must not wipe an address's failures
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every command
+# Masked in axes' own log lines and in the request data it keeps (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# Proxies in front of the app that append to X-Forwarded-For (0: none, the client's own
+# address is REMOTE_ADDR). The API throttle and the lockout both count by this address; with
+# 0 a client cannot pose as another by sending its own X-Forwarded-For.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES must be 0 or more.")
+# API tokens (django-rest-knox): stored hashed, each with an expiry; issued only to active
+# staff with a role, revoked when the account is deactivated or by DELETE on the endpoint.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be 1 or more.")
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token"}
+# Staff sessions end after this long without a request, and this long after login at most.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be 1 or more.")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60  # the cookie and the row never outlive it
+# A second factor (TOTP, django-otp): optional for everyone who enrols a device; required of
+# planners and admins when REQUIRE_2FA is on.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="kumamoto-welfare")
+_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE.insert(_AUTH + 1, "django_otp.middleware.OTPMiddleware")
+_MESSAGES = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
+MIDDLEWARE[_MESSAGES + 1 : _MESSAGES + 1] = [
+    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
+    "kumamoto_welfare.accounts.second_factor.SecondFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+# --- end of accounts and sessions ------------------------------------------------------------
+
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
