@@ -119,6 +119,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Concurrent writers on SQLite (docs/operations.md) ---------------------------------
+# The embedded default serves several request threads at once. The WAL journal lets
+# readers go on while one writer writes; IMMEDIATE takes the write lock when a transaction
+# begins, so two writers queue for it instead of one failing when it upgrades a read lock
+# (SQLite answers that at once, whatever the timeout); and a writer waits up to
+# SQLITE_BUSY_TIMEOUT seconds for the lock (a long import) rather than answering 500.
+# PostgreSQL needs none of this: its row locks (select_for_update) queue the writers.
+SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=SQLITE_BUSY_TIMEOUT,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL;",
+    )
+# --- end of concurrent writers on SQLite ------------------------------------------------
+
 # Redis: one URL for the cache and the Celery broker. Without it the cache is local memory
 # and Celery runs every task at once in the calling process.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -14,6 +14,19 @@ PASSWORD = "kumamoto-test-password-2026"
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, as in production, not Django's shared
+    in-memory one: with it the live server would hand one connection to every request
+    thread, and nothing would run concurrently (tests/kumamoto_welfare/test_concurrency.py)."""
+    from django.conf import settings
+
+    for alias in settings.DATABASES.values():
+        if alias["ENGINE"].endswith("sqlite3"):
+            folder = tmp_path_factory.mktemp("database")
+            alias.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0)
