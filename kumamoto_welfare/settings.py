@@ -451,6 +451,25 @@ FILE_UPLOAD_HANDLERS = [
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
 
+# --- Backups (django-dbbackup; docs/operations.md) --------------------------------------
+# `python manage.py dbbackup` / `mediabackup` (make backup) write the database and the media
+# files into BACKUP_DIR, `dbrestore` / `mediarestore` (make restore) read them back; copy that
+# folder off the machine. `--clean` keeps the newest BACKUP_KEEP of each.
+INSTALLED_APPS += ["dbbackup"]
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "kumamoto_welfare.backups.SqliteBackupConnector",
+}
+# The file names say which installation a backup comes from, not a container's id.
+DBBACKUP_HOSTNAME = env.str("BACKUP_NAME", default="kumamoto-welfare")
+DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=30)
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
+# --- end of backups ---------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
