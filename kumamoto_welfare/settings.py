@@ -470,9 +470,44 @@ DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=30)
 DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
 # --- end of backups ---------------------------------------------------------------------
 
+# --- Logs and operations (kumamoto_welfare/observability, docs/operations.md) -------------
+# Every line a request writes carries its request id (answered in X-Request-ID); a worker's
+# carry the task id. LOG_FORMAT=json (the default with DEBUG off) writes one JSON object a
+# line for a log collector; console (the default with DEBUG on) writes readable lines. Sign-ins,
+# failed sign-ins and refused actions go to the kumamoto_welfare.audit logger.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}.")
+INSTALLED_APPS += ["kumamoto_welfare.observability"]
+MIDDLEWARE.insert(0, "kumamoto_welfare.observability.middleware.RequestIdMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {"context": {"()": "kumamoto_welfare.observability.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "kumamoto_welfare.observability.logs.JsonFormatter"},
+        "console": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # dbbackup adds a handler of its own: its lines would come out twice.
+        "dbbackup": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
+# The worker logs through the same handler and format instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# HSTS preload is a commitment browsers keep for months: off unless SECURE_HSTS_PRELOAD says
+# so (README), and then `check --deploy` need not remind us of it.
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# --- end of logs and operations -----------------------------------------------------------

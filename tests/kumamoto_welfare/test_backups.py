@@ -21,7 +21,6 @@ from indicators.demo import demo_data_load
 from indicators.models import IndicatorValue
 from indicators.services import indicator_value_update
 from kumamoto_welfare.workflow import Transition, record_transition
-from tests.jobs.conftest import committed_db, reference_snapshot  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -25,7 +25,6 @@ from indicators.models import IndicatorValue
 from kumamoto_welfare.workflow import Status
 from tests.conftest import PASSWORD
 from tests.factories import value
-from tests.jobs.conftest import committed_db, reference_snapshot  # noqa: F401
 
 WRITERS = 20
 URL = "/api/v1/indicator-values/"
