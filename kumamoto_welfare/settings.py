@@ -506,6 +506,9 @@ LOGGING = {
 }
 # The worker logs through the same handler and format instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Rotating SECRET_KEY (docs/operations.md): the old key, listed here for a while, still
+# checks what it signed (sessions, password-reset links); comma-separated.
+SECRET_KEY_FALLBACKS = [key for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key]
 # HSTS preload is a commitment browsers keep for months: off unless SECURE_HSTS_PRELOAD says
 # so (README), and then `check --deploy` need not remind us of it.
 if not DEBUG and not SECURE_HSTS_PRELOAD:
