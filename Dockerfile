@@ -30,6 +30,7 @@ COPY kumamoto_welfare kumamoto_welfare
 COPY programs programs
 COPY indicators indicators
 COPY community community
+COPY portal portal
 RUN pip install .
 
 COPY . .

@@ -1,6 +1,7 @@
 """Check the Dockerfile without Docker: every source of a COPY (or ADD) from the build
-context exists and is not left out by .dockerignore, and hadolint (from the dev extra, or
-on PATH) finds nothing. Run by CI (.ci/run) and by tests/test_deployment.py.
+context exists and is not left out by .dockerignore, every package pyproject.toml installs
+is copied before `pip install .`, and hadolint (from the dev extra, or on PATH) finds
+nothing. Run by CI (.ci/run) and by tests/test_deployment.py.
 
     python scripts/check_dockerfile.py [Dockerfile]
 
@@ -122,6 +123,35 @@ def copy_problems(dockerfile: Path, root: Path = ROOT) -> list[str]:
     return problems
 
 
+def package_problems(dockerfile: Path, root: Path = ROOT) -> list[str]:
+    """Every package pyproject.toml installs is copied before ``pip install .`` runs: a
+    package left out would be missing from the installed app (and only found at run time)."""
+    import tomllib
+
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = sorted(
+        path.name
+        for path in root.iterdir()
+        if (path / "__init__.py").exists()
+        and any(fnmatch.fnmatchcase(path.name, pattern) for pattern in patterns)
+    )
+    copied: set[str] = set()
+    for number, keyword, arguments in instructions(dockerfile.read_text(encoding="utf-8")):
+        if keyword in {"COPY", "ADD"}:
+            sources = copy_sources(arguments) or []
+            copied.update(s.strip("/").removeprefix("./").split("/")[0] for s in sources)
+        elif keyword == "RUN" and "pip install ." in arguments:
+            if "." in copied:
+                return []
+            return [
+                f"{dockerfile.name}:{number}: pip install . runs before {name} is copied"
+                for name in packages
+                if name not in copied
+            ]
+    return []
+
+
 def hadolint() -> str | None:
     """The hadolint command: the dev extra's (beside this Python) or one on PATH."""
     beside = Path(sys.executable).parent / "hadolint"
@@ -147,7 +177,7 @@ def hadolint_problems(dockerfile: Path) -> list[str] | None:
 
 def main(argv: list[str]) -> int:
     dockerfile = Path(argv[0]) if argv else ROOT / "Dockerfile"
-    problems = copy_problems(dockerfile)
+    problems = copy_problems(dockerfile) + package_problems(dockerfile)
     linted = hadolint_problems(dockerfile)
     if linted is None:
         print("hadolint not installed: only the COPY sources were checked")

