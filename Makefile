@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install assets migrate lint format check messages clean bench bench-short schemathesis
+.PHONY: run test install assets migrate lint format check messages clean bench bench-short schemathesis \
+	backup restore
 CHART_JS := static/vendor/chart.umd.min.js
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 
@@ -86,6 +87,20 @@ bench-short: install assets
 ## as a planner) on a throwaway server and database; SCHEMATHESIS_MAX_EXAMPLES, _TIMEOUT, _SEED
 schemathesis: install
 	VENV=$(VENV) bash scripts/schemathesis.sh
+
+## Back up the database and the media files into BACKUP_DIR (default backups/), compressed;
+## keeps the newest BACKUP_KEEP (30) of each. How often and where to: docs/operations.md
+backup: install
+	$(BIN)/python manage.py dbbackup --compress --clean
+	$(BIN)/python manage.py mediabackup --compress --clean
+
+## Put the newest backup back (the database is replaced; media files in the backup are written
+## over). BACKUP=path and MEDIA_BACKUP=path for other files; YES=1 asks no question.
+restore: install
+	$(BIN)/python manage.py dbrestore --uncompress $(if $(YES),--noinput) \
+		$(if $(BACKUP),--input-path=$(BACKUP))
+	$(BIN)/python manage.py mediarestore --uncompress --replace $(if $(YES),--noinput) \
+		$(if $(MEDIA_BACKUP),--input-path=$(MEDIA_BACKUP))
 
 ## Regenerate the English catalogue after changing Japanese texts, then edit locale/en/…/django.po
 messages: install

@@ -120,6 +120,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Concurrent writers on SQLite (docs/operations.md) ---------------------------------
+# The embedded default serves several request threads at once. The WAL journal lets
+# readers go on while one writer writes; IMMEDIATE takes the write lock when a transaction
+# begins, so two writers queue for it instead of one failing when it upgrades a read lock
+# (SQLite answers that at once, whatever the timeout); and a writer waits up to
+# SQLITE_BUSY_TIMEOUT seconds for the lock (a long import) rather than answering 500.
+# PostgreSQL needs none of this: its row locks (select_for_update) queue the writers.
+SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=SQLITE_BUSY_TIMEOUT,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL;",
+    )
+# --- end of concurrent writers on SQLite ------------------------------------------------
+
 # Redis: one URL for the cache and the Celery broker. Without it the cache is local memory
 # and Celery runs every task at once in the calling process.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -495,9 +511,66 @@ FILE_UPLOAD_HANDLERS = [
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
 
+# --- Backups (django-dbbackup; docs/operations.md) --------------------------------------
+# `python manage.py dbbackup` / `mediabackup` (make backup) write the database and the media
+# files into BACKUP_DIR, `dbrestore` / `mediarestore` (make restore) read them back; copy that
+# folder off the machine. `--clean` keeps the newest BACKUP_KEEP of each.
+INSTALLED_APPS += ["dbbackup"]
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "kumamoto_welfare.backups.SqliteBackupConnector",
+}
+# The file names say which installation a backup comes from, not a container's id.
+DBBACKUP_HOSTNAME = env.str("BACKUP_NAME", default="kumamoto-welfare")
+DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=30)
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
+# --- end of backups ---------------------------------------------------------------------
+
+# --- Logs and operations (kumamoto_welfare/observability, docs/operations.md) -------------
+# Every line a request writes carries its request id (answered in X-Request-ID); a worker's
+# carry the task id. LOG_FORMAT=json (the default with DEBUG off) writes one JSON object a
+# line for a log collector; console (the default with DEBUG on) writes readable lines. Sign-ins,
+# failed sign-ins and refused actions go to the kumamoto_welfare.audit logger.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}.")
+INSTALLED_APPS += ["kumamoto_welfare.observability"]
+MIDDLEWARE.insert(0, "kumamoto_welfare.observability.middleware.RequestIdMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {"context": {"()": "kumamoto_welfare.observability.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "kumamoto_welfare.observability.logs.JsonFormatter"},
+        "console": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # dbbackup adds a handler of its own: its lines would come out twice.
+        "dbbackup": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
+# The worker logs through the same handler and format instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Rotating SECRET_KEY (docs/operations.md): the old key, listed here for a while, still
+# checks what it signed (sessions, password-reset links); comma-separated.
+SECRET_KEY_FALLBACKS = [key for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key]
+# HSTS preload is a commitment browsers keep for months: off unless SECURE_HSTS_PRELOAD says
+# so (README), and then `check --deploy` need not remind us of it.
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# --- end of logs and operations -----------------------------------------------------------
