@@ -85,7 +85,7 @@ class SchoolDistrictResource(SheetResource):
         column_name="区",
         en="ward",
         required=True,
-        help=_("区の名前（例：中央区）、英語名かコード。"),
+        help=_("区の名前、英語名かコード。"),
         widget=ward_widget(required=True),
     )
 
@@ -174,7 +174,7 @@ class DirectoryResource(SheetResource):
         attribute="ward",
         column_name="区",
         en="ward",
-        help=_("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。"),
+        help=_("区の名前。空欄は市全体（計画担当のみ）。"),
         widget=ward_widget(),
     )
     school_district = Column(

@@ -196,36 +196,43 @@ def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[di
     return summaries
 
 
-def _expected_reports():
-    """What each ward reports for a fiscal year: an actual value of every indicator, and a
-    progress report on every initiative and on every section without one. The one
-    definition behind ``ward_completeness`` and ``reporting_gaps``."""
+def _expected_reports(plan=None):
+    """What each ward reports for a fiscal year: an actual value of every indicator of the
+    plan (the current plan by default), and a progress report on every initiative and on
+    every section without one. The one definition behind ``ward_completeness`` and
+    ``reporting_gaps``."""
     from programs.models import Initiative, Section
+    from programs.selectors import current_plan
 
+    plan = plan or current_plan()
     return (
-        Indicator.objects.all(),
-        Initiative.objects.all(),
-        Section.objects.filter(initiatives__isnull=True),
+        Indicator.objects.filter(plan=plan),
+        Initiative.objects.filter(pillar__plan=plan),
+        Section.objects.filter(pillar__plan=plan, initiatives__isnull=True),
     )
 
 
-def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> list[dict]:
+def ward_completeness(
+    wards, *, fiscal_year: int, include_unapproved: bool, plan=None
+) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
     counted by workflow status; what has no record is missing. The public sees approved
     and missing only (an unapproved record counts as missing)."""
     from programs.models import InitiativeProgress
 
-    indicators, initiatives, sections = _expected_reports()
+    indicators, initiatives, sections = _expected_reports(plan)
     expected_values = indicators.count()
     expected_progress = initiatives.count() + sections.count()
     value_counts = _status_counts(
         IndicatorValue.objects.filter(
             fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
-        )
+        ).filter(indicator__in=indicators)
     )
     progress_counts = _status_counts(
-        InitiativeProgress.objects.filter(fiscal_year=fiscal_year, ward__isnull=False)
+        InitiativeProgress.objects.filter(fiscal_year=fiscal_year, ward__isnull=False).filter(
+            Q(initiative__in=initiatives) | Q(section__in=sections)
+        )
     )
     rows = []
     for ward in wards:
@@ -328,37 +335,45 @@ def _status_counts(queryset) -> dict[tuple[int, str], int]:
 # --- Reads for the pages ----------------------------------------------------------------
 
 
-def reporting_years() -> list[int]:
-    """The fiscal years the pages offer: the plan's reach."""
+def reporting_years(plan=None) -> list[int]:
+    """The fiscal years the pages offer: the plan's reach (the current plan's by default)."""
     from programs.selectors import plan_reach
 
-    reach = plan_reach()
+    reach = plan_reach(plan)
     return list(range(reach[0], reach[1] + 1)) if reach else []
 
 
-def default_fiscal_year() -> int:
-    """The latest fiscal year with an approved actual, else this fiscal year within the
-    plan's reach."""
+def default_fiscal_year(plan=None) -> int:
+    """The latest fiscal year with an approved actual of the plan (the current plan by
+    default), else this fiscal year within the plan's reach."""
     import datetime
 
     from kumamoto_welfare.fiscal_year import fiscal_year_of
+    from programs.selectors import current_plan
 
     latest = (
-        IndicatorValue.objects.filter(kind=ValueKind.ACTUAL, status=Status.APPROVED)
+        IndicatorValue.objects.filter(
+            kind=ValueKind.ACTUAL, status=Status.APPROVED, indicator__plan=plan or current_plan()
+        )
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .first()
     )
     if latest:
         return latest
-    years = reporting_years()
+    years = reporting_years(plan)
     today = fiscal_year_of(datetime.date.today())
     return min(max(today, years[0]), years[-1]) if years else today
 
 
-def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None) -> list:
-    """Every indicator (with pillar and section) paired with its progress."""
-    indicators = list(Indicator.objects.select_related("pillar", "section"))
+def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None, plan=None) -> list:
+    """Every indicator of the plan (the current plan by default), with pillar and section,
+    paired with its progress."""
+    from programs.selectors import current_plan
+
+    indicators = list(
+        Indicator.objects.filter(plan=plan or current_plan()).select_related("pillar", "section")
+    )
     progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
 

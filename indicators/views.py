@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from programs.views import selected_fiscal_year
+from programs.views import requested_plan, selected_fiscal_year
 
 from .charts import chart_data, ward_chart
 from .choices import ValueOrigin
@@ -11,7 +11,10 @@ from .selectors import reporting_years, series_by_indicator, ward_value_table
 def indicator_detail(request, code: str):
     """An indicator: its chart of baseline, actuals and target with the expected line, the
     values per ward (chart data as a table too), source, notes and downloads."""
-    indicator = get_object_or_404(Indicator.objects.select_related("pillar", "section"), code=code)
+    plan = requested_plan(request)
+    indicator = get_object_or_404(
+        Indicator.objects.filter(plan=plan).select_related("pillar", "section"), code=code
+    )
     series = series_by_indicator([indicator])[indicator.pk]
     table = ward_value_table(indicator, request.user)
     return render(
@@ -19,8 +22,8 @@ def indicator_detail(request, code: str):
         "indicators/detail.html",
         {
             "indicator": indicator,
-            "fiscal_year": selected_fiscal_year(request),
-            "years": reporting_years(),
+            "fiscal_year": selected_fiscal_year(request, plan),
+            "years": reporting_years(plan),
             "series": series,
             "progress": series["progress"],
             "chart": chart_data(indicator, series),

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kumamoto_welfare.context_processors.demo_data",
+                "kumamoto_welfare.context_processors.site",
             ],
         },
     },
@@ -286,7 +287,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "熊本市地域福祉計画 API (Kumamoto City Community Welfare Plan)",
+    # The municipality and its plan are data (GET /api/v1/municipality/), not settings.
+    "TITLE": "地域福祉計画 API (Community Welfare Plan)",
     "DESCRIPTION": (
         "Plan content, outcome indicators with their progress, and ward progress records. "
         "Reads are public and show approved data; writes need a staff token "

@@ -16,7 +16,8 @@ from indicators.selectors import (
     ward_completeness,
 )
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from programs.models import Pillar
+from programs.models import Pillar, Plan
+from programs.selectors import current_plan
 
 from .serializers import IndicatorSerializer
 
@@ -29,7 +30,8 @@ def indicators_payload(indicators) -> list:
 
 
 def indicator_list_queryset():
-    return Indicator.objects.select_related("pillar", "section")
+    """The current plan's indicators."""
+    return Indicator.objects.filter(plan=current_plan()).select_related("pillar", "section")
 
 
 def cached_indicator_list() -> list:
@@ -44,14 +46,20 @@ def cached_indicator(indicator: Indicator) -> dict:
     return cached(
         "indicator",
         lambda: indicators_payload([indicator])[0],
-        indicator.code,
+        indicator.pk,  # codes are unique within a plan only
         translation.get_language(),
     )
 
 
-def dashboard_payload(year: int, staff: bool) -> dict:
-    pillars = pillar_summaries(Pillar.objects.all(), indicators_with_progress(up_to=year))
-    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, include_unapproved=staff)
+def dashboard_payload(year: int, staff: bool, plan: Plan | None = None) -> dict:
+    """Of ``plan``, the current plan by default."""
+    plan = plan or current_plan()
+    pillars = pillar_summaries(
+        Pillar.objects.filter(plan=plan), indicators_with_progress(up_to=year, plan=plan)
+    )
+    wards = ward_completeness(
+        Ward.objects.all(), fiscal_year=year, include_unapproved=staff, plan=plan
+    )
     return {
         "fiscal_year": year,
         "fiscal_year_label": fiscal_year_label(year),
@@ -80,12 +88,14 @@ def dashboard_payload(year: int, staff: bool) -> dict:
     }
 
 
-def cached_dashboard(year: int, audience: str) -> dict:
+def cached_dashboard(year: int, audience: str, plan: Plan | None = None) -> dict:
+    plan = plan or current_plan()
     return cached(
         "dashboard",
-        lambda: dashboard_payload(year, audience == "staff"),
+        lambda: dashboard_payload(year, audience == "staff", plan),
         year,
         audience,
+        plan.pk if plan else None,
         translation.get_language(),
     )
 

@@ -140,7 +140,7 @@ _YEAR_HELP = gettext_lazy(
 )
 _INFORMATIONAL = gettext_lazy("参考のための列で、取り込みでは使いません。")
 _COUNT_HELP = gettext_lazy("0以上の整数。")
-_WARD_HELP = gettext_lazy("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。")
+_WARD_HELP = gettext_lazy("区の名前。空欄は市全体（計画担当のみ）。")
 _STATUS_HELP = gettext_lazy(
     "状態。空欄は下書き。提出済み・承認済みにするには、その操作の権限が必要です"
     "（区職員は提出まで）。"

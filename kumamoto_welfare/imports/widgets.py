@@ -264,7 +264,8 @@ class LookupWidget(CellWidget):
 
     ``load`` returns ``{key_text: object}``; ``normalise`` turns a cell into such a key;
     ``missing`` is the message for a blank cell, ``unknown`` for a key not in the table (with
-    ``%(value)s``); ``blanks`` are keys that mean None (the city as a whole)."""
+    ``%(value)s``, and ``%(choices)s`` for the names of what the table holds); ``blanks``
+    are keys that mean None (the city as a whole)."""
 
     def __init__(
         self,
@@ -298,7 +299,13 @@ class LookupWidget(CellWidget):
             return self.table[key]
         except KeyError:
             text = cell_text(value)
-            raise CellError(str(self.unknown) % {"value": text, "code": text}) from None
+            # The objects' own names, in their order: e.g. the wards the data files name.
+            choices = "・".join(
+                dict.fromkeys(str(self.render_object(o)) for o in self.table.values())
+            )
+            raise CellError(
+                str(self.unknown) % {"value": text, "code": text, "choices": choices}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
         return None if value is None else self.render_object(value)
@@ -337,9 +344,11 @@ def load_wards() -> dict[str, object]:
 
 
 def load_indicators() -> dict[str, object]:
+    """The current plan's indicators (codes are unique within a plan)."""
     from indicators.models import Indicator
+    from programs.selectors import current_plan
 
-    return {key_text(i.code).upper(): i for i in Indicator.objects.all()}
+    return {key_text(i.code).upper(): i for i in Indicator.objects.filter(plan=current_plan())}
 
 
 def load_subjects() -> dict[str, object]:
@@ -347,11 +356,14 @@ def load_subjects() -> dict[str, object]:
     Sections first, so that an initiative with the same code (there is none today) would win:
     progress is recorded per initiative wherever the plan has them."""
     from programs.models import Initiative, Section
+    from programs.selectors import current_plan
 
+    plan = current_plan()
     table: dict[str, object] = {
-        key_text(section.code): section for section in Section.objects.select_related("pillar")
+        key_text(section.code): section
+        for section in Section.objects.filter(pillar__plan=plan).select_related("pillar")
     }
-    table.update({key_text(i.code): i for i in Initiative.objects.all()})
+    table.update({key_text(i.code): i for i in Initiative.objects.filter(pillar__plan=plan)})
     return table
 
 
@@ -367,8 +379,7 @@ def ward_widget(*, required: bool = False) -> LookupWidget:
         blanks=frozenset() if required else CITY_WIDE,
         missing=gettext_lazy("区を入力してください。") if required else None,
         unknown=gettext_lazy(
-            "区「%(value)s」がありません。中央区・東区・西区・南区・北区のいずれか"
-            "（市全体は空欄）で入力してください。"
+            "区「%(value)s」がありません。%(choices)sのいずれか（市全体は空欄）で入力してください。"
         ),
         render=lambda ward: ward.name,
     )

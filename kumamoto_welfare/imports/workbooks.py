@@ -76,17 +76,22 @@ def export_file(kind: str, user, file_format: str) -> tuple[bytes, str, str]:
 
 
 def template_rows(kind: str, *, ward: Ward | None, fiscal_year: int) -> list[list]:
-    """One row per indicator (or initiative / section without initiatives), the ward and the
-    year filled in, the values left for the ward to enter."""
+    """One row per indicator (or initiative / section without initiatives) of the current
+    plan, the ward and the year filled in, the values left for the ward to enter."""
+    from programs.selectors import current_plan
+
     resource = SHEETS[kind].resource_class()
     place = {"ward": ward.name if ward else "", "fiscal_year": fiscal_year}
+    plan = current_plan()
     if kind == INITIATIVE_PROGRESS:
         from programs.models import Initiative, Section
 
-        subjects = [(i.code, i.title) for i in Initiative.objects.all()]
+        subjects = [(i.code, i.title) for i in Initiative.objects.filter(pillar__plan=plan)]
         subjects += [
             (s.code, s.title)
-            for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
+            for s in Section.objects.filter(
+                pillar__plan=plan, initiatives__isnull=True
+            ).select_related("pillar")
         ]
         subjects.sort(key=lambda s: [int(p) for p in s[0].split("-")])
         return [
@@ -98,7 +103,7 @@ def template_rows(kind: str, *, ward: Ward | None, fiscal_year: int) -> list[lis
 
     return [
         resource.template_row({"indicator": i.code, "name": i.name, **place, "kind": "実績"})
-        for i in Indicator.objects.order_by("pillar__number", "position", "code")
+        for i in Indicator.objects.filter(plan=plan).order_by("pillar__number", "position", "code")
     ]
 
 
