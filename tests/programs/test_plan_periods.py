@@ -181,7 +181,7 @@ def test_codes_are_unique_within_their_plan_in_the_database():
 
 def test_load_plan_takes_a_folder_and_refuses_one_without_a_plan(tmp_path):
     call_command("load_plan", str(settings.PLAN_DATA_DIR), "--check", verbosity=0)
-    with pytest.raises(CommandError, match="no plan.yaml"):
+    with pytest.raises(CommandError, match=r"no plan\.yaml"):
         call_command("load_plan", str(tmp_path), verbosity=0)
 
 
