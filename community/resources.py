@@ -53,7 +53,7 @@ def load_life_stages() -> dict[str, object]:
 def load_pillars() -> dict[str, object]:
     from programs.models import Pillar
 
-    return {str(pillar.number): pillar for pillar in Pillar.objects.all()}
+    return {str(pillar.number): pillar for pillar in Pillar.objects.of_current_plan()}
 
 
 # --- School districts --------------------------------------------------------------------

@@ -6,6 +6,8 @@ the pillar), and section 4-1 lists actions with no numbered initiative (they han
 section). Content is loaded from the YAML files by ``load_plan`` (see docs/plan-data.md).
 """
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -119,6 +121,15 @@ class PriorityArea(models.Model):
         return _("重点的取組%(number)s %(title)s") % {"number": self.number, "title": self.title}
 
 
+class PillarQuerySet(models.QuerySet):
+    def of_current_plan(self) -> PillarQuerySet:
+        """The current plan's pillars (``programs.selectors.current_plan``): where a door
+        names a pillar by its number, which is unique within a plan only."""
+        from .selectors import current_plan
+
+        return self.filter(plan=current_plan())
+
+
 class Pillar(models.Model):
     """A policy pillar (施策) of the plan: elderly care, disability, children or health."""
 
@@ -142,6 +153,8 @@ class Pillar(models.Model):
     overview = models.TextField(_("概要"), blank=True)
 
     history = HistoricalRecords()
+
+    objects = PillarQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("施策")

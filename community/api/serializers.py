@@ -75,6 +75,13 @@ class FiscalYearLabelMixin(serializers.Serializer):
         return fiscal_year_label(record.fiscal_year)
 
 
+class CurrentPlanPillarField(serializers.SlugRelatedField):
+    """A pillar by its number, in the current plan (numbers are unique within a plan)."""
+
+    def get_queryset(self):
+        return Pillar.objects.of_current_plan()
+
+
 class CommunityResourceSerializer(VersionedRecordSerializer):
     organisation_type = serializers.SlugRelatedField(
         slug_field="code", queryset=OrganisationType.objects.all()
@@ -98,7 +105,7 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
     life_stage_names = serializers.SlugRelatedField(
         source="life_stages", slug_field="name", many=True, read_only=True
     )
-    pillars = serializers.SlugRelatedField(
+    pillars = CurrentPlanPillarField(
         slug_field="number", queryset=Pillar.objects.all(), many=True, required=False
     )
 
