@@ -217,7 +217,9 @@ class IndicatorValue(WorkflowRecord):
                     % {"unit": self.indicator.get_unit_display()}
                 }
             )
-        if unit == Unit.SCHOOL_DISTRICTS:
+        if unit == Unit.SCHOOL_DISTRICTS and self.kind == ValueKind.ACTUAL:
+            # Only an actual counts districts that exist; a target or baseline may name more
+            # districts than have been imported so far.
             from community.models import SchoolDistrict
 
             districts = SchoolDistrict.objects.all()

@@ -15,9 +15,10 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Q
 
+from kumamoto_welfare import access
 from kumamoto_welfare.workflow import Status
 
-from .choices import Unit, ValueKind
+from .choices import Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
 
@@ -200,39 +201,41 @@ def _expected_reports(plan=None):
     """What each ward reports for a fiscal year: an actual value of every indicator of the
     plan (the current plan by default), and a progress report on every initiative and on
     every section without one. The one definition behind ``ward_completeness`` and
-    ``reporting_gaps``."""
+    ``reporting_gaps``. Indicators computed from the community's records (KPI-4-1, KPI-4-2)
+    are never owed: nobody types them in."""
     from programs.models import Initiative, Section
     from programs.selectors import current_plan
 
     plan = plan or current_plan()
     return (
-        Indicator.objects.filter(plan=plan),
+        Indicator.objects.filter(plan=plan, derivation=Derivation.NONE),
         Initiative.objects.filter(pillar__plan=plan),
         Section.objects.filter(pillar__plan=plan, initiatives__isnull=True),
     )
 
 
-def ward_completeness(
-    wards, *, fiscal_year: int, include_unapproved: bool, plan=None
-) -> list[dict]:
+def ward_completeness(wards, *, fiscal_year: int, scope, plan=None) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
-    counted by workflow status; what has no record is missing. The public sees approved
-    and missing only (an unapproved record counts as missing)."""
+    counted by workflow status; what has no record is missing. Only what ``scope`` (a user
+    or an ``access.Scope``) sees is counted: for a ward whose unapproved records are out of
+    scope (the public; a ward officer looking at another ward) the counts are approved and
+    missing only, and an unapproved record counts as missing."""
     from programs.models import InitiativeProgress
 
+    scope = access.scope_of(scope)
     indicators, initiatives, sections = _expected_reports(plan)
     expected_values = indicators.count()
     expected_progress = initiatives.count() + sections.count()
     value_counts = _status_counts(
-        IndicatorValue.objects.filter(
-            fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
-        ).filter(indicator__in=indicators)
+        IndicatorValue.objects.visible_to(scope)
+        .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False)
+        .filter(indicator__in=indicators)
     )
     progress_counts = _status_counts(
-        InitiativeProgress.objects.filter(fiscal_year=fiscal_year, ward__isnull=False).filter(
-            Q(initiative__in=initiatives) | Q(section__in=sections)
-        )
+        InitiativeProgress.objects.visible_to(scope)
+        .filter(fiscal_year=fiscal_year, ward__isnull=False)
+        .filter(Q(initiative__in=initiatives) | Q(section__in=sections))
     )
     rows = []
     for ward in wards:
@@ -242,7 +245,7 @@ def ward_completeness(
             ("initiative_progress", expected_progress, progress_counts),
         ):
             by_status = {s: counts.get((ward.pk, s), 0) for s in Status.values}
-            if not include_unapproved:
+            if not scope.sees_unapproved(ward.pk):
                 by_status = {Status.APPROVED: by_status[Status.APPROVED]}
             recorded = sum(by_status.values())
             parts[name] = {
@@ -335,10 +338,30 @@ def _status_counts(queryset) -> dict[tuple[int, str], int]:
 # --- Reads for the pages ----------------------------------------------------------------
 
 
+def plan_reach(plan=None) -> tuple[int, int] | None:
+    """The fiscal years progress can be reported for: the plan's period where the plan
+    states it, else the span of the plan's own indicator years (baseline to last target).
+    Of the current plan unless ``plan`` is given. Registered (for the current plan) as
+    ``kumamoto_welfare.fiscal_year.reporting_reach``, which every layer asks."""
+    from django.db.models import Max, Min
+
+    from programs.selectors import current_plan
+
+    plan = plan or current_plan()
+    if plan is None:
+        return None
+    if plan.period_start and plan.period_end:
+        return plan.period_start, plan.period_end
+    span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN, indicator__plan=plan).aggregate(
+        first=Min("fiscal_year"), last=Max("fiscal_year")
+    )
+    if span["first"] is None:
+        return None
+    return span["first"], span["last"]
+
+
 def reporting_years(plan=None) -> list[int]:
     """The fiscal years the pages offer: the plan's reach (the current plan's by default)."""
-    from programs.selectors import plan_reach
-
     reach = plan_reach(plan)
     return list(range(reach[0], reach[1] + 1)) if reach else []
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.workflow import Status, record_create, record_delete, record_update
 from programs.models import Pillar, Plan, Section
 
@@ -126,8 +127,6 @@ def validate_derived_not_typed(record: IndicatorValue) -> None:
 
 def validate_value(record: IndicatorValue) -> None:
     """Rules across rows: the reporting year, and a big jump against last year."""
-    from programs.validators import validate_reporting_year
-
     validate_derived_not_typed(record)
     validate_reporting_year(record.fiscal_year)
     if record.kind != ValueKind.ACTUAL or record.note.strip():

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "indicators",
     "community",
     "kumamoto_welfare.jobs",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -99,8 +100,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kumamoto_welfare.context_processors.demo_data",
-                "kumamoto_welfare.context_processors.site",
+                "portal.context_processors.demo_data",
+                "portal.context_processors.site",
             ],
         },
     },

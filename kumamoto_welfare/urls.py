@@ -4,12 +4,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from community import views as community_views
-from indicators import views as indicator_views
-from kumamoto_welfare import admin_views
-from kumamoto_welfare.context_processors import admin_site_header
 from kumamoto_welfare.health import healthz
-from programs import views as program_views
+from portal.context_processors import admin_site_header
+from portal.views import completeness, plan, wards
+from portal.views import indicators as indicator_views
 
 # The header names the plan: from the data, read each time a page is drawn.
 admin.site.site_header = lazy(admin_site_header, str)()
@@ -17,16 +15,16 @@ admin.site.site_title = lazy(admin_site_header, str)()
 admin.site.index_title = _("管理メニュー")
 
 urlpatterns = [
-    path("", program_views.home, name="home"),
-    path("pillars/<int:number>/", program_views.pillar_detail, name="pillar"),
+    path("", plan.home, name="home"),
+    path("pillars/<int:number>/", plan.pillar_detail, name="pillar"),
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator"),
-    path("wards/<str:name>/", community_views.ward_detail, name="ward"),
-    path("consult/", community_views.consult, name="consult"),
-    path("reports/<int:fiscal_year>/", program_views.report, name="report"),
-    path("reports/<int:fiscal_year>.xlsx", program_views.report_xlsx, name="report-xlsx"),
+    path("wards/<str:name>/", wards.ward_detail, name="ward"),
+    path("consult/", wards.consult, name="consult"),
+    path("reports/<int:fiscal_year>/", plan.report, name="report"),
+    path("reports/<int:fiscal_year>.xlsx", plan.report_xlsx, name="report-xlsx"),
     path(
         "admin/completeness/",
-        admin.site.admin_view(admin_views.completeness),
+        admin.site.admin_view(completeness.completeness),
         name="admin-completeness",
     ),
     path("healthz", healthz, name="healthz"),

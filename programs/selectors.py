@@ -1,4 +1,5 @@
-"""Reads of the plan shared by the pages, the API, imports and reports.
+"""Which plan: reads of the plan shared by the pages, the API, imports and reports. (The
+plan's reach in fiscal years, which needs its indicators, is ``indicators.selectors``.)
 
 Several plans may be loaded side by side (the next plan period beside this one); every read
 of plan content is of one plan: the current plan (``current_plan``) unless a door names
@@ -8,9 +9,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Max, Min
-
-from indicators.models import IndicatorValue
 from kumamoto_welfare.fiscal_year import fiscal_year_of
 
 from .models import Plan
@@ -44,25 +42,6 @@ def plan_by_code(code: str | None) -> Plan | None:
     if plan is None:
         raise UnknownPlanError(code)
     return plan
-
-
-def plan_reach(plan: Plan | None = None) -> tuple[int, int] | None:
-    """The fiscal years progress can be reported for: the plan's period where the plan
-    states it, else the span of the plan's own indicator years (baseline to last target).
-    Of the current plan unless ``plan`` is given."""
-    from indicators.choices import ValueOrigin
-
-    plan = plan or current_plan()
-    if plan is None:
-        return None
-    if plan.period_start and plan.period_end:
-        return plan.period_start, plan.period_end
-    span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN, indicator__plan=plan).aggregate(
-        first=Min("fiscal_year"), last=Max("fiscal_year")
-    )
-    if span["first"] is None:
-        return None
-    return span["first"], span["last"]
 
 
 def site_title(plan: Plan | None = None) -> str:

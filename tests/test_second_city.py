@@ -25,7 +25,7 @@ from community.models import (
 from community.services import staff_create
 from indicators.models import Indicator, IndicatorValue, Reminder
 from kumamoto_welfare.access import Role
-from programs.annual_reports import annual_report_generate
+from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReport, InitiativeProgress, Pillar, Plan
 from programs.selectors import current_plan
 from tests.api.conftest import client_for

@@ -11,6 +11,7 @@ from community.models import (
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
+    pillar_model,
 )
 from community.services import (
     community_resource_create,
@@ -20,7 +21,6 @@ from community.services import (
 from kumamoto_welfare.api.fields import FiscalYearField
 from kumamoto_welfare.api.serializers import VersionedRecordSerializer
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from programs.models import Pillar
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -79,7 +79,7 @@ class CurrentPlanPillarField(serializers.SlugRelatedField):
     """A pillar by its number, in the current plan (numbers are unique within a plan)."""
 
     def get_queryset(self):
-        return Pillar.objects.of_current_plan()
+        return pillar_model().objects.of_current_plan()
 
 
 class CommunityResourceSerializer(VersionedRecordSerializer):
@@ -106,7 +106,7 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
         source="life_stages", slug_field="name", many=True, read_only=True
     )
     pillars = CurrentPlanPillarField(
-        slug_field="number", queryset=Pillar.objects.all(), many=True, required=False
+        slug_field="number", queryset=pillar_model().objects.all(), many=True, required=False
     )
 
     create_service = staticmethod(community_resource_create)

@@ -15,13 +15,16 @@ from indicators.selectors import (
     progress_by_indicator,
     ward_completeness,
 )
+from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from programs.models import Pillar, Plan
 from programs.selectors import current_plan
 
 from .serializers import IndicatorSerializer
 
-AUDIENCES = ("public", "staff")
+# The scopes warmed after an approval; a ward officer's own (``ward-<id>``) is computed when
+# first asked for.
+WARMED_SCOPES = (access.PUBLIC, access.CITY_WIDE_SCOPE)
 
 
 def indicators_payload(indicators) -> list:
@@ -51,15 +54,13 @@ def cached_indicator(indicator: Indicator) -> dict:
     )
 
 
-def dashboard_payload(year: int, staff: bool, plan: Plan | None = None) -> dict:
+def dashboard_payload(year: int, scope: access.Scope, plan: Plan | None = None) -> dict:
     """Of ``plan``, the current plan by default."""
     plan = plan or current_plan()
     pillars = pillar_summaries(
         Pillar.objects.filter(plan=plan), indicators_with_progress(up_to=year, plan=plan)
     )
-    wards = ward_completeness(
-        Ward.objects.all(), fiscal_year=year, include_unapproved=staff, plan=plan
-    )
+    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, scope=scope, plan=plan)
     return {
         "fiscal_year": year,
         "fiscal_year_label": fiscal_year_label(year),
@@ -88,13 +89,15 @@ def dashboard_payload(year: int, staff: bool, plan: Plan | None = None) -> dict:
     }
 
 
-def cached_dashboard(year: int, audience: str, plan: Plan | None = None) -> dict:
+def cached_dashboard(year: int, scope: access.Scope, plan: Plan | None = None) -> dict:
+    """The dashboard of ``plan`` (the current plan by default) as ``scope`` sees it: each
+    ward's unapproved counts only where the scope covers that ward."""
     plan = plan or current_plan()
     return cached(
         "dashboard",
-        lambda: dashboard_payload(year, audience == "staff", plan),
+        lambda: dashboard_payload(year, scope, plan),
         year,
-        audience,
+        scope.key,
         plan.pk if plan else None,
         translation.get_language(),
     )
@@ -113,7 +116,7 @@ def summaries_warm(*, fiscal_years: list[int]) -> int:
                 cached_indicator(indicator)
                 warmed += 1
             for year in fiscal_years:
-                for audience in AUDIENCES:
-                    cached_dashboard(year, audience)
+                for scope in WARMED_SCOPES:
+                    cached_dashboard(year, scope)
                     warmed += 1
     return warmed

@@ -20,7 +20,7 @@ from indicators.selectors import (
     indicator_series,
 )
 from indicators.services import indicator_value_delete, indicator_value_update
-from kumamoto_welfare.access import Role, role_of
+from kumamoto_welfare import access
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
@@ -210,9 +210,9 @@ class DashboardView(APIView):
             year = parse_fiscal_year(raw)
         except FiscalYearError as error:
             raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
-        staff = role_of(request.user) in (Role.WARD_OFFICER, Role.PLANNER, Role.ADMIN)
-        audience = "staff" if staff else "public"
-        return Response(cached_dashboard(year, audience, plan_from_request(request)))
+        return Response(
+            cached_dashboard(year, access.scope_of(request.user), plan_from_request(request))
+        )
 
 
 __all__ = ["DashboardView", "IndicatorValueViewSet", "IndicatorViewSet", "ProgressSerializer"]

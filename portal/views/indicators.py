@@ -1,11 +1,10 @@
 from django.shortcuts import get_object_or_404, render
 
-from programs.views import requested_plan, selected_fiscal_year
-
-from .charts import chart_data, ward_chart
-from .choices import ValueOrigin
-from .models import Indicator
-from .selectors import reporting_years, series_by_indicator, ward_value_table
+from indicators.charts import chart_data, ward_chart
+from indicators.choices import ValueOrigin
+from indicators.models import Indicator
+from indicators.selectors import reporting_years, series_by_indicator, ward_value_table
+from portal.views.plan import requested_plan, selected_fiscal_year
 
 
 def indicator_detail(request, code: str):

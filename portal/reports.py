@@ -23,10 +23,9 @@ def evaluation_context(*, fiscal_year: int, user, plan=None) -> dict:
 
     from indicators.charts import achievement_chart
     from indicators.selectors import indicators_with_progress, reporting_years
-
-    from .models import Pillar
-    from .pages import progress_grid
-    from .selectors import current_plan
+    from portal.pages import progress_grid
+    from programs.models import Pillar
+    from programs.selectors import current_plan
 
     plan = plan or current_plan()
     rows = indicators_with_progress(up_to=fiscal_year, plan=plan)

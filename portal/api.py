@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from indicators.selectors import reporting_years
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from programs.annual_reports import annual_report_request, report_is_stale
+from portal.annual_reports import annual_report_request, report_is_stale
 from programs.models import AnnualReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

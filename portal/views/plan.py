@@ -22,11 +22,10 @@ from indicators.selectors import (
     series_by_indicator,
 )
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
-
-from .models import Initiative, Pillar, Plan
-from .pages import progress_grid
-from .reports import evaluation_context, evaluation_workbook
-from .selectors import UnknownPlanError, plan_by_code
+from portal.pages import progress_grid
+from portal.reports import evaluation_context, evaluation_workbook
+from programs.models import Initiative, Pillar, Plan
+from programs.selectors import UnknownPlanError, plan_by_code
 
 
 def requested_plan(request) -> Plan | None:
