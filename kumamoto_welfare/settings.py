@@ -325,7 +325,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    # The municipality and its plan are data (GET /api/v1/municipality/), not settings.
+    # The municipality and its plan are data (GET /api/v1/municipality/), not settings: the
+    # title is replaced by the plan's own (portal.schema.title_from_plan).
     "TITLE": "地域福祉計画 API (Community Welfare Plan)",
     "DESCRIPTION": (
         "Plan content, outcome indicators with their progress, and ward progress records. "
@@ -347,6 +348,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kumamoto_welfare.api.schema.add_error_responses",
+        "portal.schema.title_from_plan",
     ],
     "ENUM_NAME_OVERRIDES": {
         "WorkflowStatusEnum": "kumamoto_welfare.workflow.Status",

@@ -117,6 +117,8 @@ def test_the_api_names_the_city_and_its_wards(kaku_city):
         "prefecture": "架空県",
         "wards": ["asahi", "yuhi", "hoshizora"],
     }
+    schema = anon.get("/api/schema/", {"format": "json"}).json()
+    assert schema["info"]["title"] == "架空市地域福祉計画（試験用） API"
     wards = anon.get("/api/v1/wards/").json()
     assert [(w["name"], w["municipality_code"]) for w in wards] == [
         ("あさひ区", "991015"),
