@@ -28,6 +28,7 @@ from .models import (
     CommunityResource,
     HealthTownPlanningRecord,
     LifeStage,
+    Municipality,
     OrganisationType,
     SchoolDistrict,
     StaffProfile,
@@ -107,9 +108,27 @@ class ImportMixin:
         return TemplateResponse(request, "admin/community/import.html", context)
 
 
+class FromPlanDataAdmin(admin.ModelAdmin):
+    """Rows that come from the plan's data files (load_plan): shown, never edited here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(FromPlanDataAdmin):
+    list_display = ["name", "name_en", "prefecture", "code"]
+
+
 @admin.register(Ward)
 class WardAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code"]
+    list_display = ["name", "name_en", "code", "municipality_code"]
 
 
 @admin.register(LifeStage)

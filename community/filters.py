@@ -14,14 +14,14 @@ def _ward(queryset, name, value):
 
 
 class WardFilter(django_filters.CharFilter):
-    """A ward by name (中央区) or code (chuo)."""
+    """A ward by its name or its code, as the data files give them."""
 
     def filter(self, qs, value):
         return qs if value in (None, "") else _ward(qs, self.field_name, value)
 
 
 class SchoolDistrictFilter(django_filters.FilterSet):
-    ward = WardFilter(field_name="ward", help_text="Ward name or code (中央区, chuo).")
+    ward = WardFilter(field_name="ward", help_text="Ward name or code.")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
@@ -30,7 +30,7 @@ class SchoolDistrictFilter(django_filters.FilterSet):
 
 
 class CommunityResourceFilter(django_filters.FilterSet):
-    ward = WardFilter(field_name="ward", help_text="Ward name or code (中央区, chuo).")
+    ward = WardFilter(field_name="ward", help_text="Ward name or code.")
     city_wide = django_filters.BooleanFilter(field_name="ward", lookup_expr="isnull")
     school_district = django_filters.CharFilter(field_name="school_district__code")
     organisation_type = django_filters.CharFilter(

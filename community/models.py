@@ -1,6 +1,6 @@
-"""Wards, school districts, the organisation types the plan names, staff's wards, and the
-records the community keeps: the directory of resources, the health town-planning stage of
-each district, volunteer programs and their headcounts."""
+"""The municipality and its wards, school districts, the organisation types the plan names,
+staff's wards, and the records the community keeps: the directory of resources, the health
+town-planning stage of each district, volunteer programs and their headcounts."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,11 +21,83 @@ from kumamoto_welfare.workflow import VersionedRecord
 
 from .choices import HealthTownPlanningStage, Origin
 
+# --- The municipality (自治体) and its wards ----------------------------------------------
+
+MUNICIPALITY_CODE_WEIGHTS = (6, 5, 4, 3, 2)
+
+
+def municipality_code_check_digit(first_five: str) -> int:
+    """The check digit of a 全国地方公共団体コード (JIS X 0402) from its first five digits:
+    the digits weighted 6, 5, 4, 3, 2, summed, and the last digit of 11 minus the sum's
+    remainder by 11 (remainder 1 gives 0, remainder 0 gives 1)."""
+    total = sum(int(d) * w for d, w in zip(first_five, MUNICIPALITY_CODE_WEIGHTS, strict=True))
+    return (11 - total % 11) % 10
+
+
+def validate_municipality_code(value: str) -> None:
+    """Six digits whose last is the check digit of the first five."""
+    if not (isinstance(value, str) and len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ValidationError(
+            _("全国地方公共団体コードは6桁の数字です（検査数字を含む）。"), code="format"
+        )
+    if int(value[5]) != municipality_code_check_digit(value[:5]):
+        raise ValidationError(
+            _("全国地方公共団体コード「%(code)s」の検査数字が正しくありません。"),
+            code="check_digit",
+            params={"code": value},
+        )
+
+
+class Municipality(models.Model):
+    """The municipality (自治体) the installation serves, as the plan's data files name it.
+    One installation serves one municipality; its wards belong to it."""
+
+    code = models.CharField(
+        _("全国地方公共団体コード"),
+        max_length=6,
+        unique=True,
+        validators=[validate_municipality_code],
+        help_text=_("JIS X 0402 の6桁（検査数字を含む）。"),
+    )
+    name = models.CharField(_("名称"), max_length=40)
+    name_en = models.CharField(_("英語名"), max_length=80)
+    prefecture = models.CharField(_("都道府県"), max_length=10)
+
+    class Meta:
+        verbose_name = _("自治体")
+        verbose_name_plural = pgettext_lazy("plural", "自治体")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
 
 class Ward(models.Model):
-    """One of the city's five wards (区). Created by a migration; they do not change."""
+    """A ward (区) of the municipality, with its own municipality code. Loaded from the
+    plan's data files by ``load_plan``."""
 
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="wards",
+        verbose_name=_("自治体"),
+    )
     code = models.SlugField(_("コード"), max_length=20, unique=True)
+    municipality_code = models.CharField(
+        _("全国地方公共団体コード"),
+        max_length=6,
+        blank=True,
+        validators=[validate_municipality_code],
+        help_text=_("区の6桁のコード（JIS X 0402、検査数字を含む）。"),
+    )
     name = models.CharField(_("名称"), max_length=20, unique=True)
     name_en = models.CharField(_("英語名"), max_length=40)
     position = models.PositiveSmallIntegerField(_("順序"), unique=True)
@@ -34,6 +106,13 @@ class Ward(models.Model):
         verbose_name = _("区")
         verbose_name_plural = pgettext_lazy("plural", "区")
         ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality_code"],
+                condition=~Q(municipality_code=""),
+                name="ward_unique_municipality_code",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -59,14 +59,13 @@ def ward_widget(*, required: bool = False) -> LookupWidget:
         blanks=frozenset() if required else CITY_WIDE,
         missing=gettext_lazy("区を入力してください。") if required else None,
         unknown=gettext_lazy(
-            "区「%(value)s」がありません。中央区・東区・西区・南区・北区のいずれか"
-            "（市全体は空欄）で入力してください。"
+            "区「%(value)s」がありません。%(choices)sのいずれか（市全体は空欄）で入力してください。"
         ),
         render=lambda ward: ward.name,
     )
 
 
-WARD_HELP = gettext_lazy("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。")
+WARD_HELP = gettext_lazy("区の名前。空欄は市全体（計画担当のみ）。")
 
 
 def ward_column() -> Column:
@@ -102,7 +101,8 @@ def load_life_stages() -> dict[str, object]:
 
 
 def load_pillars() -> dict[str, object]:
-    return {str(pillar.number): pillar for pillar in pillar_model().objects.all()}
+    """The current plan's pillars by number (numbers are unique within a plan)."""
+    return {str(pillar.number): pillar for pillar in pillar_model().objects.of_current_plan()}
 
 
 # --- School districts --------------------------------------------------------------------
@@ -134,7 +134,7 @@ class SchoolDistrictResource(SheetResource):
         column_name="区",
         en="ward",
         required=True,
-        help=_("区の名前（例：中央区）、英語名かコード。"),
+        help=_("区の名前、英語名かコード。"),
         widget=ward_widget(required=True),
     )
 
@@ -223,7 +223,7 @@ class DirectoryResource(SheetResource):
         attribute="ward",
         column_name="区",
         en="ward",
-        help=_("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。"),
+        help=_("区の名前。空欄は市全体（計画担当のみ）。"),
         widget=ward_widget(),
     )
     school_district = Column(

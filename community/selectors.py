@@ -14,7 +14,7 @@ def life_stage_named(text: str) -> LifeStage | None:
 
 
 def ward_named(text: str) -> Ward | None:
-    """A ward by its name (中央区) or its code (chuo)."""
+    """A ward by its name or its code."""
     text = (text or "").strip()
     return Ward.objects.filter(Q(code=text) | Q(name=text)).first() if text else None
 

@@ -28,6 +28,7 @@ from .models import (
     CommunityResource,
     HealthTownPlanningRecord,
     LifeStage,
+    Municipality,
     OrganisationType,
     SchoolDistrict,
     StaffProfile,
@@ -40,7 +41,7 @@ from .signals import counted_records_changed
 
 if TYPE_CHECKING:
     from kumamoto_welfare.sync import Synchroniser
-    from programs.plan_data import PlanDocument
+    from programs.plan_data import MunicipalityData, PlanDocument
 
 
 @transaction.atomic
@@ -80,14 +81,57 @@ def counted_records_changed_send(
     counted_records_changed.send(sender=model, fiscal_years=years, user=user)
 
 
+# --- The municipality and its wards, from the plan's data files ----------------------------
+
+
+class MunicipalityMismatchError(ValueError):
+    """The data files name another municipality than the one this installation serves."""
+
+
+def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -> Municipality:
+    """Make the municipality and its wards match the plan's data files. One installation
+    serves one municipality: data of another is refused. Wards are upserted by code and
+    never deleted (progress data refers to them)."""
+    other = Municipality.objects.exclude(code=data.code).first()
+    if other is not None:
+        raise MunicipalityMismatchError(
+            _(
+                "この環境は%(name)s（%(code)s）の計画のためのものです。"
+                "別の自治体（%(other)s、%(other_code)s）の計画データは読み込めません。"
+            )
+            % {"name": other.name, "code": other.code, "other": data.name, "other_code": data.code}
+        )
+    municipality = sync.upsert(
+        Municipality,
+        {"code": data.code},
+        {"name": data.name, "name_en": data.name_en, "prefecture": data.prefecture},
+    )
+    for position, ward in enumerate(data.wards, start=1):
+        sync.upsert(
+            Ward,
+            {"code": ward.code},
+            {
+                "municipality": municipality,
+                "municipality_code": ward.municipality_code,
+                "name": ward.name,
+                "name_en": ward.name_en,
+                "position": position,
+            },
+        )
+    return municipality
+
+
 # --- The plan's organisations and volunteer programs ---------------------------------------
 
 
 def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> None:
     """Make the directory's plan entries (origin ``plan``) and the plan's volunteer programs
     match ``document``. Entries staff made are never touched; volunteer programs are only
-    upserted, never pruned (the city adds its own)."""
-    pillars = {p.number: p for p in pillar_model().objects.all()}
+    upserted, never pruned (the city adds its own). A plan folder that names no community
+    file leaves the directory alone. Pillar numbers are the document's plan's."""
+    if not document.community_file:
+        return
+    pillars = {p.number: p for p in pillar_model().objects.filter(plan__code=document.code)}
     types = {t.code: t for t in OrganisationType.objects.all()}
     stages = {s.code: s for s in LifeStage.objects.all()}
     wards = {w.code: w for w in Ward.objects.all()}

@@ -15,9 +15,10 @@ from .services import UPDATABLE_VALUE_FIELDS, validate_value
 @admin.register(Indicator)
 class IndicatorAdmin(HistoryAdmin):
     list_display = ["code", "name", "unit", "direction", "derivation", "pillar", "section"]
-    list_filter = ["pillar", "unit", "direction"]
+    list_filter = ["plan", "pillar", "unit", "direction"]
     search_fields = ["code", "name"]
     list_select_related = ["pillar", "section__pillar"]
+    readonly_fields = ["plan"]  # the pillar's plan
 
 
 @admin.register(IndicatorValue)

@@ -98,7 +98,11 @@ def ward_chart(indicator, table: dict) -> dict:
     ``ward_value_table``; unapproved values are left out of the chart, the table marks them."""
     unit, places = str(indicator.get_unit_display()), indicator.decimal_places
     years = [row["fiscal_year"] for row in table["rows"]]
-    places_columns = [("city", _("市全体"))] + [(w.code, w.name) for w in table["wards"]]
+    # Keys by the ward's place in the list (ward-1 …), so each has its own line style
+    # whatever the municipality's wards are called.
+    places_columns = [("city", _("市全体"))] + [
+        (f"ward-{n}", w.name) for n, w in enumerate(table["wards"], start=1)
+    ]
     datasets = []
     for column, (key, label) in enumerate(places_columns):
         values = [

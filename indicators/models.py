@@ -22,11 +22,16 @@ class Indicator(models.Model):
     """An outcome indicator of the plan, with a stable code (KPI-1-1 …) that import files
     and API consumers rely on."""
 
+    # The plan as well as the pillar, so that the database keeps codes unique within a plan
+    # (a constraint cannot reach through the pillar). Set from the pillar on save.
+    plan = models.ForeignKey(
+        "programs.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("計画")
+    )
     code = models.CharField(
         _("指標コード"),
         max_length=20,
-        unique=True,
         validators=[RegexValidator(r"^[A-Z]+-\d+(-\d+)*$", _("例：KPI-1-1"))],
+        help_text=_("計画の中で一意。"),
     )
     name = models.CharField(_("名称"), max_length=200)
     unit = models.CharField(_("単位"), max_length=10, choices=Unit.choices)
@@ -76,14 +81,33 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
             ),
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="indicator_unique_code_in_plan",
+                violation_error_message=_("この計画にはこのコードの指標がすでにあります。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def save(self, *args, **kwargs) -> None:
+        self._take_plan_from_pillar()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        self._take_plan_from_pillar()
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         super().clean()
         validate_section_in_pillar(self)
+        if self.pillar_id and self.pillar.plan_id != self.plan_id:
+            raise ValidationError({"pillar": _("この施策は別の計画のものです。")})
+
+    def _take_plan_from_pillar(self) -> None:
+        if self.pillar_id and not self.plan_id:
+            self.plan_id = self.pillar.plan_id
 
 
 class IndicatorValue(WorkflowRecord):

@@ -24,6 +24,7 @@ from kumamoto_welfare.imports.widgets import (
     key_text,
 )
 from kumamoto_welfare.workflow import Status
+from programs.selectors import current_plan
 
 from .choices import Derivation, ValueKind
 from .models import Indicator, IndicatorValue
@@ -33,7 +34,8 @@ INDICATOR_VALUE = "indicator_value"
 
 
 def load_indicators() -> dict[str, object]:
-    return {key_text(i.code).upper(): i for i in Indicator.objects.all()}
+    """The current plan's indicators (codes are unique within a plan)."""
+    return {key_text(i.code).upper(): i for i in Indicator.objects.filter(plan=current_plan())}
 
 
 class IndicatorValueResource(ProgressResource):
@@ -156,7 +158,7 @@ class IndicatorValueResource(ProgressResource):
         """One row per indicator a ward types in (not those computed from the community's
         records), the ward and the year filled in, the value left blank."""
         place = {"ward": ward.name if ward else "", "fiscal_year": fiscal_year}
-        typed_in = Indicator.objects.filter(derivation=Derivation.NONE)
+        typed_in = Indicator.objects.filter(plan=current_plan(), derivation=Derivation.NONE)
         return [
             self.template_row({"indicator": i.code, "name": i.name, **place, "kind": "実績"})
             for i in typed_in.order_by("pillar__number", "position", "code")

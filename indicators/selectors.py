@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import reporting_years
 from kumamoto_welfare.workflow import Status
 
 from .choices import Derivation, Unit, ValueKind, ValueOrigin
@@ -198,21 +197,24 @@ def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[di
     return summaries
 
 
-def _expected_reports():
-    """What each ward reports for a fiscal year: an actual value of every indicator, and a
-    progress report on every initiative and on every section without one. The one
-    definition behind ``ward_completeness`` and ``reporting_gaps``. Indicators computed from
-    the community's records (KPI-4-1, KPI-4-2) are never owed: nobody types them in."""
+def _expected_reports(plan=None):
+    """What each ward reports for a fiscal year: an actual value of every indicator of the
+    plan (the current plan by default), and a progress report on every initiative and on
+    every section without one. The one definition behind ``ward_completeness`` and
+    ``reporting_gaps``. Indicators computed from the community's records (KPI-4-1, KPI-4-2)
+    are never owed: nobody types them in."""
     from programs.models import Initiative, Section
+    from programs.selectors import current_plan
 
+    plan = plan or current_plan()
     return (
-        Indicator.objects.filter(derivation=Derivation.NONE),
-        Initiative.objects.all(),
-        Section.objects.filter(initiatives__isnull=True),
+        Indicator.objects.filter(plan=plan, derivation=Derivation.NONE),
+        Initiative.objects.filter(pillar__plan=plan),
+        Section.objects.filter(pillar__plan=plan, initiatives__isnull=True),
     )
 
 
-def ward_completeness(wards, *, fiscal_year: int, scope) -> list[dict]:
+def ward_completeness(wards, *, fiscal_year: int, scope, plan=None) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
     counted by workflow status; what has no record is missing. Only what ``scope`` (a user
@@ -222,18 +224,18 @@ def ward_completeness(wards, *, fiscal_year: int, scope) -> list[dict]:
     from programs.models import InitiativeProgress
 
     scope = access.scope_of(scope)
-    indicators, initiatives, sections = _expected_reports()
+    indicators, initiatives, sections = _expected_reports(plan)
     expected_values = indicators.count()
     expected_progress = initiatives.count() + sections.count()
     value_counts = _status_counts(
-        IndicatorValue.objects.visible_to(scope).filter(
-            fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
-        )
+        IndicatorValue.objects.visible_to(scope)
+        .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False)
+        .filter(indicator__in=indicators)
     )
     progress_counts = _status_counts(
-        InitiativeProgress.objects.visible_to(scope).filter(
-            fiscal_year=fiscal_year, ward__isnull=False
-        )
+        InitiativeProgress.objects.visible_to(scope)
+        .filter(fiscal_year=fiscal_year, ward__isnull=False)
+        .filter(Q(initiative__in=initiatives) | Q(section__in=sections))
     )
     rows = []
     for ward in wards:
@@ -336,18 +338,21 @@ def _status_counts(queryset) -> dict[tuple[int, str], int]:
 # --- Reads for the pages ----------------------------------------------------------------
 
 
-def plan_reach() -> tuple[int, int] | None:
+def plan_reach(plan=None) -> tuple[int, int] | None:
     """The fiscal years progress can be reported for: the plan's period where the plan
     states it, else the span of the plan's own indicator years (baseline to last target).
-    Registered as ``kumamoto_welfare.fiscal_year.reporting_reach``, which every layer asks."""
+    Of the current plan unless ``plan`` is given. Registered (for the current plan) as
+    ``kumamoto_welfare.fiscal_year.reporting_reach``, which every layer asks."""
     from django.db.models import Max, Min
 
-    from programs.models import Plan
+    from programs.selectors import current_plan
 
-    plan = Plan.objects.first()
-    if plan and plan.period_start and plan.period_end:
+    plan = plan or current_plan()
+    if plan is None:
+        return None
+    if plan.period_start and plan.period_end:
         return plan.period_start, plan.period_end
-    span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN).aggregate(
+    span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN, indicator__plan=plan).aggregate(
         first=Min("fiscal_year"), last=Max("fiscal_year")
     )
     if span["first"] is None:
@@ -355,29 +360,43 @@ def plan_reach() -> tuple[int, int] | None:
     return span["first"], span["last"]
 
 
-def default_fiscal_year() -> int:
-    """The latest fiscal year with an approved actual, else this fiscal year within the
-    plan's reach."""
+def reporting_years(plan=None) -> list[int]:
+    """The fiscal years the pages offer: the plan's reach (the current plan's by default)."""
+    reach = plan_reach(plan)
+    return list(range(reach[0], reach[1] + 1)) if reach else []
+
+
+def default_fiscal_year(plan=None) -> int:
+    """The latest fiscal year with an approved actual of the plan (the current plan by
+    default), else this fiscal year within the plan's reach."""
     import datetime
 
     from kumamoto_welfare.fiscal_year import fiscal_year_of
+    from programs.selectors import current_plan
 
     latest = (
-        IndicatorValue.objects.filter(kind=ValueKind.ACTUAL, status=Status.APPROVED)
+        IndicatorValue.objects.filter(
+            kind=ValueKind.ACTUAL, status=Status.APPROVED, indicator__plan=plan or current_plan()
+        )
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .first()
     )
     if latest:
         return latest
-    years = reporting_years()
+    years = reporting_years(plan)
     today = fiscal_year_of(datetime.date.today())
     return min(max(today, years[0]), years[-1]) if years else today
 
 
-def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None) -> list:
-    """Every indicator (with pillar and section) paired with its progress."""
-    indicators = list(Indicator.objects.select_related("pillar", "section"))
+def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None, plan=None) -> list:
+    """Every indicator of the plan (the current plan by default), with pillar and section,
+    paired with its progress."""
+    from programs.selectors import current_plan
+
+    indicators = list(
+        Indicator.objects.filter(plan=plan or current_plan()).select_related("pillar", "section")
+    )
     progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.workflow import Status, record_create, record_delete, record_update
-from programs.models import Pillar, Section
+from programs.models import Pillar, Plan, Section
 
 from .choices import ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue
@@ -27,24 +27,25 @@ class PlanConflictError(Exception):
     """Loading the plan would change or delete progress data entered by staff."""
 
 
-def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> None:
+def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument, plan: Plan) -> None:
     """Make the plan's indicators and their plan values (origin ``plan``) match ``document``.
 
     Values entered by staff are left alone; if one stands where the plan now puts a value,
     or belongs to an indicator the plan no longer has, nothing is written and the conflict is
-    reported, for a person to resolve.
+    reported, for a person to resolve. Codes are the plan's own; indicators of other plans,
+    and of chapters the document does not hold, are left alone.
     """
     kept = []
     for position, (pillar_number, section_number, data) in enumerate(
         document.indicator_places(), start=1
     ):
-        pillar = Pillar.objects.get(number=pillar_number)
+        pillar = Pillar.objects.get(plan=plan, number=pillar_number)
         section = (
             Section.objects.get(pillar=pillar, number=section_number) if section_number else None
         )
         indicator = sync.upsert(
             Indicator,
-            {"code": data.code},
+            {"plan": plan, "code": data.code},
             {
                 "name": data.name,
                 "unit": data.unit,
@@ -95,7 +96,9 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> 
         sync.prune(indicator.values.filter(origin=ValueOrigin.PLAN), kept_values)
         kept.append(indicator)
 
-    for stale in Indicator.objects.exclude(pk__in=[i.pk for i in kept]):
+    held = [area.number for area in document.priority_areas]
+    own = Indicator.objects.filter(plan=plan, pillar__priority_area__number__in=held)
+    for stale in own.exclude(pk__in=[i.pk for i in kept]):
         if stale.values.exclude(origin=ValueOrigin.PLAN).exists():
             raise PlanConflictError(
                 _("%(code)s は計画から外れましたが、入力済みの値があるため削除できません。")

@@ -1,4 +1,5 @@
-"""Kumamoto City community-welfare plan (熊本市地域福祉計画): project package."""
+"""A municipality's community-welfare plan (地域福祉計画): project package. The municipality
+and its plan are data (programs/data/plan/)."""
 
 from .celery import app as celery_app
 

@@ -87,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "ratingband": _VIEW,
         },
         "community": {
+            "municipality": _VIEW,  # from the plan's data files only
             "ward": _VIEW,
             "schooldistrict": _REPORT,
             "historicalschooldistrict": _VIEW,
@@ -117,6 +118,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "reminder": _VIEW,
         },
         "community": {
+            "municipality": _VIEW,  # from the plan's data files only
             "ward": _VIEW,
             "schooldistrict": _ALL,
             "historicalschooldistrict": _VIEW,

@@ -24,7 +24,7 @@ class FiscalYearFilter(django_filters.CharFilter):
 class ProgressRecordFilter(django_filters.FilterSet):
     """Filters common to progress records."""
 
-    ward = django_filters.CharFilter(field_name="ward__name", help_text="Ward name, e.g. 中央区.")
+    ward = django_filters.CharFilter(field_name="ward__name", help_text="Ward name.")
     city_wide = django_filters.BooleanFilter(
         field_name="ward", lookup_expr="isnull", help_text="true: city-wide records only."
     )

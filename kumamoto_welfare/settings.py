@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.demo_data",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -376,7 +377,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "熊本市地域福祉計画 API (Kumamoto City Community Welfare Plan)",
+    # The municipality and its plan are data (GET /api/v1/municipality/), not settings: the
+    # title is replaced by the plan's own (portal.schema.title_from_plan).
+    "TITLE": "地域福祉計画 API (Community Welfare Plan)",
     "DESCRIPTION": (
         "Plan content, outcome indicators with their progress, and ward progress records. "
         "Reads are public and show approved data; writes need a staff token "
@@ -397,6 +400,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kumamoto_welfare.api.schema.add_error_responses",
+        "portal.schema.title_from_plan",
     ],
     "ENUM_NAME_OVERRIDES": {
         "WorkflowStatusEnum": "kumamoto_welfare.workflow.Status",

@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kumamoto_welfare.health import healthz
+from portal.context_processors import admin_site_header
 from portal.views import completeness, plan, wards
 from portal.views import indicators as indicator_views
 
-admin.site.site_header = _("熊本市地域福祉計画 進捗管理")
-admin.site.site_title = _("熊本市地域福祉計画 進捗管理")
+# The header names the plan: from the data, read each time a page is drawn.
+admin.site.site_header = lazy(admin_site_header, str)()
+admin.site.site_title = lazy(admin_site_header, str)()
 admin.site.index_title = _("管理メニュー")
 
 urlpatterns = [

@@ -3,3 +3,29 @@ def demo_data(request) -> dict:
     from indicators.demo import demo_data_present
 
     return {"demo_data_present": demo_data_present()}
+
+
+def site(request) -> dict:
+    """What every page's frame shows of the data: the site's name (the current plan's
+    title), the current plan's pillar numbers for the navigation, and the first ward."""
+    from community.models import Ward
+    from programs.models import Pillar
+    from programs.selectors import current_plan, site_title
+
+    plan = current_plan()
+    return {
+        "site_name": site_title(plan),
+        "site_pillar_numbers": list(
+            Pillar.objects.filter(plan=plan).order_by("number").values_list("number", flat=True)
+        ),
+        "site_first_ward": Ward.objects.first(),
+    }
+
+
+def admin_site_header() -> str:
+    """The admin's header and title: the site's name, then 進捗管理 (progress management)."""
+    from django.utils.translation import gettext
+
+    from programs.selectors import site_title
+
+    return gettext("%(site)s 進捗管理") % {"site": site_title()}

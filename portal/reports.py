@@ -15,22 +15,25 @@ def _point(point):
     return (fiscal_year_label(point.fiscal_year), float(point.value)) if point else ("", None)
 
 
-def evaluation_context(*, fiscal_year: int, user) -> dict:
-    """Everything the report shows for the fiscal year, as ``user`` may see it: per pillar,
-    its indicators with progress (approved data) and the initiatives' reports per ward."""
+def evaluation_context(*, fiscal_year: int, user, plan=None) -> dict:
+    """Everything the report shows for the fiscal year, as ``user`` may see it: per pillar
+    of the plan (the current plan by default), its indicators with progress (approved data)
+    and the initiatives' reports per ward."""
     from django.utils.translation import gettext
 
     from indicators.charts import achievement_chart
     from indicators.selectors import indicators_with_progress, reporting_years
     from portal.pages import progress_grid
-    from programs.models import Pillar, Plan
+    from programs.models import Pillar
+    from programs.selectors import current_plan
 
-    rows = indicators_with_progress(up_to=fiscal_year)
-    pillars = list(Pillar.objects.all())
+    plan = plan or current_plan()
+    rows = indicators_with_progress(up_to=fiscal_year, plan=plan)
+    pillars = list(Pillar.objects.filter(plan=plan))
     return {
-        "plan": Plan.objects.first(),
+        "plan": plan,
         "fiscal_year": fiscal_year,
-        "years": reporting_years(),
+        "years": reporting_years(plan),
         "pillars": [
             {
                 "pillar": pillar,

@@ -28,7 +28,7 @@ class PillarListFilter(admin.SimpleListFilter):
     parameter_name = "pillar"
 
     def lookups(self, request, model_admin):
-        return [(p.number, str(p)) for p in Pillar.objects.all()]
+        return [(p.number, str(p)) for p in Pillar.objects.of_current_plan()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -41,7 +41,7 @@ class PillarListFilter(admin.SimpleListFilter):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "code", "period_start", "period_end"]
+    list_display = ["title", "code", "municipality", "period_start", "period_end"]
 
 
 @admin.register(PriorityArea)
@@ -56,9 +56,10 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Pillar)
 class PillarAdmin(HistoryAdmin):
-    list_display = ["number", "title", "theme"]
-    list_filter = ["theme"]
+    list_display = ["number", "title", "theme", "plan"]
+    list_filter = ["plan", "theme"]
     search_fields = ["title", "overview"]
+    readonly_fields = ["plan"]  # the chapter's plan
     inlines = [SectionInline]
 
 

@@ -6,6 +6,8 @@ the pillar), and section 4-1 lists actions with no numbered initiative (they han
 section). Content is loaded from the YAML files by ``load_plan`` (see docs/plan-data.md).
 """
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -44,7 +46,17 @@ class Plan(models.Model):
     """A community-welfare plan (地域福祉計画) of the city, for a period of fiscal years."""
 
     code = models.SlugField(_("コード"), max_length=64, unique=True)
+    municipality = models.ForeignKey(
+        "community.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="plans",
+        verbose_name=_("自治体"),
+    )
     title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(
+        _("英語の名称"), max_length=200, blank=True, help_text=_("空欄なら日本語の名称。")
+    )
     period_start = models.PositiveSmallIntegerField(
         _("計画期間（開始年度）"),
         null=True,
@@ -76,6 +88,15 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (English where the data gives one)."""
+        from django.utils.translation import get_language
+
+        if self.title_en and (get_language() or "").startswith("en"):
+            return self.title_en
+        return self.title
+
 
 class PriorityArea(models.Model):
     """A priority area of the plan (重点的取組)."""
@@ -100,21 +121,40 @@ class PriorityArea(models.Model):
         return _("重点的取組%(number)s %(title)s") % {"number": self.number, "title": self.title}
 
 
+class PillarQuerySet(models.QuerySet):
+    def of_current_plan(self) -> PillarQuerySet:
+        """The current plan's pillars (``programs.selectors.current_plan``): where a door
+        names a pillar by its number, which is unique within a plan only."""
+        from .selectors import current_plan
+
+        return self.filter(plan=current_plan())
+
+
 class Pillar(models.Model):
     """A policy pillar (施策) of the plan: elderly care, disability, children or health."""
 
+    # The plan as well as the chapter, so that the database itself keeps pillar numbers
+    # unique within a plan (a constraint cannot reach through the chapter). Set from the
+    # chapter on save.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="pillars", verbose_name=_("計画")
+    )
     priority_area = models.ForeignKey(
         PriorityArea,
         on_delete=models.CASCADE,
         related_name="pillars",
         verbose_name=_("重点的取組"),
     )
-    number = models.PositiveSmallIntegerField(_("施策番号"), unique=True)
+    number = models.PositiveSmallIntegerField(
+        _("施策番号"), help_text=_("計画の中で一意（重点的取組をまたいで通し番号）。")
+    )
     title = models.CharField(_("名称"), max_length=200)
     theme = models.CharField(_("分野"), max_length=20, choices=Theme.choices)
     overview = models.TextField(_("概要"), blank=True)
 
     history = HistoricalRecords()
+
+    objects = PillarQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("施策")
@@ -122,10 +162,32 @@ class Pillar(models.Model):
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(condition=Q(theme__in=Theme.values), name="pillar_theme_valid"),
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="pillar_unique_number_in_plan",
+                violation_error_message=_("この計画にはこの番号の施策がすでにあります。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return _("施策%(number)s %(title)s") % {"number": self.number, "title": self.title}
+
+    def save(self, *args, **kwargs) -> None:
+        self._take_plan_from_chapter()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        self._take_plan_from_chapter()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.priority_area_id and self.priority_area.plan_id != self.plan_id:
+            raise ValidationError({"priority_area": _("この重点的取組は別の計画のものです。")})
+
+    def _take_plan_from_chapter(self) -> None:
+        if self.priority_area_id and not self.plan_id:
+            self.plan_id = self.priority_area.plan_id
 
 
 class Section(models.Model):
@@ -221,7 +283,6 @@ class Initiative(PillarContent):
     code = models.CharField(
         _("コード"),
         max_length=20,
-        unique=True,
         help_text=_("施策-項目-番号（例：1-2-1）。項目のない施策では施策-番号。"),
     )
     number = models.PositiveSmallIntegerField(_("番号"))
@@ -235,7 +296,12 @@ class Initiative(PillarContent):
         verbose_name_plural = pgettext_lazy("plural", "取組施策")
         ordering = ["pillar__number", "section__number", "number"]
         default_related_name = "initiatives"
-        constraints = _unique_within_pillar_or_section("initiative", "number")
+        constraints = [
+            *_unique_within_pillar_or_section("initiative", "number"),
+            # The code starts with the pillar's number, which is unique within the plan:
+            # unique within the pillar means unique within the plan.
+            models.UniqueConstraint(fields=["pillar", "code"], name="initiative_unique_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

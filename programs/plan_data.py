@@ -13,9 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 
+from community.models import validate_municipality_code
 from indicators.choices import Derivation, Direction, Unit, ValueKind
-from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+from kumamoto_welfare.fiscal_year import (
+    MAX_FISCAL_YEAR,
+    MIN_FISCAL_YEAR,
+    FiscalYearError,
+    parse_fiscal_year,
+)
 
 from .choices import FigureKind, Theme
 
@@ -128,17 +135,51 @@ class VolunteerProgramData:
 
 
 @dataclass(frozen=True)
+class WardData:
+    code: str
+    municipality_code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class MunicipalityData:
+    """The municipality the plan is of (municipality.yaml), with its wards."""
+
+    code: str
+    name: str
+    name_en: str
+    prefecture: str
+    wards: tuple[WardData, ...]
+
+
+@dataclass(frozen=True)
+class PriorityAreaData:
+    """A chapter of the plan (重点的取組) and its pillars."""
+
+    number: int
+    title: str
+    pillars: tuple[PillarData, ...]
+
+
+@dataclass(frozen=True)
 class PlanDocument:
     code: str
     title: str
     period_start: int | None
     period_end: int | None
-    priority_area_number: int
-    priority_area_title: str
-    pillars: tuple[PillarData, ...]
+    municipality: MunicipalityData
+    priority_areas: tuple[PriorityAreaData, ...]
     organisation_types: tuple[OrganisationTypeData, ...]
+    title_en: str = ""
+    community_file: str = ""
     resources: tuple[ResourceData, ...] = ()
     volunteer_programs: tuple[VolunteerProgramData, ...] = ()
+
+    @property
+    def pillars(self) -> tuple[PillarData, ...]:
+        """Every pillar of the document's chapters, in order."""
+        return tuple(pillar for area in self.priority_areas for pillar in area.pillars)
 
     def indicator_places(self) -> list[tuple[int, int | None, IndicatorData]]:
         """Every indicator in the plan's order, with its pillar and section number (None
@@ -160,7 +201,6 @@ _UNITS = set(Unit.values)
 _DERIVATIONS = set(Derivation.values)
 # The life stages the migration creates (community 0006); a plan file may name only these.
 LIFE_STAGE_CODES = {"early-childhood", "school-age", "youth-adult", "old-age"}
-WARD_CODES = {"chuo", "higashi", "nishi", "minami", "kita"}
 
 
 class _Node:
@@ -369,7 +409,9 @@ def _pillar(node: _Node) -> PillarData:
     )
 
 
-def _resource(node: _Node, type_codes: set[str], pillar_numbers: set[int]) -> ResourceData:
+def _resource(
+    node: _Node, type_codes: set[str], pillar_numbers: set[int], ward_codes: set[str]
+) -> ResourceData:
     node.check_keys(
         {
             "code",
@@ -391,8 +433,8 @@ def _resource(node: _Node, type_codes: set[str], pillar_numbers: set[int]) -> Re
     if unknown := set(life_stages) - LIFE_STAGE_CODES:
         raise node.error("life_stages", f"{sorted(unknown)[0]!r} is not one of {LIFE_STAGE_CODES}")
     ward = node.text("ward", required=False)
-    if ward and ward not in WARD_CODES:
-        raise node.error("ward", f"{ward!r} is not one of {', '.join(sorted(WARD_CODES))}")
+    if ward and ward not in ward_codes:
+        raise node.error("ward", f"{ward!r} is not one of {', '.join(sorted(ward_codes))}")
     return ResourceData(
         code=node.text("code"),
         name=node.text("name"),
@@ -420,10 +462,14 @@ def _volunteer_program(node: _Node, pillar_numbers: set[int]) -> VolunteerProgra
     )
 
 
-def _community(node: _Node, type_codes: set[str], pillars: tuple[PillarData, ...]):
+def _community(
+    node: _Node, type_codes: set[str], pillars: tuple[PillarData, ...], ward_codes: set[str]
+):
     node.check_keys({"resources", "volunteer_programs"})
     numbers = {p.number for p in pillars}
-    resources = tuple(_resource(child, type_codes, numbers) for child in node.children("resources"))
+    resources = tuple(
+        _resource(child, type_codes, numbers, ward_codes) for child in node.children("resources")
+    )
     programs = tuple(
         _volunteer_program(child, numbers) for child in node.children("volunteer_programs")
     )
@@ -446,19 +492,84 @@ def _load_yaml(path: Path) -> Any:
         raise PlanDataError(f"{path}: not valid YAML: {error}") from error
 
 
+def _municipality_code(node: _Node, key: str) -> str:
+    value = node.data.get(key)
+    if not isinstance(value, str):
+        raise node.error(key, f"write the code as a quoted 6-digit string, got {value!r}")
+    try:
+        validate_municipality_code(value)
+    except ValidationError as error:
+        raise node.error(key, f"{value!r}: {' '.join(error.messages)}") from error
+    return value
+
+
+def _municipality(node: _Node) -> MunicipalityData:
+    node.check_keys({"code", "name", "name_en", "prefecture", "wards"})
+    wards = []
+    for child in node.children("wards"):
+        child.check_keys({"code", "municipality_code", "name", "name_en"})
+        wards.append(
+            WardData(
+                code=child.text("code"),
+                municipality_code=_municipality_code(child, "municipality_code"),
+                name=child.text("name"),
+                name_en=child.text("name_en"),
+            )
+        )
+    code = _municipality_code(node, "code")
+    for what, values in (
+        ("code", [w.code for w in wards]),
+        ("name", [w.name for w in wards]),
+        ("municipality_code", [code] + [w.municipality_code for w in wards]),
+    ):
+        if duplicates := sorted({v for v in values if values.count(v) > 1}):
+            raise node.error("wards", f"{what} used twice: {', '.join(duplicates)}")
+    return MunicipalityData(
+        code=code,
+        name=node.text("name"),
+        name_en=node.text("name_en"),
+        prefecture=node.text("prefecture"),
+        wards=tuple(wards),
+    )
+
+
+def _priority_area(node: _Node, directory: Path) -> PriorityAreaData:
+    node.check_keys({"number", "title", "pillars"})
+    files = node.strings("pillars")
+    pillars = tuple(_pillar(_Node(_load_yaml(directory / name), name, "")) for name in files)
+    numbers = [p.number for p in pillars]
+    # A later chapter may go on from the pillar numbers of an earlier one (pillar numbers
+    # are unique within the plan), so the numbers need only run on one by one.
+    if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        raise node.error("pillars", f"pillars are numbered {numbers}; expected 1, 2, 3 … in order")
+    return PriorityAreaData(
+        number=node.integer("number"), title=node.text("title"), pillars=pillars
+    )
+
+
 def read_plan_data(directory: Path) -> PlanDocument:
-    """Read ``plan.yaml`` and the pillar files it lists from ``directory``."""
+    """Read ``plan.yaml`` and the files it names (municipality, pillars, community) from
+    ``directory``."""
     directory = Path(directory)
     root = _Node(_load_yaml(directory / "plan.yaml"), "plan.yaml", "")
-    root.check_keys({"plan", "priority_area", "pillars", "organisation_types", "community"})
+    root.check_keys({"municipality", "plan", "priority_areas", "organisation_types", "community"})
     plan = _Node(root.data.get("plan"), "plan.yaml", "plan")
-    plan.check_keys({"code", "title", "period_start", "period_end"})
-    area = _Node(root.data.get("priority_area"), "plan.yaml", "priority_area")
-    area.check_keys({"number", "title"})
+    plan.check_keys({"code", "title", "title_en", "period_start", "period_end"})
+    municipality_file = root.text("municipality")
+    municipality = _municipality(
+        _Node(_load_yaml(directory / municipality_file), municipality_file, "")
+    )
 
-    pillar_files = root.strings("pillars")
-    pillars = tuple(_pillar(_Node(_load_yaml(directory / name), name, "")) for name in pillar_files)
-    _check_numbering([root], [p.number for p in pillars], "pillars")
+    areas = tuple(_priority_area(child, directory) for child in root.children("priority_areas"))
+    if not areas:
+        raise root.error("priority_areas", "a plan folder holds at least one chapter")
+    for what, numbers in (
+        ("chapters", [a.number for a in areas]),
+        ("pillars", [p.number for a in areas for p in a.pillars]),
+    ):
+        if duplicates := sorted({n for n in numbers if numbers.count(n) > 1}):
+            raise root.error("priority_areas", f"{what} numbered twice: {duplicates}")
+    pillars = tuple(p for a in areas for p in a.pillars)
 
     types = []
     for child in root.children("organisation_types"):
@@ -469,17 +580,28 @@ def read_plan_data(directory: Path) -> PlanDocument:
     programs: tuple[VolunteerProgramData, ...] = ()
     if community_file := root.text("community", required=False):
         community = _Node(_load_yaml(directory / community_file), community_file, "")
-        resources, programs = _community(community, {t.code for t in types}, pillars)
+        resources, programs = _community(
+            community, {t.code for t in types}, pillars, {w.code for w in municipality.wards}
+        )
+
+    period_start = plan.integer("period_start", required=False)
+    period_end = plan.integer("period_end", required=False)
+    for key, year in (("period_start", period_start), ("period_end", period_end)):
+        if year is not None and not MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR:
+            raise plan.error(key, f"{year} is not a fiscal year (Western, e.g. 2015)")
+    if period_start is not None and period_end is not None and period_end < period_start:
+        raise plan.error("period_end", "the period ends before it starts")
 
     document = PlanDocument(
         code=plan.text("code"),
         title=plan.text("title"),
-        period_start=plan.integer("period_start", required=False),
-        period_end=plan.integer("period_end", required=False),
-        priority_area_number=area.integer("number"),
-        priority_area_title=area.text("title"),
-        pillars=pillars,
+        title_en=plan.text("title_en", required=False),
+        period_start=period_start,
+        period_end=period_end,
+        municipality=municipality,
+        priority_areas=areas,
         organisation_types=tuple(types),
+        community_file=community_file,
         resources=resources,
         volunteer_programs=programs,
     )

@@ -30,6 +30,7 @@ from kumamoto_welfare.workflow import Status
 
 from .choices import ProgressState
 from .models import Initiative, InitiativeProgress, Section
+from .selectors import current_plan
 from .services import initiative_progress_create, initiative_progress_update
 
 INITIATIVE_PROGRESS = "initiative_progress"
@@ -38,11 +39,14 @@ INITIATIVE_PROGRESS = "initiative_progress"
 def load_subjects() -> dict[str, object]:
     """Initiatives by code, and sections by code where the plan has no numbered initiative.
     Sections first, so that an initiative with the same code (there is none today) would win:
-    progress is recorded per initiative wherever the plan has them."""
+    progress is recorded per initiative wherever the plan has them. Of the current plan
+    (codes are unique within a plan)."""
+    plan = current_plan()
     table: dict[str, object] = {
-        key_text(section.code): section for section in Section.objects.select_related("pillar")
+        key_text(section.code): section
+        for section in Section.objects.filter(pillar__plan=plan).select_related("pillar")
     }
-    table.update({key_text(i.code): i for i in Initiative.objects.all()})
+    table.update({key_text(i.code): i for i in Initiative.objects.filter(pillar__plan=plan)})
     return table
 
 
@@ -218,10 +222,13 @@ class InitiativeProgressResource(ProgressResource):
         """One row per initiative (or section without initiatives), in code order, the ward
         and the year filled in, the rest left for the ward to enter."""
         place = {"ward": ward.name if ward else "", "fiscal_year": fiscal_year}
-        subjects = [(i.code, i.title) for i in Initiative.objects.all()]
+        plan = current_plan()
+        subjects = [(i.code, i.title) for i in Initiative.objects.filter(pillar__plan=plan)]
         subjects += [
             (s.code, s.title)
-            for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
+            for s in Section.objects.filter(
+                pillar__plan=plan, initiatives__isnull=True
+            ).select_related("pillar")
         ]
         subjects.sort(key=lambda s: [int(p) for p in s[0].split("-")])
         return [

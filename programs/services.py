@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from community.models import OrganisationType
-from community.services import community_sync_from_plan
+from community.services import community_sync_from_plan, municipality_sync_from_plan
 from indicators.services import PlanConflictError, indicators_sync_from_plan
 from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.sync import Synchroniser, SyncReport
@@ -39,41 +39,47 @@ from .plan_data import (
     InitiativeData,
     PillarData,
     PlanDocument,
+    PriorityAreaData,
 )
 
 
 @transaction.atomic
 def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncReport:
-    """Make the database hold exactly the plan of ``document``.
+    """Make the database hold the plan of ``document``: its municipality and wards, the
+    plan (title, period) and the chapters the document holds, with all their content.
 
-    Running it again with the same document writes nothing. Progress data entered by staff
-    (indicator values that did not come from the plan) is never changed or deleted. Plan
-    content a planner changed in the admin since the last load is not overwritten either:
-    if the document differs there, nothing is written and the rows are named, unless
-    ``overwrite_edits``.
+    Running it again with the same document writes nothing. Other plans, and chapters of
+    this plan the document does not hold, are never touched: a second chapter or the next
+    plan period loads beside the first. Progress data entered by staff (indicator values
+    that did not come from the plan) is never changed or deleted. Plan content a planner
+    changed in the admin since the last load is not overwritten either: if the document
+    differs there, nothing is written and the rows are named, unless ``overwrite_edits``.
     """
     report = SyncReport()
     sync = Synchroniser(report, reason="load_plan", overwrite_edits=overwrite_edits)
+    municipality = municipality_sync_from_plan(sync=sync, data=document.municipality)
     plan = sync.upsert(
         Plan,
         {"code": document.code},
         {
+            "municipality": municipality,
             "title": document.title,
+            "title_en": document.title_en,
             "period_start": document.period_start,
             "period_end": document.period_end,
         },
     )
-    area = sync.upsert(
-        PriorityArea,
-        {"plan": plan, "number": document.priority_area_number},
-        {"title": document.priority_area_title},
-    )
-    sync.prune(area.plan.priority_areas.all(), [area])
+    for area_data in document.priority_areas:
+        area = sync.upsert(
+            PriorityArea,
+            {"plan": plan, "number": area_data.number},
+            {"title": area_data.title},
+        )
+        _check_pillars_are_free(plan, document, area_data)
+        pillars = [_load_pillar(sync, area, data) for data in area_data.pillars]
+        sync.prune(Pillar.objects.filter(priority_area=area), pillars)
 
-    pillars = [_load_pillar(sync, area, data) for data in document.pillars]
-    sync.prune(Pillar.objects.filter(priority_area=area), pillars)
-
-    indicators_sync_from_plan(sync=sync, document=document)
+    indicators_sync_from_plan(sync=sync, document=document, plan=plan)
 
     # Organisation types are only upserted, never pruned: types the city added are kept.
     for position, data in enumerate(document.organisation_types, start=1):
@@ -98,10 +104,27 @@ def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncR
     return report
 
 
+def _check_pillars_are_free(plan: Plan, document: PlanDocument, area: PriorityAreaData) -> None:
+    """A pillar number of the chapter must not be taken by a chapter the document does not
+    hold (pillar numbers are unique within the plan); moving a pillar between chapters the
+    document holds is a correction."""
+    held = [a.number for a in document.priority_areas]
+    taken = (
+        Pillar.objects.filter(plan=plan, number__in=[p.number for p in area.pillars])
+        .exclude(priority_area__number__in=held)
+        .select_related("priority_area")
+    )
+    if clash := taken.first():
+        raise PlanConflictError(
+            _("施策%(number)s は計画「%(plan)s」の%(area)sにすでにあります。")
+            % {"number": clash.number, "plan": plan.title, "area": clash.priority_area}
+        )
+
+
 def _load_pillar(sync: Synchroniser, area: PriorityArea, data: PillarData) -> Pillar:
     pillar = sync.upsert(
         Pillar,
-        {"number": data.number},
+        {"plan": area.plan, "number": data.number},
         {
             "priority_area": area,
             "title": data.title,

@@ -194,6 +194,7 @@ def build_data(scale: Scale, *, seed: int = 20130401) -> dict[str, int]:
                 name=f"ベンチマーク用の合成指標 {n}",
                 unit=rng.choices(units, weights=[5, 2, 1, 1, 1])[0],
                 direction=rng.choices(list(Direction), weights=[80, 15, 5])[0],
+                plan_id=pillar.plan_id,
                 pillar=pillar,
                 section=rng.choice([None, *sections[pillar.pk]]),
                 position=100 + n,

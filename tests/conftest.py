@@ -1,4 +1,4 @@
-"""Shared fixtures. The test database is migrated (wards, roles) and holds the plan, loaded
+"""Shared fixtures. The test database is migrated (roles) and holds the plan and its wards, loaded
 once per session by the real ``load_plan``; each test runs in a transaction rolled back after
 it. Personas, as in the docs: 中央区 officer ``chuo_officer``, 東区 officer ``higashi_officer``,
 ``planner``, ``city_admin``."""

@@ -5,6 +5,7 @@ from community.models import (
     CommunityResource,
     HealthTownPlanningRecord,
     LifeStage,
+    Municipality,
     OrganisationType,
     SchoolDistrict,
     VolunteerHeadcount,
@@ -22,10 +23,28 @@ from kumamoto_welfare.api.serializers import VersionedRecordSerializer
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 
 
+class MunicipalitySerializer(serializers.ModelSerializer):
+    municipality_code = serializers.CharField(
+        source="code",
+        help_text="全国地方公共団体コード (JIS X 0402), six digits with the check digit.",
+    )
+    wards = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="The wards' codes, in order."
+    )
+
+    class Meta:
+        model = Municipality
+        fields = ["municipality_code", "name", "name_en", "prefecture", "wards"]
+
+
 class WardSerializer(serializers.ModelSerializer):
+    municipality_code = serializers.CharField(
+        help_text="The ward's own 全国地方公共団体コード (JIS X 0402), six digits."
+    )
+
     class Meta:
         model = Ward
-        fields = ["code", "name", "name_en"]
+        fields = ["code", "name", "name_en", "municipality_code"]
 
 
 class SchoolDistrictSerializer(serializers.ModelSerializer):
@@ -43,7 +62,7 @@ def _ward_field(**kwargs):
         queryset=Ward.objects.all(),
         allow_null=True,
         required=False,
-        help_text="Ward name (中央区 …); absent or null for city-wide.",
+        help_text="Ward name (or code); absent or null for city-wide.",
         **kwargs,
     )
 
@@ -54,6 +73,13 @@ class FiscalYearLabelMixin(serializers.Serializer):
     @extend_schema_field(serializers.CharField())
     def get_fiscal_year_label(self, record) -> str:
         return fiscal_year_label(record.fiscal_year)
+
+
+class CurrentPlanPillarField(serializers.SlugRelatedField):
+    """A pillar by its number, in the current plan (numbers are unique within a plan)."""
+
+    def get_queryset(self):
+        return pillar_model().objects.of_current_plan()
 
 
 class CommunityResourceSerializer(VersionedRecordSerializer):
@@ -79,7 +105,7 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
     life_stage_names = serializers.SlugRelatedField(
         source="life_stages", slug_field="name", many=True, read_only=True
     )
-    pillars = serializers.SlugRelatedField(
+    pillars = CurrentPlanPillarField(
         slug_field="number", queryset=pillar_model().objects.all(), many=True, required=False
     )
 

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, viewsets
+from rest_framework.exceptions import NotFound
 
 from community.filters import (
     CommunityResourceFilter,
@@ -12,6 +13,7 @@ from community.filters import (
 from community.models import (
     CommunityResource,
     HealthTownPlanningRecord,
+    Municipality,
     SchoolDistrict,
     VolunteerHeadcount,
     VolunteerProgram,
@@ -33,6 +35,7 @@ from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
 from .serializers import (
     CommunityResourceSerializer,
     HealthTownPlanningSerializer,
+    MunicipalitySerializer,
     SchoolDistrictSerializer,
     VolunteerHeadcountSerializer,
     VolunteerProgramSerializer,
@@ -40,8 +43,22 @@ from .serializers import (
 )
 
 
+class MunicipalityView(generics.RetrieveAPIView):
+    """The municipality this installation serves, as the plan's data files name it, with
+    its 全国地方公共団体コード and the codes of its wards."""
+
+    serializer_class = MunicipalitySerializer
+    permission_classes = [ReadOrStaffWrite]
+
+    def get_object(self):
+        municipality = Municipality.objects.prefetch_related("wards").first()
+        if municipality is None:
+            raise NotFound("No municipality is loaded (python manage.py load_plan).")
+        return municipality
+
+
 class WardViewSet(viewsets.ReadOnlyModelViewSet):
-    """The city's five wards."""
+    """The municipality's wards, each with its own 全国地方公共団体コード."""
 
     queryset = Ward.objects.all()
     serializer_class = WardSerializer
@@ -144,7 +161,7 @@ class VolunteerProgramViewSet(viewsets.ReadOnlyModelViewSet):
         OpenApiParameter(
             "ward",
             OpenApiTypes.STR,
-            description="Ward name or code (中央区, chuo); city-wide bodies always included.",
+            description="Ward name or code; city-wide bodies always included.",
         ),
     ]
 )

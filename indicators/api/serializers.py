@@ -12,6 +12,7 @@ from kumamoto_welfare.api.serializers import (
     plain,
 )
 from kumamoto_welfare.fiscal_year import fiscal_year_label
+from programs.api.plans import PlanScopedSlugRelatedField
 
 
 class RatingSerializer(serializers.Serializer):
@@ -165,13 +166,17 @@ class SeriesSerializer(serializers.Serializer):
 
 
 class IndicatorValueSerializer(WorkflowRecordSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = PlanScopedSlugRelatedField(
+        slug_field="code",
+        queryset=Indicator.objects.all(),
+        help_text="Indicator code (KPI-1-1 …) in the plan of ?plan= (the current plan).",
+    )
     ward = serializers.SlugRelatedField(
         slug_field="name",
         queryset=Ward.objects.all(),
         allow_null=True,
         required=False,
-        help_text="Ward name (中央区 …); absent or null for a city-wide value.",
+        help_text="Ward name (or code); absent or null for a city-wide value.",
     )
     value = PlainDecimalField()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

@@ -17,7 +17,8 @@ from indicators.selectors import (
 )
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from programs.models import Pillar
+from programs.models import Pillar, Plan
+from programs.selectors import current_plan
 
 from .serializers import IndicatorSerializer
 
@@ -32,7 +33,8 @@ def indicators_payload(indicators) -> list:
 
 
 def indicator_list_queryset():
-    return Indicator.objects.select_related("pillar", "section")
+    """The current plan's indicators."""
+    return Indicator.objects.filter(plan=current_plan()).select_related("pillar", "section")
 
 
 def cached_indicator_list() -> list:
@@ -47,14 +49,18 @@ def cached_indicator(indicator: Indicator) -> dict:
     return cached(
         "indicator",
         lambda: indicators_payload([indicator])[0],
-        indicator.code,
+        indicator.pk,  # codes are unique within a plan only
         translation.get_language(),
     )
 
 
-def dashboard_payload(year: int, scope: access.Scope) -> dict:
-    pillars = pillar_summaries(Pillar.objects.all(), indicators_with_progress(up_to=year))
-    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, scope=scope)
+def dashboard_payload(year: int, scope: access.Scope, plan: Plan | None = None) -> dict:
+    """Of ``plan``, the current plan by default."""
+    plan = plan or current_plan()
+    pillars = pillar_summaries(
+        Pillar.objects.filter(plan=plan), indicators_with_progress(up_to=year, plan=plan)
+    )
+    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, scope=scope, plan=plan)
     return {
         "fiscal_year": year,
         "fiscal_year_label": fiscal_year_label(year),
@@ -83,14 +89,16 @@ def dashboard_payload(year: int, scope: access.Scope) -> dict:
     }
 
 
-def cached_dashboard(year: int, scope: access.Scope) -> dict:
-    """The dashboard as ``scope`` sees it: each ward's unapproved counts only where the
-    scope covers that ward."""
+def cached_dashboard(year: int, scope: access.Scope, plan: Plan | None = None) -> dict:
+    """The dashboard of ``plan`` (the current plan by default) as ``scope`` sees it: each
+    ward's unapproved counts only where the scope covers that ward."""
+    plan = plan or current_plan()
     return cached(
         "dashboard",
-        lambda: dashboard_payload(year, scope),
+        lambda: dashboard_payload(year, scope, plan),
         year,
         scope.key,
+        plan.pk if plan else None,
         translation.get_language(),
     )
 

@@ -24,6 +24,7 @@ from kumamoto_welfare import access
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+from programs.api.plans import PLAN_PARAMETER, PlanScopedMixin, plan_from_request
 
 from .serializers import (
     IndicatorValueSerializer,
@@ -76,10 +77,10 @@ KPI_1_1_EXAMPLE = OpenApiExample(
     response_only=True,
 )
 VALUE_EXAMPLE = OpenApiExample(
-    "An actual of 中央区",
+    "An actual of a ward",
     value={
         "indicator": "KPI-3-1",
-        "ward": "中央区",
+        "ward": "○○区",
         "fiscal_year": "平成27年度",
         "kind": "actual",
         "value": "23456",
@@ -89,8 +90,9 @@ VALUE_EXAMPLE = OpenApiExample(
 )
 
 
+@extend_schema(parameters=[PLAN_PARAMETER])
 @extend_schema_view(retrieve=extend_schema(examples=[KPI_1_1_EXAMPLE]))
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Outcome indicators with their progress, from approved data only. Summaries are cached
     and recomputed after any change to progress data."""
 
@@ -107,7 +109,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         if request.query_params:
             queryset = self.filter_queryset(self.get_queryset())
             return Response(indicators_payload(list(queryset)))
-        return Response(cached_indicator_list())
+        return Response(cached_indicator_list())  # the current plan's
 
     def retrieve(self, request, *args, **kwargs):
         return Response(cached_indicator(self.get_object()))
@@ -142,10 +144,13 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema(parameters=[PLAN_PARAMETER])
 @extend_schema_view(create=extend_schema(examples=[VALUE_EXAMPLE]))
-class IndicatorValueViewSet(WorkflowViewSet):
+class IndicatorValueViewSet(PlanScopedMixin, WorkflowViewSet):
     """Indicator values: baselines, actuals and targets by fiscal year, city-wide or per
     ward. The public sees approved values; staff also see what their role allows."""
+
+    plan_lookup = "indicator__plan"
 
     queryset = IndicatorValue.objects.select_related("indicator", "ward").prefetch_related(
         Prefetch("transitions", queryset=IndicatorValueTransition.objects.select_related("user"))
@@ -192,7 +197,8 @@ class DashboardView(APIView):
                 OpenApiTypes.STR,
                 required=True,
                 description="2013, H25, 平成25年度 …",
-            )
+            ),
+            PLAN_PARAMETER,
         ],
         responses=DashboardSerializer,
     )
@@ -204,7 +210,9 @@ class DashboardView(APIView):
             year = parse_fiscal_year(raw)
         except FiscalYearError as error:
             raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
-        return Response(cached_dashboard(year, access.scope_of(request.user)))
+        return Response(
+            cached_dashboard(year, access.scope_of(request.user), plan_from_request(request))
+        )
 
 
 __all__ = ["DashboardView", "IndicatorValueViewSet", "IndicatorViewSet", "ProgressSerializer"]

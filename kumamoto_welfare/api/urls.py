@@ -5,6 +5,7 @@ from community.api.views import (
     CommunityResourceViewSet,
     ConsultationView,
     HealthTownPlanningViewSet,
+    MunicipalityView,
     SchoolDistrictViewSet,
     VolunteerHeadcountViewSet,
     VolunteerProgramViewSet,
@@ -39,6 +40,7 @@ router.register("volunteer-headcounts", VolunteerHeadcountViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("municipality/", MunicipalityView.as_view(), name="municipality"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("consultation/", ConsultationView.as_view(), name="consultation"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),

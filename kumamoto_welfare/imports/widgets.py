@@ -263,7 +263,8 @@ class LookupWidget(CellWidget):
 
     ``load`` returns ``{key_text: object}``; ``normalise`` turns a cell into such a key;
     ``missing`` is the message for a blank cell, ``unknown`` for a key not in the table (with
-    ``%(value)s``); ``blanks`` are keys that mean None (the city as a whole)."""
+    ``%(value)s``, and ``%(choices)s`` for the names of what the table holds); ``blanks``
+    are keys that mean None (the city as a whole)."""
 
     def __init__(
         self,
@@ -297,7 +298,13 @@ class LookupWidget(CellWidget):
             return self.table[key]
         except KeyError:
             text = cell_text(value)
-            raise CellError(str(self.unknown) % {"value": text, "code": text}) from None
+            # The objects' own names, in their order: e.g. the wards the data files name.
+            choices = "・".join(
+                dict.fromkeys(str(self.render_object(o)) for o in self.table.values())
+            )
+            raise CellError(
+                str(self.unknown) % {"value": text, "code": text, "choices": choices}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
         return None if value is None else self.render_object(value)

@@ -4,13 +4,16 @@ from indicators.charts import chart_data, ward_chart
 from indicators.choices import ValueOrigin
 from indicators.models import Indicator
 from indicators.selectors import reporting_years, series_by_indicator, ward_value_table
-from portal.views.plan import selected_fiscal_year
+from portal.views.plan import requested_plan, selected_fiscal_year
 
 
 def indicator_detail(request, code: str):
     """An indicator: its chart of baseline, actuals and target with the expected line, the
     values per ward (chart data as a table too), source, notes and downloads."""
-    indicator = get_object_or_404(Indicator.objects.select_related("pillar", "section"), code=code)
+    plan = requested_plan(request)
+    indicator = get_object_or_404(
+        Indicator.objects.filter(plan=plan).select_related("pillar", "section"), code=code
+    )
     series = series_by_indicator([indicator])[indicator.pk]
     table = ward_value_table(indicator, request.user)
     return render(
@@ -18,8 +21,8 @@ def indicator_detail(request, code: str):
         "indicators/detail.html",
         {
             "indicator": indicator,
-            "fiscal_year": selected_fiscal_year(request),
-            "years": reporting_years(),
+            "fiscal_year": selected_fiscal_year(request, plan),
+            "years": reporting_years(plan),
             "series": series,
             "progress": series["progress"],
             "chart": chart_data(indicator, series),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators.charts import achievement_chart, chart_data
@@ -24,9 +25,19 @@ from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
 from portal.pages import progress_grid
 from portal.reports import evaluation_context, evaluation_workbook
 from programs.models import Initiative, Pillar, Plan
+from programs.selectors import UnknownPlanError, plan_by_code
 
 
-def selected_fiscal_year(request) -> int:
+def requested_plan(request) -> Plan | None:
+    """The plan a page shows: ``?plan=<code>``, else the current plan (404 for an unknown
+    code)."""
+    try:
+        return plan_by_code(request.GET.get("plan"))
+    except UnknownPlanError as error:
+        raise Http404(_("この計画はありません。")) from error
+
+
+def selected_fiscal_year(request, plan: Plan | None = None) -> int:
     """The fiscal year asked for (?fiscal_year=H28 …), or the latest with data."""
     raw = request.GET.get("fiscal_year")
     if raw:
@@ -34,25 +45,26 @@ def selected_fiscal_year(request) -> int:
             year = parse_fiscal_year(raw)
         except FiscalYearError:
             year = None
-        if year in reporting_years():
+        if year in reporting_years(plan):
             return year
-    return default_fiscal_year()
+    return default_fiscal_year(plan)
 
 
 def home(request):
     """The plan at a glance: each pillar's indicators by status and mean achievement as of
     the selected fiscal year, every indicator's progress, and what changed recently."""
-    year = selected_fiscal_year(request)
-    pillars = list(Pillar.objects.prefetch_related("sections"))
-    rows = indicators_with_progress(up_to=year)
+    plan = requested_plan(request)
+    year = selected_fiscal_year(request, plan)
+    pillars = list(Pillar.objects.filter(plan=plan).prefetch_related("sections"))
+    rows = indicators_with_progress(up_to=year, plan=plan)
     summaries = pillar_summaries(pillars, rows)
     return render(
         request,
         "programs/home.html",
         {
-            "plan": Plan.objects.prefetch_related("priority_areas").first(),
+            "plan": plan,
             "fiscal_year": year,
-            "years": reporting_years(),
+            "years": reporting_years(plan),
             "summaries": summaries,
             "chart": achievement_chart(
                 [_("施策%(number)s") % {"number": p.number} for p in pillars],
@@ -67,9 +79,10 @@ def home(request):
 def pillar_detail(request, number: int):
     """A pillar: its overview, sections with 現状と課題, initiatives and actions, figures,
     this year's progress per ward, and its indicators with small trend charts."""
-    year = selected_fiscal_year(request)
+    plan = requested_plan(request)
+    year = selected_fiscal_year(request, plan)
     pillar = get_object_or_404(
-        Pillar.objects.prefetch_related(
+        Pillar.objects.filter(plan=plan).prefetch_related(
             "sections__challenges",
             "sections__actions",
             "sections__figures",
@@ -90,7 +103,7 @@ def pillar_detail(request, number: int):
         {
             "pillar": pillar,
             "fiscal_year": year,
-            "years": reporting_years(),
+            "years": reporting_years(plan),
             "sections": [
                 {"section": s, "initiatives": by_section.get(s.pk, [])}
                 for s in pillar.sections.all()
@@ -114,19 +127,22 @@ def pillar_detail(request, number: int):
 def report(request, fiscal_year: int):
     """施策評価: every pillar's indicators with baseline, actual, target, achievement, status
     and rating, and each initiative's state per ward; prints on A4."""
-    if fiscal_year not in reporting_years():
+    plan = requested_plan(request)
+    if fiscal_year not in reporting_years(plan):
         raise Http404(_("この年度の報告はありません。"))
     if "fiscal_year" in request.GET:  # the year selector of the page itself
-        chosen = selected_fiscal_year(request)
+        chosen = selected_fiscal_year(request, plan)
         if chosen != fiscal_year:
-            return redirect("report", chosen)
-    return render(request, "programs/report.html", _report_context(request, fiscal_year))
+            url = reverse("report", args=[chosen])
+            return redirect(f"{url}?plan={plan.code}" if "plan" in request.GET else url)
+    return render(request, "programs/report.html", _report_context(request, fiscal_year, plan))
 
 
 def report_xlsx(request, fiscal_year: int):
-    if fiscal_year not in reporting_years():
+    plan = requested_plan(request)
+    if fiscal_year not in reporting_years(plan):
         raise Http404(_("この年度の報告はありません。"))
-    content = evaluation_workbook(**_report_context(request, fiscal_year))
+    content = evaluation_workbook(**_report_context(request, fiscal_year, plan))
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -135,5 +151,5 @@ def report_xlsx(request, fiscal_year: int):
     return response
 
 
-def _report_context(request, fiscal_year: int) -> dict:
-    return evaluation_context(fiscal_year=fiscal_year, user=request.user)
+def _report_context(request, fiscal_year: int, plan: Plan | None) -> dict:
+    return evaluation_context(fiscal_year=fiscal_year, user=request.user, plan=plan)

@@ -14,6 +14,8 @@ from programs.models import (
 )
 from programs.services import initiative_progress_create
 
+from .plans import PlanScopedSlugRelatedField, plan_from_request
+
 
 @extend_schema_field(serializers.CharField(allow_null=True))
 class SectionCodeField(serializers.RelatedField):
@@ -24,7 +26,11 @@ class SectionCodeField(serializers.RelatedField):
     def to_internal_value(self, data):
         pillar, _, number = str(data).partition("-")
         try:
-            return self.get_queryset().get(pillar__number=int(pillar), number=int(number))
+            return (
+                self.get_queryset()
+                .filter(pillar__plan=plan_from_request(self.context.get("request")))
+                .get(pillar__number=int(pillar), number=int(number))
+            )
         except (ValueError, Section.DoesNotExist):
             self.fail("does_not_exist", value=data)
 
@@ -118,7 +124,8 @@ class PillarSerializer(serializers.ModelSerializer):
 
 
 class InitiativeProgressSerializer(WorkflowRecordSerializer):
-    initiative = serializers.SlugRelatedField(
+    initiative = PlanScopedSlugRelatedField(
+        plan_lookup="pillar__plan",
         slug_field="code",
         queryset=Initiative.objects.all(),
         allow_null=True,

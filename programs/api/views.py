@@ -1,4 +1,5 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
@@ -15,6 +16,7 @@ from programs.models import (
 )
 from programs.services import initiative_progress_delete, initiative_progress_update
 
+from .plans import PLAN_PARAMETER, PlanScopedMixin
 from .serializers import (
     InitiativeProgressSerializer,
     InitiativeSerializer,
@@ -32,7 +34,8 @@ SECTION_CONTENT = [
 ]
 
 
-class PillarViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema(parameters=[PLAN_PARAMETER])
+class PillarViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """The plan's four pillars with everything in them: sections, 現状と課題, initiatives
     and their actions, figures and indicator codes."""
 
@@ -63,9 +66,11 @@ class PillarViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["number", "title", "theme"]
 
 
-class SectionViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema(parameters=[PLAN_PARAMETER])
+class SectionViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Numbered sections of the pillars (pillar 2 has none). Looked up by id."""
 
+    plan_lookup = "pillar__plan"
     queryset = Section.objects.select_related("pillar").prefetch_related(*SECTION_CONTENT)
     serializer_class = SectionSerializer
     permission_classes = [ReadOrStaffWrite]
@@ -74,9 +79,11 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["pillar__number", "number", "title"]
 
 
-class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema(parameters=[PLAN_PARAMETER])
+class InitiativeViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Initiatives (取組施策) with their actions, by code (1-2-1, 2-3 …)."""
 
+    plan_lookup = "pillar__plan"
     queryset = INITIATIVES
     serializer_class = InitiativeSerializer
     lookup_field = "code"
@@ -86,9 +93,13 @@ class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "pillar__number", "number", "title"]
 
 
-class InitiativeProgressViewSet(WorkflowViewSet):
+@extend_schema(parameters=[PLAN_PARAMETER])
+class InitiativeProgressViewSet(PlanScopedMixin, WorkflowViewSet):
     """Each ward's yearly report on an initiative: state, what was done, issues, next year's
     course and activity counts."""
+
+    def plan_filter(self, plan):
+        return Q(initiative__pillar__plan=plan) | Q(section__pillar__plan=plan)
 
     queryset = InitiativeProgress.objects.select_related(
         "initiative", "section__pillar", "ward"

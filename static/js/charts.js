@@ -16,14 +16,24 @@
     mean: { borderColor: "#0b4f9c", pointStyle: "rect" },
     rate: { borderColor: "#0b4f9c", pointStyle: "rect" },
     ward: { borderColor: "#0b4f9c", pointStyle: "rect" },
-    city: { borderColor: "#8a4b00", pointStyle: "triangle" },
-    // Wards: each its own point shape and dash as well as its own colour.
-    chuo: { borderColor: "#0b4f9c", pointStyle: "circle", borderDash: [] },
-    higashi: { borderColor: "#1d6b2f", pointStyle: "rect", borderDash: [4, 3] },
-    nishi: { borderColor: "#7a1f5c", pointStyle: "triangle", borderDash: [8, 3] },
-    minami: { borderColor: "#5a5a5a", pointStyle: "rectRot", borderDash: [2, 2] },
-    kita: { borderColor: "#a12a00", pointStyle: "star", borderDash: [10, 4, 2, 4] }
+    city: { borderColor: "#8a4b00", pointStyle: "triangle" }
   };
+  // Wards (keys ward-1, ward-2 … in the wards' order): each its own point shape and dash as
+  // well as its own colour; a sixth ward and beyond take the styles round again.
+  var wardStyles = [
+    { borderColor: "#0b4f9c", pointStyle: "circle", borderDash: [] },
+    { borderColor: "#1d6b2f", pointStyle: "rect", borderDash: [4, 3] },
+    { borderColor: "#7a1f5c", pointStyle: "triangle", borderDash: [8, 3] },
+    { borderColor: "#5a5a5a", pointStyle: "rectRot", borderDash: [2, 2] },
+    { borderColor: "#a12a00", pointStyle: "star", borderDash: [10, 4, 2, 4] }
+  ];
+  function styleOf(key) {
+    var ward = /^ward-(\d+)$/.exec(key || "");
+    if (ward) {
+      return wardStyles[(parseInt(ward[1], 10) - 1) % wardStyles.length];
+    }
+    return styles[key] || {};
+  }
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source) {
@@ -40,7 +50,7 @@
       data: {
         labels: data.labels,
         datasets: data.datasets.map(function (set) {
-          var style = styles[set.key] || {};
+          var style = styleOf(set.key);
           return {
             label: set.label,
             data: set.data,

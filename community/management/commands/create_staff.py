@@ -1,4 +1,4 @@
-"""python manage.py create_staff USERNAME --role {ward_officer,planner,admin} [--ward 中央区]"""
+"""python manage.py create_staff USERNAME --role {ward_officer,planner,admin} [--ward WARD]"""
 
 import getpass
 import os
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=[role.value for role in Role])
-        parser.add_argument("--ward", help="The ward of a ward officer, e.g. 中央区 or chuo.")
+        parser.add_argument("--ward", help="The ward of a ward officer: its name or code.")
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username, role, ward, email, **options):

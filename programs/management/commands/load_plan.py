@@ -1,4 +1,7 @@
-"""python manage.py load_plan [--data DIR] [--check] [--overwrite-edits]"""
+"""python manage.py load_plan [DIR] [--check] [--overwrite-edits]
+
+DIR is a plan folder in the schema of docs/plan-data.md (``--data DIR`` says the same); without
+it, the plan the project ships (``PLAN_DATA_DIR``)."""
 
 from pathlib import Path
 
@@ -6,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from community.services import MunicipalityMismatchError
 from indicators.services import PlanConflictError
 from programs.plan_data import PlanDataError, read_plan_data
 from programs.services import plan_load
@@ -23,11 +27,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--data",
+            "directory",
+            nargs="?",
             type=Path,
-            default=settings.PLAN_DATA_DIR,
-            help="Folder holding plan.yaml and the pillar files (default: the project's own).",
+            help="Plan folder holding plan.yaml and the files it names (default: the project's "
+            "own plan).",
         )
+        parser.add_argument("--data", type=Path, help="The same as DIR.")
         parser.add_argument(
             "--overwrite-edits",
             action="store_true",
@@ -40,10 +46,22 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, data: Path, check: bool, overwrite_edits: bool, verbosity: int, **options
+        self,
+        *args,
+        directory: Path | None,
+        data: Path | None,
+        check: bool,
+        overwrite_edits: bool,
+        verbosity: int,
+        **options,
     ):
+        if directory and data and directory != data:
+            raise CommandError("Give the plan folder once: as DIR or as --data.")
+        folder = directory or data or Path(settings.PLAN_DATA_DIR)
+        if not (folder / "plan.yaml").is_file():
+            raise CommandError(f"{folder}: no plan.yaml here (see docs/plan-data.md).")
         try:
-            document = read_plan_data(data)
+            document = read_plan_data(folder)
         except PlanDataError as error:
             raise CommandError(str(error)) from error
         try:
@@ -53,7 +71,7 @@ class Command(BaseCommand):
                     raise _DryRun
         except _DryRun:
             pass
-        except PlanConflictError as error:
+        except (PlanConflictError, MunicipalityMismatchError) as error:
             raise CommandError(str(error)) from error
 
         if verbosity >= 1:

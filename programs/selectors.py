@@ -1,0 +1,60 @@
+"""Which plan: reads of the plan shared by the pages, the API, imports and reports. (The
+plan's reach in fiscal years, which needs its indicators, is ``indicators.selectors``.)
+
+Several plans may be loaded side by side (the next plan period beside this one); every read
+of plan content is of one plan: the current plan (``current_plan``) unless a door names
+another (``plan_by_code``, e.g. from ``?plan=<code>``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from kumamoto_welfare.fiscal_year import fiscal_year_of
+
+from .models import Plan
+
+
+class UnknownPlanError(LookupError):
+    """No plan has the code asked for."""
+
+
+def current_plan(*, today: datetime.date | None = None) -> Plan | None:
+    """The plan the site shows by default: of the plans whose period has begun by this
+    fiscal year (a plan whose data states no period counts as begun), the one that began
+    last; where several began alike (or state no period), the one loaded first. If no plan
+    has begun, the one that begins first. None when no plan is loaded."""
+    year = fiscal_year_of(today or datetime.date.today())
+    plans = list(Plan.objects.order_by("pk"))
+    begun = [p for p in plans if p.period_start is None or p.period_start <= year]
+    if begun:
+        # max() keeps the first of equals: the plan loaded first.
+        return max(begun, key=lambda p: p.period_start or 0)
+    return min(plans, key=lambda p: p.period_start, default=None)
+
+
+def plan_by_code(code: str | None) -> Plan | None:
+    """The plan with ``code``, or the current plan when no code is given.
+
+    Raises UnknownPlanError for a code no plan has."""
+    if not code:
+        return current_plan()
+    plan = Plan.objects.filter(code=code).first()
+    if plan is None:
+        raise UnknownPlanError(code)
+    return plan
+
+
+def site_title(plan: Plan | None = None) -> str:
+    """The site's name: the current plan's title (in English where the data gives one),
+    else the municipality's name with 地域福祉計画, else 地域福祉計画."""
+    from django.utils.translation import gettext
+
+    from community.models import Municipality
+
+    plan = plan or current_plan()
+    if plan is not None:
+        return plan.display_title
+    municipality = Municipality.objects.first()
+    if municipality is not None:
+        return gettext("%(municipality)s地域福祉計画") % {"municipality": municipality.display_name}
+    return gettext("地域福祉計画")
