@@ -41,7 +41,7 @@ from .signals import counted_records_changed
 
 if TYPE_CHECKING:
     from kumamoto_welfare.sync import Synchroniser
-    from programs.plan_data import MunicipalityData, PlanDocument
+    from portal.plan_data import MunicipalityData, PlanDocument
 
 
 @transaction.atomic
@@ -125,10 +125,16 @@ def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -
 
 
 def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> None:
-    """Make the directory's plan entries (origin ``plan``) and the plan's volunteer programs
-    match ``document``. Entries staff made are never touched; volunteer programs are only
-    upserted, never pruned (the city adds its own). A plan folder that names no community
-    file leaves the directory alone. Pillar numbers are the document's plan's."""
+    """Upsert the organisation types the plan names, and make the directory's plan entries
+    (origin ``plan``) and the plan's volunteer programs match ``document``. Entries staff made
+    are never touched; types and volunteer programs are only upserted, never pruned (the city
+    adds its own). A plan folder that names no community file leaves the directory alone.
+    Pillar numbers are the document's plan's."""
+    # Organisation types are only upserted, never pruned: types the city added are kept.
+    for position, data in enumerate(document.organisation_types, start=1):
+        sync.upsert(
+            OrganisationType, {"code": data.code}, {"name": data.name, "position": position}
+        )
     if not document.community_file:
         return
     pillars = {p.number: p for p in pillar_model().objects.filter(plan__code=document.code)}

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kumamoto_welfare.fiscal_year import validate_reporting_year
+from kumamoto_welfare.sync import PlanConflictError
 from kumamoto_welfare.workflow import Status, record_create, record_delete, record_update
 from programs.models import Pillar, Plan, Section
 
@@ -20,11 +21,7 @@ if TYPE_CHECKING:
 
     from community.models import Ward
     from kumamoto_welfare.sync import Synchroniser
-    from programs.plan_data import PlanDocument
-
-
-class PlanConflictError(Exception):
-    """Loading the plan would change or delete progress data entered by staff."""
+    from portal.plan_data import PlanDocument
 
 
 def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument, plan: Plan) -> None:

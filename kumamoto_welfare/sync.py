@@ -12,6 +12,11 @@ from django.db import models
 OUTCOMES = ("created", "updated", "deleted", "unchanged")
 
 
+class PlanConflictError(Exception):
+    """Loading the plan would overwrite what a person entered (progress data, or plan content
+    edited in the admin): nothing is written, and the message names what stands in the way."""
+
+
 @dataclass
 class SyncReport:
     """What a load changed: how many rows of each model were created, updated, deleted or

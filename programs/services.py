@@ -1,18 +1,16 @@
 """Writes to the plan's content. The one way plan content enters the database is
-``plan_load``: it makes the database match the plan data files, changing only what differs."""
+``portal.plan_loading.plan_load`` (``load_plan``), which calls ``plan_sync_from_plan`` here:
+it makes the database match the plan data files, changing only what differs."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 
-from community.models import OrganisationType
-from community.services import community_sync_from_plan, municipality_sync_from_plan
-from indicators.services import PlanConflictError, indicators_sync_from_plan
 from kumamoto_welfare.fiscal_year import validate_reporting_year
-from kumamoto_welfare.sync import Synchroniser, SyncReport
+from kumamoto_welfare.sync import PlanConflictError, Synchroniser
 from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
 from .models import (
@@ -32,32 +30,22 @@ from .models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-from .plan_data import (
-    ActionData,
-    ChallengeData,
-    FigureData,
-    InitiativeData,
-    PillarData,
-    PlanDocument,
-    PriorityAreaData,
-)
+    from portal.plan_data import (
+        ActionData,
+        ChallengeData,
+        FigureData,
+        InitiativeData,
+        PillarData,
+        PlanDocument,
+        PriorityAreaData,
+    )
 
 
-@transaction.atomic
-def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncReport:
-    """Make the database hold the plan of ``document``: its municipality and wards, the
-    plan (title, period) and the chapters the document holds, with all their content.
-
-    Running it again with the same document writes nothing. Other plans, and chapters of
-    this plan the document does not hold, are never touched: a second chapter or the next
-    plan period loads beside the first. Progress data entered by staff (indicator values
-    that did not come from the plan) is never changed or deleted. Plan content a planner
-    changed in the admin since the last load is not overwritten either: if the document
-    differs there, nothing is written and the rows are named, unless ``overwrite_edits``.
-    """
-    report = SyncReport()
-    sync = Synchroniser(report, reason="load_plan", overwrite_edits=overwrite_edits)
-    municipality = municipality_sync_from_plan(sync=sync, data=document.municipality)
+def plan_sync_from_plan(*, sync: Synchroniser, document: PlanDocument, municipality) -> Plan:
+    """Make the plan of ``document`` (title, period) and the chapters it holds, with all
+    their content, match the document; return the plan. Other plans, and chapters of this
+    plan the document does not hold, are never touched: a second chapter or the next plan
+    period loads beside the first. Part of ``portal.plan_loading.plan_load``."""
     plan = sync.upsert(
         Plan,
         {"code": document.code},
@@ -78,30 +66,7 @@ def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncR
         _check_pillars_are_free(plan, document, area_data)
         pillars = [_load_pillar(sync, area, data) for data in area_data.pillars]
         sync.prune(Pillar.objects.filter(priority_area=area), pillars)
-
-    indicators_sync_from_plan(sync=sync, document=document, plan=plan)
-
-    # Organisation types are only upserted, never pruned: types the city added are kept.
-    for position, data in enumerate(document.organisation_types, start=1):
-        sync.upsert(
-            OrganisationType, {"code": data.code}, {"name": data.name, "position": position}
-        )
-    community_sync_from_plan(sync=sync, document=document)
-    if sync.edited:
-        raise PlanConflictError(
-            _(
-                "次の項目は管理画面で変更されているため、計画データで上書きしませんでした"
-                "（何も書き込んでいません）。計画データ（YAML）を合わせるか、"
-                "--overwrite-edits で上書きしてください：%(rows)s"
-            )
-            % {
-                "rows": "；".join(
-                    f"{instance._meta.verbose_name}「{instance}」（{editor or '?'}）"
-                    for instance, editor in sync.edited
-                )
-            }
-        )
-    return report
+    return plan
 
 
 def _check_pillars_are_free(plan: Plan, document: PlanDocument, area: PriorityAreaData) -> None:

@@ -23,8 +23,7 @@ from kumamoto_welfare.fiscal_year import (
     FiscalYearError,
     parse_fiscal_year,
 )
-
-from .choices import FigureKind, Theme
+from programs.choices import FigureKind, Theme
 
 
 class PlanDataError(ValueError):

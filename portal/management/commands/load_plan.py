@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from community.services import MunicipalityMismatchError
-from indicators.services import PlanConflictError
-from programs.plan_data import PlanDataError, read_plan_data
-from programs.services import plan_load
+from kumamoto_welfare.sync import PlanConflictError
+from portal.plan_data import PlanDataError, read_plan_data
+from portal.plan_loading import plan_load
 
 
 class _DryRun(Exception):
