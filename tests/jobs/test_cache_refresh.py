@@ -15,8 +15,10 @@ from .conftest import wait_for_job
 YEAR = 2015
 
 
-def dashboard_key(year: int, audience: str = "public", language: str = "ja") -> str:
-    return f"dashboard:{generation()}:{year}:{audience}:{language}"
+def dashboard_key(year: int, scope: str = "public", language: str = "ja") -> str:
+    from programs.selectors import current_plan
+
+    return f"dashboard:{generation()}:{year}:{scope}:{current_plan().pk}:{language}"
 
 
 def approve(planner, record):
@@ -78,7 +80,7 @@ def test_the_cache_is_warm_after_an_approval_through_a_real_worker(worker, plann
 
     for language in ("ja", "en"):
         assert cache.get(dashboard_key(YEAR, "public", language)) is not None
-        assert cache.get(dashboard_key(YEAR, "staff", language)) is not None
+        assert cache.get(dashboard_key(YEAR, "city-wide", language)) is not None
         with translation.override(language):
             assert cache.get(f"indicators:{generation()}:{language}") is not None
     warm = cache.get(dashboard_key(YEAR))
