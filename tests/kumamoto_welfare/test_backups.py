@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from knox.models import AuthToken
 
 from indicators.demo import demo_data_load
 from indicators.models import IndicatorValue
@@ -119,7 +120,7 @@ def test_a_backup_restores_into_an_empty_database_row_for_row(tmp_path, planner,
     indicator_value_update(
         user=planner, record=record, expected_version=record.version, note="改行\nと'引用符'"
     )
-    call_command("drf_create_token", planner.username, verbosity=0)
+    AuthToken.objects.create(user=planner)
     backup = tmp_path / "database.backup.gz"
 
     call_command("dbbackup", "--compress", "--output-path", str(backup), "--quiet")

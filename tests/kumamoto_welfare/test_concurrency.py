@@ -19,7 +19,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 from django.db import connection, transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from indicators.models import IndicatorValue
 from kumamoto_welfare.workflow import Status
@@ -115,7 +115,7 @@ def writer(base: str, token: str, index: int, shared_id: int, shared_etag: str, 
 
 @pytest.mark.usefixtures("committed_db")
 def test_twenty_concurrent_writers_see_no_server_error(live_server, planner):
-    token = Token.objects.create(user=planner).key
+    _instance, token = AuthToken.objects.create(user=planner)  # each request checks it
     shared = value(ward_code="chuo", fiscal_year=2019, amount="115000")
     start = threading.Barrier(WRITERS)
     with ThreadPoolExecutor(WRITERS) as pool:
