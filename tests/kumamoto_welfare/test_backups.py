@@ -120,7 +120,7 @@ def test_a_backup_restores_into_an_empty_database_row_for_row(tmp_path, planner,
     indicator_value_update(
         user=planner, record=record, expected_version=record.version, note="改行\nと'引用符'"
     )
-    AuthToken.objects.create(user=planner)  # an API token (knox: stored hashed)
+    AuthToken.objects.create(user=planner)
     backup = tmp_path / "database.backup.gz"
 
     call_command("dbbackup", "--compress", "--output-path", str(backup), "--quiet")

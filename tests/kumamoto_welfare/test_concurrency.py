@@ -115,7 +115,7 @@ def writer(base: str, token: str, index: int, shared_id: int, shared_etag: str, 
 
 @pytest.mark.usefixtures("committed_db")
 def test_twenty_concurrent_writers_see_no_server_error(live_server, planner):
-    _instance, token = AuthToken.objects.create(user=planner)
+    _instance, token = AuthToken.objects.create(user=planner)  # each request checks it
     shared = value(ward_code="chuo", fiscal_year=2019, amount="115000")
     start = threading.Barrier(WRITERS)
     with ThreadPoolExecutor(WRITERS) as pool:
