@@ -268,3 +268,39 @@ def test_a_background_import_waits_in_the_outbox_until_redis_is_back(
         assert job.result["ok"] and job.result["counts"]["new"] == 1
     else:  # handed to the real broker, for a worker to run
         assert job.enqueued_at is not None and job.enqueue_error == ""
+
+
+def test_a_community_write_without_redis_answers_and_its_recompute_waits_in_the_outbox(
+    redis_down, chuo_officer, django_capture_on_commit_callbacks
+):
+    """The derived indicators' recompute goes through the job outbox like every task: a
+    health town-planning record written while Redis is down is kept, and KPI-4-1 is
+    recomputed once Redis is back."""
+    from community.models import HealthTownPlanningRecord, SchoolDistrict, Ward
+
+    SchoolDistrict.objects.create(code="C1", name="試験校区", ward=Ward.objects.get(code="chuo"))
+    with django_capture_on_commit_callbacks(execute=True):
+        created = timed_client(chuo_officer).post(
+            "/api/v1/health-town-planning/",
+            {"school_district": "C1", "fiscal_year": "H27", "stage": 6},
+            format="json",
+        )
+    assert created.status_code == 201, created.content
+    assert HealthTownPlanningRecord.objects.count() == 1
+    job = Job.objects.get(kind="recompute_derived_values")
+    assert job.status == JobStatus.QUEUED and job.enqueue_error
+    assert job.params == {"derivation": "districts_in_action", "fiscal_years": [2015]}
+
+    redis_down()  # Redis is back
+    assert jobs_requeue(unsent_after=datetime.timedelta(0)) == 1
+    job.refresh_from_db()
+    if app.conf.task_always_eager:  # the embedded default runs it at once
+        from indicators.models import IndicatorValue
+
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        derived = IndicatorValue.objects.get(
+            indicator__code="KPI-4-1", fiscal_year=2015, ward__isnull=True, origin="derived"
+        )
+        assert derived.value == 1
+    else:  # handed to the real broker, for a worker to run
+        assert job.enqueued_at is not None and job.enqueue_error == ""
