@@ -76,6 +76,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "indicatorvalue": _REPORT,
             "indicatorvaluetransition": _VIEW,
             "historicalindicatorvalue": _VIEW,
+            "target": _VIEW,
+            "historicaltarget": _VIEW,
             "ratingscale": _VIEW,
             "ratingband": _VIEW,
         },
@@ -104,6 +106,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "indicatorvalue": _ALL,
             "indicatorvaluetransition": _VIEW,
             "historicalindicatorvalue": _VIEW,
+            "target": _ALL,
+            "historicaltarget": _VIEW,
             "ratingscale": _ALL,
             "ratingband": _ALL,
             "reportinground": _ALL,
@@ -369,3 +373,19 @@ def check(user, action: str, record) -> None:
     reason = _denial(user, action, record)
     if reason is not None:
         raise PermissionDenied(reason)
+
+
+# --- Targets (目標値) -----------------------------------------------------------------------
+#
+# Everyone reads targets. Only planners and admins set them (a revision or an original the
+# plan lacks), for the city or a ward; a ward officer never does. The plan's own targets are
+# managed by load_plan alone.
+
+
+def check_sets_targets(user) -> None:
+    """Raise PermissionDenied unless the user may set targets."""
+    role = role_of(user)
+    if role is None:
+        raise PermissionDenied(gettext("職員としてログインしてください。"))
+    if role not in CITY_WIDE_ROLES:
+        raise PermissionDenied(gettext("目標値は計画担当だけが設定できます。"))
