@@ -41,8 +41,14 @@ class Derivation(models.TextChoices):
     HEALTH_VOLUNTEERS = "health_volunteers", _("健康づくりボランティアの人数の合計")
 
 
-# The kinds an IndicatorValue records; targets are records of their own (models.Target).
-RECORDED_KINDS = [(k.value, k.label) for k in (ValueKind.BASELINE, ValueKind.ACTUAL)]
+class RecordedKind(models.TextChoices):
+    """The kinds an IndicatorValue records; targets are records of their own (Target)."""
+
+    BASELINE = ValueKind.BASELINE.value, ValueKind.BASELINE.label
+    ACTUAL = ValueKind.ACTUAL.value, ValueKind.ACTUAL.label
+
+
+RECORDED_KINDS = RecordedKind.choices
 # Where a target came from: the plan document (load_plan) or a planner.
 TARGET_ORIGINS = [(o.value, o.label) for o in (ValueOrigin.PLAN, ValueOrigin.ENTRY)]
 

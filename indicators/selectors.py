@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 
 from kumamoto_welfare.workflow import Status
 
-from .choices import Unit, ValueKind
+from .choices import Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, Target
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
 from .targets import current_fiscal_year, targets_by_indicator, targets_in_force
@@ -418,6 +418,31 @@ def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None) -
     indicators = list(Indicator.objects.select_related("pillar", "section"))
     progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
+
+
+def plan_figures(indicator: Indicator) -> list[dict]:
+    """The figures the plan document prints for an indicator (baseline, actuals and its
+    original target), in year order, for the indicator page."""
+    rows = [
+        {
+            "kind": ValueKind(v.kind).label,
+            "fiscal_year": v.fiscal_year,
+            "value": v.value,
+            "as_of": v.as_of,
+            "note": v.note,
+        }
+        for v in indicator.values.filter(origin=ValueOrigin.PLAN)
+    ] + [
+        {
+            "kind": ValueKind.TARGET.label,
+            "fiscal_year": t.fiscal_year,
+            "value": t.value,
+            "as_of": t.as_of,
+            "note": t.note,
+        }
+        for t in indicator.targets.filter(origin=ValueOrigin.PLAN)
+    ]
+    return sorted(rows, key=lambda row: row["fiscal_year"])
 
 
 def ward_value_table(indicator: Indicator, user) -> dict:

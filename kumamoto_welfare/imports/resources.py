@@ -40,7 +40,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
-from indicators.choices import ValueKind
+from indicators.choices import RecordedKind, ValueKind
 from indicators.models import IndicatorValue
 from kumamoto_welfare import access
 from kumamoto_welfare.api.renderers import escape_cell
@@ -50,6 +50,7 @@ from programs.models import Initiative, InitiativeProgress
 
 from .sheets import normalise_header
 from .widgets import (
+    CellError,
     ChoiceWidget,
     CountWidget,
     FiscalYearWidget,
@@ -57,6 +58,7 @@ from .widgets import (
     NumberWidget,
     TextWidget,
     is_blank,
+    key_text,
     load_indicators,
     load_subjects,
     ward_widget,
@@ -488,6 +490,23 @@ class ProgressResource(SheetResource):
     def export_queryset(self, user): ...
 
 
+class ValueKindWidget(ChoiceWidget):
+    """The kind of an imported value: an actual or a baseline. A target row is refused:
+    targets are set by planners (admin 目標値, or the API's indicators/<code>/targets/)."""
+
+    TARGET_WORDS = {"目標", "目標値", "target"}
+
+    def clean(self, value, row=None, **kwargs):
+        if not is_blank(value) and key_text(value).lower() in self.TARGET_WORDS:
+            raise CellError(
+                _(
+                    "目標値は取り込みでは登録できません。計画担当が管理画面の「目標値」"
+                    "（目標値の見直し）で設定します。"
+                )
+            )
+        return super().clean(value, row=row, **kwargs)
+
+
 class IndicatorValueResource(ProgressResource):
     indicator = Column(
         attribute="indicator",
@@ -517,17 +536,18 @@ class IndicatorValueResource(ProgressResource):
         attribute="kind",
         column_name="種別",
         en="kind",
-        help=gettext_lazy("実績（空欄も実績）、目標、基準値のいずれか。"),
-        widget=ChoiceWidget(
-            ValueKind,
-            default=ValueKind.ACTUAL,
+        help=gettext_lazy(
+            "実績（空欄も実績）か基準値。目標値は取り込めません（計画担当が管理画面で設定）。"
+        ),
+        widget=ValueKindWidget(
+            RecordedKind,
+            default=RecordedKind.ACTUAL,
             aliases=(
-                ("実績", ValueKind.ACTUAL),
-                ("目標", ValueKind.TARGET),
-                ("基準", ValueKind.BASELINE),
+                ("実績", RecordedKind.ACTUAL),
+                ("基準", RecordedKind.BASELINE),
             ),
-            template_labels=("実績", "目標", "基準値"),
-            error=gettext_lazy("種別「%(value)s」は使えません。実績・目標・基準値のいずれかです。"),
+            template_labels=("実績", "基準値"),
+            error=gettext_lazy("種別「%(value)s」は使えません。実績か基準値のどちらかです。"),
         ),
     )
     value = Column(

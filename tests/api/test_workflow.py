@@ -149,10 +149,10 @@ def test_values_are_checked_by_unit(chuo_officer, indicator, amount, field, mess
 def test_a_school_district_count_is_at_most_the_districts(chuo_officer):
     for n in range(3):
         SchoolDistrict.objects.create(code=f"c{n}", name=f"校区{n}", ward=ward("chuo"))
-    kpi = Indicator.objects.get(code="KPI-4-1")  # its actuals are derived; a target is typed
+    kpi = Indicator.objects.get(code="KPI-4-1")  # its actuals are derived; a baseline is typed
     with pytest.raises(ValidationError, match="3"):
-        create(chuo_officer, indicator=kpi, kind="target", value=Decimal("4"))
-    assert create(chuo_officer, indicator=kpi, kind="target", value=Decimal("3")).value == 3
+        create(chuo_officer, indicator=kpi, kind="baseline", value=Decimal("4"))
+    assert create(chuo_officer, indicator=kpi, kind="baseline", value=Decimal("3")).value == 3
 
 
 def test_the_fiscal_year_lies_within_the_plans_reach(chuo_officer):
