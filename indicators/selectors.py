@@ -150,6 +150,15 @@ def target_rows(targets: list[Target], fiscal_year: int) -> list[TargetRow]:
     return [TargetRow(t, current is not None and t.pk == current.pk) for t in targets]
 
 
+def target_rows_by_indicator(
+    indicators, *, fiscal_year: int, ward_id: int | None = None
+) -> dict[int, list[TargetRow]]:
+    """For each indicator (by id), every target with its revision, marked in force or not
+    in ``fiscal_year``: what the report lists. One query."""
+    found = targets_by_indicator(indicators, ward_id=ward_id)
+    return {pk: target_rows(targets, fiscal_year) for pk, targets in found.items()}
+
+
 def indicator_targets(
     indicator: Indicator, *, ward_id: int | None = None, fiscal_year: int | None = None
 ) -> list[TargetRow]:
