@@ -80,6 +80,8 @@ def test_a_ward_officer_cannot_set_a_target(chuo):
     response = chuo.post(URL, REVISION, format="json")
     assert response.status_code == 403
     assert "計画担当" in response.json()["error"]["message"]
+    english = chuo.post(URL, REVISION, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["message"] == "Only planners can set targets."
     assert not Target.objects.filter(revised_in__isnull=False).exists()
 
 
