@@ -83,7 +83,8 @@ def targets_by_indicator(indicators: Iterable, *, ward_id: int | None = None) ->
     indicators = list(indicators)
     found: dict[int, list] = defaultdict(list)
     wards = [None] if ward_id is None else [None, ward_id]
-    rows = Target.objects.filter(indicator__in=indicators).select_related("set_by").order_by()
+    rows = Target.objects.filter(indicator__in=indicators).select_related("set_by", "ward")
+    rows = rows.order_by()
     rows = rows.filter(ward__isnull=True) if ward_id is None else rows
     for target in rows:
         if target.ward_id in wards:

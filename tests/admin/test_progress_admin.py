@@ -152,7 +152,7 @@ def test_a_school_district_count_is_at_most_the_number_of_districts(client, plan
         SchoolDistrict.objects.create(code=f"T{n}", name=f"テスト{n}校区", ward=ward("chuo"))
     kpi = Indicator.objects.get(code="KPI-4-1")
     login(client, planner)
-    too_many = form_data(indicator=kpi.pk, kind="target", value="4")  # actuals are derived
+    too_many = form_data(indicator=kpi.pk, kind="baseline", value="4")  # actuals are derived
     response = client.post(reverse(f"{VALUES}_add"), too_many)
     assert "校区数" in " ".join(response.context["adminform"].form.errors["value"])
     assert client.post(reverse(f"{VALUES}_add"), {**too_many, "value": "3"}).status_code == 302
