@@ -160,6 +160,9 @@ class TargetAdmin(HistoryAdmin):
     autocomplete_fields = ["indicator"]
     readonly_fields = ["origin", "set_by", "set_at"]
 
+    class Media:
+        js = ["js/admin-a11y.js"]  # names the autocomplete's combobox (WCAG 4.1.2)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
