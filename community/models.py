@@ -373,3 +373,10 @@ class VolunteerHeadcount(VersionedRecord):
     def __str__(self) -> str:
         where = self.ward.name if self.ward_id else gettext("市全体")
         return f"{self.program} {fiscal_year_label(self.fiscal_year)} {where}: {self.headcount}"
+
+
+def pillar_model() -> type[models.Model]:
+    """The plan's pillar model (``programs.Pillar``), which directory entries and volunteer
+    programs point at by its label. Reached through that field, so that this layer imports
+    nothing above it (docs/architecture.md)."""
+    return CommunityResource._meta.get_field("pillars").related_model

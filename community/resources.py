@@ -11,6 +11,7 @@ call ``kumamoto_welfare.imports.import_file(<Resource>, data=…, filename=…, 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kumamoto_welfare.imports.resources import Column, SheetResource
@@ -23,11 +24,61 @@ from kumamoto_welfare.imports.widgets import (
     TextWidget,
     YesNoWidget,
     key_text,
-    ward_widget,
 )
 
-from .models import CommunityResource, LifeStage, OrganisationType, SchoolDistrict
+from .models import (
+    CommunityResource,
+    LifeStage,
+    OrganisationType,
+    SchoolDistrict,
+    Ward,
+    pillar_model,
+)
 from .services import community_resource_create, community_resource_update, school_district_save
+
+# --- wards: the column every ward-kept sheet has ------------------------------------------
+
+
+def load_wards() -> dict[str, object]:
+    table = {}
+    for ward in Ward.objects.all():
+        for name in (ward.name, ward.name_en, ward.code, ward.name.removesuffix("区")):
+            table[key_text(name).lower()] = ward
+    return table
+
+
+CITY_WIDE = frozenset({"", "市全体", "全市", "city-wide", "citywide", "city"})
+
+
+def ward_widget(*, required: bool = False) -> LookupWidget:
+    """A ward by name, English name or code; blank (or 市全体) is city-wide unless
+    ``required``."""
+    return LookupWidget(
+        load_wards,
+        normalise=str.lower,
+        blanks=frozenset() if required else CITY_WIDE,
+        missing=gettext_lazy("区を入力してください。") if required else None,
+        unknown=gettext_lazy(
+            "区「%(value)s」がありません。中央区・東区・西区・南区・北区のいずれか"
+            "（市全体は空欄）で入力してください。"
+        ),
+        render=lambda ward: ward.name,
+    )
+
+
+WARD_HELP = gettext_lazy("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。")
+
+
+def ward_column() -> Column:
+    return Column(
+        attribute="ward",
+        column_name="区",
+        en="ward",
+        required=True,
+        help=WARD_HELP,
+        widget=ward_widget(),
+    )
+
 
 # --- the lookups, read once per import -------------------------------------------------------
 
@@ -51,9 +102,7 @@ def load_life_stages() -> dict[str, object]:
 
 
 def load_pillars() -> dict[str, object]:
-    from programs.models import Pillar
-
-    return {str(pillar.number): pillar for pillar in Pillar.objects.all()}
+    return {str(pillar.number): pillar for pillar in pillar_model().objects.all()}
 
 
 # --- School districts --------------------------------------------------------------------

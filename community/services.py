@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.choices import Derivation
 from kumamoto_welfare import access
 from kumamoto_welfare.access import Role
+from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
 from .choices import HealthTownPlanningStage, Origin
@@ -34,7 +34,9 @@ from .models import (
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
+    pillar_model,
 )
+from .signals import counted_records_changed
 
 if TYPE_CHECKING:
     from kumamoto_welfare.sync import Synchroniser
@@ -69,17 +71,13 @@ def staff_create(
 # --- Derived indicators: recompute when a counted record changes ----------------------------
 
 
-def derived_values_queue(
-    *, derivation: str, fiscal_years: Iterable[int] | None, user: AbstractBaseUser | None
+def counted_records_changed_send(
+    *, model: type, fiscal_years: Iterable[int] | None, user: AbstractBaseUser | None
 ) -> None:
-    """Recompute the derived indicators of ``derivation`` for ``fiscal_years`` (None: every
-    year) once the transaction commits: a Celery task with Redis, at once without."""
-    from indicators.tasks import recompute_derived_values
-
+    """Tell the layers above that records of ``model`` changed for ``fiscal_years`` (None:
+    every year), so that what they compute from them is brought up to date."""
     years = sorted(set(fiscal_years)) if fiscal_years is not None else None
-    recompute_derived_values.delay_on_commit(
-        derivation=derivation, fiscal_years=years, user_id=getattr(user, "pk", None)
-    )
+    counted_records_changed.send(sender=model, fiscal_years=years, user=user)
 
 
 # --- The plan's organisations and volunteer programs ---------------------------------------
@@ -89,9 +87,7 @@ def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> N
     """Make the directory's plan entries (origin ``plan``) and the plan's volunteer programs
     match ``document``. Entries staff made are never touched; volunteer programs are only
     upserted, never pruned (the city adds its own)."""
-    from programs.models import Pillar
-
-    pillars = {p.number: p for p in Pillar.objects.all()}
+    pillars = {p.number: p for p in pillar_model().objects.all()}
     types = {t.code: t for t in OrganisationType.objects.all()}
     stages = {s.code: s for s in LifeStage.objects.all()}
     wards = {w.code: w for w in Ward.objects.all()}
@@ -231,9 +227,7 @@ def school_district_save(
     district._history_user = user
     district.save()
     if moved:
-        derived_values_queue(
-            derivation=Derivation.DISTRICTS_IN_ACTION, fiscal_years=None, user=user
-        )
+        counted_records_changed_send(model=SchoolDistrict, fiscal_years=None, user=user)
     return district, True
 
 
@@ -247,8 +241,6 @@ def validate_stage_order(reason: str):
     done again, a mistake put right) needs a reason, kept in the record's history."""
 
     def validate(record: HealthTownPlanningRecord) -> None:
-        from programs.validators import validate_reporting_year
-
         validate_reporting_year(record.fiscal_year)
         if not record.pk:
             return
@@ -283,8 +275,8 @@ def health_town_planning_create(*, user: AbstractBaseUser, **fields) -> HealthTo
     record = record_create(
         record=HealthTownPlanningRecord(**fields), user=user, validate=validate_stage_order("")
     )
-    derived_values_queue(
-        derivation=Derivation.DISTRICTS_IN_ACTION, fiscal_years=[record.fiscal_year], user=user
+    counted_records_changed_send(
+        model=HealthTownPlanningRecord, fiscal_years=[record.fiscal_year], user=user
     )
     return record
 
@@ -308,8 +300,8 @@ def health_town_planning_update(
         validate=validate_stage_order(reason),
         reason=reason.strip(),
     )
-    derived_values_queue(
-        derivation=Derivation.DISTRICTS_IN_ACTION,
+    counted_records_changed_send(
+        model=HealthTownPlanningRecord,
         fiscal_years=[year_before, current.fiscal_year],
         user=user,
     )
@@ -322,7 +314,7 @@ def health_town_planning_delete(
 ) -> None:
     year = record.fiscal_year
     record_delete(record=record, user=user, expected_version=expected_version)
-    derived_values_queue(derivation=Derivation.DISTRICTS_IN_ACTION, fiscal_years=[year], user=user)
+    counted_records_changed_send(model=HealthTownPlanningRecord, fiscal_years=[year], user=user)
 
 
 # --- Volunteer programs and headcounts -------------------------------------------------------
@@ -331,8 +323,6 @@ HEADCOUNT_FIELDS = {"program", "fiscal_year", "ward", "headcount", "as_of", "not
 
 
 def validate_headcount(record: VolunteerHeadcount) -> None:
-    from programs.validators import validate_reporting_year
-
     validate_reporting_year(record.fiscal_year)
 
 
@@ -343,8 +333,8 @@ def volunteer_headcount_create(*, user: AbstractBaseUser, **fields) -> Volunteer
     record = record_create(
         record=VolunteerHeadcount(**fields), user=user, validate=validate_headcount
     )
-    derived_values_queue(
-        derivation=Derivation.HEALTH_VOLUNTEERS, fiscal_years=[record.fiscal_year], user=user
+    counted_records_changed_send(
+        model=VolunteerHeadcount, fiscal_years=[record.fiscal_year], user=user
     )
     return record
 
@@ -362,8 +352,8 @@ def volunteer_headcount_update(
         updatable=HEADCOUNT_FIELDS,
         validate=validate_headcount,
     )
-    derived_values_queue(
-        derivation=Derivation.HEALTH_VOLUNTEERS,
+    counted_records_changed_send(
+        model=VolunteerHeadcount,
         fiscal_years=[year_before, current.fiscal_year],
         user=user,
     )
@@ -376,7 +366,7 @@ def volunteer_headcount_delete(
 ) -> None:
     year = record.fiscal_year
     record_delete(record=record, user=user, expected_version=expected_version)
-    derived_values_queue(derivation=Derivation.HEALTH_VOLUNTEERS, fiscal_years=[year], user=user)
+    counted_records_changed_send(model=VolunteerHeadcount, fiscal_years=[year], user=user)
 
 
 @transaction.atomic
@@ -397,5 +387,5 @@ def volunteer_program_save(
     program.full_clean()
     program._history_user = user
     program.save()
-    derived_values_queue(derivation=Derivation.HEALTH_VOLUNTEERS, fiscal_years=None, user=user)
+    counted_records_changed_send(model=VolunteerProgram, fiscal_years=None, user=user)
     return program

@@ -105,6 +105,16 @@ COMPUTE = {
 }
 
 
+# The community records each derivation counts, by model label: a change to one of them
+# queues that derivation's recompute (``signals.queue_derived_recompute``).
+DERIVATIONS_COUNTING: dict[str, tuple[str, ...]] = {
+    "community.HealthTownPlanningRecord": (Derivation.DISTRICTS_IN_ACTION,),
+    "community.SchoolDistrict": (Derivation.DISTRICTS_IN_ACTION,),
+    "community.VolunteerHeadcount": (Derivation.HEALTH_VOLUNTEERS,),
+    "community.VolunteerProgram": (Derivation.HEALTH_VOLUNTEERS,),
+}
+
+
 def _system_user() -> AbstractBaseUser:
     user, _created = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME, defaults={"is_active": False}

@@ -1,39 +1,11 @@
 """One FilterSet per list, shared by the API and (later) the HTML lists."""
 
 import django_filters
-from django.core.exceptions import ValidationError
 
-from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
-from kumamoto_welfare.workflow import Status
+from kumamoto_welfare.filters import ProgressRecordFilter
 
 from .choices import ValueKind
 from .models import IndicatorValue
-
-
-class FiscalYearFilter(django_filters.CharFilter):
-    """A fiscal year in any form people write (2013, H25, 平成25年度 …)."""
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        try:
-            year = parse_fiscal_year(value)
-        except FiscalYearError as error:
-            raise ValidationError({self.field_name: str(error)}) from error
-        return super().filter(qs, year)
-
-
-class ProgressRecordFilter(django_filters.FilterSet):
-    """Filters common to progress records."""
-
-    ward = django_filters.CharFilter(field_name="ward__name", help_text="Ward name, e.g. 中央区.")
-    city_wide = django_filters.BooleanFilter(
-        field_name="ward", lookup_expr="isnull", help_text="true: city-wide records only."
-    )
-    fiscal_year = FiscalYearFilter(field_name="fiscal_year")
-    fiscal_year_from = FiscalYearFilter(field_name="fiscal_year", lookup_expr="gte")
-    fiscal_year_to = FiscalYearFilter(field_name="fiscal_year", lookup_expr="lte")
-    status = django_filters.ChoiceFilter(choices=Status.choices)
 
 
 class IndicatorValueFilter(ProgressRecordFilter):

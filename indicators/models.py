@@ -96,9 +96,12 @@ class Indicator(models.Model):
         validate_section_in_pillar(self)
 
 
-def validate_figure(indicator: Indicator, value: Decimal, *, ward_id: int | None) -> None:
+def validate_figure(
+    indicator: Indicator, value: Decimal, *, ward_id: int | None, actual: bool
+) -> None:
     """Whether ``value`` makes sense for the indicator's unit: a rate within 0–100, a count
-    whole and not negative, a 校区 count at most the (ward's) school districts. Values and
+    whole and not negative; an actual 校区 count at most the (ward's) school districts (a
+    target or baseline may name more districts than have been imported so far). Values and
     targets alike."""
     unit = indicator.unit
     if unit == Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
@@ -111,7 +114,7 @@ def validate_figure(indicator: Indicator, value: Decimal, *, ward_id: int | None
                 % {"unit": indicator.get_unit_display()}
             }
         )
-    if unit == Unit.SCHOOL_DISTRICTS:
+    if unit == Unit.SCHOOL_DISTRICTS and actual:
         from community.models import SchoolDistrict
 
         districts = SchoolDistrict.objects.all()
@@ -221,7 +224,9 @@ class IndicatorValue(WorkflowRecord):
                     }
                 }
             )
-        validate_figure(self.indicator, self.value, ward_id=self.ward_id)
+        validate_figure(
+            self.indicator, self.value, ward_id=self.ward_id, actual=self.kind == ValueKind.ACTUAL
+        )
 
     def __str__(self) -> str:
         where = self.ward.name if self.ward_id else _("市全体")
@@ -356,7 +361,7 @@ class Target(models.Model):
         if self.revised_in is not None and not self.reason.strip():
             raise ValidationError({"reason": gettext("目標値を見直す理由を入力してください。")})
         if self.value is not None and self.indicator_id:
-            validate_figure(self.indicator, self.value, ward_id=self.ward_id)
+            validate_figure(self.indicator, self.value, ward_id=self.ward_id, actual=False)
 
 
 class RatingScale(models.Model):

@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from community.models import Ward
-from kumamoto_welfare.access import Role
+from kumamoto_welfare.access import Role, role_of
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 
 from .models import Reminder, ReminderKind, ReportingRound
@@ -52,13 +52,17 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     return run
 
 
-def _staff(role: Role):
-    return (
+def _staff(role: Role) -> list:
+    """Active staff whose role (``access.role_of``, the highest of their groups) is ``role``."""
+    candidates = (
         get_user_model()
-        .objects.filter(groups__name=role.value, is_active=True)
+        .objects.filter(groups__name__in=[r.value for r in Role], is_active=True)
+        .distinct()
         .select_related("staff_profile__ward")
+        .prefetch_related("groups")
         .order_by("pk")
     )
+    return [user for user in candidates if role_of(user) is role]
 
 
 def _remind_ward_officers(round_: ReportingRound, run: ReminderRun) -> None:
@@ -74,12 +78,26 @@ def _remind_ward_officers(round_: ReportingRound, run: ReminderRun) -> None:
 
 
 def _summarise_for_planners(round_: ReportingRound, run: ReminderRun) -> None:
+    # Only planners who were on the staff by the deadline, and have not had it yet: a new
+    # account gets no summaries of rounds that closed before it existed.
+    already = set(
+        Reminder.objects.filter(round=round_, kind=ReminderKind.LATE_SUMMARY).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    planners = [
+        planner
+        for planner in _staff(Role.PLANNER)
+        if planner.pk not in already and timezone.localdate(planner.date_joined) <= round_.deadline
+    ]
+    if not planners:
+        return  # nothing due: the round's gaps are not computed again
     wards = list(Ward.objects.all())
     gaps = reporting_gaps(wards, fiscal_year=round_.fiscal_year)
     late = [(ward, gaps[ward.pk]) for ward in wards if gaps[ward.pk]]
     if not late:
         return
-    for planner in _staff(Role.PLANNER):
+    for planner in planners:
         context = {"round": round_, "user": planner, "late": late}
         _send_once(round_, planner, ReminderKind.LATE_SUMMARY, "late_summary", context, run)
 

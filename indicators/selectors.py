@@ -15,9 +15,11 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Q
 
+from kumamoto_welfare import access
+from kumamoto_welfare.fiscal_year import reporting_years
 from kumamoto_welfare.workflow import Status
 
-from .choices import Unit, ValueKind, ValueOrigin
+from .choices import Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, Target
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
 from .targets import current_fiscal_year, targets_by_indicator, targets_in_force
@@ -265,33 +267,39 @@ def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[di
 def _expected_reports():
     """What each ward reports for a fiscal year: an actual value of every indicator, and a
     progress report on every initiative and on every section without one. The one
-    definition behind ``ward_completeness`` and ``reporting_gaps``."""
+    definition behind ``ward_completeness`` and ``reporting_gaps``. Indicators computed from
+    the community's records (KPI-4-1, KPI-4-2) are never owed: nobody types them in."""
     from programs.models import Initiative, Section
 
     return (
-        Indicator.objects.all(),
+        Indicator.objects.filter(derivation=Derivation.NONE),
         Initiative.objects.all(),
         Section.objects.filter(initiatives__isnull=True),
     )
 
 
-def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> list[dict]:
+def ward_completeness(wards, *, fiscal_year: int, scope) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
-    counted by workflow status; what has no record is missing. The public sees approved
-    and missing only (an unapproved record counts as missing)."""
+    counted by workflow status; what has no record is missing. Only what ``scope`` (a user
+    or an ``access.Scope``) sees is counted: for a ward whose unapproved records are out of
+    scope (the public; a ward officer looking at another ward) the counts are approved and
+    missing only, and an unapproved record counts as missing."""
     from programs.models import InitiativeProgress
 
+    scope = access.scope_of(scope)
     indicators, initiatives, sections = _expected_reports()
     expected_values = indicators.count()
     expected_progress = initiatives.count() + sections.count()
     value_counts = _status_counts(
-        IndicatorValue.objects.filter(
+        IndicatorValue.objects.visible_to(scope).filter(
             fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False
         )
     )
     progress_counts = _status_counts(
-        InitiativeProgress.objects.filter(fiscal_year=fiscal_year, ward__isnull=False)
+        InitiativeProgress.objects.visible_to(scope).filter(
+            fiscal_year=fiscal_year, ward__isnull=False
+        )
     )
     rows = []
     for ward in wards:
@@ -301,7 +309,7 @@ def ward_completeness(wards, *, fiscal_year: int, include_unapproved: bool) -> l
             ("initiative_progress", expected_progress, progress_counts),
         ):
             by_status = {s: counts.get((ward.pk, s), 0) for s in Status.values}
-            if not include_unapproved:
+            if not scope.sees_unapproved(ward.pk):
                 by_status = {Status.APPROVED: by_status[Status.APPROVED]}
             recorded = sum(by_status.values())
             parts[name] = {
@@ -394,12 +402,27 @@ def _status_counts(queryset) -> dict[tuple[int, str], int]:
 # --- Reads for the pages ----------------------------------------------------------------
 
 
-def reporting_years() -> list[int]:
-    """The fiscal years the pages offer: the plan's reach."""
-    from programs.selectors import plan_reach
+def plan_reach() -> tuple[int, int] | None:
+    """The fiscal years progress can be reported for: the plan's period where the plan
+    states it, else the span of the plan's own indicator years (baseline to last target);
+    either way extended to the latest target year, a revised one included. Registered as
+    ``kumamoto_welfare.fiscal_year.reporting_reach``, which every layer asks."""
+    from django.db.models import Max, Min, Subquery
 
-    reach = plan_reach()
-    return list(range(reach[0], reach[1] + 1)) if reach else []
+    from programs.models import Plan
+
+    plan = Plan.objects.first()
+    if plan and plan.period_start and plan.period_end:
+        targets = Target.objects.aggregate(last=Max("fiscal_year"))["last"]
+        return plan.period_start, max(plan.period_end, targets or plan.period_end)
+    last_target = Target.objects.order_by("-fiscal_year").values("fiscal_year")[:1]
+    span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN).aggregate(
+        first=Min("fiscal_year"), last=Max("fiscal_year"), target=Max(Subquery(last_target))
+    )
+    years = [y for y in (span["first"], span["last"], span["target"]) if y is not None]
+    if not years:
+        return None
+    return min(years), max(years)
 
 
 def default_fiscal_year() -> int:

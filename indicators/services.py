@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kumamoto_welfare import access
+from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.workflow import Status, record_create, record_delete, record_update
 from programs.models import Pillar, Section
 
@@ -150,8 +151,6 @@ def validate_derived_not_typed(record: IndicatorValue) -> None:
 
 def validate_value(record: IndicatorValue) -> None:
     """Rules across rows: the reporting year, and a big jump against last year."""
-    from programs.validators import validate_reporting_year
-
     validate_derived_not_typed(record)
     validate_reporting_year(record.fiscal_year)
     if record.kind != ValueKind.ACTUAL or record.note.strip():

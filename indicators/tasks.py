@@ -13,6 +13,7 @@ from kumamoto_welfare.jobs.tasks import IDEMPOTENT
 from .reminders import reminders_send
 
 REFRESH_SUMMARIES = "refresh_summaries"
+RECOMPUTE_DERIVED = "recompute_derived_values"
 
 
 @shared_task(
@@ -41,15 +42,14 @@ def refresh_summaries(job, progress) -> dict:
     return {"warmed": summaries_warm(fiscal_years=job.params.get("fiscal_years", []))}
 
 
-@shared_task(soft_time_limit=4 * 60, time_limit=5 * 60, **IDEMPOTENT)
-def recompute_derived_values(
-    *, derivation: str, fiscal_years: list[int] | None, user_id: int | None
-) -> dict[str, int]:
+@job_handler(RECOMPUTE_DERIVED)
+def recompute_derived_values(job, progress) -> dict[str, int]:
     """Make the derived indicators' values match their community records (KPI-4-1,
     KPI-4-2). Idempotent: it computes from the records, whatever ran before."""
-    from django.contrib.auth import get_user_model
-
     from .derived import derived_values_recompute
 
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return derived_values_recompute(derivation=derivation, fiscal_years=fiscal_years, user=user)
+    return derived_values_recompute(
+        derivation=job.params["derivation"],
+        fiscal_years=job.params.get("fiscal_years"),
+        user=job.user,
+    )

@@ -15,6 +15,7 @@ and imports all ask the same question.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django.apps.registry import Apps
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.db.models import QuerySet
 
     from community.models import Ward
 
@@ -250,17 +252,71 @@ def _not_from_plan(model) -> Q:
     return ~Q(origin="plan") if "origin" in fields else Q()
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The slice of ward-scoped data someone sees, whoever they are: everyone sees approved
+    records; a ward officer also every record of their ward; planners and admins everything.
+    Built by ``scope_of``; every read of ward-scoped data filters through it
+    (``visible_filter``, ``.visible_to``), and ``key`` names it for caches."""
+
+    role: Role | None = None
+    ward_id: int | None = None
+
+    @property
+    def city_wide(self) -> bool:
+        return self.role in CITY_WIDE_ROLES
+
+    @property
+    def key(self) -> str:
+        if self.city_wide:
+            return "city-wide"
+        if self.role is Role.WARD_OFFICER and self.ward_id is not None:
+            return f"ward-{self.ward_id}"
+        return "public"
+
+    def sees_unapproved(self, ward_id: int | None) -> bool:
+        """Whether unapproved records of ``ward_id`` (None: city-wide) are in this scope."""
+        if self.city_wide:
+            return True
+        return self.role is Role.WARD_OFFICER and ward_id is not None and ward_id == self.ward_id
+
+
+PUBLIC = Scope()
+CITY_WIDE_SCOPE = Scope(role=Role.PLANNER)
+
+
+def scope_of(user_or_scope) -> Scope:
+    """The user's scope (a Scope is returned as it is)."""
+    if isinstance(user_or_scope, Scope):
+        return user_or_scope
+    role = role_of(user_or_scope)
+    if role is None:
+        return PUBLIC
+    ward = ward_of(user_or_scope) if role is Role.WARD_OFFICER else None
+    return Scope(role=role, ward_id=getattr(ward, "pk", None))
+
+
+def wards_in_full(user, wards: QuerySet) -> QuerySet:
+    """The wards of ``wards`` whose unapproved records ``user`` (or a Scope) sees: all of
+    them for planners and admins, their own for a ward officer, none for the public."""
+    scope = scope_of(user)
+    if scope.city_wide:
+        return wards
+    return wards.filter(pk=scope.ward_id) if scope.ward_id is not None else wards.none()
+
+
 def visible_filter(user, model=None) -> Q:
+    """The records of ``model`` that ``user`` (or a Scope) sees."""
     from kumamoto_welfare.workflow import Status
 
     if model is not None and not has_workflow(model):
         return Q()  # records without approval are public
-    role = role_of(user)
-    if role in CITY_WIDE_ROLES:
+    scope = scope_of(user)
+    if scope.city_wide:
         return Q()
     approved = Q(status=Status.APPROVED)
-    if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
-        return approved | Q(ward=ward)
+    if scope.role is Role.WARD_OFFICER and scope.ward_id is not None:
+        return approved | Q(ward=scope.ward_id)
     return approved
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -29,6 +30,10 @@ __all__ = [
     "fiscal_year_of",
     "fiscal_year_short_label",
     "parse_fiscal_year",
+    "reporting_reach",
+    "reporting_reach_register",
+    "reporting_years",
+    "validate_reporting_year",
 ]
 
 
@@ -143,3 +148,46 @@ def fiscal_year_label(year: int, *, language: str | None = None) -> str:
 def fiscal_year_of(day: datetime.date) -> int:
     """The fiscal year a date falls in: April to March."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+# --- The fiscal years progress is reported for ---------------------------------------------
+#
+# The span comes from the plan and its indicators, which live in apps above this module. The
+# indicators app registers the one function that knows (``IndicatorsConfig.ready``); every
+# layer asks here, so the wards' records, the plan's progress and the pages agree.
+
+_reach_provider: Callable[[], tuple[int, int] | None] | None = None
+
+
+def reporting_reach_register(provider: Callable[[], tuple[int, int] | None]) -> None:
+    """Name the function that answers ``reporting_reach`` (called once, at start-up)."""
+    global _reach_provider
+    _reach_provider = provider
+
+
+def reporting_reach() -> tuple[int, int] | None:
+    """The first and last fiscal year progress can be reported for; None before a plan is
+    loaded."""
+    return _reach_provider() if _reach_provider is not None else None
+
+
+def reporting_years() -> list[int]:
+    """The fiscal years the pages and forms offer: the plan's reach."""
+    reach = reporting_reach()
+    return list(range(reach[0], reach[1] + 1)) if reach else []
+
+
+def validate_reporting_year(fiscal_year: int) -> None:
+    """Progress is reported only for fiscal years within the plan's reach."""
+    from django.core.exceptions import ValidationError
+
+    reach = reporting_reach()
+    if reach and not reach[0] <= fiscal_year <= reach[1]:
+        raise ValidationError(
+            {
+                "fiscal_year": _(
+                    "年度は計画の対象期間（%(first)s〜%(last)s）の中で入力してください。"
+                )
+                % {"first": fiscal_year_label(reach[0]), "last": fiscal_year_label(reach[1])}
+            }
+        )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,16 +60,19 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "simple_history",
     "import_export",
     "programs",
     "indicators",
     "community",
     "kumamoto_welfare.jobs",
+    "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kumamoto_welfare.context_processors.demo_data",
+                "portal.context_processors.demo_data",
             ],
         },
     },
@@ -261,6 +265,40 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
+# --- Content-Security-Policy (django-csp 4; README "Security headers") -----------------------
+# Scripts and styles come only from this site's own files: no inline <script>, no style="…",
+# no <style> block, no eval. A small inline block that must stay carries the per-request
+# nonce (`nonce="{{ request.csp_nonce }}"`); the sentinel below puts it into the header only on
+# responses that used it. Swagger UI loads its start-up script from a second request
+# (SpectacularSwaggerSplitView) for the same reason. CSP_REPORT_URI names an endpoint that
+# collects the browsers' violation reports; CSP_REPORT_ONLY=true sends the policy as
+# Content-Security-Policy-Report-Only, which reports but blocks nothing (for a trial run).
+# (Lower-case names: django-csp 4 refuses settings named like its 3.x CSP_* ones.)
+_csp_report_uri = env.str("CSP_REPORT_URI", default="")
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # 'report-sample': a violation report quotes the start of the refused code.
+        "script-src": [SELF, NONCE, REPORT_SAMPLE],
+        "style-src": [SELF, NONCE, REPORT_SAMPLE],
+        # Swagger UI's and the admin's stylesheets draw small icons from data: URIs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # No page is meant to be framed (X-Frame-Options: DENY says the same to old browsers).
+        "frame-ancestors": [NONE],
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    },
+}
+if env_bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
+# --- end of Content-Security-Policy ------------------------------------------------------------
+
 # REST API (/api/v1/): read for everyone (approved data), write for staff roles.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -298,6 +336,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No validator badge: it would load an image from swagger.io (refused by the CSP, and it
+    # would tell a third party where the schema lives).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,

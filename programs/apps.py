@@ -7,4 +7,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("計画")
 
     def ready(self):
-        from . import admin_jobs, annual_reports  # noqa: F401
+        from kumamoto_welfare.imports.sheets import sheet_register
+
+        from .resources import PROGRESS_SHEET
+
+        sheet_register(PROGRESS_SHEET)

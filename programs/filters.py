@@ -1,6 +1,6 @@
 import django_filters
 
-from indicators.filters import ProgressRecordFilter
+from kumamoto_welfare.filters import ProgressRecordFilter
 from programs.choices import ProgressState
 
 from .models import InitiativeProgress

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from community.models import OrganisationType
 from community.services import community_sync_from_plan
 from indicators.services import PlanConflictError, indicators_sync_from_plan
+from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.sync import Synchroniser, SyncReport
 from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
@@ -212,8 +213,6 @@ def _load_actions(
 
 
 def validate_progress(record: InitiativeProgress) -> None:
-    from .validators import validate_reporting_year
-
     validate_reporting_year(record.fiscal_year)
 
 

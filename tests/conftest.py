@@ -20,6 +20,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _city_language():
+    """Each test starts in the city's language: a request in English (LocaleMiddleware
+    activates it for the thread) must not carry over into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_summaries():
     """Each test's rolled-back rows must not linger in cached summaries: start every test on
     a new data generation (without flushing a Redis that may hold other data)."""

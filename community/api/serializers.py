@@ -10,6 +10,7 @@ from community.models import (
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
+    pillar_model,
 )
 from community.services import (
     community_resource_create,
@@ -19,7 +20,6 @@ from community.services import (
 from kumamoto_welfare.api.fields import FiscalYearField
 from kumamoto_welfare.api.serializers import VersionedRecordSerializer
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from programs.models import Pillar
 
 
 class WardSerializer(serializers.ModelSerializer):
@@ -80,7 +80,7 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
         source="life_stages", slug_field="name", many=True, read_only=True
     )
     pillars = serializers.SlugRelatedField(
-        slug_field="number", queryset=Pillar.objects.all(), many=True, required=False
+        slug_field="number", queryset=pillar_model().objects.all(), many=True, required=False
     )
 
     create_service = staticmethod(community_resource_create)

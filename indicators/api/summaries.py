@@ -16,12 +16,15 @@ from indicators.selectors import (
     progress_by_indicator,
     ward_completeness,
 )
+from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from programs.models import Pillar
 
 from .serializers import IndicatorSerializer
 
-AUDIENCES = ("public", "staff")
+# The scopes warmed after an approval; a ward officer's own (``ward-<id>``) is computed when
+# first asked for.
+WARMED_SCOPES = (access.PUBLIC, access.CITY_WIDE_SCOPE)
 
 
 def indicators_payload(indicators, fiscal_year: int | None = None) -> list:
@@ -55,9 +58,9 @@ def cached_indicator(indicator: Indicator, fiscal_year: int | None = None) -> di
     )
 
 
-def dashboard_payload(year: int, staff: bool) -> dict:
+def dashboard_payload(year: int, scope: access.Scope) -> dict:
     pillars = pillar_summaries(Pillar.objects.all(), indicators_with_progress(up_to=year))
-    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, include_unapproved=staff)
+    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, scope=scope)
     return {
         "fiscal_year": year,
         "fiscal_year_label": fiscal_year_label(year),
@@ -86,12 +89,14 @@ def dashboard_payload(year: int, staff: bool) -> dict:
     }
 
 
-def cached_dashboard(year: int, audience: str) -> dict:
+def cached_dashboard(year: int, scope: access.Scope) -> dict:
+    """The dashboard as ``scope`` sees it: each ward's unapproved counts only where the
+    scope covers that ward."""
     return cached(
         "dashboard",
-        lambda: dashboard_payload(year, audience == "staff"),
+        lambda: dashboard_payload(year, scope),
         year,
-        audience,
+        scope.key,
         translation.get_language(),
     )
 
@@ -109,7 +114,7 @@ def summaries_warm(*, fiscal_years: list[int]) -> int:
                 cached_indicator(indicator)
                 warmed += 1
             for year in fiscal_years:
-                for audience in AUDIENCES:
-                    cached_dashboard(year, audience)
+                for scope in WARMED_SCOPES:
+                    cached_dashboard(year, scope)
                     warmed += 1
     return warmed

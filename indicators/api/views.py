@@ -18,7 +18,8 @@ from indicators.filters import IndicatorValueFilter
 from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition
 from indicators.selectors import indicator_series, indicator_targets
 from indicators.services import indicator_value_delete, indicator_value_update, target_create
-from kumamoto_welfare.access import Role, check_sets_targets, role_of
+from kumamoto_welfare import access
+from kumamoto_welfare.access import check_sets_targets
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
@@ -289,9 +290,7 @@ class DashboardView(APIView):
             year = parse_fiscal_year(raw)
         except FiscalYearError as error:
             raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
-        staff = role_of(request.user) in (Role.WARD_OFFICER, Role.PLANNER, Role.ADMIN)
-        audience = "staff" if staff else "public"
-        return Response(cached_dashboard(year, audience))
+        return Response(cached_dashboard(year, access.scope_of(request.user)))
 
 
 __all__ = ["DashboardView", "IndicatorValueViewSet", "IndicatorViewSet", "ProgressSerializer"]

@@ -13,7 +13,7 @@ from community.api.views import (
 )
 from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
 from kumamoto_welfare.jobs.api import JobView
-from programs.api.reports import AnnualReportFileView, AnnualReportView
+from portal.api import AnnualReportFileView, AnnualReportView
 from programs.api.views import (
     InitiativeProgressViewSet,
     InitiativeViewSet,

@@ -33,35 +33,21 @@ from decimal import Decimal
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
-from indicators.choices import RecordedKind, ValueKind
-from indicators.models import IndicatorValue
 from kumamoto_welfare import access
 from kumamoto_welfare.api.renderers import escape_cell
 from kumamoto_welfare.workflow import Status, Transition, VersionConflict, record_transition
-from programs.choices import ProgressState
-from programs.models import Initiative, InitiativeProgress
 
 from .sheets import normalise_header
 from .widgets import (
-    CellError,
     ChoiceWidget,
-    CountWidget,
     FiscalYearWidget,
-    LookupWidget,
-    NumberWidget,
-    TextWidget,
     is_blank,
-    key_text,
-    load_indicators,
-    load_subjects,
-    ward_widget,
 )
 
 NEW, CHANGED, UNCHANGED, SKIPPED = "new", "changed", "unchanged", "skipped"
@@ -81,19 +67,6 @@ class Column(Field):
 
     def names(self) -> set[str]:
         return {normalise_header(name) for name in (self.column_name, self.en, *self.aliases)}
-
-
-class SubjectColumn(Column):
-    """取組コード: an initiative, or a section where the plan has no numbered initiative."""
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        subject = self.clean(row, **kwargs)
-        is_initiative = isinstance(subject, Initiative)
-        instance.initiative = subject if is_initiative else None
-        instance.section = None if is_initiative else subject
-
-    def get_value(self, instance):
-        return instance.initiative if instance.initiative_id else instance.section
 
 
 @dataclass
@@ -140,27 +113,15 @@ _STEPS = {
 _YEAR_HELP = gettext_lazy(
     "年度。2013、2013年度、H25、平成25年度、令和5年度、全角数字のいずれでも入力できます。"
 )
-_INFORMATIONAL = gettext_lazy("参考のための列で、取り込みでは使いません。")
-_COUNT_HELP = gettext_lazy("0以上の整数。")
-_WARD_HELP = gettext_lazy("区の名前（例：中央区）。空欄は市全体（計画担当のみ）。")
+INFORMATIONAL = gettext_lazy("参考のための列で、取り込みでは使いません。")
+COUNT_HELP = gettext_lazy("0以上の整数。")
 _STATUS_HELP = gettext_lazy(
     "状態。空欄は下書き。提出済み・承認済みにするには、その操作の権限が必要です"
     "（区職員は提出まで）。"
 )
 
 
-def _ward_column() -> Column:
-    return Column(
-        attribute="ward",
-        column_name="区",
-        en="ward",
-        required=True,
-        help=_WARD_HELP,
-        widget=ward_widget(),
-    )
-
-
-def _year_column() -> Column:
+def year_column() -> Column:
     return Column(
         attribute="fiscal_year",
         column_name="年度",
@@ -171,7 +132,7 @@ def _year_column() -> Column:
     )
 
 
-def _status_column() -> Column:
+def status_column() -> Column:
     # Left blank, 状態 leaves the record where it is (a new record starts as a draft).
     return Column(
         attribute="status",
@@ -489,301 +450,6 @@ class ProgressResource(SheetResource):
 
     def export_queryset(self, user): ...
 
-
-class ValueKindWidget(ChoiceWidget):
-    """The kind of an imported value: an actual or a baseline. A target row is refused:
-    targets are set by planners (admin 目標値, or the API's indicators/<code>/targets/)."""
-
-    TARGET_WORDS = {"目標", "目標値", "target"}
-
-    def clean(self, value, row=None, **kwargs):
-        if not is_blank(value) and key_text(value).lower() in self.TARGET_WORDS:
-            raise CellError(
-                _(
-                    "目標値は取り込みでは登録できません。計画担当が管理画面の「目標値」"
-                    "（目標値の見直し）で設定します。"
-                )
-            )
-        return super().clean(value, row=row, **kwargs)
-
-
-class IndicatorValueResource(ProgressResource):
-    indicator = Column(
-        attribute="indicator",
-        column_name="指標コード",
-        en="indicator",
-        required=True,
-        help=gettext_lazy("成果指標のコード（例：KPI-1-1）。"),
-        widget=LookupWidget(
-            load_indicators,
-            normalise=str.upper,
-            missing=gettext_lazy("指標コードを入力してください。"),
-            unknown=gettext_lazy("指標コード「%(code)s」は計画にありません。"),
-            render=lambda indicator: indicator.code,
-        ),
-    )
-    name = Column(
-        attribute="indicator__name",
-        column_name="指標名",
-        en="name",
-        help=_INFORMATIONAL,
-        readonly=True,
-        widget=TextWidget(),
-    )
-    ward = _ward_column()
-    fiscal_year = _year_column()
-    kind = Column(
-        attribute="kind",
-        column_name="種別",
-        en="kind",
-        help=gettext_lazy(
-            "実績（空欄も実績）か基準値。目標値は取り込めません（計画担当が管理画面で設定）。"
-        ),
-        widget=ValueKindWidget(
-            RecordedKind,
-            default=RecordedKind.ACTUAL,
-            aliases=(
-                ("実績", RecordedKind.ACTUAL),
-                ("基準", RecordedKind.BASELINE),
-            ),
-            template_labels=("実績", "基準値"),
-            error=gettext_lazy("種別「%(value)s」は使えません。実績か基準値のどちらかです。"),
-        ),
-    )
-    value = Column(
-        attribute="value",
-        column_name="値",
-        en="value",
-        required=True,
-        help=gettext_lazy(
-            "数値。桁区切りのカンマ、末尾の％、▲・△（マイナス）、全角数字が使えます。"
-        ),
-        widget=NumberWidget(blank_message=gettext_lazy("値を入力してください。")),
-    )
-    note = Column(
-        attribute="note",
-        column_name="備考",
-        en="note",
-        help=gettext_lazy("前年度から50%を超えて変わった値には理由を書きます。"),
-        widget=TextWidget(),
-    )
-    status = _status_column()
-
-    data_columns = ("value", "note", "status")
-    compared = ("value", "note")
-    key_description = gettext_lazy("指標コード・区・年度・種別")
-
-    class Meta:
-        model = IndicatorValue
-        fields = ("indicator", "name", "ward", "fiscal_year", "kind", "value", "note", "status")
-        import_id_fields = ("indicator", "fiscal_year", "kind", "ward")
-
-    def key_of(self, values: dict) -> tuple:
-        ward = values["ward"]
-        return (values["indicator"].pk, values["fiscal_year"], values["kind"], ward and ward.pk)
-
-    def existing_records(self, keys: list[tuple]) -> dict:
-        records = IndicatorValue.objects.filter(
-            indicator__in={key[0] for key in keys}, fiscal_year__in={key[1] for key in keys}
-        ).select_related("indicator", "ward")
-        return {(r.indicator_id, r.fiscal_year, r.kind, r.ward_id): r for r in records}
-
-    def label(self, instance) -> str:
-        return " ".join(
-            [
-                instance.indicator.code,
-                instance.ward.name if instance.ward else _("市全体"),
-                str(instance.fiscal_year),
-                str(ValueKind(instance.kind).label),
-            ]
-        )
-
-    def candidate(self, instance):
-        return IndicatorValue(indicator=instance.indicator, ward=instance.ward, status=Status.DRAFT)
-
-    def create(self, instance):
-        from indicators.services import indicator_value_create
-
-        return indicator_value_create(
-            user=self.user,
-            indicator=instance.indicator,
-            fiscal_year=instance.fiscal_year,
-            kind=instance.kind,
-            value=instance.value,
-            ward=instance.ward,
-            note=instance.note,
-        )
-
-    def update(self, instance, changes: dict):
-        from indicators.services import indicator_value_update
-
-        return indicator_value_update(
-            user=self.user, record=instance, expected_version=instance.version, **changes
-        )
-
-    def export_queryset(self, user):
-        return (
-            IndicatorValue.objects.visible_to(user)
-            .select_related("indicator", "ward")
-            .order_by("indicator__code", "fiscal_year", "kind", "ward__position")
-        )
-
-
-class InitiativeProgressResource(ProgressResource):
-    subject = SubjectColumn(
-        attribute="subject",
-        column_name="取組コード",
-        en="initiative",
-        required=True,
-        help=gettext_lazy(
-            "取組施策のコード（例：1-2-1、2-3）。取組施策のない項目は項目のコード（例：4-1）。"
-        ),
-        widget=LookupWidget(
-            load_subjects,
-            missing=gettext_lazy("取組コードを入力してください。"),
-            unknown=gettext_lazy("取組コード「%(code)s」は計画にありません。"),
-            render=lambda subject: subject.code,
-        ),
-    )
-    title = Column(column_name="取組名", en="title", help=_INFORMATIONAL, readonly=True)
-    ward = _ward_column()
-    fiscal_year = _year_column()
-    state = Column(
-        attribute="state",
-        column_name="進捗",
-        en="state",
-        help=gettext_lazy("未着手（空欄も未着手）、実施中、完了、遅延のいずれか。"),
-        widget=ChoiceWidget(
-            ProgressState,
-            default=ProgressState.NOT_STARTED,
-            error=gettext_lazy(
-                "進捗「%(value)s」は使えません。未着手・実施中・完了・遅延のいずれかです。"
-            ),
-        ),
-    )
-    results = Column(
-        attribute="results",
-        column_name="実績",
-        en="results",
-        help=gettext_lazy("その年度に行ったこと。"),
-        widget=TextWidget(),
-    )
-    issues = Column(
-        attribute="issues",
-        column_name="課題",
-        en="issues",
-        help=gettext_lazy("見えてきた課題。"),
-        widget=TextWidget(),
-    )
-    next_steps = Column(
-        attribute="next_steps",
-        column_name="次年度の方針",
-        en="next_steps",
-        help=gettext_lazy("次の年度の進め方。"),
-        widget=TextWidget(),
-    )
-    events_held = Column(
-        attribute="events_held",
-        column_name="開催回数",
-        en="events_held",
-        help=_COUNT_HELP,
-        widget=CountWidget(),
-    )
-    participants = Column(
-        attribute="participants",
-        column_name="参加者数",
-        en="participants",
-        help=_COUNT_HELP,
-        widget=CountWidget(),
-    )
-    trainees = Column(
-        attribute="trainees",
-        column_name="養成者数",
-        en="trainees",
-        help=gettext_lazy("0以上の整数（例：認知症サポーターの養成数）。"),
-        widget=CountWidget(),
-    )
-    status = _status_column()
-
-    texts = ("results", "issues", "next_steps")
-    counts = ("events_held", "participants", "trainees")
-    data_columns = ("state", *texts, *counts, "status")
-    compared = ("state", *texts, *counts)
-    error_columns = {"initiative": "subject", "section": "subject", NON_FIELD_ERRORS: "subject"}
-    key_description = gettext_lazy("取組コード・区・年度")
-
-    class Meta:
-        model = InitiativeProgress
-        fields = (
-            "subject",
-            "title",
-            "ward",
-            "fiscal_year",
-            "state",
-            "results",
-            "issues",
-            "next_steps",
-            "events_held",
-            "participants",
-            "trainees",
-            "status",
-        )
-        import_id_fields = ("subject", "fiscal_year", "ward")
-
-    def key_of(self, values: dict) -> tuple:
-        subject, ward = values["subject"], values["ward"]
-        kind = "initiative" if isinstance(subject, Initiative) else "section"
-        return (kind, subject.pk, values["fiscal_year"], ward and ward.pk)
-
-    def existing_records(self, keys: list[tuple]) -> dict:
-        records = InitiativeProgress.objects.filter(
-            Q(initiative__in=[pk for kind, pk, *_rest in keys if kind == "initiative"])
-            | Q(section__in=[pk for kind, pk, *_rest in keys if kind == "section"]),
-            fiscal_year__in={key[2] for key in keys},
-        ).select_related("ward")
-        return {
-            (
-                "initiative" if r.initiative_id else "section",
-                r.initiative_id or r.section_id,
-                r.fiscal_year,
-                r.ward_id,
-            ): r
-            for r in records
-        }
-
-    def label(self, instance) -> str:
-        subject = instance.initiative or instance.section
-        where = instance.ward.name if instance.ward else _("市全体")
-        return " ".join([subject.code, where, str(instance.fiscal_year)])
-
-    def candidate(self, instance):
-        return InitiativeProgress(ward=instance.ward, status=Status.DRAFT)
-
-    def create(self, instance):
-        from programs.services import initiative_progress_create
-
-        subject = "initiative" if instance.initiative_id else "section"
-        return initiative_progress_create(
-            user=self.user,
-            **{subject: getattr(instance, subject)},
-            fiscal_year=instance.fiscal_year,
-            ward=instance.ward,
-            **{name: getattr(instance, name) for name in self.compared},
-        )
-
-    def update(self, instance, changes: dict):
-        from programs.services import initiative_progress_update
-
-        return initiative_progress_update(
-            user=self.user, record=instance, expected_version=instance.version, **changes
-        )
-
-    def dehydrate_title(self, record) -> str:
-        return record.initiative.title if record.initiative_id else record.section.title
-
-    def export_queryset(self, user):
-        return (
-            InitiativeProgress.objects.visible_to(user)
-            .select_related("initiative", "section__pillar", "ward")
-            .order_by("fiscal_year", "initiative__code", "section__number", "ward__position")
-        )
+    def template_rows(self, *, ward, fiscal_year: int) -> list[list]:
+        """The template's rows for ``ward`` (None: city-wide) and ``fiscal_year``."""
+        raise NotImplementedError

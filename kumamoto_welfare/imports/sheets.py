@@ -1,8 +1,9 @@
-"""The two sheets ward staff exchange with the system.
+"""The sheets ward staff exchange with the system, as the apps register them.
 
 Their columns are declared once, as the fields of a django-import-export ``ModelResource``
-(``resources.IndicatorValueResource``, ``resources.InitiativeProgressResource``), which the
-import, the template and the export all use. Here: which sheet a file is, and its title.
+(``indicators.resources.IndicatorValueResource``,
+``programs.resources.InitiativeProgressResource``), which the import, the template and the
+export all use. Here: the registry, which sheet a file is, and its title.
 """
 
 from __future__ import annotations
@@ -12,39 +13,29 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
-
-INDICATOR_VALUE = "indicator_value"
-INITIATIVE_PROGRESS = "initiative_progress"
 
 
 @dataclass(frozen=True)
 class Sheet:
+    """A sheet staff exchange with the system: its kind (the admin's ``import_sheet``), its
+    title, the model its rows are, the resource that declares its columns, and the stem of its
+    export's file name."""
+
     kind: str
     title: Promise
     model_label: str
-    resource_path: str
-
-    @property
-    def resource_class(self):
-        return import_string(self.resource_path)
+    resource_class: type
+    file_name: str
 
 
-INDICATOR_SHEET = Sheet(
-    kind=INDICATOR_VALUE,
-    title=_("指標の値"),
-    model_label="indicators.IndicatorValue",
-    resource_path="kumamoto_welfare.imports.resources.IndicatorValueResource",
-)
-PROGRESS_SHEET = Sheet(
-    kind=INITIATIVE_PROGRESS,
-    title=_("取組の進捗"),
-    model_label="programs.InitiativeProgress",
-    resource_path="kumamoto_welfare.imports.resources.InitiativeProgressResource",
-)
+#: The sheets, by kind. Each app registers its own (``sheet_register`` in ``AppConfig.ready``):
+#: this engine knows no sheet of its own.
+SHEETS: dict[str, Sheet] = {}
 
-SHEETS = {sheet.kind: sheet for sheet in (INDICATOR_SHEET, PROGRESS_SHEET)}
+
+def sheet_register(sheet: Sheet) -> Sheet:
+    SHEETS[sheet.kind] = sheet
+    return sheet
 
 
 def normalise_header(text: object) -> str:

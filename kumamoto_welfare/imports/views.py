@@ -29,10 +29,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from community.models import Ward
-from indicators.selectors import reporting_years
 from kumamoto_welfare.access import ward_of, works_city_wide
-from kumamoto_welfare.fiscal_year import fiscal_year_of
+from kumamoto_welfare.fiscal_year import fiscal_year_of, reporting_years
 from kumamoto_welfare.forms import fiscal_year_choices
 from kumamoto_welfare.jobs.models import Job, JobStatus
 
@@ -257,19 +255,20 @@ def _reporting_years() -> list[int]:
 class TemplateForm(forms.Form):
     ward = forms.ModelChoiceField(
         label=gettext_lazy("区"),
-        queryset=Ward.objects.all(),
+        queryset=None,
         required=False,
         empty_label=gettext_lazy("市全体"),
     )
     fiscal_year = forms.TypedChoiceField(label=gettext_lazy("年度"), coerce=int)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, wards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_year_choices(_reporting_years())
+        self.fields["ward"].queryset = wards
         if not works_city_wide(user):
             # A ward officer's template is for their own ward, whatever is asked for.
             own = ward_of(user)
-            self.fields["ward"].queryset = Ward.objects.filter(pk=getattr(own, "pk", None))
+            self.fields["ward"].queryset = wards.filter(pk=getattr(own, "pk", None))
             self.fields["ward"].required = True
             self.fields["ward"].empty_label = None
             self.fields["ward"].initial = own
@@ -279,7 +278,9 @@ class TemplateForm(forms.Form):
 def template_view(request, kind: str, *, site=None):
     """GET: choose the ward (fixed for a ward officer) and the year; with them, download."""
     _require(request, kind, import_permission_code())
-    form = TemplateForm(request.GET or None, user=request.user)
+    # The sheet's records are kept per ward: the choices are the ward field's.
+    wards = _model(kind)._meta.get_field("ward").related_model.objects.all()
+    form = TemplateForm(request.GET or None, user=request.user, wards=wards)
     if form.is_bound and form.is_valid():
         ward, year = form.cleaned_data["ward"], form.cleaned_data["fiscal_year"]
         response = HttpResponse(

@@ -25,7 +25,6 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export.widgets import Widget
 
 from kumamoto_welfare.api.renderers import FORMULA_STARTS
@@ -321,54 +320,3 @@ class ListWidget(CellWidget):
     def render(self, value, obj=None, **kwargs):
         objects = value.all() if hasattr(value, "all") else value or []
         return "; ".join(str(self.item.render(o)) for o in objects)
-
-
-# --- the lookups, read once per import -------------------------------------------------------
-
-
-def load_wards() -> dict[str, object]:
-    from community.models import Ward
-
-    table = {}
-    for ward in Ward.objects.all():
-        for name in (ward.name, ward.name_en, ward.code, ward.name.removesuffix("区")):
-            table[key_text(name).lower()] = ward
-    return table
-
-
-def load_indicators() -> dict[str, object]:
-    from indicators.models import Indicator
-
-    return {key_text(i.code).upper(): i for i in Indicator.objects.all()}
-
-
-def load_subjects() -> dict[str, object]:
-    """Initiatives by code, and sections by code where the plan has no numbered initiative.
-    Sections first, so that an initiative with the same code (there is none today) would win:
-    progress is recorded per initiative wherever the plan has them."""
-    from programs.models import Initiative, Section
-
-    table: dict[str, object] = {
-        key_text(section.code): section for section in Section.objects.select_related("pillar")
-    }
-    table.update({key_text(i.code): i for i in Initiative.objects.all()})
-    return table
-
-
-CITY_WIDE = frozenset({"", "市全体", "全市", "city-wide", "citywide", "city"})
-
-
-def ward_widget(*, required: bool = False) -> LookupWidget:
-    """A ward by name, English name or code; blank (or 市全体) is city-wide unless
-    ``required``."""
-    return LookupWidget(
-        load_wards,
-        normalise=str.lower,
-        blanks=frozenset() if required else CITY_WIDE,
-        missing=gettext_lazy("区を入力してください。") if required else None,
-        unknown=gettext_lazy(
-            "区「%(value)s」がありません。中央区・東区・西区・南区・北区のいずれか"
-            "（市全体は空欄）で入力してください。"
-        ),
-        render=lambda ward: ward.name,
-    )

@@ -18,7 +18,7 @@ from import_export.formats import base_formats
 
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 
-from .sheets import INDICATOR_SHEET, INITIATIVE_PROGRESS, SHEETS
+from .sheets import SHEETS
 from .widgets import ChoiceWidget
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def export_csv(kind: str, user, *, encoding: str = "utf-8") -> bytes:
 
 def export_file(kind: str, user, file_format: str) -> tuple[bytes, str, str]:
     """``(content, content type, file name)`` of an export in one of EXPORT_FORMATS."""
-    name = "indicator-values" if kind == INDICATOR_SHEET.kind else "initiative-progress"
+    name = SHEETS[kind].file_name
     if file_format == XLSX:
         return export_xlsx(kind, user), XLSX_TYPE, f"{name}.xlsx"
     if file_format == CSV_CP932:
@@ -76,30 +76,9 @@ def export_file(kind: str, user, file_format: str) -> tuple[bytes, str, str]:
 
 
 def template_rows(kind: str, *, ward: Ward | None, fiscal_year: int) -> list[list]:
-    """One row per indicator (or initiative / section without initiatives), the ward and the
-    year filled in, the values left for the ward to enter."""
-    resource = SHEETS[kind].resource_class()
-    place = {"ward": ward.name if ward else "", "fiscal_year": fiscal_year}
-    if kind == INITIATIVE_PROGRESS:
-        from programs.models import Initiative, Section
-
-        subjects = [(i.code, i.title) for i in Initiative.objects.all()]
-        subjects += [
-            (s.code, s.title)
-            for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
-        ]
-        subjects.sort(key=lambda s: [int(p) for p in s[0].split("-")])
-        return [
-            resource.template_row({"subject": code, "title": title, **place})
-            for code, title in subjects
-        ]
-
-    from indicators.models import Indicator
-
-    return [
-        resource.template_row({"indicator": i.code, "name": i.name, **place, "kind": "実績"})
-        for i in Indicator.objects.order_by("pillar__number", "position", "code")
-    ]
+    """One row per subject of the sheet (indicator, initiative …), the ward and the year
+    filled in, the values left for the ward to enter."""
+    return SHEETS[kind].resource_class().template_rows(ward=ward, fiscal_year=fiscal_year)
 
 
 _WIDTHS = {"name": 48, "title": 48, "results": 40, "issues": 40, "next_steps": 40}
@@ -179,7 +158,7 @@ def build_template(kind: str, *, ward: Ward | None, fiscal_year: int) -> bytes:
 
 
 def template_filename(kind: str, *, ward: Ward | None, fiscal_year: int) -> str:
-    name = "indicator-values" if kind == INDICATOR_SHEET.kind else "initiative-progress"
+    name = SHEETS[kind].file_name
     return f"{name}-{ward.code if ward else 'city'}-{fiscal_year}.xlsx"
 
 

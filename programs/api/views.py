@@ -1,7 +1,6 @@
 from django.db.models import Prefetch
 from rest_framework import viewsets
 
-from indicators.models import Indicator
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
 from programs.filters import InitiativeProgressFilter
@@ -29,7 +28,7 @@ SECTION_CONTENT = [
     Prefetch("initiatives", queryset=INITIATIVES),
     "actions",
     "figures",
-    Prefetch("indicators", queryset=Indicator.objects.only("code", "section_id")),
+    "indicators",
 ]
 
 
@@ -51,7 +50,7 @@ class PillarViewSet(viewsets.ReadOnlyModelViewSet):
         Prefetch(
             "figures", queryset=Figure.objects.filter(section__isnull=True), to_attr="own_figures"
         ),
-        Prefetch("indicators", queryset=Indicator.objects.only("code", "pillar_id")),
+        "indicators",
         Prefetch(
             "sections",
             queryset=Section.objects.select_related("pillar").prefetch_related(*SECTION_CONTENT),

@@ -24,13 +24,16 @@ def save(workbook) -> bytes:
     return stream.getvalue()
 
 
-def test_the_indicator_template_lists_every_indicator_for_the_ward_and_year():
+def test_the_indicator_template_lists_every_typed_in_indicator_for_the_ward_and_year():
     data = build_template("indicator_value", ward=Ward.objects.get(code="chuo"), fiscal_year=2015)
     workbook = load_workbook(io.BytesIO(data))
     sheet, guide = workbook.worksheets
     rows = list(sheet.values)
     assert rows[0] == ("指標コード", "指標名", "区", "年度", "種別", "値", "備考", "状態")
-    assert [r[0] for r in rows[1:]] == list(Indicator.objects.values_list("code", flat=True))
+    # KPI-4-1 and KPI-4-2 are computed from the community's records: no ward types them in.
+    typed_in = Indicator.objects.filter(derivation="").values_list("code", flat=True)
+    assert [r[0] for r in rows[1:]] == list(typed_in)
+    assert {"KPI-4-1", "KPI-4-2"}.isdisjoint(r[0] for r in rows[1:])
     assert {(r[2], r[3], r[4]) for r in rows[1:]} == {("中央区", 2015, "実績")}
     guide_text = " ".join(str(c) for row in guide.values for c in row if c)
     assert "指標コード" in guide_text and "fiscal_year" in guide_text and "H25" in guide_text

@@ -62,3 +62,26 @@ def test_indicators_keep_the_plan_order():
         "KPI-4-2",
         "KPI-4-3",
     ]
+
+
+def test_a_district_count_target_is_not_capped_by_the_districts_imported_so_far():
+    from community.models import SchoolDistrict
+    from indicators.choices import ValueKind, ValueOrigin
+
+    ward = Ward.objects.get(code="chuo")
+    for number in range(3):
+        SchoolDistrict.objects.create(code=f"d{number}", name=f"校区{number}", ward=ward)
+    kpi_4_1 = Indicator.objects.get(code="KPI-4-1")
+    target = IndicatorValue(
+        indicator=kpi_4_1, fiscal_year=2020, kind=ValueKind.TARGET, value=Decimal(95)
+    )
+    target.full_clean()  # 95 districts, though only 3 are imported
+    actual = IndicatorValue(
+        indicator=kpi_4_1,
+        fiscal_year=2020,
+        kind=ValueKind.ACTUAL,
+        value=Decimal(4),
+        origin=ValueOrigin.DERIVED,
+    )
+    with pytest.raises(ValidationError, match="校区数は小学校区の数"):
+        actual.full_clean()

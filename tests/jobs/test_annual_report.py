@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from kumamoto_welfare.jobs.models import Job, JobStatus
 from kumamoto_welfare.workflow import Status
-from programs.annual_reports import annual_report_generate
+from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReport, AnnualReportStatus
 from tests.api.conftest import client_for
 from tests.factories import value

@@ -87,3 +87,15 @@ def test_the_cache_is_warm_after_an_approval_through_a_real_worker(worker, plann
 
     # The next reader is served that very payload.
     assert client_for().get(f"/api/v1/dashboard/?fiscal_year={YEAR}").json() == warm
+
+
+def test_only_progress_data_moves_the_summaries_generation_on(db):
+    from community.models import OrganisationType
+    from indicators.selectors import generation
+    from tests.factories import value
+
+    before = generation()
+    OrganisationType.objects.create(code="test-type", name="試験", position=999)  # not progress
+    assert generation() == before
+    value(indicator="KPI-3-1", ward_code="chuo", fiscal_year=2015, amount="20")
+    assert generation() > before

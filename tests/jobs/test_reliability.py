@@ -19,7 +19,6 @@ OUR_TASKS = {
     "kumamoto_welfare.jobs.tasks.requeue_jobs",
     "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
     "indicators.tasks.send_reporting_reminders",
-    "indicators.tasks.recompute_derived_values",
 }
 
 

@@ -10,6 +10,7 @@ from community.models import Ward
 from indicators.models import Indicator, Reminder, ReminderKind, ReportingRound
 from indicators.reminders import reminders_send
 from indicators.selectors import reporting_gaps, ward_completeness
+from kumamoto_welfare import access
 from kumamoto_welfare.workflow import Status
 from tests.factories import value
 
@@ -27,6 +28,7 @@ def people(chuo_officer, higashi_officer, planner):
         (planner, "planner@example.jp"),
     ):
         user.email = email
+        user.date_joined = datetime.datetime(2016, 4, 1, tzinfo=datetime.UTC)  # before the rounds
         user.save()
     return chuo_officer, higashi_officer, planner
 
@@ -51,7 +53,7 @@ def test_the_gaps_are_what_the_completeness_counts(db):
     value(indicator="KPI-1-1", fiscal_year=YEAR, ward_code="chuo", amount="50")
     wards = list(Ward.objects.all())
     gaps = reporting_gaps(wards, fiscal_year=YEAR)
-    for row in ward_completeness(wards, fiscal_year=YEAR, include_unapproved=True):
+    for row in ward_completeness(wards, fiscal_year=YEAR, scope=access.CITY_WIDE_SCOPE):
         owed = sum(
             row[part]["missing"] + row[part][Status.DRAFT]
             for part in ("indicator_values", "initiative_progress")
@@ -124,6 +126,42 @@ def test_after_the_deadline_planners_get_the_late_wards_once(people):
     for ward in Ward.objects.all():
         assert ward.name in body
     assert Reminder.objects.get().kind == ReminderKind.LATE_SUMMARY
+
+
+def test_a_planner_who_joined_after_a_rounds_deadline_gets_no_summary_of_it(people):
+    from kumamoto_welfare.access import Role
+    from tests.conftest import _staff
+
+    a_round(TODAY - datetime.timedelta(days=30))  # closed long before the new planner joined
+    newcomer = _staff("newcomer", Role.PLANNER)
+    newcomer.email = "new@example.jp"
+    newcomer.date_joined = datetime.datetime(2016, 6, 1, tzinfo=datetime.UTC)
+    newcomer.save()
+    reminders_send(today=TODAY + datetime.timedelta(days=20))
+    assert [m.to for m in mail.outbox] == [["planner@example.jp"]]
+    assert not Reminder.objects.filter(recipient=newcomer).exists()
+
+
+def test_a_planner_who_also_holds_the_ward_officer_group_is_reminded_as_a_planner(people):
+    from django.contrib.auth.models import Group
+
+    _chuo, _higashi, planner = people
+    planner.groups.add(Group.objects.get(name="ward_officer"))
+    a_round(TODAY + datetime.timedelta(days=1))  # before the deadline: ward officers only
+    reminders_send(today=TODAY)
+    assert ["planner@example.jp"] not in [m.to for m in mail.outbox]
+
+
+def test_derived_indicators_are_never_owed_by_a_ward(db):
+    derived = set(Indicator.objects.exclude(derivation="").values_list("code", flat=True))
+    assert derived == {"KPI-4-1", "KPI-4-2"}
+    gaps = reporting_gaps(list(Ward.objects.all()), fiscal_year=YEAR)
+    owed = {gap.subject.code for ward_gaps in gaps.values() for gap in ward_gaps}
+    assert owed and not owed & derived
+    row = ward_completeness(
+        [Ward.objects.get(code="chuo")], fiscal_year=YEAR, scope=access.CITY_WIDE_SCOPE
+    )[0]
+    assert row["indicator_values"]["expected"] == Indicator.objects.count() - len(derived)
 
 
 def test_staff_without_an_address_are_skipped(chuo_officer):

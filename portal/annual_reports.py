@@ -20,9 +20,8 @@ from django.utils.translation import gettext
 from kumamoto_welfare.access import works_city_wide
 from kumamoto_welfare.jobs.models import Job
 from kumamoto_welfare.jobs.services import job_create, job_handler
-
-from .models import AnnualReport, AnnualReportStatus
-from .reports import evaluation_context, evaluation_workbook
+from portal.reports import evaluation_context, evaluation_workbook
+from programs.models import AnnualReport, AnnualReportStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -113,8 +112,7 @@ def _run(job: Job, progress) -> dict:
 def report_is_stale(report: AnnualReport) -> bool:
     """Whether data was approved or reopened, or a target set, after the report was made."""
     from indicators.models import IndicatorValueTransition, Target
-
-    from .models import InitiativeProgressTransition
+    from programs.models import InitiativeProgressTransition
 
     if report.generated_at is None:
         return True

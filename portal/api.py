@@ -23,8 +23,9 @@ from rest_framework.views import APIView
 
 from indicators.selectors import reporting_years
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
+from kumamoto_welfare.content_security import stored_document_policy
 from kumamoto_welfare.fiscal_year import fiscal_year_label
-from programs.annual_reports import annual_report_request, report_is_stale
+from portal.annual_reports import annual_report_request, report_is_stale
 from programs.models import AnnualReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,4 +179,8 @@ class AnnualReportFileView(APIView):
         )
         response["Last-Modified"] = http_date(report.generated_at.timestamp())
         response["X-Generated-At"] = report.generated_at.isoformat()
+        if file == "html":
+            # The printable page keeps its stylesheet inline (it is saved and printed as it is).
+            with stored.storage.open(stored.name, "rb") as page:
+                stored_document_policy(response, page.read())
         return response

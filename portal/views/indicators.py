@@ -1,10 +1,14 @@
 from django.shortcuts import get_object_or_404, render
 
-from programs.views import selected_fiscal_year
-
-from .charts import chart_data, ward_chart
-from .models import Indicator
-from .selectors import plan_figures, reporting_years, series_by_indicator, ward_value_table
+from indicators.charts import chart_data, ward_chart
+from indicators.models import Indicator
+from indicators.selectors import (
+    plan_figures,
+    reporting_years,
+    series_by_indicator,
+    ward_value_table,
+)
+from portal.views.plan import selected_fiscal_year
 
 
 def indicator_detail(request, code: str):

@@ -21,10 +21,9 @@ from indicators.selectors import (
     series_by_indicator,
 )
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
-
-from .models import Initiative, Pillar, Plan
-from .pages import progress_grid
-from .reports import evaluation_context, evaluation_workbook
+from portal.pages import progress_grid
+from portal.reports import evaluation_context, evaluation_workbook
+from programs.models import Initiative, Pillar, Plan
 
 
 def selected_fiscal_year(request) -> int:

@@ -14,7 +14,7 @@ from indicators.selectors import (
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from kumamoto_welfare.forms import fiscal_year_choices
-from programs.views import selected_fiscal_year
+from portal.views.plan import selected_fiscal_year
 
 
 def completeness(request):
@@ -23,11 +23,9 @@ def completeness(request):
     if access.role_of(request.user) is None:
         raise PermissionDenied
     fiscal_year = selected_fiscal_year(request)
-    wards = Ward.objects.all()
-    if not access.works_city_wide(request.user):
-        wards = wards.filter(pk=getattr(access.ward_of(request.user), "pk", None))
+    wards = access.wards_in_full(request.user, Ward.objects.all())
     matrix = reporting_matrix(wards, fiscal_year=fiscal_year)
-    counts = ward_completeness(matrix["wards"], fiscal_year=fiscal_year, include_unapproved=True)
+    counts = ward_completeness(matrix["wards"], fiscal_year=fiscal_year, scope=request.user)
     context = {
         **admin.site.each_context(request),
         "title": _("報告の状況（%(year)s）") % {"year": fiscal_year_label(fiscal_year)},

@@ -1,12 +1,10 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from community.models import Ward
 from indicators.charts import achievement_chart
 from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
-from kumamoto_welfare.access import role_of
-from programs.views import selected_fiscal_year
-
-from .models import Ward
+from portal.views.plan import selected_fiscal_year
 
 
 def ward_detail(request, name: str):
@@ -14,7 +12,6 @@ def ward_detail(request, name: str):
     city's."""
     ward = get_object_or_404(Ward, name=name)
     year = selected_fiscal_year(request)
-    include_unapproved = role_of(request.user) is not None
     city = indicators_with_progress(up_to=year)
     own = dict(indicators_with_progress(up_to=year, ward_id=ward.pk))
     return render(
@@ -25,9 +22,7 @@ def ward_detail(request, name: str):
             "wards": Ward.objects.all(),
             "fiscal_year": year,
             "years": reporting_years(),
-            "completeness": ward_completeness(
-                [ward], fiscal_year=year, include_unapproved=include_unapproved
-            )[0],
+            "completeness": ward_completeness([ward], fiscal_year=year, scope=request.user)[0],
             "rows": [(indicator, progress, own[indicator]) for indicator, progress in city],
             "chart": achievement_chart(
                 [indicator.code for indicator, _p in city],
@@ -43,8 +38,8 @@ def ward_detail(request, name: str):
 def consult(request):
     """'Where can I consult?': the directory's consultation bodies by life stage and ward.
     A plain GET form, so it works without JavaScript."""
-    from .models import LifeStage
-    from .selectors import consultation_places, life_stage_named, ward_named
+    from community.models import LifeStage
+    from community.selectors import consultation_places, life_stage_named, ward_named
 
     life_stage = life_stage_named(request.GET.get("life_stage", ""))
     ward = ward_named(request.GET.get("ward", ""))

@@ -1,5 +1,5 @@
 """Admin for the stored annual reports: download links with the generation time, and
-(re)generation for planners, through ``programs.annual_reports``. Registered from
+(re)generation for planners, through ``portal.annual_reports``. Registered from
 ProgramsConfig.ready()."""
 
 from django.contrib import admin, messages
@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .annual_reports import annual_report_request, may_request_reports, report_is_stale
-from .models import AnnualReport
+from portal.annual_reports import annual_report_request, may_request_reports, report_is_stale
+from programs.models import AnnualReport
 
 
 @admin.register(AnnualReport)

@@ -26,9 +26,8 @@ def evaluation_context(*, fiscal_year: int, user) -> dict:
         reporting_years,
         target_rows_by_indicator,
     )
-
-    from .models import Pillar, Plan
-    from .pages import progress_grid
+    from portal.pages import progress_grid
+    from programs.models import Pillar, Plan
 
     rows = indicators_with_progress(up_to=fiscal_year)
     targets = target_rows_by_indicator([i for i, _p in rows], fiscal_year=fiscal_year)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from community.models import Ward
-
-from .models import Initiative, InitiativeProgress, Section
+from programs.models import Initiative, InitiativeProgress, Section
 
 
 def progress_grid(*, pillar, fiscal_year: int, user) -> dict:

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The doors that combine the apps: public pages, the staff completeness page, the
+    yearly report and its admin. The top of the stack: it may import every app, and no app
+    imports it."""
+
+    name = "portal"
+    verbose_name = _("ページと報告書")
+
+    def ready(self):
+        from . import admin, annual_reports  # noqa: F401  (the report's admin and job handler)

@@ -1,0 +1,239 @@
+"""The initiative-progress sheet (取組の進捗): a django-import-export ``ModelResource`` on the
+shared ``SheetResource`` (``kumamoto_welfare.imports.resources``), registered as a sheet in
+``ProgramsConfig.ready``. Rows are written through ``programs.services``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from community.resources import ward_column
+from kumamoto_welfare.imports.resources import (
+    COUNT_HELP,
+    INFORMATIONAL,
+    Column,
+    ProgressResource,
+    status_column,
+    year_column,
+)
+from kumamoto_welfare.imports.sheets import Sheet
+from kumamoto_welfare.imports.widgets import (
+    ChoiceWidget,
+    CountWidget,
+    LookupWidget,
+    TextWidget,
+    key_text,
+)
+from kumamoto_welfare.workflow import Status
+
+from .choices import ProgressState
+from .models import Initiative, InitiativeProgress, Section
+from .services import initiative_progress_create, initiative_progress_update
+
+INITIATIVE_PROGRESS = "initiative_progress"
+
+
+def load_subjects() -> dict[str, object]:
+    """Initiatives by code, and sections by code where the plan has no numbered initiative.
+    Sections first, so that an initiative with the same code (there is none today) would win:
+    progress is recorded per initiative wherever the plan has them."""
+    table: dict[str, object] = {
+        key_text(section.code): section for section in Section.objects.select_related("pillar")
+    }
+    table.update({key_text(i.code): i for i in Initiative.objects.all()})
+    return table
+
+
+class SubjectColumn(Column):
+    """取組コード: an initiative, or a section where the plan has no numbered initiative."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        subject = self.clean(row, **kwargs)
+        is_initiative = isinstance(subject, Initiative)
+        instance.initiative = subject if is_initiative else None
+        instance.section = None if is_initiative else subject
+
+    def get_value(self, instance):
+        return instance.initiative if instance.initiative_id else instance.section
+
+
+class InitiativeProgressResource(ProgressResource):
+    subject = SubjectColumn(
+        attribute="subject",
+        column_name="取組コード",
+        en="initiative",
+        required=True,
+        help=gettext_lazy(
+            "取組施策のコード（例：1-2-1、2-3）。取組施策のない項目は項目のコード（例：4-1）。"
+        ),
+        widget=LookupWidget(
+            load_subjects,
+            missing=gettext_lazy("取組コードを入力してください。"),
+            unknown=gettext_lazy("取組コード「%(code)s」は計画にありません。"),
+            render=lambda subject: subject.code,
+        ),
+    )
+    title = Column(column_name="取組名", en="title", help=INFORMATIONAL, readonly=True)
+    ward = ward_column()
+    fiscal_year = year_column()
+    state = Column(
+        attribute="state",
+        column_name="進捗",
+        en="state",
+        help=gettext_lazy("未着手（空欄も未着手）、実施中、完了、遅延のいずれか。"),
+        widget=ChoiceWidget(
+            ProgressState,
+            default=ProgressState.NOT_STARTED,
+            error=gettext_lazy(
+                "進捗「%(value)s」は使えません。未着手・実施中・完了・遅延のいずれかです。"
+            ),
+        ),
+    )
+    results = Column(
+        attribute="results",
+        column_name="実績",
+        en="results",
+        help=gettext_lazy("その年度に行ったこと。"),
+        widget=TextWidget(),
+    )
+    issues = Column(
+        attribute="issues",
+        column_name="課題",
+        en="issues",
+        help=gettext_lazy("見えてきた課題。"),
+        widget=TextWidget(),
+    )
+    next_steps = Column(
+        attribute="next_steps",
+        column_name="次年度の方針",
+        en="next_steps",
+        help=gettext_lazy("次の年度の進め方。"),
+        widget=TextWidget(),
+    )
+    events_held = Column(
+        attribute="events_held",
+        column_name="開催回数",
+        en="events_held",
+        help=COUNT_HELP,
+        widget=CountWidget(),
+    )
+    participants = Column(
+        attribute="participants",
+        column_name="参加者数",
+        en="participants",
+        help=COUNT_HELP,
+        widget=CountWidget(),
+    )
+    trainees = Column(
+        attribute="trainees",
+        column_name="養成者数",
+        en="trainees",
+        help=gettext_lazy("0以上の整数（例：認知症サポーターの養成数）。"),
+        widget=CountWidget(),
+    )
+    status = status_column()
+
+    texts = ("results", "issues", "next_steps")
+    counts = ("events_held", "participants", "trainees")
+    data_columns = ("state", *texts, *counts, "status")
+    compared = ("state", *texts, *counts)
+    error_columns = {"initiative": "subject", "section": "subject", NON_FIELD_ERRORS: "subject"}
+    key_description = gettext_lazy("取組コード・区・年度")
+
+    class Meta:
+        model = InitiativeProgress
+        fields = (
+            "subject",
+            "title",
+            "ward",
+            "fiscal_year",
+            "state",
+            "results",
+            "issues",
+            "next_steps",
+            "events_held",
+            "participants",
+            "trainees",
+            "status",
+        )
+        import_id_fields = ("subject", "fiscal_year", "ward")
+
+    def key_of(self, values: dict) -> tuple:
+        subject, ward = values["subject"], values["ward"]
+        kind = "initiative" if isinstance(subject, Initiative) else "section"
+        return (kind, subject.pk, values["fiscal_year"], ward and ward.pk)
+
+    def existing_records(self, keys: list[tuple]) -> dict:
+        records = InitiativeProgress.objects.filter(
+            Q(initiative__in=[pk for kind, pk, *_rest in keys if kind == "initiative"])
+            | Q(section__in=[pk for kind, pk, *_rest in keys if kind == "section"]),
+            fiscal_year__in={key[2] for key in keys},
+        ).select_related("ward")
+        return {
+            (
+                "initiative" if r.initiative_id else "section",
+                r.initiative_id or r.section_id,
+                r.fiscal_year,
+                r.ward_id,
+            ): r
+            for r in records
+        }
+
+    def label(self, instance) -> str:
+        subject = instance.initiative or instance.section
+        where = instance.ward.name if instance.ward else _("市全体")
+        return " ".join([subject.code, where, str(instance.fiscal_year)])
+
+    def candidate(self, instance):
+        return InitiativeProgress(ward=instance.ward, status=Status.DRAFT)
+
+    def create(self, instance):
+        subject = "initiative" if instance.initiative_id else "section"
+        return initiative_progress_create(
+            user=self.user,
+            **{subject: getattr(instance, subject)},
+            fiscal_year=instance.fiscal_year,
+            ward=instance.ward,
+            **{name: getattr(instance, name) for name in self.compared},
+        )
+
+    def update(self, instance, changes: dict):
+        return initiative_progress_update(
+            user=self.user, record=instance, expected_version=instance.version, **changes
+        )
+
+    def dehydrate_title(self, record) -> str:
+        return record.initiative.title if record.initiative_id else record.section.title
+
+    def export_queryset(self, user):
+        return (
+            InitiativeProgress.objects.visible_to(user)
+            .select_related("initiative", "section__pillar", "ward")
+            .order_by("fiscal_year", "initiative__code", "section__number", "ward__position")
+        )
+
+    def template_rows(self, *, ward, fiscal_year: int) -> list[list]:
+        """One row per initiative (or section without initiatives), in code order, the ward
+        and the year filled in, the rest left for the ward to enter."""
+        place = {"ward": ward.name if ward else "", "fiscal_year": fiscal_year}
+        subjects = [(i.code, i.title) for i in Initiative.objects.all()]
+        subjects += [
+            (s.code, s.title)
+            for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar")
+        ]
+        subjects.sort(key=lambda s: [int(p) for p in s[0].split("-")])
+        return [
+            self.template_row({"subject": code, "title": title, **place})
+            for code, title in subjects
+        ]
+
+
+PROGRESS_SHEET = Sheet(
+    kind=INITIATIVE_PROGRESS,
+    title=gettext_lazy("取組の進捗"),
+    model_label="programs.InitiativeProgress",
+    resource_class=InitiativeProgressResource,
+    file_name="initiative-progress",
+)
