@@ -66,7 +66,7 @@ def test_the_report_lists_every_target_and_evaluates_against_the_one_in_force(cl
 def test_a_revision_makes_a_stored_report_stale(revised):
     import datetime
 
-    from programs.annual_reports import report_is_stale
+    from portal.annual_reports import report_is_stale
     from programs.models import AnnualReport
 
     report = AnnualReport(
