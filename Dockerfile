@@ -1,4 +1,5 @@
-# The image docker-compose.yml runs as web, worker and beat.
+# The image docker-compose.yml runs as web, worker and beat. scripts/check_dockerfile.py
+# (run by CI) checks that every COPY source exists and runs hadolint.
 
 # Chart.js from the npm registry, pinned by package-lock.json; served by the app (no CDN).
 FROM node:20-slim AS assets
@@ -6,7 +7,9 @@ WORKDIR /assets
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
-FROM python:3.11-slim
+# Debian bookworm: its postgresql-client is 15, the major version of the db service; the
+# backups need pg_dump and pg_restore of the server's major version (docs/operations.md).
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -14,24 +17,32 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 WORKDIR /app
-RUN useradd --create-home --uid 1000 app
+# Debian's security updates are what we want here, not a pinned build of the client.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 1000 app
 
+# The dependencies install in their own layer, kept while only other files change.
 COPY pyproject.toml README.md ./
 COPY kumamoto_welfare kumamoto_welfare
 COPY programs programs
 COPY indicators indicators
 COPY community community
-COPY jobs jobs
+COPY portal portal
 RUN pip install .
 
 COPY . .
 COPY --from=assets /assets/node_modules/chart.js/dist/chart.umd.min.js \
      /assets/node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/
 # collectstatic needs settings that import: a throwaway key, only for this build step.
-RUN DEBUG=False SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+RUN DEBUG=False SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && mkdir -p /app/media /app/backups \
+    && chown 1000:1000 /app/media /app/backups
 
-# Where the annual reports are stored (the media volume of docker-compose.yml).
-RUN mkdir -p /app/media && chown app /app/media
-USER app
+# The annual reports (media) and the backups live in volumes (docker-compose.yml).
+USER 1000:1000
 EXPOSE 8000
-CMD ["gunicorn", "kumamoto_welfare.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeouts and logs: gunicorn.conf.py.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "kumamoto_welfare.wsgi"]

@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install assets migrate lint format check messages clean bench bench-short schemathesis
+.PHONY: run test install assets migrate lint format check messages clean bench bench-short schemathesis \
+	backup restore memtest
 CHART_JS := static/vendor/chart.umd.min.js
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 
@@ -48,15 +49,23 @@ run: migrate assets
 ## Run the whole test suite (SQLite by default; DATABASE_URL / REDIS_URL for the real services).
 ## The browser tests need Debian's chromium and the chart asset (Node.js); without them they
 ## are left out with a notice, except where REQUIRE_BROWSER=1 (CI), where that is an error.
+## The peak-memory tests of hostile imports (minutes; GNU time) run on their own: make memtest.
+## MARKERS narrows the run further (CI: MARKERS="not browser" on PostgreSQL).
+MARKERS ?=
 test: install assets
 	@if [ -n "$(CHROMIUM)" ] && [ -f $(CHART_JS) ]; then \
-		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -m "not memory $(if $(MARKERS),and $(MARKERS))" $(PYTEST_ARGS); \
 	elif [ "$$REQUIRE_BROWSER" = "1" ]; then \
 		echo "REQUIRE_BROWSER=1 but chromium or $(CHART_JS) is missing"; exit 1; \
 	else \
 		echo "NOTE: browser tests left out (install Debian's chromium and Node.js to run them)"; \
-		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -m "not memory and not browser $(if $(MARKERS),and $(MARKERS))" $(PYTEST_ARGS); \
 	fi
+
+## Peak memory of importing hostile files and the largest accepted ones, under /usr/bin/time -v
+## (Debian's `time`): every one stays under 300 MB. A few minutes.
+memtest: install
+	$(BIN)/python -m pytest -m memory $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -86,6 +95,20 @@ bench-short: install assets
 ## as a planner) on a throwaway server and database; SCHEMATHESIS_MAX_EXAMPLES, _TIMEOUT, _SEED
 schemathesis: install
 	VENV=$(VENV) bash scripts/schemathesis.sh
+
+## Back up the database and the media files into BACKUP_DIR (default backups/), compressed;
+## keeps the newest BACKUP_KEEP (30) of each. How often and where to: docs/operations.md
+backup: install
+	$(BIN)/python manage.py dbbackup --compress --clean
+	$(BIN)/python manage.py mediabackup --compress --clean
+
+## Put the newest backup back (the database is replaced; media files in the backup are written
+## over). BACKUP=path and MEDIA_BACKUP=path for other files; YES=1 asks no question.
+restore: install
+	$(BIN)/python manage.py dbrestore --uncompress $(if $(YES),--noinput) \
+		$(if $(BACKUP),--input-path=$(BACKUP))
+	$(BIN)/python manage.py mediarestore --uncompress --replace $(if $(YES),--noinput) \
+		$(if $(MEDIA_BACKUP),--input-path=$(MEDIA_BACKUP))
 
 ## Regenerate the English catalogue after changing Japanese texts, then edit locale/en/…/django.po
 messages: install

@@ -21,6 +21,7 @@ from kumamoto_welfare.admin_mixins import (
     error_text,
 )
 from kumamoto_welfare.imports import import_file
+from kumamoto_welfare.imports.uploads import ImportUploadForm
 
 from . import services
 from .models import (
@@ -37,8 +38,9 @@ from .models import (
 from .resources import DirectoryResource, SchoolDistrictResource
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("ファイル（xlsx または CSV）"))
+class ImportForm(ImportUploadForm):
+    """The upload (held to the import limits as it streams in) and the dry-run box."""
+
     dry_run = forms.BooleanField(label=_("確認だけ（書き込まない）"), required=False)
 
 
@@ -63,7 +65,10 @@ class ImportMixin:
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"  # bound even if the upload was stopped (too large)
+        form = ImportForm(
+            request.POST if posted else None, request.FILES if posted else None, request=request
+        )
         result = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

@@ -1,10 +1,12 @@
 """Sample progress data for newcomers: every ward and the city, FY2014–FY2019, clearly marked
 (source 「デモデータ」) so the dashboards are not empty on a fresh set-up. Loaded by
-``make run`` on the embedded default only; ``clear_demo_data`` removes it."""
+``make run`` on the embedded default only, on every start: loading adds what is missing and
+never undoes a person's correction. ``clear_demo_data`` removes it."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -28,13 +30,27 @@ def demo_data_present() -> bool:
     )
 
 
+@dataclass(frozen=True)
+class DemoLoad:
+    """What ``demo_data_load`` did: rows created, and sample rows a person had changed
+    (kept as they are)."""
+
+    created: int
+    kept_changed: int
+
+
 @transaction.atomic
-def demo_data_load(*, seed: int = 2014) -> int:
-    """Create the sample values and progress reports; returns how many rows. Idempotent:
-    existing sample data is replaced, other data never touched."""
-    demo_data_clear()
+def demo_data_load(*, seed: int = 2014) -> DemoLoad:
+    """Create the sample values and progress reports that are missing. Never changes or
+    deletes a row: not one a person corrected (its history names who), not one left as it
+    was loaded, not any other data; a sample row a person deleted is not brought back. So
+    loading again (``make run`` on every start) keeps every correction, its id and its
+    history. The same seed gives the same figures."""
     rng = random.Random(seed)
     wards = list(Ward.objects.all())
+    deleted_values = _deleted_by_a_person(
+        IndicatorValue, ("indicator_id", "fiscal_year", "kind", "ward_id")
+    )
     values = []
     indicators = list(Indicator.objects.prefetch_related("values"))
     # The trend heads for the target in force at the start of the sample years.
@@ -53,7 +69,13 @@ def demo_data_load(*, seed: int = 2014) -> int:
             gap = target.value - baseline.value
             trend = baseline.value + gap * share
             for ward in [None, *wards]:
-                if (year, ward and ward.pk) in taken:
+                # Drawn for every place, taken or not: the same seed gives the same figure
+                # to the same place, whatever already exists.
+                noise = gap * Decimal(str(rng.uniform(-0.35, 0.15)))
+                ward_id = ward and ward.pk
+                if (year, ward_id) in taken or (
+                    (indicator.pk, year, ValueKind.ACTUAL, ward_id) in deleted_values
+                ):
                     continue
                 # A ward's share of a city-wide count; a rate is about the city's.
                 scale = (
@@ -62,7 +84,6 @@ def demo_data_load(*, seed: int = 2014) -> int:
                     else (Decimal("0.2"))
                 )
                 # Around the expected line, mostly a little behind it.
-                noise = gap * Decimal(str(rng.uniform(-0.35, 0.15)))
                 values.append(
                     IndicatorValue(
                         indicator=indicator,
@@ -75,29 +96,64 @@ def demo_data_load(*, seed: int = 2014) -> int:
                     )
                 )
     IndicatorValue.objects.bulk_create(values)
+
+    key = ("initiative_id", "section_id", "fiscal_year", "ward_id")
+    skip = set(InitiativeProgress.objects.values_list(*key))
+    skip |= _deleted_by_a_person(InitiativeProgress, key)
     subjects = [{"initiative": i} for i in Initiative.objects.all()] + [
         {"section": s} for s in Section.objects.filter(initiatives__isnull=True)
     ]
     states = ["not_started", "in_progress", "in_progress", "completed", "delayed"]
-    progress = [
-        InitiativeProgress(
-            **subject,
-            fiscal_year=year,
-            ward=ward,
-            state=rng.choice(states),
-            results=f"（{DEMO_SOURCE}）",
-            source=DEMO_SOURCE,
-            status=Status.APPROVED,
-            events_held=rng.randint(0, 12),
-            participants=rng.randint(0, 400),
-        )
-        for subject in subjects
-        for ward in wards
-        for year in DEMO_YEARS
-    ]
+    progress = []
+    for subject in subjects:
+        for ward in wards:
+            for year in DEMO_YEARS:
+                state = rng.choice(states)
+                events_held, participants = rng.randint(0, 12), rng.randint(0, 400)
+                subject_ids = (
+                    getattr(subject.get("initiative"), "pk", None),
+                    getattr(subject.get("section"), "pk", None),
+                )
+                if (*subject_ids, year, ward.pk) in skip:
+                    continue
+                progress.append(
+                    InitiativeProgress(
+                        **subject,
+                        fiscal_year=year,
+                        ward=ward,
+                        state=state,
+                        results=f"（{DEMO_SOURCE}）",
+                        source=DEMO_SOURCE,
+                        status=Status.APPROVED,
+                        events_held=events_held,
+                        participants=participants,
+                    )
+                )
     InitiativeProgress.objects.bulk_create(progress)
     _changed()
-    return len(values) + len(progress)
+    return DemoLoad(
+        created=len(values) + len(progress),
+        kept_changed=sum(
+            _changed_by_a_person(model).filter(source=DEMO_SOURCE).count()
+            for model in (IndicatorValue, InitiativeProgress)
+        ),
+    )
+
+
+def _changed_by_a_person(model):
+    """The rows of ``model`` whose history has a change by a person. Sample rows are
+    bulk-created without history, so any history row with a user is someone's work."""
+    changed = model.history.filter(history_user__isnull=False).values("id")
+    return model.objects.filter(pk__in=changed)
+
+
+def _deleted_by_a_person(model, fields: tuple[str, ...]) -> set[tuple]:
+    """The keys (``fields``) of sample rows a person deleted, from their history."""
+    return set(
+        model.history.filter(
+            history_type="-", history_user__isnull=False, source=DEMO_SOURCE
+        ).values_list(*fields)
+    )
 
 
 def _fit(value: Decimal, unit: str) -> Decimal:

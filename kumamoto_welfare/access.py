@@ -15,11 +15,14 @@ and imports all ask the same question.
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from community.models import Ward
+
+audit = logging.getLogger("kumamoto_welfare.audit")
 
 
 class Role(enum.StrEnum):
@@ -428,7 +433,32 @@ def check(user, action: str, record) -> None:
     """Raise PermissionDenied, with the reason in the user's language, unless allowed."""
     reason = _denial(user, action, record)
     if reason is not None:
+        _log_refusal(user, action, record)
         raise PermissionDenied(reason)
+
+
+def _log_refusal(user, action: str, record) -> None:
+    """A refused action in the audit log: who, what, on which record, and why (in the
+    installation's language, whatever the user's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _denial(user, action, record)
+    username = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    target = f"{record._meta.label}:{record.pk if record.pk is not None else 'new'}"
+    audit.warning(
+        "action refused: %s %s by %s: %s",
+        action,
+        target,
+        username or "anonymous",
+        reason,
+        extra={
+            "event": "action_refused",
+            "username": username,
+            "action": action,
+            "target": target,
+            "ward_id": getattr(record, "ward_id", None),
+            "reason": reason,
+        },
+    )
 
 
 # --- Targets (目標値) -----------------------------------------------------------------------
@@ -441,7 +471,14 @@ def check(user, action: str, record) -> None:
 def check_sets_targets(user) -> None:
     """Raise PermissionDenied unless the user may set targets."""
     role = role_of(user)
+    if role in CITY_WIDE_ROLES:
+        return
+    username = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    audit.warning(
+        "action refused: set_target by %s",
+        username or "anonymous",
+        extra={"event": "action_refused", "username": username, "action": "set_target"},
+    )
     if role is None:
         raise PermissionDenied(gettext("職員としてログインしてください。"))
-    if role not in CITY_WIDE_ROLES:
-        raise PermissionDenied(gettext("目標値は計画担当だけが設定できます。"))
+    raise PermissionDenied(gettext("目標値は計画担当だけが設定できます。"))

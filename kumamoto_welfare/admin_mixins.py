@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -143,6 +144,7 @@ class ProgressRecordAdmin(HistoryAdmin):
 
     form = ProgressRecordForm
     change_form_template = "admin/progress/change_form.html"
+    delete_confirmation_template = "admin/progress/delete_confirmation.html"
     change_list_template = "admin/progress/change_list.html"
     validate_record = None
     updatable_fields: set[str] = set()
@@ -241,8 +243,31 @@ class ProgressRecordAdmin(HistoryAdmin):
         )
         obj.version = saved.version
 
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's delete, refused if someone saved the record after the confirmation page
+        showed it: the page carries the version it showed."""
+        if request.method == "POST" and request.POST.get("post"):
+            try:
+                request.expected_version = int(request.POST.get("expected_version", ""))
+            except ValueError:
+                request.expected_version = -1  # a page without the version: never current
+            try:
+                return super().delete_view(request, object_id, extra_context)
+            except VersionConflict as conflict:
+                message = error_text(conflict_error(conflict))
+            except ValidationError as error:
+                message = error_text(error)
+            self.message_user(request, gettext("削除しませんでした：") + message, messages.ERROR)
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(
+                reverse("admin:{}_{}_change".format(*info), args=[object_id])
+            )
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {**(extra_context or {}), "expected_version": obj.version}
+        return super().delete_view(request, object_id, extra_context)
+
     def delete_model(self, request, obj):
-        record_delete(record=obj, user=request.user, expected_version=None)
+        record_delete(record=obj, user=request.user, expected_version=request.expected_version)
 
     # --- Workflow transitions --------------------------------------------------------------
 
@@ -449,7 +474,9 @@ class VersionedRecordAdmin(ProgressRecordAdmin):
         obj.pk, obj.version = saved.pk, saved.version
 
     def delete_model(self, request, obj):
-        type(self).delete_service(user=request.user, record=obj, expected_version=None)
+        type(self).delete_service(
+            user=request.user, record=obj, expected_version=request.expected_version
+        )
 
     def get_urls(self):
         return super(ProgressRecordAdmin, self).get_urls()

@@ -6,6 +6,7 @@ a SQLite file in the project folder, no Redis (Celery runs tasks eagerly, the ca
 memory). See README.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,14 +49,14 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the staff site of kumamoto_welfare.accounts (two factors, see below).
+    "kumamoto_welfare.accounts.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -119,22 +120,59 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Concurrent writers on SQLite (docs/operations.md) ---------------------------------
+# The embedded default serves several request threads at once. The WAL journal lets
+# readers go on while one writer writes; IMMEDIATE takes the write lock when a transaction
+# begins, so two writers queue for it instead of one failing when it upgrades a read lock
+# (SQLite answers that at once, whatever the timeout); and a writer waits up to
+# SQLITE_BUSY_TIMEOUT seconds for the lock (a long import) rather than answering 500.
+# PostgreSQL needs none of this: its row locks (select_for_update) queue the writers.
+SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=SQLITE_BUSY_TIMEOUT,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL;",
+    )
+# --- end of concurrent writers on SQLite ------------------------------------------------
+
 # Redis: one URL for the cache and the Celery broker. Without it the cache is local memory
 # and Celery runs every task at once in the calling process.
 REDIS_URL = env.str("REDIS_URL", default="")
+
+# --- Faults: Redis unreachable (issue 13, item 5; docs/jobs.md) -------------------------
+# Every client of Redis (the cache, the broker, the result backend) gives up quickly, so a
+# request never waits long on a dead Redis: the cache answers misses (django-redis's own
+# IGNORE_EXCEPTIONS), and a task that cannot be sent stays queued in the job outbox.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+if not (0 < REDIS_CONNECT_TIMEOUT <= 10 and 0 < REDIS_SOCKET_TIMEOUT <= 30):
+    raise ImproperlyConfigured(
+        "REDIS_CONNECT_TIMEOUT must lie in (0, 10] and REDIS_SOCKET_TIMEOUT in (0, 30] seconds."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache, except that an unreachable Redis is a cache miss, not a
-            # 500: pages and the API keep answering from the database (docs/jobs.md).
-            "BACKEND": "kumamoto_welfare.cache.TolerantRedisCache",
+            # An unreachable Redis is a cache miss, not a 500: pages and the API keep
+            # answering from the database (docs/jobs.md).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kumamoto_welfare",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+                # After a failed connection, misses at once for a few seconds rather than a
+                # connect timeout on every cache call (kumamoto_welfare/redis_pool.py).
+                "CONNECTION_POOL_CLASS": "kumamoto_welfare.redis_pool.QuickFailConnectionPool",
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The misses are logged (a warning per failed call), so an outage shows in the logs.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# --- end of faults -----------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,11 +256,18 @@ if CELERY_TASK_TIME_LIMIT + CELERY_TASK_MAX_RETRY_DELAY >= JOB_VISIBILITY_TIMEOU
     raise ImproperlyConfigured("The visibility timeout must exceed the longest task and retry.")
 _REDIS_TRANSPORT = {
     "visibility_timeout": JOB_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = _REDIS_TRANSPORT
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _REDIS_TRANSPORT
+# The result backend retries a lost connection 20 times, a second apart, by default: that
+# was the ~20 s an approval took with Redis down. Once, at once, then the outbox takes over.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    **_REDIS_TRANSPORT,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 # acks_late is set per task, on idempotent tasks only; a task whose worker died is then
 # handed out again rather than acknowledged.
 CELERY_TASK_ACKS_LATE = False
@@ -230,13 +275,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The web process must not hang on a dead broker: a few quick tries, then the job stays
 # queued in the database and beat sends it again (jobs.tasks.requeue_jobs).
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
-    "interval_max": 0.5,
+    "interval_max": 0.2,
 }
 # Schedules in the city's time (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
@@ -250,7 +295,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Uploads never confirmed (kumamoto_welfare/imports/storage.py), after a day.
+    "purge-import-uploads": {
+        "task": "kumamoto_welfare.imports.tasks.purge_uploads",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Task modules outside an app's tasks.py.
+CELERY_IMPORTS = ["kumamoto_welfare.imports.tasks"]
 # /healthz: a worker counts as alive if its heartbeat is at most this old (beat sends one a
 # minute).
 HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE", default=60 * 3)
@@ -353,6 +405,65 @@ SPECTACULAR_SETTINGS = {
         "CommunityOriginEnum": "community.choices.Origin",
     },
 }
+# --- Accounts and sessions (issue 13; kumamoto_welfare/accounts, docs/operations.md) -------
+# Lockout after repeated failed logins (django-axes), on the admin login and the API token
+# endpoint alike: by username and by client address, each counted on its own.
+INSTALLED_APPS += ["axes", "knox", "django_otp", "django_otp.plugins.otp_totp"]
+INSTALLED_APPS += ["kumamoto_welfare.accounts"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "kumamoto_welfare.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+# Failures count for this long after the last one; a lockout lasts as long.
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "kumamoto_welfare.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kumamoto_welfare.accounts.lockout.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login, listed in the admin
+AXES_RESET_ON_SUCCESS = False  # one good account must not wipe an address's failures
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every command
+# Masked in axes' own log lines and in the request data it keeps (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# Proxies in front of the app that append to X-Forwarded-For (0: none, the client's own
+# address is REMOTE_ADDR). The API throttle and the lockout both count by this address; with
+# 0 a client cannot pose as another by sending its own X-Forwarded-For.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES must be 0 or more.")
+# API tokens (django-rest-knox): stored hashed, each with an expiry; issued only to active
+# staff with a role, revoked when the account is deactivated or by DELETE on the endpoint.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be 1 or more.")
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token"}
+# Staff sessions end after this long without a request, and this long after login at most.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be 1 or more.")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60  # the cookie and the row never outlive it
+# A second factor (TOTP, django-otp): optional for everyone who enrols a device; required of
+# planners and admins when REQUIRE_2FA is on.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="kumamoto-welfare")
+_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE.insert(_AUTH + 1, "django_otp.middleware.OTPMiddleware")
+_MESSAGES = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
+MIDDLEWARE[_MESSAGES + 1 : _MESSAGES + 1] = [
+    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
+    "kumamoto_welfare.accounts.second_factor.SecondFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+# --- end of accounts and sessions ------------------------------------------------------------
+
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
@@ -365,22 +476,101 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True  # Excel's phantom blank rows
-# The upload waits between preview and confirm in the cache: Redis, shared by every web
-# server, wherever REDIS_URL is set (a local temp file would be on one server only).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# The upload waits between preview and confirm in the media storage (MEDIA_ROOT, shared by
+# every web server and the worker), not the cache: a preview can be confirmed with Redis down.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "kumamoto_welfare.imports.storage.UploadStorage"
 # Exports escape formulas themselves (= + - @ tab CR, numbers kept as numbers).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # Larger uploads are checked and imported by the worker, followed on a status page
 # (kumamoto_welfare/imports/background.py); smaller ones in the request.
 IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=200 * 1024)
 
+# --- Import limits (issue 13, item 1; kumamoto_welfare/imports/limits.py) ----------------
+# One set for every door (admin, commands, community imports, background jobs). Within them
+# any import, refused or accepted, stays under 300 MB of memory (scripts/import_memory.py).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
+IMPORT_MAX_XLSX_BYTES = env.int("IMPORT_MAX_XLSX_BYTES", default=30 * 1024 * 1024)
+IMPORT_MAX_XLSX_MEMBERS = env.int("IMPORT_MAX_XLSX_MEMBERS", default=100)
+IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)
+for _name in [name for name in dir() if name.startswith("IMPORT_MAX_")]:
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive number.")
+if IMPORT_MAX_CELL_CHARS > 131_072:  # Python's CSV reader stops at its own field limit
+    raise ImproperlyConfigured("IMPORT_MAX_CELL_CHARS may not exceed 131072.")
+# Every upload is counted as it streams in and dropped once past IMPORT_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "kumamoto_welfare.imports.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# --- end of import limits ----------------------------------------------------------------
+
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
 
+# --- Backups (django-dbbackup; docs/operations.md) --------------------------------------
+# `python manage.py dbbackup` / `mediabackup` (make backup) write the database and the media
+# files into BACKUP_DIR, `dbrestore` / `mediarestore` (make restore) read them back; copy that
+# folder off the machine. `--clean` keeps the newest BACKUP_KEEP of each.
+INSTALLED_APPS += ["dbbackup"]
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "kumamoto_welfare.backups.SqliteBackupConnector",
+}
+# The file names say which installation a backup comes from, not a container's id.
+DBBACKUP_HOSTNAME = env.str("BACKUP_NAME", default="kumamoto-welfare")
+DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=30)
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
+# --- end of backups ---------------------------------------------------------------------
+
+# --- Logs and operations (kumamoto_welfare/observability, docs/operations.md) -------------
+# Every line a request writes carries its request id (answered in X-Request-ID); a worker's
+# carry the task id. LOG_FORMAT=json (the default with DEBUG off) writes one JSON object a
+# line for a log collector; console (the default with DEBUG on) writes readable lines. Sign-ins,
+# failed sign-ins and refused actions go to the kumamoto_welfare.audit logger.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}.")
+INSTALLED_APPS += ["kumamoto_welfare.observability"]
+MIDDLEWARE.insert(0, "kumamoto_welfare.observability.middleware.RequestIdMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {"context": {"()": "kumamoto_welfare.observability.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "kumamoto_welfare.observability.logs.JsonFormatter"},
+        "console": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # dbbackup adds a handler of its own: its lines would come out twice.
+        "dbbackup": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
+# The worker logs through the same handler and format instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Rotating SECRET_KEY (docs/operations.md): the old key, listed here for a while, still
+# checks what it signed (sessions, password-reset links); comma-separated.
+SECRET_KEY_FALLBACKS = [key for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key]
+# HSTS preload is a commitment browsers keep for months: off unless SECURE_HSTS_PRELOAD says
+# so (README), and then `check --deploy` need not remind us of it.
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# --- end of logs and operations -----------------------------------------------------------

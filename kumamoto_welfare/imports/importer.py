@@ -174,7 +174,7 @@ def _read(
     try:
         dataset, report.file_format = read_dataset(data, filename, is_ours=is_ours)
     except FileError as error:
-        report.errors.append(RowError(None, None, error.message))
+        report.errors.extend(RowError(row, column, text) for row, column, text in error.problems)
         return None
     report.encoding, report.sheet_name = dataset.encoding, dataset.title
     return dataset

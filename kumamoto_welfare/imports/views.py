@@ -5,9 +5,11 @@ kind and the admin site, so they can also be mounted and tested on their own.
 
 Import: upload (always a dry run first) → preview: new / changed / unchanged rows, or the
 errors (行 / 列 / 理由) → confirm, which reads the stored upload again and imports it for
-real, all or nothing. The upload waits in django-import-export's tmp storage (the cache,
-shared by every web server; ``IMPORT_EXPORT_TMP_STORAGE_CLASS``), under a name kept in the
-user's session, so nobody can confirm another person's upload.
+real, all or nothing. The upload waits in django-import-export's tmp storage (a file in
+the media storage, shared by every web server: ``IMPORT_EXPORT_TMP_STORAGE_CLASS``,
+``storage.UploadStorage``), under a name kept in the user's session, so nobody can confirm
+another person's upload. The upload is held to the import's limits while it streams in
+(``uploads``), and the file to them while it is read (``limits``).
 
 An upload over ``IMPORT_BACKGROUND_BYTES`` runs as jobs instead (``imports.background``):
 the dry run and the confirm each on the worker, followed on ``import_job_view``, the
@@ -46,6 +48,7 @@ from .background import (
 )
 from .importer import run_import
 from .sheets import SHEETS
+from .uploads import ImportUploadForm
 from .workbooks import (
     CSV_CP932,
     CSV_UTF8,
@@ -90,20 +93,13 @@ def _context(request, kind: str, site, title: str, **extra) -> dict:
     }
 
 
-class UploadForm(forms.Form):
+class UploadForm(ImportUploadForm):
     file = forms.FileField(
         label=gettext_lazy("ファイル（xlsx または CSV）"),
         help_text=gettext_lazy("CSV は UTF-8（BOM あり・なし）か Shift_JIS（CP932）。"),
+        required=False,  # ImportUploadForm.clean_file: "too large" or "no file"
+        widget=forms.ClearableFileInput(attrs={"required": True}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("ファイルが大きすぎます（上限 %(mb)s MB）。")
-                % {"mb": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return upload
 
 
 def import_view(request, kind: str, *, site=None):
@@ -138,7 +134,7 @@ def import_view(request, kind: str, *, site=None):
         )
 
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, request=request)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             data = upload.read()

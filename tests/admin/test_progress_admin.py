@@ -221,7 +221,11 @@ def test_delete_goes_through_the_policy(client, chuo_officer):
         == 403
     )
     assert (
-        client.post(reverse(f"{VALUES}_delete", args=[own.pk]), {"post": "yes"}).status_code == 302
+        client.post(
+            reverse(f"{VALUES}_delete", args=[own.pk]),
+            {"post": "yes", "expected_version": own.version},
+        ).status_code
+        == 302
     )
     assert not IndicatorValue.objects.filter(pk=own.pk).exists()
     assert IndicatorValue.history.filter(id=own.pk, history_type="-").get().history_user == (

@@ -61,7 +61,7 @@ def test_a_school_district_must_lie_in_the_ward(chuo):
 def test_the_plans_entries_are_read_only(plan_client):
     plan_entry = CommunityResource.objects.get(code="child-guidance-centre")
     response = plan_client.patch(
-        f"{RESOURCES}{plan_entry.pk}/", {"phone": "1"}, format="json", HTTP_IF_MATCH="*"
+        f"{RESOURCES}{plan_entry.pk}/", {"phone": "1"}, format="json", HTTP_IF_MATCH=plan_entry.etag
     )
     assert response.status_code == 403
     assert "load_plan" in response.json()["error"]["message"]

@@ -15,7 +15,6 @@ from indicators.models import Indicator, Target
 from indicators.selectors import progress_by_indicator
 from indicators.services import target_create, target_delete, target_revise
 from indicators.targets import in_force, target_in_force, targets_in_force
-from tests.jobs.conftest import committed_db, reference_snapshot  # noqa: F401
 
 T0 = datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)
 
@@ -284,7 +283,7 @@ def test_a_ward_officer_sees_targets_but_cannot_add_one(client, chuo_officer, kp
 # --- The migration ----------------------------------------------------------------------------
 
 
-def test_the_migration_moves_every_target_value_into_targets(committed_db):  # noqa: F811
+def test_the_migration_moves_every_target_value_into_targets(committed_db):
     """Back to before the change (the reverse puts the plan's targets back as values), an
     entered ward target beside them, then forward again: every target is a Target, with
     its figures as they were, and load_plan finds nothing to change."""

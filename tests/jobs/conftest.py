@@ -2,10 +2,9 @@
 
 ``worker``: a real Celery worker (a thread of this process, solo pool) consuming the real
 Redis broker of REDIS_URL. Tests that use it commit their data (the worker has its own
-database connection), so they run with ``committed_db``: a transactional test that restores
-the reference data (wards, roles, the plan) from a snapshot taken once, as the flush after
-a transactional test empties every table. Without REDIS_URL they are skipped, except where
-REQUIRE_SERVICES=1 (CI's PostgreSQL+Redis pass): there a missing Redis is a failure.
+database connection), so they run with ``committed_db`` (tests/conftest.py). Without
+REDIS_URL they are skipped, except where REQUIRE_SERVICES=1 (CI's PostgreSQL+Redis pass):
+there a missing Redis is a failure.
 """
 
 from __future__ import annotations
@@ -31,19 +30,8 @@ def require_broker() -> None:
     pytest.skip("needs a real broker (set REDIS_URL)")
 
 
-@pytest.fixture(scope="session")
-def reference_snapshot(django_db_setup, django_db_blocker):
-    """The database as the session set it up (migrations and the plan), for
-    ``serialized_rollback`` to restore before each committed-data test."""
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-
-
-@pytest.fixture
-def committed_db(reference_snapshot, django_db_serialized_rollback, transactional_db):
-    """Data committed for real, so that the worker's own connection sees it."""
+# ``committed_db`` lives in tests/conftest.py: the live-server and backup tests use it too, and
+# a session fixture defined twice would take its snapshot twice (the second after a flush).
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ OUR_TASKS = {
     "kumamoto_welfare.jobs.tasks.heartbeat",
     "kumamoto_welfare.jobs.tasks.requeue_jobs",
     "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
+    "kumamoto_welfare.imports.tasks.purge_uploads",
     "indicators.tasks.send_reporting_reminders",
 }
 

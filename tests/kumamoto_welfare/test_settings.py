@@ -22,6 +22,7 @@ print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "name": str(settings.DATABASES["default"]["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
     "eager": app.conf.task_always_eager,
     "broker": app.conf.broker_url,
     "hosts": settings.ALLOWED_HOSTS,
@@ -74,8 +75,11 @@ def test_database_and_redis_urls_switch_to_the_real_services():
     )
     assert settings["engine"] == "django.db.backends.postgresql"
     assert settings["name"] == "welfare"
-    # Django's Redis cache, tolerant of Redis being down (kumamoto_welfare/cache.py).
-    assert settings["cache"] == "kumamoto_welfare.cache.TolerantRedisCache"
+    # django-redis, with IGNORE_EXCEPTIONS: Redis down is a cache miss, not a 500.
+    assert settings["cache"] == "django_redis.cache.RedisCache"
+    assert settings["cache_options"]["IGNORE_EXCEPTIONS"] is True
+    assert settings["cache_options"]["SOCKET_CONNECT_TIMEOUT"] <= 1
+    assert settings["cache_options"]["SOCKET_TIMEOUT"] <= 1
     assert settings["eager"] is False
     assert settings["broker"] == "redis://cache.example:6379/1"
 
@@ -102,3 +106,17 @@ def test_a_bad_boolean_is_an_error_at_start_up(value):
 @pytest.mark.parametrize(("value", "debug"), [("0", False), ("off", False), ("Yes", True)])
 def test_booleans_are_read_in_the_usual_spellings(value, debug):
     assert probe(DEBUG=value, SECRET_KEY="x" * 50)["debug"] is debug
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("IMPORT_MAX_ROWS", "0", "IMPORT_MAX_ROWS must be a positive number"),
+        ("IMPORT_MAX_CELL_CHARS", "200000", "IMPORT_MAX_CELL_CHARS may not exceed 131072"),
+        ("REDIS_CONNECT_TIMEOUT", "0", "REDIS_CONNECT_TIMEOUT must lie in"),
+    ],
+)
+def test_import_limits_and_redis_timeouts_are_checked_at_start_up(variable, value, message):
+    result = run_probe(**{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from community.resources import SchoolDistrictResource
 from kumamoto_welfare.imports import import_file
+from kumamoto_welfare.imports.formats import FileError
+from kumamoto_welfare.imports.uploads import read_file
 
 
 class Command(BaseCommand):
@@ -32,7 +34,9 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError(f"No user {user!r}.")
         try:
-            data = file.read_bytes()
+            data = read_file(file)  # no more than the import limits allow
+        except FileError as error:
+            raise CommandError(error.message) from error
         except OSError as error:
             raise CommandError(str(error)) from error
         report = import_file(

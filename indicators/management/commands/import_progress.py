@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from kumamoto_welfare.imports import run_import
+from kumamoto_welfare.imports.formats import FileError
 from kumamoto_welfare.imports.importer import OUTCOME_LABELS, UNCHANGED
+from kumamoto_welfare.imports.uploads import read_file
 
 
 class Command(BaseCommand):
@@ -32,7 +34,9 @@ class Command(BaseCommand):
             raise CommandError(_("ユーザー「%(user)s」がいません。") % {"user": user}) from None
         path = Path(file)
         try:
-            data = path.read_bytes()
+            data = read_file(path)  # no more than the import limits allow
+        except FileError as error:
+            raise CommandError(error.message) from error
         except OSError as error:
             raise CommandError(
                 _("ファイルを読めません：%(error)s") % {"error": error.strerror}

@@ -10,8 +10,8 @@ from indicators.demo import DEMO_SOURCE, demo_data_load
 class Command(BaseCommand):
     help = (
         f"Load clearly marked sample progress data (source 「{DEMO_SOURCE}」, FY2014–FY2019, "
-        "every ward) so the dashboards are not empty. Refused when DATABASE_URL is set, "
-        "unless --force."
+        "every ward) so the dashboards are not empty: creates what is missing and never changes "
+        "a row already there. Refused when DATABASE_URL is set, unless --force."
     )
 
     def add_arguments(self, parser):
@@ -25,10 +25,16 @@ class Command(BaseCommand):
                 "DATABASE_URL is set: sample data goes only into the embedded default "
                 "database. Use --force if you really want it here."
             )
-        rows = demo_data_load()
+        loaded = demo_data_load()
+        kept = (
+            f"; kept {loaded.kept_changed} sample rows as people corrected them"
+            if loaded.kept_changed
+            else ""
+        )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {rows} rows of sample data (source 「{DEMO_SOURCE}」). "
+                f"Created {loaded.created} rows of sample data (source 「{DEMO_SOURCE}」){kept}. "
+                "Rows already there are never changed. "
                 "Remove them with: python manage.py clear_demo_data"
             )
         )

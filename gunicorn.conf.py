@@ -1,0 +1,75 @@
+"""Gunicorn's settings for the web container (Dockerfile, docker-compose.yml); each can be
+changed from the environment. See docs/operations.md for sizing and scaling out."""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this container may use
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Requests are short and mostly wait on the database: two workers a CPU and one more,
+# capped, as gunicorn's documentation advises. WEB_CONCURRENCY overrides.
+workers = _int("WEB_CONCURRENCY", min(2 * _cpus() + 1, 12))
+threads = _int("GUNICORN_THREADS", 1)
+# A request still running after this is killed and answered 502: the longest legitimate
+# one is an import in the request (larger ones go to the worker).
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then, so that a slow leak never grows into an outage.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = max_requests // 10
+# The app is loaded once in the master, then forked: faster start, less memory.
+preload_app = True
+# Access log to stdout, error log to stderr, JSON like the app's (LOG_FORMAT=console for
+# gunicorn's usual lines).
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
+_debug = os.environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+if os.environ.get("LOG_FORMAT", "console" if _debug else "json").lower() == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {"()": "kumamoto_welfare.observability.logs.JsonFormatter"},
+            "access": {"()": "kumamoto_welfare.observability.logs.GunicornAccessJsonFormatter"},
+        },
+        "handlers": {
+            "error": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "access",
+                "stream": "ext://sys.stdout",
+            },
+        },
+        # Django's own LOGGING takes the root logger over once the app is loaded.
+        "root": {"handlers": ["error"], "level": loglevel.upper()},
+        "loggers": {
+            "gunicorn.error": {
+                "handlers": ["error"],
+                "level": loglevel.upper(),
+                "propagate": False,
+            },
+            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+else:
+    access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'

@@ -1,0 +1,76 @@
+"""Where an upload waits between its preview and its confirmation.
+
+django-import-export's ``MediaStorage``: a file in the media storage (``STORAGES["import_export"]``
+if configured, else ``default``: ``MEDIA_ROOT``, shared by every web server and the worker),
+not the cache, so a preview can be confirmed with Redis down and a large upload does not sit
+in Redis's memory. The file is named by a random token (``uuid4().hex``) kept in the user's
+session or the job's parameters, and removed once imported. Unlike the library's class, a
+token that is not one of ours, or whose file is gone or older than ``MAX_AGE``, reads as
+``None`` (expired), as the cache storage did, never as a path or an exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import re
+
+from django.utils import timezone
+from import_export.tmp_storages import MediaStorage
+
+logger = logging.getLogger(__name__)
+
+TOKEN = re.compile(r"[0-9a-f]{32}")
+MAX_AGE = datetime.timedelta(days=1)
+FOLDER = "django-import-export"
+
+
+class UploadStorage(MediaStorage):
+    def __init__(self, **kwargs):
+        name = kwargs.get("name")
+        if name is not None and not TOKEN.fullmatch(str(name)):
+            kwargs["name"] = "invalid"  # never a path of the caller's choosing
+        super().__init__(**kwargs)
+
+    def _valid(self) -> bool:
+        return bool(self.name) and TOKEN.fullmatch(self.name) is not None
+
+    def read(self) -> bytes | None:
+        if not self._valid():
+            return None
+        path = self.get_full_path()
+        try:
+            if timezone.now() - self._storage.get_modified_time(path) > MAX_AGE:
+                self.remove()
+                return None
+            return super().read()
+        except (FileNotFoundError, NotImplementedError):
+            return None
+
+    def remove(self) -> None:
+        if not self._valid():
+            return
+        with contextlib.suppress(FileNotFoundError):
+            super().remove()
+
+
+def uploads_purge(*, older_than: datetime.timedelta = MAX_AGE) -> int:
+    """Delete the uploads nobody confirmed within ``older_than``. Returns how many."""
+    storage = UploadStorage()._storage
+    try:
+        _folders, files = storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in files:
+        path = f"{FOLDER}/{name}"
+        try:
+            if timezone.now() - storage.get_modified_time(path) > older_than:
+                storage.delete(path)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    if removed:
+        logger.info("Removed %s import upload(s) never confirmed", removed)
+    return removed
