@@ -1,15 +1,21 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from kumamoto_welfare import access
 from kumamoto_welfare.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
     ProgressRecordAdmin,
 )
+from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.forms import FiscalYearField
 from kumamoto_welfare.imports.admin import ProgressImportMixin
 
-from .models import Indicator, IndicatorValue, RatingBand, RatingScale
-from .services import UPDATABLE_VALUE_FIELDS, validate_value
+from .choices import ValueOrigin
+from .models import Indicator, IndicatorValue, RatingBand, RatingScale, Target
+from .services import UPDATABLE_VALUE_FIELDS, target_create, target_delete, validate_value
 
 
 @admin.register(Indicator)
@@ -93,3 +99,135 @@ class RatingBandInline(admin.TabularInline):
 class RatingScaleAdmin(HistoryAdmin):
     list_display = ["name", "is_active"]
     inlines = [RatingBandInline]
+
+
+class TargetForm(forms.ModelForm):
+    """A new target: the admin's door to ``target_create``, which checks and saves it."""
+
+    fiscal_year = FiscalYearField(label=_("目標年度"))
+    revised_in = FiscalYearField(
+        label=_("見直した年度"),
+        required=False,
+        help_text=_("この目標値を定めた年度。空欄は当初の目標値（計画書にないときだけ）。"),
+    )
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "ward", "fiscal_year", "value", "revised_in", "reason", "note"]
+
+    user = None  # set per request (TargetAdmin.get_form)
+
+    def save(self, commit=True):
+        # The form has run the model's checks (by field); target_create checks the role,
+        # runs them again and saves, in one transaction.
+        data = self.cleaned_data
+        self.instance = target_create(
+            user=self.user,
+            indicator=data["indicator"],
+            ward=data.get("ward"),
+            fiscal_year=data["fiscal_year"],
+            value=data["value"],
+            revised_in=data.get("revised_in"),
+            reason=data.get("reason", ""),
+            note=data.get("note", ""),
+        )
+        return self.instance
+
+    def save_m2m(self):
+        pass
+
+
+@admin.register(Target)
+class TargetAdmin(HistoryAdmin):
+    """Targets (目標値) and their revisions. A planner adds a revision as a new target; an
+    earlier target is never edited (its page is read-only), so every figure once in force
+    stays on record. The plan's own targets are load_plan's."""
+
+    form = TargetForm
+    list_display = [
+        "indicator_code",
+        "ward_display",
+        "fiscal_year_display",
+        "value_display",
+        "revision_display",
+        "reason",
+        "set_by",
+        "set_at",
+        "origin",
+    ]
+    list_filter = [("indicator__pillar", admin.RelatedOnlyFieldListFilter), "origin", "ward"]
+    search_fields = ["indicator__code", "indicator__name", "reason"]
+    list_select_related = ["indicator", "ward", "set_by"]
+    autocomplete_fields = ["indicator"]
+    readonly_fields = ["origin", "set_by", "set_at"]
+
+    class Media:
+        js = ["js/admin-a11y.js"]  # names the autocomplete's combobox (WCAG 4.1.2)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # a target once set is not changed: revise it with a new one
+            return [*TargetForm.Meta.fields, "as_of", "source", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return TargetForm.Meta.fields
+        return [*TargetForm.Meta.fields, "as_of", "source", *self.readonly_fields]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and _sets_targets(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        # Opening a saved target shows it read-only; nothing on it can be saved.
+        return super().has_change_permission(request, obj) and obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj) and _sets_targets(request.user)
+        return allowed and (obj is None or obj.origin != ValueOrigin.PLAN)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied(
+                _("設定済みの目標値は変更できません。見直しは新しい目標値として追加します。")
+            )
+        # TargetForm.save already recorded it through target_create.
+
+    def delete_model(self, request, obj):
+        target_delete(user=request.user, target=obj)
+
+    def delete_queryset(self, request, queryset):
+        for target in queryset:
+            target_delete(user=request.user, target=target)
+
+    @admin.display(description=_("成果指標"), ordering="indicator__code")
+    def indicator_code(self, obj):
+        return obj.indicator.code
+
+    @admin.display(description=_("区"), ordering="ward__position")
+    def ward_display(self, obj):
+        return obj.ward.name if obj.ward_id else _("市全体")
+
+    @admin.display(description=_("目標年度"), ordering="fiscal_year")
+    def fiscal_year_display(self, obj):
+        return fiscal_year_label(obj.fiscal_year)
+
+    @admin.display(description=_("目標値"), ordering="value")
+    def value_display(self, obj):
+        return f"{obj.value.normalize():f}"
+
+    @admin.display(description=_("見直した年度"), ordering="revised_in")
+    def revision_display(self, obj):
+        return _("当初") if obj.revised_in is None else fiscal_year_label(obj.revised_in)
+
+
+def _sets_targets(user) -> bool:
+    try:
+        access.check_sets_targets(user)
+    except PermissionDenied:
+        return False
+    return True

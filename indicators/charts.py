@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_short_label
 
 from .choices import ValueKind
+from .progress import Point
 
 
 def _display(value: Decimal | None, unit: str, places: int) -> str:
@@ -42,7 +43,9 @@ def _chart(kind: str, labels: list[str], row_labels: list[str], unit: str, datas
 
 
 def chart_data(indicator, series: dict) -> dict:
-    """A line chart of an indicator: actuals, the expected line, baseline and target."""
+    """A line chart of an indicator: actuals, the expected line, baseline, and each target
+    as a level line: the plan's original from the baseline year to its target year, and
+    each revision from the fiscal year it was set in to its target year."""
     points, expected = series["points"], series["expected"]
     years = sorted({p.fiscal_year for p in points} | {p.fiscal_year for p in expected})
     if years:
@@ -60,6 +63,19 @@ def chart_data(indicator, series: dict) -> dict:
         }
 
     by_kind = {kind: [p for p in points if p.kind == kind] for kind in ValueKind.values}
+    baseline = by_kind[ValueKind.BASELINE]
+    start = baseline[0].fiscal_year if baseline else None
+    targets = []
+    for target in by_kind[ValueKind.TARGET]:
+        first = target.revised_in if target.revised_in is not None else start
+        first = target.fiscal_year if first is None else min(first, target.fiscal_year)
+        # Its two ends: the chart joins them (spanGaps), the table names both years.
+        level = [Point(first, target.value), Point(target.fiscal_year, target.value)]
+        if target.revised_in is None:
+            targets.append(dataset("target", _("目標値（当初）"), level))
+        else:
+            label = _("目標値（%(year)sに見直し）") % {"year": fiscal_year_label(target.revised_in)}
+            targets.append(dataset("target-revised", label, level))
     return _chart(
         "line",
         [f"{year} ({fiscal_year_short_label(year)})" for year in years],
@@ -68,8 +84,8 @@ def chart_data(indicator, series: dict) -> dict:
         [
             dataset("actual", _("実績値"), by_kind[ValueKind.ACTUAL]),
             dataset("expected", _("期待される推移"), expected),
-            dataset("baseline", _("基準値"), by_kind[ValueKind.BASELINE]),
-            dataset("target", _("目標値"), by_kind[ValueKind.TARGET]),
+            dataset("baseline", _("基準値"), baseline),
+            *targets,
         ],
     )
 

@@ -41,4 +41,15 @@ class Derivation(models.TextChoices):
     HEALTH_VOLUNTEERS = "health_volunteers", _("健康づくりボランティアの人数の合計")
 
 
+class RecordedKind(models.TextChoices):
+    """The kinds an IndicatorValue records; targets are records of their own (Target)."""
+
+    BASELINE = ValueKind.BASELINE.value, ValueKind.BASELINE.label
+    ACTUAL = ValueKind.ACTUAL.value, ValueKind.ACTUAL.label
+
+
+RECORDED_KINDS = RecordedKind.choices
+# Where a target came from: the plan document (load_plan) or a planner.
+TARGET_ORIGINS = [(o.value, o.label) for o in (ValueOrigin.PLAN, ValueOrigin.ENTRY)]
+
 COUNT_UNITS = {Unit.PERSONS, Unit.SCHOOL_DISTRICTS, Unit.COUNT, Unit.TIMES, Unit.PLACES}

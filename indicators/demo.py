@@ -18,6 +18,7 @@ from programs.models import Initiative, InitiativeProgress, Section
 from .choices import COUNT_UNITS, Unit, ValueKind
 from .models import Indicator, IndicatorValue
 from .selectors import cached
+from .targets import targets_in_force
 
 DEMO_SOURCE = "デモデータ"
 DEMO_YEARS = range(2014, 2020)
@@ -51,9 +52,12 @@ def demo_data_load(*, seed: int = 2014) -> DemoLoad:
         IndicatorValue, ("indicator_id", "fiscal_year", "kind", "ward_id")
     )
     values = []
-    for indicator in Indicator.objects.prefetch_related("values"):
+    indicators = list(Indicator.objects.prefetch_related("values"))
+    # The trend heads for the target in force at the start of the sample years.
+    targets = targets_in_force(indicators, DEMO_YEARS[0])
+    for indicator in indicators:
         plan = {v.kind: v for v in indicator.values.all() if v.ward_id is None}
-        baseline, target = plan.get(ValueKind.BASELINE), plan.get(ValueKind.TARGET)
+        baseline, target = plan.get(ValueKind.BASELINE), targets[indicator.pk]
         if not (baseline and target):
             continue
         taken = {

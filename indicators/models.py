@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,7 +16,16 @@ from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fisca
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 from programs.models import validate_section_in_pillar
 
-from .choices import COUNT_UNITS, Derivation, Direction, Unit, ValueKind, ValueOrigin
+from .choices import (
+    COUNT_UNITS,
+    RECORDED_KINDS,
+    TARGET_ORIGINS,
+    Derivation,
+    Direction,
+    Unit,
+    ValueKind,
+    ValueOrigin,
+)
 
 
 class Indicator(models.Model):
@@ -110,6 +120,37 @@ class Indicator(models.Model):
             self.plan_id = self.pillar.plan_id
 
 
+def validate_figure(
+    indicator: Indicator, value: Decimal, *, ward_id: int | None, actual: bool
+) -> None:
+    """Whether ``value`` makes sense for the indicator's unit: a rate within 0–100, a count
+    whole and not negative; an actual 校区 count at most the (ward's) school districts (a
+    target or baseline may name more districts than have been imported so far). Values and
+    targets alike."""
+    unit = indicator.unit
+    if unit == Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError({"value": gettext("割合は0〜100の範囲で入力してください。")})
+    whole = value == value.to_integral_value()
+    if unit in COUNT_UNITS and (value < 0 or not whole):
+        raise ValidationError(
+            {
+                "value": gettext("%(unit)sの数は0以上の整数で入力してください。")
+                % {"unit": indicator.get_unit_display()}
+            }
+        )
+    if unit == Unit.SCHOOL_DISTRICTS and actual:
+        from community.models import SchoolDistrict
+
+        districts = SchoolDistrict.objects.all()
+        if ward_id:
+            districts = districts.filter(ward_id=ward_id)
+        total = districts.count()
+        if total and value > total:
+            raise ValidationError(
+                {"value": gettext("校区数は小学校区の数（%(total)s）以下です。") % {"total": total}}
+            )
+
+
 class IndicatorValue(WorkflowRecord):
     """One figure of an indicator: its baseline, an actual or its target, for a fiscal year,
     city-wide (no ward) or for one ward. Aggregate figures only: never data about a person."""
@@ -122,7 +163,7 @@ class IndicatorValue(WorkflowRecord):
         validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
         help_text=_("西暦の年度（例：2013 = 平成25年度）。"),
     )
-    kind = models.CharField(_("種別"), max_length=10, choices=ValueKind.choices)
+    kind = models.CharField(_("種別"), max_length=10, choices=RECORDED_KINDS)
     value = models.DecimalField(_("値"), max_digits=14, decimal_places=4)
     ward = models.ForeignKey(
         "community.Ward",
@@ -179,7 +220,8 @@ class IndicatorValue(WorkflowRecord):
                 name="indicator_value_fiscal_year_in_range",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=ValueKind.values), name="indicator_value_kind_valid"
+                condition=Q(kind__in=[kind for kind, _label in RECORDED_KINDS]),
+                name="indicator_value_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(origin__in=ValueOrigin.values), name="indicator_value_origin_valid"
@@ -206,33 +248,9 @@ class IndicatorValue(WorkflowRecord):
                     }
                 }
             )
-        unit = self.indicator.unit
-        if unit == Unit.PERCENT and not Decimal(0) <= self.value <= Decimal(100):
-            raise ValidationError({"value": gettext("割合は0〜100の範囲で入力してください。")})
-        whole = self.value == self.value.to_integral_value()
-        if unit in COUNT_UNITS and (self.value < 0 or not whole):
-            raise ValidationError(
-                {
-                    "value": gettext("%(unit)sの数は0以上の整数で入力してください。")
-                    % {"unit": self.indicator.get_unit_display()}
-                }
-            )
-        if unit == Unit.SCHOOL_DISTRICTS and self.kind == ValueKind.ACTUAL:
-            # Only an actual counts districts that exist; a target or baseline may name more
-            # districts than have been imported so far.
-            from community.models import SchoolDistrict
-
-            districts = SchoolDistrict.objects.all()
-            if self.ward_id:
-                districts = districts.filter(ward_id=self.ward_id)
-            total = districts.count()
-            if total and self.value > total:
-                raise ValidationError(
-                    {
-                        "value": gettext("校区数は小学校区の数（%(total)s）以下です。")
-                        % {"total": total}
-                    }
-                )
+        validate_figure(
+            self.indicator, self.value, ward_id=self.ward_id, actual=self.kind == ValueKind.ACTUAL
+        )
 
     def __str__(self) -> str:
         where = self.ward.name if self.ward_id else _("市全体")
@@ -253,6 +271,121 @@ class IndicatorValueTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("指標の値の承認履歴")
         verbose_name_plural = pgettext_lazy("plural", "指標の値の承認履歴")
+
+
+class Target(models.Model):
+    """A target (目標値) of an indicator: the value to reach by a fiscal year, city-wide (no
+    ward) or for one ward. The plan's original has no ``revised_in``; a revision
+    (目標値の見直し) is a new row naming the fiscal year it was set in, with its reason, and
+    never overwrites an earlier target. Which target is in force in a fiscal year is decided
+    by ``indicators.targets.target_in_force`` alone."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("成果指標")
+    )
+    ward = models.ForeignKey(
+        "community.Ward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_targets",
+        verbose_name=_("区"),
+        help_text=_("空欄は市全体。"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("目標年度"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+        help_text=_("目標を達成する年度（西暦、例：2017 = 平成29年度）。"),
+    )
+    value = models.DecimalField(_("目標値"), max_digits=14, decimal_places=4)
+    revised_in = models.PositiveSmallIntegerField(
+        _("見直した年度"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+        help_text=_("この目標値を定めた年度。空欄は計画当初の目標値。"),
+    )
+    reason = models.TextField(_("見直しの理由"), blank=True)
+    as_of = models.CharField(_("時点"), max_length=100, blank=True)
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+    source = models.CharField(_("出典"), max_length=300, blank=True)
+    origin = models.CharField(
+        _("登録元"),
+        max_length=10,
+        choices=TARGET_ORIGINS,
+        default=ValueOrigin.ENTRY,
+        help_text=_("計画書の目標値は load_plan が管理します。"),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("設定者"),
+    )
+    set_at = models.DateTimeField(_("設定日時"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("目標値")
+        verbose_name_plural = pgettext_lazy("plural", "目標値")
+        ordering = [
+            "indicator__code",
+            "ward__position",
+            models.F("revised_in").asc(nulls_first=True),
+            "set_at",
+            "pk",
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
+                name="target_fiscal_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_in__isnull=True) | Q(revised_in__lte=models.F("fiscal_year")),
+                name="target_revised_before_its_year",
+                violation_error_message=_("目標年度は見直した年度以降にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=[o for o, _label in TARGET_ORIGINS]),
+                name="target_origin_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin=ValueOrigin.ENTRY) | Q(revised_in__isnull=True),
+                name="target_plan_original_only",
+            ),
+            # The plan states one original target per indicator and fiscal year.
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                condition=Q(origin=ValueOrigin.PLAN, ward__isnull=True),
+                name="target_one_plan_original",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.ward.name if self.ward_id else _("市全体")
+        when = (
+            gettext("%(year)sに見直し") % {"year": fiscal_year_label(self.revised_in)}
+            if self.revised_in is not None
+            else gettext("当初")
+        )
+        return (
+            f"{self.indicator.code} {where} {fiscal_year_label(self.fiscal_year)} "
+            f"{self.value.normalize():f}（{when}）"
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.revised_in is not None and self.fiscal_year and self.fiscal_year < self.revised_in:
+            raise ValidationError(
+                {"fiscal_year": gettext("目標年度は見直した年度以降にしてください。")}
+            )
+        if self.revised_in is not None and not self.reason.strip():
+            raise ValidationError({"reason": gettext("目標値を見直す理由を入力してください。")})
+        if self.value is not None and self.indicator_id:
+            validate_figure(self.indicator, self.value, ward_id=self.ward_id, actual=False)
 
 
 class RatingScale(models.Model):

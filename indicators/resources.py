@@ -17,16 +17,18 @@ from kumamoto_welfare.imports.resources import (
 )
 from kumamoto_welfare.imports.sheets import Sheet
 from kumamoto_welfare.imports.widgets import (
+    CellError,
     ChoiceWidget,
     LookupWidget,
     NumberWidget,
     TextWidget,
+    is_blank,
     key_text,
 )
 from kumamoto_welfare.workflow import Status
 from programs.selectors import current_plan
 
-from .choices import Derivation, ValueKind
+from .choices import Derivation, RecordedKind, ValueKind
 from .models import Indicator, IndicatorValue
 from .services import indicator_value_create, indicator_value_update
 
@@ -36,6 +38,23 @@ INDICATOR_VALUE = "indicator_value"
 def load_indicators() -> dict[str, object]:
     """The current plan's indicators (codes are unique within a plan)."""
     return {key_text(i.code).upper(): i for i in Indicator.objects.filter(plan=current_plan())}
+
+
+class ValueKindWidget(ChoiceWidget):
+    """The kind of an imported value: an actual or a baseline. A target row is refused:
+    targets are set by planners (admin 目標値, or the API's indicators/<code>/targets/)."""
+
+    TARGET_WORDS = {"目標", "目標値", "target"}
+
+    def clean(self, value, row=None, **kwargs):
+        if not is_blank(value) and key_text(value).lower() in self.TARGET_WORDS:
+            raise CellError(
+                _(
+                    "目標値は取り込みでは登録できません。計画担当が管理画面の「目標値」"
+                    "（目標値の見直し）で設定します。"
+                )
+            )
+        return super().clean(value, row=row, **kwargs)
 
 
 class IndicatorValueResource(ProgressResource):
@@ -67,17 +86,18 @@ class IndicatorValueResource(ProgressResource):
         attribute="kind",
         column_name="種別",
         en="kind",
-        help=gettext_lazy("実績（空欄も実績）、目標、基準値のいずれか。"),
-        widget=ChoiceWidget(
-            ValueKind,
-            default=ValueKind.ACTUAL,
+        help=gettext_lazy(
+            "実績（空欄も実績）か基準値。目標値は取り込めません（計画担当が管理画面で設定）。"
+        ),
+        widget=ValueKindWidget(
+            RecordedKind,
+            default=RecordedKind.ACTUAL,
             aliases=(
-                ("実績", ValueKind.ACTUAL),
-                ("目標", ValueKind.TARGET),
-                ("基準", ValueKind.BASELINE),
+                ("実績", RecordedKind.ACTUAL),
+                ("基準", RecordedKind.BASELINE),
             ),
-            template_labels=("実績", "目標", "基準値"),
-            error=gettext_lazy("種別「%(value)s」は使えません。実績・目標・基準値のいずれかです。"),
+            template_labels=("実績", "基準値"),
+            error=gettext_lazy("種別「%(value)s」は使えません。実績か基準値のどちらかです。"),
         ),
     )
     value = Column(

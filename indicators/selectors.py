@@ -19,8 +19,10 @@ from kumamoto_welfare import access
 from kumamoto_welfare.workflow import Status
 
 from .choices import Derivation, Unit, ValueKind, ValueOrigin
-from .models import Indicator, IndicatorValue, RatingBand
+from .models import Indicator, IndicatorValue, RatingBand, Target
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
+from .targets import current_fiscal_year, targets_by_indicator, targets_in_force
+from .targets import in_force as choose_in_force
 
 GENERATION_KEY = "progress-data-generation"
 CACHE_SECONDS = 60 * 60
@@ -67,18 +69,21 @@ def rating_bands() -> list[tuple[Decimal | None, Rating]]:
 def progress_by_indicator(
     indicators: Iterable[Indicator], *, ward_id: int | None = None, up_to: int | None = None
 ) -> dict[int, Progress]:
-    """Progress of each indicator (by id) from approved values: the latest actual of the city
-    (or of ``ward_id``) up to fiscal year ``up_to``, against the baseline and target.
+    """Progress of each indicator (by id) as of fiscal year ``up_to`` (the current fiscal
+    year if None), from approved values: the latest actual of the city (or of ``ward_id``)
+    up to that year, against the baseline and the target in force in that year
+    (``indicators.targets``).
 
-    A ward is measured against its own baseline and target where it has them; otherwise
+    A ward is measured against its own baseline and targets where it has them; otherwise
     against the city's only for rates (%), since a ward's count is a part of the city's
-    total and the city's target for it does not apply. Two queries, whatever the number of
-    indicators."""
+    total and the city's target for it does not apply. Three queries, whatever the number
+    of indicators."""
     indicators = list(indicators)
-    ends = Q(kind__in=[ValueKind.BASELINE, ValueKind.TARGET])
-    wanted = ends & Q(ward__isnull=True)
+    as_of = current_fiscal_year() if up_to is None else up_to
+    baselines = Q(kind=ValueKind.BASELINE)
+    wanted = baselines & Q(ward__isnull=True)
     if ward_id:
-        wanted |= ends & Q(ward_id=ward_id)
+        wanted |= baselines & Q(ward_id=ward_id)
         wanted |= Q(kind=ValueKind.ACTUAL, ward_id=ward_id)
     else:
         wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True)
@@ -89,25 +94,30 @@ def progress_by_indicator(
     )
     points: dict[tuple[int, str, bool], list[Point]] = defaultdict(list)
     for indicator_id, kind, fiscal_year, value, value_ward in values:
-        if kind == ValueKind.ACTUAL and up_to is not None and fiscal_year > up_to:
+        if kind == ValueKind.ACTUAL and fiscal_year > as_of:
             continue
         points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
+    in_force = targets_in_force(indicators, as_of, ward_id=ward_id)
     bands = rating_bands()
 
     def latest(found: list[Point]) -> Point | None:
         return max(found, key=lambda p: p.fiscal_year, default=None)
 
-    def end(indicator: Indicator, kind: str) -> Point | None:
-        own = latest(points[(indicator.pk, kind, True)]) if ward_id else None
+    def baseline(indicator: Indicator) -> Point | None:
+        own = latest(points[(indicator.pk, ValueKind.BASELINE, True)]) if ward_id else None
         if own or (ward_id and indicator.unit != Unit.PERCENT):
             return own
-        return latest(points[(indicator.pk, kind, False)])
+        return latest(points[(indicator.pk, ValueKind.BASELINE, False)])
+
+    def target(indicator: Indicator) -> Point | None:
+        found = in_force[indicator.pk]
+        return Point(found.fiscal_year, found.value) if found else None
 
     return {
         indicator.pk: compute_progress(
             direction=indicator.direction,
-            baseline=end(indicator, ValueKind.BASELINE),
-            target=end(indicator, ValueKind.TARGET),
+            baseline=baseline(indicator),
+            target=target(indicator),
             actuals=points[(indicator.pk, ValueKind.ACTUAL, bool(ward_id))],
             bands=bands,
         )
@@ -120,41 +130,97 @@ class SeriesPoint:
     kind: str
     fiscal_year: int
     value: Decimal
+    revised_in: int | None = None  # for a target: the fiscal year it was set in
 
 
-def indicator_series(indicator: Indicator, *, ward_id: int | None = None) -> dict:
-    """The ordered baseline, actual and target points (approved only), and the expected
-    trajectory: a straight line from baseline to target, one point per fiscal year."""
-    return series_by_indicator([indicator], ward_id=ward_id)[indicator.pk]
+@dataclass(frozen=True)
+class TargetRow:
+    """A target as the series, the targets endpoint and the pages show it."""
+
+    target: Target
+    in_force: bool
+
+    def __getattr__(self, name):
+        return getattr(self.target, name)
 
 
-def series_by_indicator(indicators, *, ward_id: int | None = None) -> dict[int, dict]:
-    """``indicator_series`` for many indicators in three queries."""
+def target_rows(targets: list[Target], fiscal_year: int) -> list[TargetRow]:
+    """``targets`` (in the order they were set) each with whether it is in force in
+    ``fiscal_year``."""
+    current = choose_in_force(targets, fiscal_year)
+    return [TargetRow(t, current is not None and t.pk == current.pk) for t in targets]
+
+
+def target_rows_by_indicator(
+    indicators, *, fiscal_year: int, ward_id: int | None = None
+) -> dict[int, list[TargetRow]]:
+    """For each indicator (by id), every target with its revision, marked in force or not
+    in ``fiscal_year``: what the report lists. One query."""
+    found = targets_by_indicator(indicators, ward_id=ward_id)
+    return {pk: target_rows(targets, fiscal_year) for pk, targets in found.items()}
+
+
+def indicator_targets(
+    indicator: Indicator, *, ward_id: int | None = None, fiscal_year: int | None = None
+) -> list[TargetRow]:
+    """Every target the indicator is measured against (city-wide or for ``ward_id``), the
+    original first, each marked in force or not in ``fiscal_year`` (the current one if
+    None)."""
+    year = current_fiscal_year() if fiscal_year is None else fiscal_year
+    targets = targets_by_indicator([indicator], ward_id=ward_id)[indicator.pk]
+    return target_rows(targets, year)
+
+
+def indicator_series(
+    indicator: Indicator, *, ward_id: int | None = None, fiscal_year: int | None = None
+) -> dict:
+    """The ordered baseline, actual and target points (approved only; every target with
+    its revision), and the expected trajectory: a straight line from baseline to the target
+    in force, one point per fiscal year."""
+    return series_by_indicator([indicator], ward_id=ward_id, fiscal_year=fiscal_year)[indicator.pk]
+
+
+def series_by_indicator(
+    indicators, *, ward_id: int | None = None, fiscal_year: int | None = None
+) -> dict[int, dict]:
+    """``indicator_series`` for many indicators in four queries, as of ``fiscal_year``
+    (the current one if None)."""
     indicators = list(indicators)
-    progress = progress_by_indicator(indicators, ward_id=ward_id)
+    year = current_fiscal_year() if fiscal_year is None else fiscal_year
+    progress = progress_by_indicator(indicators, ward_id=ward_id, up_to=year)
+    targets = targets_by_indicator(indicators, ward_id=ward_id)
     actuals: dict[int, list[SeriesPoint]] = defaultdict(list)
-    for indicator_id, fiscal_year, value in (
+    for indicator_id, fiscal_year_, value in (
         IndicatorValue.objects.filter(
             indicator__in=indicators,
             kind=ValueKind.ACTUAL,
             status=Status.APPROVED,
             ward_id=ward_id,
+            fiscal_year__lte=year,
         )
         .order_by("fiscal_year")
         .values_list("indicator_id", "fiscal_year", "value")
     ):
-        actuals[indicator_id].append(SeriesPoint(ValueKind.ACTUAL, fiscal_year, value))
+        actuals[indicator_id].append(SeriesPoint(ValueKind.ACTUAL, fiscal_year_, value))
     result = {}
+    kind_order = {ValueKind.BASELINE: 0, ValueKind.ACTUAL: 1, ValueKind.TARGET: 2}
     for indicator in indicators:
         own = progress[indicator.pk]
         points = list(actuals[indicator.pk])
         if own.baseline:
             points.insert(0, SeriesPoint(ValueKind.BASELINE, *_as_tuple(own.baseline)))
-        if own.target:
-            points.append(SeriesPoint(ValueKind.TARGET, *_as_tuple(own.target)))
-        kind_order = {ValueKind.BASELINE: 0, ValueKind.ACTUAL: 1, ValueKind.TARGET: 2}
-        points.sort(key=lambda p: (p.fiscal_year, kind_order[p.kind]))
-        result[indicator.pk] = {"progress": own, "points": points, "expected": _expected_line(own)}
+        points += [
+            SeriesPoint(ValueKind.TARGET, t.fiscal_year, t.value, t.revised_in)
+            for t in targets[indicator.pk]
+        ]
+        points.sort(key=lambda p: (p.fiscal_year, kind_order[p.kind], p.revised_in or 0))
+        result[indicator.pk] = {
+            "progress": own,
+            "points": points,
+            "expected": _expected_line(own),
+            "targets": target_rows(targets[indicator.pk], year),
+            "fiscal_year": year,
+        }
     return result
 
 
@@ -340,8 +406,9 @@ def _status_counts(queryset) -> dict[tuple[int, str], int]:
 
 def plan_reach(plan=None) -> tuple[int, int] | None:
     """The fiscal years progress can be reported for: the plan's period where the plan
-    states it, else the span of the plan's own indicator years (baseline to last target).
-    Of the current plan unless ``plan`` is given. Registered (for the current plan) as
+    states it, else the span of the plan's own indicator years (baseline to last target);
+    either way extended to the latest target year, a revised one included. Of the current
+    plan unless ``plan`` is given. Registered (for the current plan) as
     ``kumamoto_welfare.fiscal_year.reporting_reach``, which every layer asks."""
     from django.db.models import Max, Min
 
@@ -350,14 +417,18 @@ def plan_reach(plan=None) -> tuple[int, int] | None:
     plan = plan or current_plan()
     if plan is None:
         return None
+    last_target = Target.objects.filter(indicator__plan=plan).aggregate(last=Max("fiscal_year"))[
+        "last"
+    ]
     if plan.period_start and plan.period_end:
-        return plan.period_start, plan.period_end
+        return plan.period_start, max(plan.period_end, last_target or plan.period_end)
     span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN, indicator__plan=plan).aggregate(
         first=Min("fiscal_year"), last=Max("fiscal_year")
     )
-    if span["first"] is None:
+    years = [y for y in (span["first"], span["last"], last_target) if y is not None]
+    if not years:
         return None
-    return span["first"], span["last"]
+    return min(years), max(years)
 
 
 def reporting_years(plan=None) -> list[int]:
@@ -399,6 +470,31 @@ def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None, p
     )
     progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
+
+
+def plan_figures(indicator: Indicator) -> list[dict]:
+    """The figures the plan document prints for an indicator (baseline, actuals and its
+    original target), in year order, for the indicator page."""
+    rows = [
+        {
+            "kind": ValueKind(v.kind).label,
+            "fiscal_year": v.fiscal_year,
+            "value": v.value,
+            "as_of": v.as_of,
+            "note": v.note,
+        }
+        for v in indicator.values.filter(origin=ValueOrigin.PLAN)
+    ] + [
+        {
+            "kind": ValueKind.TARGET.label,
+            "fiscal_year": t.fiscal_year,
+            "value": t.value,
+            "as_of": t.as_of,
+            "note": t.note,
+        }
+        for t in indicator.targets.filter(origin=ValueOrigin.PLAN)
+    ]
+    return sorted(rows, key=lambda row: row["fiscal_year"])
 
 
 def ward_value_table(indicator: Indicator, user) -> dict:

@@ -6,15 +6,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.sync import PlanConflictError
 from kumamoto_welfare.workflow import Status, record_create, record_delete, record_update
 from programs.models import Pillar, Plan, Section
 
 from .choices import ValueKind, ValueOrigin
-from .models import Indicator, IndicatorValue
+from .models import Indicator, IndicatorValue, Target
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -59,8 +62,29 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument, pla
                 "derivation": data.derivation,
             },
         )
-        kept_values = []
+        kept_values, kept_targets = [], []
         for value in data.values:
+            if value.kind == ValueKind.TARGET:
+                # The plan's original target: a Target of origin plan, never a revision.
+                kept_targets.append(
+                    sync.upsert(
+                        Target,
+                        {
+                            "indicator": indicator,
+                            "fiscal_year": value.fiscal_year,
+                            "ward": None,
+                            "origin": ValueOrigin.PLAN,
+                        },
+                        {
+                            "value": value.value,
+                            "revised_in": None,
+                            "as_of": value.as_of,
+                            "note": value.note,
+                            "source": document.title,
+                        },
+                    )
+                )
+                continue
             key = {
                 "indicator": indicator,
                 "fiscal_year": value.fiscal_year,
@@ -91,17 +115,20 @@ def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument, pla
                 )
             )
         sync.prune(indicator.values.filter(origin=ValueOrigin.PLAN), kept_values)
+        sync.prune(indicator.targets.filter(origin=ValueOrigin.PLAN), kept_targets)
         kept.append(indicator)
 
     held = [area.number for area in document.priority_areas]
     own = Indicator.objects.filter(plan=plan, pillar__priority_area__number__in=held)
     for stale in own.exclude(pk__in=[i.pk for i in kept]):
-        if stale.values.exclude(origin=ValueOrigin.PLAN).exists():
+        entered = stale.values.exclude(origin=ValueOrigin.PLAN).exists()
+        if entered or stale.targets.exclude(origin=ValueOrigin.PLAN).exists():
             raise PlanConflictError(
                 _("%(code)s は計画から外れましたが、入力済みの値があるため削除できません。")
                 % {"code": stale.code}
             )
         sync.prune(stale.values.all(), [])
+        sync.prune(stale.targets.all(), [])
         sync.prune(Indicator.objects.filter(pk=stale.pk), [])
 
 
@@ -206,3 +233,79 @@ def indicator_value_delete(
     *, user: AbstractBaseUser, record: IndicatorValue, expected_version: int | None
 ) -> None:
     record_delete(record=record, user=user, expected_version=expected_version)
+
+
+# --- Targets (目標値) and their revisions --------------------------------------------------
+
+
+def target_create(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    fiscal_year: int,
+    value: Decimal,
+    revised_in: int | None,
+    reason: str = "",
+    ward: Ward | None = None,
+    note: str = "",
+) -> Target:
+    """Record a target set by a planner: a revision (``revised_in`` the fiscal year it is
+    set in, with a reason) or, where the plan has none, an original. Earlier targets are
+    never changed; which one is in force is ``indicators.targets``' answer."""
+    access.check_sets_targets(user)
+    with transaction.atomic():
+        # One revision at a time per indicator, so two planners' revisions get distinct,
+        # ordered set_at times and neither is lost.
+        Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+        target = Target(
+            indicator=indicator,
+            fiscal_year=fiscal_year,
+            value=value,
+            revised_in=revised_in,
+            reason=reason.strip(),
+            ward=ward,
+            note=note,
+            origin=ValueOrigin.ENTRY,
+            set_by=user,
+            set_at=timezone.now(),
+        )
+        target.full_clean()
+        target._history_user = user
+        target.save()
+    return target
+
+
+def target_revise(
+    *,
+    user: AbstractBaseUser,
+    indicator: Indicator,
+    fiscal_year: int,
+    value: Decimal,
+    revised_in: int,
+    reason: str,
+    ward: Ward | None = None,
+    note: str = "",
+) -> Target:
+    """A revision (目標値の見直し): a new target, in force from ``revised_in`` on."""
+    if revised_in is None:
+        raise ValidationError({"revised_in": _("見直した年度を入力してください。")})
+    return target_create(
+        user=user,
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        value=value,
+        revised_in=revised_in,
+        reason=reason,
+        ward=ward,
+        note=note,
+    )
+
+
+def target_delete(*, user: AbstractBaseUser, target: Target) -> None:
+    """Remove a target recorded by mistake (the history keeps it); the plan's are load_plan's."""
+    access.check_sets_targets(user)
+    if target.origin == ValueOrigin.PLAN:
+        raise ValidationError(_("計画書の目標値は削除できません（load_plan で管理しています）。"))
+    with transaction.atomic():
+        target._history_user = user
+        target.delete()

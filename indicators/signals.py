@@ -13,6 +13,7 @@ from .selectors import bump_generation
 
 PROGRESS_MODELS = (
     "indicators.IndicatorValue",
+    "indicators.Target",
     "indicators.Indicator",
     "indicators.RatingBand",
     "indicators.RatingScale",

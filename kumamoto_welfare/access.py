@@ -83,6 +83,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "indicatorvalue": _REPORT,
             "indicatorvaluetransition": _VIEW,
             "historicalindicatorvalue": _VIEW,
+            "target": _VIEW,
+            "historicaltarget": _VIEW,
             "ratingscale": _VIEW,
             "ratingband": _VIEW,
         },
@@ -112,6 +114,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "indicatorvalue": _ALL,
             "indicatorvaluetransition": _VIEW,
             "historicalindicatorvalue": _VIEW,
+            "target": _ALL,
+            "historicaltarget": _VIEW,
             "ratingscale": _ALL,
             "ratingband": _ALL,
             "reportinground": _ALL,
@@ -457,3 +461,26 @@ def _log_refusal(user, action: str, record) -> None:
             "reason": reason,
         },
     )
+
+
+# --- Targets (目標値) -----------------------------------------------------------------------
+#
+# Everyone reads targets. Only planners and admins set them (a revision or an original the
+# plan lacks), for the city or a ward; a ward officer never does. The plan's own targets are
+# managed by load_plan alone.
+
+
+def check_sets_targets(user) -> None:
+    """Raise PermissionDenied unless the user may set targets."""
+    role = role_of(user)
+    if role in CITY_WIDE_ROLES:
+        return
+    username = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    audit.warning(
+        "action refused: set_target by %s",
+        username or "anonymous",
+        extra={"event": "action_refused", "username": username, "action": "set_target"},
+    )
+    if role is None:
+        raise PermissionDenied(gettext("職員としてログインしてください。"))
+    raise PermissionDenied(gettext("目標値は計画担当だけが設定できます。"))

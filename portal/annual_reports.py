@@ -110,12 +110,14 @@ def _run(job: Job, progress) -> dict:
 
 
 def report_is_stale(report: AnnualReport) -> bool:
-    """Whether data was approved or reopened after the report was made."""
-    from indicators.models import IndicatorValueTransition
+    """Whether data was approved or reopened, or a target set, after the report was made."""
+    from indicators.models import IndicatorValueTransition, Target
     from programs.models import InitiativeProgressTransition
 
     if report.generated_at is None:
         return True
+    if Target.objects.filter(set_at__gt=report.generated_at).exists():
+        return True  # a target was revised since: the evaluation may read differently
     return any(
         model.objects.filter(
             at__gt=report.generated_at, transition__in=["approve", "reopen"]

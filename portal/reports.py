@@ -22,13 +22,18 @@ def evaluation_context(*, fiscal_year: int, user, plan=None) -> dict:
     from django.utils.translation import gettext
 
     from indicators.charts import achievement_chart
-    from indicators.selectors import indicators_with_progress, reporting_years
+    from indicators.selectors import (
+        indicators_with_progress,
+        reporting_years,
+        target_rows_by_indicator,
+    )
     from portal.pages import progress_grid
     from programs.models import Pillar
     from programs.selectors import current_plan
 
     plan = plan or current_plan()
     rows = indicators_with_progress(up_to=fiscal_year, plan=plan)
+    targets = target_rows_by_indicator([i for i, _p in rows], fiscal_year=fiscal_year)
     pillars = list(Pillar.objects.filter(plan=plan))
     return {
         "plan": plan,
@@ -38,6 +43,13 @@ def evaluation_context(*, fiscal_year: int, user, plan=None) -> dict:
             {
                 "pillar": pillar,
                 "rows": [(i, p) for i, p in rows if i.pillar_id == pillar.pk],
+                # Every target with its revision; the one in force this year is marked.
+                "targets": [
+                    (i, target)
+                    for i, _p in rows
+                    if i.pillar_id == pillar.pk
+                    for target in targets[i.pk]
+                ],
                 "chart_id": f"chart-pillar-{pillar.number}",
                 "chart": achievement_chart(
                     [i.code for i, _p in rows if i.pillar_id == pillar.pk],
@@ -117,6 +129,32 @@ def evaluation_workbook(
                     else None,
                     str(progress.status.label),
                     f"{progress.rating.code} {progress.rating.label}" if progress.rating else "",
+                ]
+            )
+        sheet.append([])
+        sheet.append(
+            [
+                _("指標コード"),
+                _("目標値の設定"),
+                _("目標値の年度"),
+                _("目標値"),
+                _("見直しの理由"),
+                _("この年度に適用"),
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for indicator, target in entry.get("targets", []):
+            sheet.append(
+                [
+                    indicator.code,
+                    _("当初（計画書）")
+                    if target.revised_in is None
+                    else _("%(year)sに見直し") % {"year": fiscal_year_label(target.revised_in)},
+                    fiscal_year_label(target.fiscal_year),
+                    float(target.value),
+                    escape_cell(target.reason),
+                    _("適用中") if target.in_force else "",
                 ]
             )
         sheet.append([])

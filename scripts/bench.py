@@ -172,7 +172,7 @@ def build_data(scale: Scale, *, seed: int = 20130401) -> dict[str, int]:
 
     from community.models import Ward
     from indicators.choices import Direction, Unit
-    from indicators.models import Indicator, IndicatorValue
+    from indicators.models import Indicator, IndicatorValue, Target
     from kumamoto_welfare.workflow import Status
     from programs.choices import ProgressState
     from programs.models import Initiative, InitiativeProgress, Pillar, Section, initiative_code
@@ -207,7 +207,11 @@ def build_data(scale: Scale, *, seed: int = 20130401) -> dict[str, int]:
         values = []
         for indicator in Indicator.objects.filter(code__startswith="BENCH-"):
             values.extend(_values_of(indicator, wards, rng))
-        IndicatorValue.objects.bulk_create(values, batch_size=2000)
+        # Targets are records of their own (indicators.Target).
+        Target.objects.bulk_create([v for v in values if isinstance(v, Target)])
+        IndicatorValue.objects.bulk_create(
+            [v for v in values if isinstance(v, IndicatorValue)], batch_size=2000
+        )
 
         subjects = [("initiative", pk) for pk in Initiative.objects.values_list("pk", flat=True)]
         subjects += [
@@ -271,7 +275,7 @@ def _values_of(indicator, wards, rng: random.Random):
     """Baseline and target city-wide, and an actual for every year, city-wide and per ward:
     approved, one per indicator/year/kind/ward, percentages within 0–100, counts whole."""
     from indicators.choices import Direction, Unit, ValueKind, ValueOrigin
-    from indicators.models import IndicatorValue
+    from indicators.models import IndicatorValue, Target
     from kumamoto_welfare.workflow import Status
 
     percent = indicator.unit == Unit.PERCENT
@@ -303,7 +307,7 @@ def _values_of(indicator, wards, rng: random.Random):
 
     rows = [
         value(ValueKind.BASELINE, base_year, figure(base)),
-        value(ValueKind.TARGET, target_year, figure(target)),
+        Target(indicator=indicator, fiscal_year=target_year, value=figure(target)),
     ]
     for year in YEARS:
         trend = base + (target - base) * pace * (year - base_year) / (target_year - base_year)
@@ -319,20 +323,33 @@ def _values_of(indicator, wards, rng: random.Random):
 
 def _latest_values_sql(*, up_to: int | None) -> tuple[str, list]:
     """The approved city-wide values ranked newest first per indicator and kind (actuals up
-    to ``up_to``): the CTE both floors join three times (baseline, target, latest actual)."""
-    from indicators.models import IndicatorValue
+    to ``up_to``), and the city's targets ranked as ``indicators.targets`` ranks them (the
+    latest set in or before ``up_to``, the current fiscal year if None): the CTE both floors
+    join three times (baseline, target, latest actual)."""
+    from indicators.models import IndicatorValue, Target
+    from indicators.targets import current_fiscal_year
 
     actuals = "" if up_to is None else "AND (kind <> 'actual' OR fiscal_year <= %s)"
+    year = current_fiscal_year() if up_to is None else up_to
     return (
         f"""latest AS (
             SELECT indicator_id, kind, fiscal_year, value,
                    ROW_NUMBER() OVER (
-                       PARTITION BY indicator_id, kind ORDER BY fiscal_year DESC
+                       PARTITION BY indicator_id, kind ORDER BY o1 DESC, o2 DESC, o3 DESC
                    ) AS rn
-            FROM {IndicatorValue._meta.db_table}
-            WHERE status = 'approved' AND ward_id IS NULL {actuals}
+            FROM (
+                SELECT indicator_id, kind, fiscal_year, value,
+                       fiscal_year AS o1, NULL AS o2, NULL AS o3
+                FROM {IndicatorValue._meta.db_table}
+                WHERE status = 'approved' AND ward_id IS NULL {actuals}
+                UNION ALL
+                SELECT indicator_id, 'target', fiscal_year, value,
+                       COALESCE(revised_in, 0), set_at, id
+                FROM {Target._meta.db_table}
+                WHERE ward_id IS NULL AND (revised_in IS NULL OR revised_in <= %s)
+            ) AS figures
         )""",
-        [] if up_to is None else [up_to],
+        ([] if up_to is None else [up_to]) + [year],
     )
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from indicators.demo import DEMO_SOURCE
-from indicators.models import IndicatorValue
+from indicators.models import IndicatorValue, Target
 from kumamoto_welfare.workflow import Status
 from programs.models import InitiativeProgress
 from tests.api.test_queries import grow
@@ -119,7 +119,8 @@ def test_demo_data_is_marked_and_removable(client, demo):
     call_command("clear_demo_data", verbosity=0)
     assert not IndicatorValue.objects.filter(source=DEMO_SOURCE).exists()
     assert not InitiativeProgress.objects.filter(source=DEMO_SOURCE).exists()
-    assert IndicatorValue.objects.count() == 15  # the plan's own values stay
+    assert IndicatorValue.objects.count() == 8  # the plan's own values stay
+    assert Target.objects.count() == 7  # and its targets
     assert "サンプルデータを表示中" not in client.get("/").content.decode()
 
 

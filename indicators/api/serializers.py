@@ -1,10 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ward
-from indicators.choices import Direction, Unit
+from indicators.choices import RECORDED_KINDS, Direction, Unit
 from indicators.models import Indicator, IndicatorValue
 from indicators.progress import Progress
 from indicators.services import indicator_value_create
+from kumamoto_welfare.api.fields import FiscalYearField
 from kumamoto_welfare.api.serializers import (
     PlainDecimalField,
     PointSerializer,
@@ -155,13 +158,74 @@ class SeriesPointSerializer(serializers.Serializer):
     kind = serializers.CharField()
     fiscal_year = serializers.IntegerField()
     value = PlainDecimalField()
+    revised_in = serializers.IntegerField(
+        allow_null=True,
+        help_text="For a target: the fiscal year it was set in; null for the plan's original "
+        "(and for baselines and actuals).",
+    )
+
+
+class TargetSerializer(serializers.Serializer):
+    """A target (目標値) with its revision, from a ``selectors.TargetRow``."""
+
+    value = PlainDecimalField()
+    fiscal_year = serializers.IntegerField(help_text="The fiscal year the target is for.")
+    fiscal_year_label = serializers.SerializerMethodField()
+    revised_in = serializers.IntegerField(
+        allow_null=True, help_text="The fiscal year it was set in; null for the plan's original."
+    )
+    revised_in_label = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    in_force = serializers.BooleanField(
+        help_text="Whether this is the target in force in the fiscal year asked for "
+        "(the current one by default)."
+    )
+    ward = serializers.CharField(source="ward.name", allow_null=True, default=None)
+    origin = serializers.CharField(help_text="plan (the plan document) or entry (a planner).")
+    set_by = serializers.CharField(source="set_by.username", allow_null=True, default=None)
+    set_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_fiscal_year_label(self, row) -> str:
+        return fiscal_year_label(row.fiscal_year)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_revised_in_label(self, row) -> str | None:
+        return None if row.revised_in is None else fiscal_year_label(row.revised_in)
+
+
+class TargetWriteSerializer(serializers.Serializer):
+    """A new target for the indicator in the URL: a revision (``revised_in`` set, with a
+    reason), or an original where the plan has none (``revised_in`` null)."""
+
+    value = PlainDecimalField()
+    fiscal_year = FiscalYearField(help_text="The fiscal year the target is for.")
+    revised_in = FiscalYearField(
+        allow_null=True, help_text="The fiscal year it is set in; null for an original."
+    )
+    reason = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="Required for a revision."
+    )
+    ward = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Ward.objects.all(),
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="Ward name; absent or null for a city-wide target.",
+    )
+    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=300)
 
 
 class SeriesSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     ward = serializers.CharField(allow_null=True)
+    fiscal_year = serializers.IntegerField(help_text="The fiscal year the series is as of.")
     points = SeriesPointSerializer(many=True)
-    expected = PointSerializer(many=True, help_text="The straight line from baseline to target.")
+    expected = PointSerializer(
+        many=True, help_text="The straight line from baseline to the target in force."
+    )
+    targets = TargetSerializer(many=True, help_text="Every target, the original first.")
     progress = ProgressSerializer()
 
 
@@ -179,6 +243,16 @@ class IndicatorValueSerializer(WorkflowRecordSerializer):
         help_text="Ward name (or code); absent or null for a city-wide value.",
     )
     value = PlainDecimalField()
+    kind = serializers.ChoiceField(
+        choices=RECORDED_KINDS,
+        help_text="baseline or actual. Targets are set by planners at indicators/{code}/targets/.",
+        error_messages={
+            "invalid_choice": _(
+                "種別は実績値（actual）か基準値（baseline）です。目標値は計画担当が"
+                "目標値の見直し（indicators/<指標コード>/targets/）で設定します。"
+            )
+        },
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     computation = serializers.ListField(
         child=serializers.DictField(),

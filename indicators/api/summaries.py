@@ -10,6 +10,7 @@ from community.models import Ward
 from indicators.models import Indicator
 from indicators.selectors import (
     cached,
+    current_fiscal_year,
     indicators_with_progress,
     pillar_summaries,
     progress_by_indicator,
@@ -27,8 +28,9 @@ from .serializers import IndicatorSerializer
 WARMED_SCOPES = (access.PUBLIC, access.CITY_WIDE_SCOPE)
 
 
-def indicators_payload(indicators) -> list:
-    progress = progress_by_indicator(indicators)
+def indicators_payload(indicators, fiscal_year: int | None = None) -> list:
+    """Each indicator with its progress as of ``fiscal_year`` (the current one if None)."""
+    progress = progress_by_indicator(indicators, up_to=fiscal_year)
     return IndicatorSerializer(indicators, many=True, context={"progress": progress}).data
 
 
@@ -37,19 +39,23 @@ def indicator_list_queryset():
     return Indicator.objects.filter(plan=current_plan()).select_related("pillar", "section")
 
 
-def cached_indicator_list() -> list:
+def cached_indicator_list(fiscal_year: int | None = None) -> list:
+    year = current_fiscal_year() if fiscal_year is None else fiscal_year
     return cached(
         "indicators",
-        lambda: indicators_payload(list(indicator_list_queryset())),
+        lambda: indicators_payload(list(indicator_list_queryset()), year),
+        year,
         translation.get_language(),
     )
 
 
-def cached_indicator(indicator: Indicator) -> dict:
+def cached_indicator(indicator: Indicator, fiscal_year: int | None = None) -> dict:
+    year = current_fiscal_year() if fiscal_year is None else fiscal_year
     return cached(
         "indicator",
-        lambda: indicators_payload([indicator])[0],
+        lambda: indicators_payload([indicator], year)[0],
         indicator.pk,  # codes are unique within a plan only
+        year,
         translation.get_language(),
     )
 

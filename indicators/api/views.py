@@ -8,7 +8,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,11 +16,10 @@ from rest_framework.views import APIView
 from community.models import Ward
 from indicators.filters import IndicatorValueFilter
 from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition
-from indicators.selectors import (
-    indicator_series,
-)
-from indicators.services import indicator_value_delete, indicator_value_update
+from indicators.selectors import indicator_series, indicator_targets
+from indicators.services import indicator_value_delete, indicator_value_update, target_create
 from kumamoto_welfare import access
+from kumamoto_welfare.access import check_sets_targets
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
@@ -31,6 +30,8 @@ from .serializers import (
     IndicatorWithProgressSerializer,
     ProgressSerializer,
     SeriesSerializer,
+    TargetSerializer,
+    TargetWriteSerializer,
 )
 from .summaries import (
     cached_dashboard,
@@ -90,11 +91,45 @@ VALUE_EXAMPLE = OpenApiExample(
 )
 
 
+FISCAL_YEAR_AS_OF = OpenApiParameter(
+    "fiscal_year",
+    OpenApiTypes.STR,
+    description="Answer as of this fiscal year (2016, H28, 平成28年度 …): the target in force "
+    "then and the latest approved actual up to it. Default: the current fiscal year.",
+)
+TARGET_EXAMPLE = OpenApiExample(
+    "A revision of KPI-1-1 in FY2018",
+    value={
+        "value": "80.5",
+        "fiscal_year": 2022,
+        "revised_in": 2018,
+        "reason": "中間見直しにより目標年度を延長",
+    },
+    request_only=True,
+)
+
+
+def as_of_year(request) -> int | None:
+    """The ``fiscal_year`` query parameter (any form people write), or None without it. A
+    bad one is a 400 naming the parameter."""
+    raw = request.query_params.get("fiscal_year")
+    if raw in (None, ""):
+        return None
+    try:
+        return parse_fiscal_year(raw)
+    except FiscalYearError as error:
+        raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
+
+
 @extend_schema(parameters=[PLAN_PARAMETER])
-@extend_schema_view(retrieve=extend_schema(examples=[KPI_1_1_EXAMPLE]))
+@extend_schema_view(
+    list=extend_schema(parameters=[FISCAL_YEAR_AS_OF]),
+    retrieve=extend_schema(parameters=[FISCAL_YEAR_AS_OF], examples=[KPI_1_1_EXAMPLE]),
+)
 class IndicatorViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
-    """Outcome indicators with their progress, from approved data only. Summaries are cached
-    and recomputed after any change to progress data."""
+    """Outcome indicators with their progress, from approved data only, as of a fiscal year
+    (the current one by default). Summaries are cached and recomputed after any change to
+    progress data."""
 
     queryset = Indicator.objects.select_related("pillar", "section")
     serializer_class = IndicatorWithProgressSerializer
@@ -106,42 +141,93 @@ class IndicatorViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "name", "unit", "direction", "pillar__number"]
 
     def list(self, request, *args, **kwargs):
-        if request.query_params:
+        year = as_of_year(request)
+        if set(request.query_params) - {"fiscal_year"}:
             queryset = self.filter_queryset(self.get_queryset())
-            return Response(indicators_payload(list(queryset)))
-        return Response(cached_indicator_list())  # the current plan's
+            return Response(indicators_payload(list(queryset), year))
+        return Response(cached_indicator_list(year))  # the current plan's
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(cached_indicator(self.get_object()))
+        year = as_of_year(request)
+        return Response(cached_indicator(self.get_object(), year))
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "ward", OpenApiTypes.STR, description="Ward name; absent for the city-wide series."
-            )
+            ),
+            FISCAL_YEAR_AS_OF,
         ],
         responses=SeriesSerializer,
     )
     @action(detail=True)
     def series(self, request, code=None):
-        """The indicator's baseline, approved actuals and target in order, with the expected
-        trajectory from baseline to target."""
+        """The indicator's baseline, approved actuals and every target (with its revision) in
+        order, with the expected trajectory from baseline to the target in force."""
         indicator = self.get_object()
+        year = as_of_year(request)
         ward = None
         if name := request.query_params.get("ward"):
             ward = get_object_or_404(Ward, name=name)
-        series = indicator_series(indicator, ward_id=ward.pk if ward else None)
+        series = indicator_series(indicator, ward_id=ward.pk if ward else None, fiscal_year=year)
         return Response(
             SeriesSerializer(
                 {
                     "indicator": indicator.code,
                     "ward": ward.name if ward else None,
+                    "fiscal_year": series["fiscal_year"],
                     "points": series["points"],
                     "expected": series["expected"],
+                    "targets": series["targets"],
                     "progress": series["progress"],
                 }
             ).data
         )
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=[
+            OpenApiParameter(
+                "ward", OpenApiTypes.STR, description="Ward name; absent for the city's targets."
+            ),
+            OpenApiParameter(
+                "fiscal_year",
+                OpenApiTypes.STR,
+                description="Mark the target in force in this fiscal year (default: the "
+                "current one).",
+            ),
+        ],
+        responses=TargetSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=TargetWriteSerializer,
+        responses={201: TargetSerializer},
+        examples=[TARGET_EXAMPLE],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def targets(self, request, code=None):
+        """Every target of the indicator (目標値), the plan's original first, then each
+        revision, with the one in force marked. Planners add a revision with ``POST``; an
+        earlier target is never changed."""
+        indicator = self.get_object()
+        if request.method == "POST":
+            return self._create_target(request, indicator)
+        year = as_of_year(request)
+        ward = None
+        if name := request.query_params.get("ward"):
+            ward = get_object_or_404(Ward, name=name)
+        rows = indicator_targets(indicator, ward_id=ward.pk if ward else None, fiscal_year=year)
+        return Response(TargetSerializer(rows, many=True).data)
+
+    def _create_target(self, request, indicator):
+        check_sets_targets(request.user)  # 403 before any word on the body
+        serializer = TargetWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = target_create(user=request.user, indicator=indicator, **serializer.validated_data)
+        rows = indicator_targets(indicator, ward_id=target.ward_id)
+        row = next(r for r in rows if r.pk == target.pk)
+        return Response(TargetSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])

@@ -96,7 +96,7 @@ def pillar_detail(request, number: int):
     for initiative in initiatives:
         by_section.setdefault(initiative.section_id, []).append(initiative)
     indicators = list(Indicator.objects.filter(pillar=pillar).select_related("pillar", "section"))
-    series = series_by_indicator(indicators)
+    series = series_by_indicator(indicators, fiscal_year=year)
     return render(
         request,
         "programs/pillar.html",

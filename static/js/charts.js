@@ -12,6 +12,8 @@
     expected: { borderColor: "#5a5a5a", pointStyle: false, borderDash: [6, 4] },
     baseline: { borderColor: "#8a4b00", pointStyle: "rect", borderDash: [] },
     target: { borderColor: "#1d6b2f", pointStyle: "triangle", borderDash: [] },
+    // A revised target: another colour, dash and point shape than the original's.
+    "target-revised": { borderColor: "#7a1f5c", pointStyle: "rectRot", borderDash: [2, 3] },
     // Bars: the legend shows a different shape for each series as well as a colour.
     mean: { borderColor: "#0b4f9c", pointStyle: "rect" },
     rate: { borderColor: "#0b4f9c", pointStyle: "rect" },

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Ward
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, Target
 from kumamoto_welfare.workflow import Status
 from programs.models import Initiative, InitiativeProgress, Pillar
 
@@ -41,6 +41,7 @@ def grow(factor: int, start: int) -> None:
                 pillar=pillar,
                 position=100 + n,
             )
+            Target.objects.create(indicator=indicator, fiscal_year=2020, value=Decimal(20))
             IndicatorValue.objects.bulk_create(
                 [
                     IndicatorValue(
@@ -48,13 +49,6 @@ def grow(factor: int, start: int) -> None:
                         fiscal_year=2010,
                         kind="baseline",
                         value=Decimal(10),
-                        status=Status.APPROVED,
-                    ),
-                    IndicatorValue(
-                        indicator=indicator,
-                        fiscal_year=2020,
-                        kind="target",
-                        value=Decimal(20),
                         status=Status.APPROVED,
                     ),
                 ]

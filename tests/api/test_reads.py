@@ -132,11 +132,9 @@ def test_filters(anon):
     assert codes(pillar=1, city_wide="true") == [
         ("KPI-1-1", 2008, None),
         ("KPI-1-1", 2013, None),
-        ("KPI-1-1", 2017, None),
     ]
     assert codes(indicator="KPI-1-1", fiscal_year_from="H21", fiscal_year_to="H29") == [
         ("KPI-1-1", 2013, None),
-        ("KPI-1-1", 2017, None),
     ]
     response = anon.get(url, {"fiscal_year": "いつか"})
     assert response.status_code == 400
@@ -171,7 +169,7 @@ def test_csv_opens_in_excel_bom_crlf(anon):
     assert body.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-    assert [r["value"] for r in rows] == ["78.61", "79.05", "79.41"]
+    assert [r["value"] for r in rows] == ["78.61", "79.05"]  # targets: indicators/…/targets/
     assert rows[0]["fiscal_year_label"] == "2008年度（平成20年度）"
 
 

@@ -25,7 +25,7 @@ GOOD_ROWS = [
     INDICATOR_HEADERS,
     ["KPI-3-1", "地域子育て支援施設利用者数", "中央区", "2015", "実績", "1,234", ""],
     ["KPI-1-1", "元気な高齢者の割合", "中央区", "H25", "", "79.05％", "アンケート"],
-    ["KPI-3-2", "", "中央区", "令和元年度", "目標", "２６．５", ""],
+    ["KPI-3-2", "", "中央区", "令和元年度", "基準値", "２６．５", ""],
 ]
 
 
@@ -41,12 +41,12 @@ def assert_good_rows_written(user):
     assert set(values) == {
         ("KPI-3-1", 2015, "actual", "中央区"),
         ("KPI-1-1", 2013, "actual", "中央区"),
-        ("KPI-3-2", 2019, "target", "中央区"),
+        ("KPI-3-2", 2019, "baseline", "中央区"),
     }
     assert values["KPI-3-1", 2015, "actual", "中央区"].value == Decimal("1234")
     assert values["KPI-1-1", 2013, "actual", "中央区"].value == Decimal("79.05")
     assert values["KPI-1-1", 2013, "actual", "中央区"].note == "アンケート"
-    assert values["KPI-3-2", 2019, "target", "中央区"].value == Decimal("26.5")
+    assert values["KPI-3-2", 2019, "baseline", "中央区"].value == Decimal("26.5")
     for record in values.values():
         assert record.status == Status.DRAFT
         (history,) = record.history.all()
@@ -143,7 +143,7 @@ def test_english_headers_and_english_messages(chuo_officer):
     rows = [
         ["indicator", "ward", "fiscal_year", "kind", "value", "note", "status"],
         ["KPI-3-1", "Chuo Ward", "FY2015", "actual", "100", "", "draft"],
-        ["KPI-3-1", "higashi", "2016", "target", "100", "", ""],
+        ["KPI-3-1", "higashi", "2016", "baseline", "100", "", ""],
     ]
     with translation.override("en"):
         report = run_import(data=csv_bytes(rows), filename="e.csv", user=chuo_officer, dry_run=True)
@@ -303,3 +303,13 @@ def test_lookups_are_made_once_per_import_not_per_row(chuo_officer):
         counts.append(len(queries))
     per_row = (counts[1] - counts[0]) / 10
     assert per_row <= 25, counts
+
+
+@pytest.mark.parametrize("kind", ["目標", "目標値", "target"])
+def test_a_target_row_is_refused_targets_are_set_by_planners(planner, kind):
+    rows = [INDICATOR_HEADERS, ["KPI-3-1", "", "", "2016", kind, "100", ""]]
+    before = snapshot()
+    report = run_import(data=csv_bytes(rows), filename="t.csv", user=planner, dry_run=False)
+    ((row, column, text),) = errors_of(report)
+    assert (row, column) == (2, "種別") and "目標値は取り込みでは登録できません" in text
+    assert snapshot() == before

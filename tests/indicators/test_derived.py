@@ -14,7 +14,7 @@ from community.services import (
     volunteer_headcount_update,
     volunteer_program_save,
 )
-from indicators.models import IndicatorValue
+from indicators.models import IndicatorValue, Target
 from indicators.services import indicator_value_create
 from kumamoto_welfare.workflow import Status, Transition, record_transition
 from tests.community.helpers import district
@@ -190,4 +190,6 @@ def test_a_derived_actual_cannot_be_typed_or_changed_by_hand(districts_in_action
 
 def test_the_plans_values_are_never_touched(districts_in_action):
     plan = IndicatorValue.objects.filter(indicator__code="KPI-4-1", origin="plan")
-    assert sorted(plan.values_list("kind", "value")) == [("baseline", 6), ("target", 95)]
+    assert sorted(plan.values_list("kind", "value")) == [("baseline", 6)]
+    target = Target.objects.get(indicator__code="KPI-4-1", origin="plan")
+    assert (target.value, target.revised_in) == (95, None)

@@ -67,15 +67,18 @@ def test_indicators_keep_the_plan_order():
 def test_a_district_count_target_is_not_capped_by_the_districts_imported_so_far():
     from community.models import SchoolDistrict
     from indicators.choices import ValueKind, ValueOrigin
+    from indicators.models import Target
 
     ward = Ward.objects.get(code="chuo")
     for number in range(3):
         SchoolDistrict.objects.create(code=f"d{number}", name=f"校区{number}", ward=ward)
     kpi_4_1 = Indicator.objects.get(code="KPI-4-1")
-    target = IndicatorValue(
-        indicator=kpi_4_1, fiscal_year=2020, kind=ValueKind.TARGET, value=Decimal(95)
-    )
+    target = Target(indicator=kpi_4_1, fiscal_year=2020, value=Decimal(95))
     target.full_clean()  # 95 districts, though only 3 are imported
+    baseline = IndicatorValue(
+        indicator=kpi_4_1, fiscal_year=2015, kind=ValueKind.BASELINE, value=Decimal(6)
+    )
+    baseline.full_clean()  # 6 districts as a baseline, also more than imported
     actual = IndicatorValue(
         indicator=kpi_4_1,
         fiscal_year=2020,

@@ -19,14 +19,14 @@ from tests.jobs.conftest import wait_for, wait_for_job
 
 IMPORT = "/admin/indicators/indicatorvalue/import/"
 # Every indicator: actuals, except for the two derived from community records (KPI-4-1,
-# KPI-4-2), whose actuals are computed, never typed; for them, targets.
+# KPI-4-2), whose actuals are computed, never typed; for them, baselines.
 INDICATORS = {
     "KPI-1-1": "",
     "KPI-2-1": "",
     "KPI-3-1": "",
     "KPI-3-2": "",
-    "KPI-4-1": "目標",
-    "KPI-4-2": "目標",
+    "KPI-4-1": "基準値",
+    "KPI-4-2": "基準値",
     "KPI-4-3": "",
 }
 ROWS = [INDICATOR_HEADERS] + [

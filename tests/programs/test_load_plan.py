@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from community.models import OrganisationType, Ward
 from indicators.choices import ValueOrigin
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, Target
 from programs.models import (
     Action,
     Challenge,
@@ -180,7 +180,12 @@ def test_indicator_with_every_value_and_fiscal_year(code):
     loaded = [
         (v.kind, v.fiscal_year, v.value, v.as_of, v.note, v.ward, v.origin)
         for v in indicator.values.order_by("fiscal_year", "kind")
+    ] + [  # the plan's targets are originals: records of their own, never revisions
+        ("target", t.fiscal_year, t.value, t.as_of, t.note, t.ward, t.origin)
+        for t in indicator.targets.filter(revised_in=None)
     ]
+    assert not indicator.targets.exclude(revised_in=None).exists()
+    loaded.sort(key=lambda v: (v[1], v[0]))
     assert loaded == [
         (kind, year, Decimal(value), as_of, note, None, ValueOrigin.PLAN)
         for kind, year, value, as_of, note in sorted(values, key=lambda v: (v[1], v[0]))
@@ -202,7 +207,9 @@ def test_indicators_are_shown_with_the_decimals_the_plan_prints():
 
 def test_exactly_the_seven_indicators_of_the_plan():
     assert sorted(Indicator.objects.values_list("code", flat=True)) == sorted(SEED_INDICATORS)
-    assert IndicatorValue.objects.count() == 15
+    # 15 figures: eight baselines and actuals, and seven targets (one per indicator).
+    assert IndicatorValue.objects.count() + Target.objects.count() == 15
+    assert Target.objects.count() == 7
 
 
 def test_indicator_notes_and_sources_come_through():
@@ -356,7 +363,7 @@ def test_a_corrected_data_file_updates_in_place_and_keeps_entered_data(data_copy
     initiative.refresh_from_db()
     assert pillar.title.endswith("（改）")
     assert initiative.actions.count() == 1
-    target = IndicatorValue.objects.get(indicator__code="KPI-3-1", kind="target", ward=None)
+    target = Target.objects.get(indicator__code="KPI-3-1", ward=None)
     assert target.value == Decimal("123087")
     entered.refresh_from_db()
     entered_city.refresh_from_db()

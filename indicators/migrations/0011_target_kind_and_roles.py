@@ -1,0 +1,28 @@
+"""Indicator values hold baselines and actuals only now that targets are records of their
+own; the roles cover targets (planners set them, ward officers read them)."""
+
+from django.db import migrations, models
+
+from kumamoto_welfare.access import sync_role_groups
+
+
+def update_roles(apps, schema_editor):
+    sync_role_groups(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("indicators", "0010_targets_from_values"),
+        ("community", "0007_municipality"),
+        ("jobs", "0002_roles"),
+    ]
+    operations = [
+        migrations.AddConstraint(
+            model_name="indicatorvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["baseline", "actual"])),
+                name="indicator_value_kind_valid",
+            ),
+        ),
+        migrations.RunPython(update_roles, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,110 @@
+"""Which target (目標値) is in force in a fiscal year: the one answer every door asks for.
+
+A target is never overwritten: a revision (目標値の見直し) is a new ``Target`` naming the
+fiscal year it was set in (``revised_in``). The target in force in fiscal year Y is the latest
+one set in or before Y, or the plan's original (``revised_in`` empty) where none was set by
+then. "Latest" is by ``revised_in`` (an original counts as set before any revision), then by
+when it was recorded (``set_at``), then by id. So evaluating FY2016 after a revision made in
+FY2018 still uses the plan's original.
+
+A ward is measured against its own targets where it has any; otherwise against the city's
+for a rate (%) only, since a ward's count is a part of the city's total and the city's
+target for it does not apply.
+
+The API (indicators, series, targets), the dashboard, the pages, exports and the annual
+report reach this module through ``indicators.selectors``; nothing else picks a target.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeVar
+
+from kumamoto_welfare.fiscal_year import fiscal_year_of
+
+from .choices import Unit
+
+
+class TargetLike(Protocol):
+    revised_in: int | None
+    set_at: datetime.datetime
+    pk: int | None
+
+
+T = TypeVar("T", bound=TargetLike)
+
+
+def current_fiscal_year() -> int:
+    """The fiscal year today falls in (Asia/Tokyo)."""
+    from django.utils import timezone
+
+    return fiscal_year_of(timezone.localdate())
+
+
+def _set_order(target: TargetLike) -> tuple:
+    return (
+        target.revised_in is not None,
+        target.revised_in or 0,
+        target.set_at,
+        target.pk or 0,
+    )
+
+
+def in_force(targets: Iterable[T], fiscal_year: int) -> T | None:
+    """The rule, on targets already read: the latest set in or before ``fiscal_year``."""
+    eligible = [t for t in targets if t.revised_in is None or t.revised_in <= fiscal_year]
+    return max(eligible, key=_set_order, default=None)
+
+
+def in_order(targets: Iterable[T]) -> list[T]:
+    """Targets in the order they were set: the original first, then each revision."""
+    return sorted(targets, key=_set_order)
+
+
+def measured_against(indicator, targets: Sequence[T], *, ward_id: int | None) -> list[T]:
+    """Of an indicator's targets, those the city (``ward_id`` None) or a ward is measured
+    against: the ward's own where it has any, else the city's for a rate (%) only."""
+    city = [t for t in targets if t.ward_id is None]
+    if ward_id is None:
+        return city
+    own = [t for t in targets if t.ward_id == ward_id]
+    if own or indicator.unit != Unit.PERCENT:
+        return own
+    return city
+
+
+def targets_by_indicator(indicators: Iterable, *, ward_id: int | None = None) -> dict[int, list]:
+    """Every target each indicator (by id) is measured against, city-wide or for
+    ``ward_id``, in the order they were set. One query."""
+    from .models import Target
+
+    indicators = list(indicators)
+    found: dict[int, list] = defaultdict(list)
+    wards = [None] if ward_id is None else [None, ward_id]
+    rows = Target.objects.filter(indicator__in=indicators).select_related("set_by", "ward")
+    rows = rows.order_by()
+    rows = rows.filter(ward__isnull=True) if ward_id is None else rows
+    for target in rows:
+        if target.ward_id in wards:
+            found[target.indicator_id].append(target)
+    return {
+        indicator.pk: in_order(measured_against(indicator, found[indicator.pk], ward_id=ward_id))
+        for indicator in indicators
+    }
+
+
+def targets_in_force(
+    indicators: Iterable, fiscal_year: int, *, ward_id: int | None = None
+) -> dict[int, object | None]:
+    """The bulk form of ``target_in_force``: {indicator id: Target or None}. One query."""
+    return {
+        indicator_id: in_force(targets, fiscal_year)
+        for indicator_id, targets in targets_by_indicator(indicators, ward_id=ward_id).items()
+    }
+
+
+def target_in_force(indicator, fiscal_year: int, *, ward_id: int | None = None):
+    """The target in force in ``fiscal_year`` for the city (or ``ward_id``), or None."""
+    return targets_in_force([indicator], fiscal_year, ward_id=ward_id)[indicator.pk]
