@@ -88,7 +88,8 @@ def progress_by_indicator(
     else:
         wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True)
     values = (
-        IndicatorValue.objects.filter(wanted, indicator__in=indicators, status=Status.APPROVED)
+        IndicatorValue.objects.visible_to(access.PUBLIC)  # the published figures
+        .filter(wanted, indicator__in=indicators)
         .order_by()  # the model's ordering would join and sort rows grouped below anyway
         .values_list("indicator_id", "kind", "fiscal_year", "value", "ward_id")
     )
@@ -191,10 +192,10 @@ def series_by_indicator(
     targets = targets_by_indicator(indicators, ward_id=ward_id)
     actuals: dict[int, list[SeriesPoint]] = defaultdict(list)
     for indicator_id, fiscal_year_, value in (
-        IndicatorValue.objects.filter(
+        IndicatorValue.objects.visible_to(access.PUBLIC)
+        .filter(
             indicator__in=indicators,
             kind=ValueKind.ACTUAL,
-            status=Status.APPROVED,
             ward_id=ward_id,
             fiscal_year__lte=year,
         )
@@ -446,9 +447,8 @@ def default_fiscal_year(plan=None) -> int:
     from programs.selectors import current_plan
 
     latest = (
-        IndicatorValue.objects.filter(
-            kind=ValueKind.ACTUAL, status=Status.APPROVED, indicator__plan=plan or current_plan()
-        )
+        IndicatorValue.objects.visible_to(access.PUBLIC)
+        .filter(kind=ValueKind.ACTUAL, indicator__plan=plan or current_plan())
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .first()

@@ -13,6 +13,8 @@ FY2019: the fiscal year began under 平成 and the new era began a month later.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import re
 import unicodedata
@@ -31,6 +33,7 @@ __all__ = [
     "fiscal_year_short_label",
     "parse_fiscal_year",
     "reporting_reach",
+    "reporting_reach_held",
     "reporting_reach_register",
     "reporting_years",
     "validate_reporting_year",
@@ -157,6 +160,10 @@ def fiscal_year_of(day: datetime.date) -> int:
 # layer asks here, so the wards' records, the plan's progress and the pages agree.
 
 _reach_provider: Callable[[], tuple[int, int] | None] | None = None
+# Inside ``reporting_reach_held``: the reach, computed once for the block.
+_held_reach: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "held_reach", default=None
+)
 
 
 def reporting_reach_register(provider: Callable[[], tuple[int, int] | None]) -> None:
@@ -168,7 +175,23 @@ def reporting_reach_register(provider: Callable[[], tuple[int, int] | None]) -> 
 def reporting_reach() -> tuple[int, int] | None:
     """The first and last fiscal year progress can be reported for; None before a plan is
     loaded."""
+    held = _held_reach.get()
+    if held is not None:
+        if not held:
+            held.append(_reach_provider() if _reach_provider is not None else None)
+        return held[0]
     return _reach_provider() if _reach_provider is not None else None
+
+
+@contextlib.contextmanager
+def reporting_reach_held():
+    """Within the block the reach is computed once, not on every call: an import checks the
+    year of every row, and neither the plan nor its targets change while it runs."""
+    token = _held_reach.set([])
+    try:
+        yield
+    finally:
+        _held_reach.reset(token)
 
 
 def reporting_years() -> list[int]:

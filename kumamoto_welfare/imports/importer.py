@@ -25,6 +25,8 @@ from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kumamoto_welfare.fiscal_year import reporting_reach_held
+
 from .formats import FileError, SheetDataset, read_dataset
 from .resources import CHANGED, NEW, SKIPPED, UNCHANGED, Change, SheetResource
 from .sheets import SHEETS, detect_sheet
@@ -212,13 +214,14 @@ def _import_dataset(
     if report.errors:
         return
 
-    result = resource.import_data(
-        resource.canonical(dataset, positions),
-        dry_run=report.dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        raise_errors=False,
-    )
+    with reporting_reach_held():  # every row's year is checked against it: read it once
+        result = resource.import_data(
+            resource.canonical(dataset, positions),
+            dry_run=report.dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            raise_errors=False,
+        )
     report.rows, report.errors = _outcomes(resource, result)
     report.written = not report.dry_run and report.ok
 

@@ -142,3 +142,22 @@ def test_parse_never_fails_with_anything_but_fiscal_year_error(text):
 def test_years_out_of_range_are_refused(year):
     with pytest.raises(FiscalYearError):
         parse_fiscal_year(year)
+
+
+def test_the_reporting_reach_is_computed_once_while_held(monkeypatch):
+    from kumamoto_welfare import fiscal_year
+
+    calls = []
+
+    def provider():
+        calls.append(1)
+        return (2015, 2022)
+
+    monkeypatch.setattr(fiscal_year, "_reach_provider", provider)
+    with fiscal_year.reporting_reach_held():
+        assert fiscal_year.reporting_reach() == (2015, 2022)
+        fiscal_year.validate_reporting_year(2016)
+        assert fiscal_year.reporting_years()[-1] == 2022
+    assert len(calls) == 1
+    fiscal_year.reporting_reach()  # outside the block: asked again
+    assert len(calls) == 2
