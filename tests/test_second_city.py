@@ -23,7 +23,7 @@ from community.models import (
     Ward,
 )
 from community.services import staff_create
-from indicators.models import Indicator, IndicatorValue, Reminder
+from indicators.models import Indicator, IndicatorValue, Reminder, Target
 from kumamoto_welfare.access import Role
 from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReport, InitiativeProgress, Pillar, Plan
@@ -45,6 +45,7 @@ def empty_the_database() -> None:
     for model in (
         Reminder,
         IndicatorValue,
+        Target,
         InitiativeProgress,
         AnnualReport,
         HealthTownPlanningRecord,
