@@ -123,7 +123,7 @@ class IndicatorViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
         responses=SeriesSerializer,
     )
     @action(detail=True)
-    def series(self, request, code=None):
+    def series(self, request, code=None, format=None):
         """The indicator's baseline, approved actuals and target in order, with the expected
         trajectory from baseline to target."""
         indicator = self.get_object()
