@@ -352,7 +352,8 @@ MATRIX = {  # route → GET status per role (ROLES order; '-': department office
     'api/v1/reports/<str:fiscal_year>/': '404 401 404 404 - 404 404',
     'api/v1/reports/<str:fiscal_year>/<str:file>/': '404 401 404 404 - 404 404',
     'consult/': '200 200 200 200 - 200 200',
-    'healthz': '200 200 200 200 - 200 200',
+    # Public; 503 when a dependency it reports on (database, Redis, worker) is not ready.
+    'healthz': '200/503 200/503 200/503 200/503 - 200/503 200/503',
     'i18n/setlang/': '302 302 302 302 - 302 302',
     'indicators/<str:code>/': '200 200 200 200 - 200 200',
     'pillars/<int:number>/': '200 200 200 200 - 200 200',
@@ -378,13 +379,16 @@ POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
     'api/v1/^initiative-progress/(?P<pk>[^/.]+)/reopen/$': '401 401 403 404 - 200 200',
     'api/v1/^initiative-progress/(?P<pk>[^/.]+)/return/$': '401 401 403 404 - 400 400',
     'api/v1/auth/token/': '400 400 400 400 - 400 400',
+    # own_ward: already submitted by the plain request above, hence 400 (not 500).
+    "api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\\.(?P<format>[a-z0-9]+)/?$": "401 401 400 404 - 200 200",  # noqa: E501
 }
 # fmt: on
 
 
 def expected(table, route, role):
+    """The statuses allowed (``a/b`` in a row: either)."""
     row = table.get(route) or table[row_key(route)]
-    return int(row.split()[ROLES.index(role)])
+    return {int(status) for status in row.split()[ROLES.index(role)].split("/")}
 
 
 def _ward_name() -> str:
@@ -555,6 +559,8 @@ POSTS = [  # (route, body): the unsafe requests, in this order (each role on fre
         for collection in ("indicator-values", "initiative-progress")
         for action in ("submit", "approve", "reopen", "return")
     ],
+    # A format suffix reaches the workflow actions too (it answered 500 before).
+    (r"api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\.(?P<format>[a-z0-9]+)/?$", {}),
     ("api/v1/auth/token/", {}),
 ]
 
@@ -565,9 +571,9 @@ def post_all(role, as_role, sample):
     for route, body in POSTS:
         path = url_for(route, sample)
         headers = {}
-        if route.endswith(("submit/$", "return/$", "approve/$", "reopen/$")):
+        if re.search(r"/(submit|return|approve|reopen)(/|\\\.)", route):
             # The version the role reads (none when it cannot read the record).
-            etag = api.get(path.rsplit("/", 2)[0] + "/").headers.get("ETag")
+            etag = api.get(re.sub(r"/\w+(/|\.json/)$", "/", path)).headers.get("ETag")
             headers = {"HTTP_IF_MATCH": etag} if etag else {}
         seen[route] = api.post(path, body, format="json", **headers).status_code
     return seen
@@ -596,7 +602,7 @@ def test_get_as_each_role(role, as_role, sample):
     wrong = {
         route: (status, expected(MATRIX, route, role))
         for route, status in seen.items()
-        if status != expected(MATRIX, route, role)
+        if status not in expected(MATRIX, route, role)
     }
     assert not wrong, f"{role}: route → (got, expected): {wrong}"
 
@@ -607,6 +613,6 @@ def test_unsafe_requests_as_each_role(role, as_role, sample):
     wrong = {
         route: (status, expected(POST_MATRIX, route, role))
         for route, status in seen.items()
-        if status != expected(POST_MATRIX, route, role)
+        if status not in expected(POST_MATRIX, route, role)
     }
     assert not wrong, f"{role}: route → (got, expected): {wrong}"
