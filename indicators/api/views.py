@@ -161,7 +161,7 @@ class IndicatorViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
         responses=SeriesSerializer,
     )
     @action(detail=True)
-    def series(self, request, code=None):
+    def series(self, request, code=None, format=None):
         """The indicator's baseline, approved actuals and every target (with its revision) in
         order, with the expected trajectory from baseline to the target in force."""
         indicator = self.get_object()

@@ -136,24 +136,24 @@ class WorkflowViewSet(VersionedViewSet):
 
     @extend_schema(request=CommentSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         """Submit a draft for approval (its ward's officer, or a planner)."""
         return self._transition(request, Transition.SUBMIT)
 
     @extend_schema(request=CommentSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
+    def approve(self, request, pk=None, format=None):
         """Approve a submitted record (planners)."""
         return self._transition(request, Transition.APPROVE)
 
     @extend_schema(request=CommentSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
+    def return_(self, request, pk=None, format=None):
         """Return a submitted record to draft with a comment (planners)."""
         return self._transition(request, Transition.RETURN)
 
     @extend_schema(request=CommentSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
+    def reopen(self, request, pk=None, format=None):
         """Reopen an approved record to draft with a reason (planners)."""
         return self._transition(request, Transition.REOPEN)
