@@ -206,7 +206,7 @@ class IndicatorViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
         examples=[TARGET_EXAMPLE],
     )
     @action(detail=True, methods=["get", "post"])
-    def targets(self, request, code=None):
+    def targets(self, request, code=None, format=None):
         """Every target of the indicator (目標値), the plan's original first, then each
         revision, with the one in force marked. Planners add a revision with ``POST``; an
         earlier target is never changed."""
