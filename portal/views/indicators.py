@@ -4,9 +4,11 @@ from indicators.charts import chart_data, ward_chart
 from indicators.choices import ValueOrigin
 from indicators.models import Indicator
 from indicators.selectors import reporting_years, series_by_indicator, ward_value_table
+from portal.page_cache import public_page
 from portal.views.plan import requested_plan, selected_fiscal_year
 
 
+@public_page
 def indicator_detail(request, code: str):
     """An indicator: its chart of baseline, actuals and target with the expected line, the
     values per ward (chart data as a table too), source, notes and downloads."""
