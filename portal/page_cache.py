@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from indicators.selectors import CACHE_SECONDS, generation
@@ -54,19 +55,27 @@ def public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key = page_cache_key(request)
-        hit = cache.get(key)
-        if hit is not None:
-            content_type, body = hit
-            response = HttpResponse(body, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if _storable(request, response):
-            cache.set(key, (response["Content-Type"], response.content), CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
+        response = _cached_view(view, request, *args, **kwargs)
+        # Who is signed in and the chosen language both come from cookies: no shared cache
+        # on the way may hand one visitor's copy to another.
+        patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapper
+
+
+def _cached_view(view, request, *args, **kwargs):
+    if not _cacheable_request(request):
+        return view(request, *args, **kwargs)
+    key = page_cache_key(request)
+    hit = cache.get(key)
+    if hit is not None:
+        content_type, body = hit
+        response = HttpResponse(body, content_type=content_type)
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = view(request, *args, **kwargs)
+    if _storable(request, response):
+        cache.set(key, (response["Content-Type"], response.content), CACHE_SECONDS)
+        response["X-Page-Cache"] = "miss"
+    return response

@@ -25,6 +25,7 @@ def test_an_anonymous_page_is_served_from_the_cache_with_fresh_headers(client):
     assert "script-src" in second["Content-Security-Policy"]
     assert second["X-Content-Type-Options"] == "nosniff"
     assert second["Content-Language"] == "ja"
+    assert "Cookie" in second["Vary"] and "Accept-Language" in second["Vary"]
 
 
 def test_each_fiscal_year_is_its_own_page(client):
