@@ -197,11 +197,16 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=100, help="requests per URL, not counted")
     parser.add_argument("--port", type=int, default=0, help="default: a free one")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)"
+    )
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="kumamoto-welfare-loadtest-")
     port = args.port or free_port()
     env = production_env(folder, port)
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
     log = Path(folder) / "gunicorn.log"
     server = None
     failed = False
@@ -220,7 +225,7 @@ def main() -> int:
             results.append((label, goal, result))
         floor = results[0][2]["rps"]
         print(
-            f"gunicorn ({env.get('WEB_CONCURRENCY', 'workers from CPU count')}), "
+            f"gunicorn ({env.get('WEB_CONCURRENCY', 'workers from the CPU count')} workers), "
             f"{args.concurrency} connections, at most {args.requests} requests or "
             f"{args.seconds:g} s per URL, loopback"
         )
