@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: run test install assets migrate lint format check messages clean bench bench-short schemathesis \
-	backup restore memtest
+	backup restore memtest loadtest loadtest-short
 CHART_JS := static/vendor/chart.umd.min.js
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 
@@ -90,6 +90,18 @@ bench: install assets
 bench-short: install assets
 	$(BIN)/python scripts/bench.py --scale small --repeat 5
 	$(BIN)/python scripts/bench_pages.py --repeat 5
+
+## Requests per second and p99 through gunicorn with production settings, on loopback, in a
+## throwaway database: a static file (the floor), /, the indicator list and the dashboard.
+## Bounded (at most LOADTEST_REQUESTS per URL and LOADTEST_SECONDS each); fails on any error.
+LOADTEST_REQUESTS ?= 3000
+LOADTEST_SECONDS ?= 20
+loadtest: install assets
+	$(BIN)/python scripts/loadtest.py --requests $(LOADTEST_REQUESTS) --seconds $(LOADTEST_SECONDS)
+
+## The same for CI: 2 workers, 1.5 s per URL (under a minute with the set-up)
+loadtest-short: install assets
+	$(BIN)/python scripts/loadtest.py --requests 400 --seconds 1.5 --warmup 40 --workers 2
 
 ## The API against its OpenAPI schema: spectacular --validate, then schemathesis (anonymous and
 ## as a planner) on a throwaway server and database; SCHEMATHESIS_MAX_EXAMPLES, _TIMEOUT, _SEED

@@ -8,9 +8,11 @@ from indicators.selectors import (
     series_by_indicator,
     ward_value_table,
 )
+from portal.page_cache import public_page
 from portal.views.plan import requested_plan, selected_fiscal_year
 
 
+@public_page
 def indicator_detail(request, code: str):
     """An indicator as of the selected fiscal year: its chart of baseline, actuals and every
     target (the original and each revision) with the expected line, its targets, the

@@ -22,6 +22,7 @@ from indicators.selectors import (
     series_by_indicator,
 )
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+from portal.page_cache import public_page
 from portal.pages import progress_grid
 from portal.reports import evaluation_context, evaluation_workbook
 from programs.models import Initiative, Pillar, Plan
@@ -50,6 +51,7 @@ def selected_fiscal_year(request, plan: Plan | None = None) -> int:
     return default_fiscal_year(plan)
 
 
+@public_page
 def home(request):
     """The plan at a glance: each pillar's indicators by status and mean achievement as of
     the selected fiscal year, every indicator's progress, and what changed recently."""
@@ -76,6 +78,7 @@ def home(request):
     )
 
 
+@public_page
 def pillar_detail(request, number: int):
     """A pillar: its overview, sections with 現状と課題, initiatives and actions, figures,
     this year's progress per ward, and its indicators with small trend charts."""
@@ -124,6 +127,7 @@ def pillar_detail(request, number: int):
     )
 
 
+@public_page
 def report(request, fiscal_year: int):
     """施策評価: every pillar's indicators with baseline, actual, target, achievement, status
     and rating, and each initiative's state per ward; prints on A4."""
