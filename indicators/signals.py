@@ -1,4 +1,5 @@
-"""Every change to progress data moves the summaries' cache generation on (see selectors)."""
+"""Every change to progress data, or to the plan content and city the public pages show, moves
+the summaries' and pages' cache generation on (see selectors, portal.page_cache)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -18,6 +19,17 @@ PROGRESS_MODELS = (
     "indicators.RatingBand",
     "indicators.RatingScale",
     "programs.InitiativeProgress",
+    # The plan's content and the city, which the cached public pages show too.
+    "programs.Plan",
+    "programs.PriorityArea",
+    "programs.Pillar",
+    "programs.Section",
+    "programs.Challenge",
+    "programs.Initiative",
+    "programs.Action",
+    "programs.Figure",
+    "community.Municipality",
+    "community.Ward",
 )
 
 

@@ -101,3 +101,16 @@ def test_only_progress_data_moves_the_summaries_generation_on(db):
     assert generation() == before
     value(indicator="KPI-3-1", ward_code="chuo", fiscal_year=2015, amount="20")
     assert generation() > before
+
+
+def test_an_edit_of_the_plans_content_moves_the_generation_on(db):
+    """The cached public pages show the plan's text too: a planner's edit must not wait for
+    the cache to expire."""
+    from indicators.selectors import generation
+    from programs.models import Initiative
+
+    initiative = Initiative.objects.first()
+    before = generation()
+    initiative.title += "（改）"
+    initiative.save()
+    assert generation() > before
