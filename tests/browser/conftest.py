@@ -102,8 +102,11 @@ def live_app(live_site):
         server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    # Package scope: Playwright's sync API runs an event loop in this thread while it lives,
+    # and Django refuses database calls such as closing a connection beside a running loop
+    # (SynchronousOnlyOperation). It ends with the browser tests, not with the session.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
