@@ -16,13 +16,14 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from kumamoto_welfare import access
+from kumamoto_welfare.fiscal_year import current_fiscal_year
 from kumamoto_welfare.workflow import Status
 
 from .choices import Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, Target
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
-from .targets import current_fiscal_year, targets_by_indicator, targets_in_force
 from .targets import in_force as choose_in_force
+from .targets import targets_by_indicator, targets_in_force
 
 GENERATION_KEY = "progress-data-generation"
 CACHE_SECONDS = 60 * 60
@@ -441,9 +442,6 @@ def reporting_years(plan=None) -> list[int]:
 def default_fiscal_year(plan=None) -> int:
     """The latest fiscal year with an approved actual of the plan (the current plan by
     default), else this fiscal year within the plan's reach."""
-    import datetime
-
-    from kumamoto_welfare.fiscal_year import fiscal_year_of
     from programs.selectors import current_plan
 
     latest = (
@@ -456,7 +454,7 @@ def default_fiscal_year(plan=None) -> int:
     if latest:
         return latest
     years = reporting_years(plan)
-    today = fiscal_year_of(datetime.date.today())
+    today = current_fiscal_year()
     return min(max(today, years[0]), years[-1]) if years else today
 
 

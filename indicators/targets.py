@@ -22,8 +22,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
-from kumamoto_welfare.fiscal_year import fiscal_year_of
-
 from .choices import Unit
 
 
@@ -34,13 +32,6 @@ class TargetLike(Protocol):
 
 
 T = TypeVar("T", bound=TargetLike)
-
-
-def current_fiscal_year() -> int:
-    """The fiscal year today falls in (Asia/Tokyo)."""
-    from django.utils import timezone
-
-    return fiscal_year_of(timezone.localdate())
 
 
 def _set_order(target: TargetLike) -> tuple:

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_FISCAL_YEAR",
     "MIN_FISCAL_YEAR",
     "FiscalYearError",
+    "current_fiscal_year",
     "era_label",
     "fiscal_year_label",
     "fiscal_year_of",
@@ -151,6 +152,14 @@ def fiscal_year_label(year: int, *, language: str | None = None) -> str:
 def fiscal_year_of(day: datetime.date) -> int:
     """The fiscal year a date falls in: April to March."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+def current_fiscal_year() -> int:
+    """The fiscal year today falls in, by the city's clock (``TIME_ZONE``, Asia/Tokyo): on
+    1 April at 08:00 in Japan it is already the new year, whatever the server's own zone."""
+    from django.utils import timezone
+
+    return fiscal_year_of(timezone.localdate())
 
 
 # --- The fiscal years progress is reported for ---------------------------------------------

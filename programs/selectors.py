@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from kumamoto_welfare.fiscal_year import fiscal_year_of
+from kumamoto_welfare.fiscal_year import current_fiscal_year, fiscal_year_of
 
 from .models import Plan
 
@@ -23,7 +23,7 @@ def current_plan(*, today: datetime.date | None = None) -> Plan | None:
     fiscal year (a plan whose data states no period counts as begun), the one that began
     last; where several began alike (or state no period), the one loaded first. If no plan
     has begun, the one that begins first. None when no plan is loaded."""
-    year = fiscal_year_of(today or datetime.date.today())
+    year = fiscal_year_of(today) if today else current_fiscal_year()
     plans = list(Plan.objects.order_by("pk"))
     begun = [p for p in plans if p.period_start is None or p.period_start <= year]
     if begun:

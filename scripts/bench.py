@@ -327,7 +327,7 @@ def _latest_values_sql(*, up_to: int | None) -> tuple[str, list]:
     latest set in or before ``up_to``, the current fiscal year if None): the CTE both floors
     join three times (baseline, target, latest actual)."""
     from indicators.models import IndicatorValue, Target
-    from indicators.targets import current_fiscal_year
+    from kumamoto_welfare.fiscal_year import current_fiscal_year
 
     actuals = "" if up_to is None else "AND (kind <> 'actual' OR fiscal_year <= %s)"
     year = current_fiscal_year() if up_to is None else up_to

@@ -10,14 +10,13 @@ from community.models import Ward
 from indicators.models import Indicator
 from indicators.selectors import (
     cached,
-    current_fiscal_year,
     indicators_with_progress,
     pillar_summaries,
     progress_by_indicator,
     ward_completeness,
 )
 from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.fiscal_year import current_fiscal_year, fiscal_year_label
 from programs.models import Pillar, Plan
 from programs.selectors import current_plan
 

@@ -18,8 +18,6 @@ import's status page (progress, then the same preview or result).
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -32,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kumamoto_welfare.access import ward_of, works_city_wide
-from kumamoto_welfare.fiscal_year import fiscal_year_of, reporting_years
+from kumamoto_welfare.fiscal_year import current_fiscal_year, reporting_years
 from kumamoto_welfare.forms import fiscal_year_choices
 from kumamoto_welfare.jobs.models import Job, JobStatus
 
@@ -245,7 +243,7 @@ def import_job_view(request, kind: str, job_id: int, *, site=None):
 
 def _reporting_years() -> list[int]:
     """The plan's reporting years, newest first; the current one before a plan is loaded."""
-    return reporting_years()[::-1] or [fiscal_year_of(datetime.date.today())]
+    return reporting_years()[::-1] or [current_fiscal_year()]
 
 
 class TemplateForm(forms.Form):

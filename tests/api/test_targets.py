@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from indicators.models import Target
-from indicators.targets import current_fiscal_year
+from kumamoto_welfare.fiscal_year import current_fiscal_year
 from kumamoto_welfare.workflow import Status
 from tests.factories import value
 

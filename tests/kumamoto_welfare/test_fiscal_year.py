@@ -161,3 +161,17 @@ def test_the_reporting_reach_is_computed_once_while_held(monkeypatch):
     assert len(calls) == 1
     fiscal_year.reporting_reach()  # outside the block: asked again
     assert len(calls) == 2
+
+
+def test_the_current_fiscal_year_turns_on_1_april_in_japan_whatever_the_servers_zone():
+    import datetime
+
+    import time_machine
+
+    from kumamoto_welfare.fiscal_year import current_fiscal_year
+
+    # 31 March 16:00 UTC is already 1 April 01:00 in Tokyo: the new fiscal year.
+    with time_machine.travel(datetime.datetime(2027, 3, 31, 16, 0, tzinfo=datetime.UTC)):
+        assert current_fiscal_year() == 2027
+    with time_machine.travel(datetime.datetime(2027, 3, 31, 14, 0, tzinfo=datetime.UTC)):
+        assert current_fiscal_year() == 2026
