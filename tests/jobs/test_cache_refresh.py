@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from indicators.selectors import generation
+from kumamoto_welfare.fiscal_year import current_fiscal_year
 from kumamoto_welfare.jobs.models import Job, JobStatus
 from kumamoto_welfare.workflow import Status
 from tests.api.conftest import client_for
@@ -82,7 +83,8 @@ def test_the_cache_is_warm_after_an_approval_through_a_real_worker(worker, plann
         assert cache.get(dashboard_key(YEAR, "public", language)) is not None
         assert cache.get(dashboard_key(YEAR, "city-wide", language)) is not None
         with translation.override(language):
-            assert cache.get(f"indicators:{generation()}:{language}") is not None
+            key = f"indicators:{generation()}:{current_fiscal_year()}:{language}"
+            assert cache.get(key) is not None
     warm = cache.get(dashboard_key(YEAR))
     chuo = next(w for w in warm["wards"] if w["ward"] == "中央区")
     assert chuo["indicator_values"]["approved"] == 1  # the approval is in it
