@@ -527,6 +527,7 @@ def floor_dashboard(year: int = DASHBOARD_YEAR) -> bytes:
             SELECT ward_id, COUNT(*) AS n FROM {value}
             WHERE fiscal_year = %s AND kind = 'actual' AND status = 'approved'
               AND ward_id IS NOT NULL
+              AND indicator_id IN (SELECT id FROM {indicator} WHERE derivation = '')
             GROUP BY ward_id
         ) v ON v.ward_id = w.id
         LEFT JOIN (
@@ -535,7 +536,7 @@ def floor_dashboard(year: int = DASHBOARD_YEAR) -> bytes:
             GROUP BY ward_id
         ) r ON r.ward_id = w.id
         UNION ALL
-        SELECT 4, NULL, NULL, NULL, (SELECT COUNT(*) FROM {indicator}), NULL,
+        SELECT 4, NULL, NULL, NULL, (SELECT COUNT(*) FROM {indicator} WHERE derivation = ''), NULL,
                (SELECT COUNT(*) FROM {initiative})
                + (SELECT COUNT(*) FROM {section} s WHERE NOT EXISTS (
                      SELECT 1 FROM {initiative} x WHERE x.section_id = s.id)),
