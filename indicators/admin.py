@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kumamoto_welfare import access
@@ -14,8 +14,15 @@ from kumamoto_welfare.forms import FiscalYearField
 from kumamoto_welfare.imports.admin import ProgressImportMixin
 
 from .choices import ValueOrigin
-from .models import Indicator, IndicatorValue, RatingBand, RatingScale, Target
-from .services import UPDATABLE_VALUE_FIELDS, target_create, target_delete, validate_value
+from .models import Indicator, IndicatorValue, RatingBand, RatingRule, Target
+from .rating_rules import Band, problems
+from .services import (
+    UPDATABLE_VALUE_FIELDS,
+    rating_rule_activate,
+    target_create,
+    target_delete,
+    validate_value,
+)
 
 
 @admin.register(Indicator)
@@ -89,16 +96,58 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
         return f"{obj.value.normalize():f}"
 
 
+class RatingBandFormSet(forms.BaseInlineFormSet):
+    """The bands are checked as a whole: one floor, one final band per group, one for no
+    data (``indicators.rating_rules.problems``)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        bands = [
+            Band(
+                form.cleaned_data["code"],
+                form.cleaned_data["label"],
+                form.cleaned_data["group"],
+                form.cleaned_data["use"],
+                form.cleaned_data.get("minimum"),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if found := problems(bands):
+            raise forms.ValidationError(found)
+
+
 class RatingBandInline(admin.TabularInline):
     model = RatingBand
-    fields = ["code", "label", "min_pace"]
+    formset = RatingBandFormSet
+    fields = ["position", "code", "label", "group", "use", "minimum"]
     extra = 0
 
 
-@admin.register(RatingScale)
-class RatingScaleAdmin(HistoryAdmin):
-    list_display = ["name", "is_active"]
+@admin.register(RatingRule)
+class RatingRuleAdmin(HistoryAdmin):
+    list_display = ["label", "name", "is_active"]
+    readonly_fields = ["name", "is_active"]  # a preset; activation is an action
     inlines = [RatingBandInline]
+    actions = ["activate"]
+
+    def has_add_permission(self, request):
+        return False  # the presets come with the migrations
+
+    @admin.action(description=_("選んだ評価基準を使用する"), permissions=["change"])
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("評価基準を1つだけ選んでください。"), level="error")
+            return
+        rule = queryset.get()
+        try:
+            rating_rule_activate(user=request.user, rule=rule)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level="error")
+            return
+        self.message_user(request, _("「%(rule)s」を使用中にしました。") % {"rule": rule})
 
 
 class TargetForm(forms.ModelForm):

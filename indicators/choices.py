@@ -53,3 +53,49 @@ RECORDED_KINDS = RecordedKind.choices
 TARGET_ORIGINS = [(o.value, o.label) for o in (ValueOrigin.PLAN, ValueOrigin.ENTRY)]
 
 COUNT_UNITS = {Unit.PERSONS, Unit.SCHOOL_DISTRICTS, Unit.COUNT, Unit.TIMES, Unit.PLACES}
+
+
+class ProgressStatus(models.TextChoices):
+    """進捗状況: the group of the rating band an indicator falls in (the rule's verdict)."""
+
+    ACHIEVED = "achieved", _("達成")
+    ON_TRACK = "on_track", _("順調")
+    BEHIND = "behind", _("遅れ")
+    NOT_ACHIEVED = "not_achieved", _("未達成")
+    NO_DATA = "no_data", _("未把握")
+
+
+# The marks beside the words, wherever a status is shown (pages, reports, exports).
+STATUS_MARKS = {
+    ProgressStatus.ACHIEVED: "◎",
+    ProgressStatus.ON_TRACK: "○",
+    ProgressStatus.BEHIND: "△",
+    ProgressStatus.NOT_ACHIEVED: "×",
+    ProgressStatus.NO_DATA: "－",
+}
+
+
+class BandUse(models.TextChoices):
+    """When a rating band applies: during the plan on the rule's measure, as the final
+    verdict after the target year, or without an actual."""
+
+    IN_PROGRESS = "in_progress", _("計画期間中")
+    FINAL = "final", _("目標年度後")
+    NO_DATA = "no_data", _("実績なし")
+
+
+# The groups a band of each use may declare.
+BAND_GROUPS = {
+    BandUse.IN_PROGRESS: (ProgressStatus.ACHIEVED, ProgressStatus.ON_TRACK, ProgressStatus.BEHIND),
+    BandUse.FINAL: (ProgressStatus.ACHIEVED, ProgressStatus.NOT_ACHIEVED),
+    BandUse.NO_DATA: (ProgressStatus.NO_DATA,),
+}
+
+
+class RulePreset(models.TextChoices):
+    """The rating rules a city may choose (評価基準); their bands stay editable."""
+
+    PACE = "pace", _("進捗の速さ（達成率÷期待進捗）")
+    FUKUOKA = "fukuoka", _("福岡市方式（a・b・c）")
+    ATTAINMENT = "attainment", _("達成率")
+    STATCAN = "statcan", _("カナダ統計局方式（Open SDG）")

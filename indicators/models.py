@@ -17,11 +17,15 @@ from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 from programs.models import validate_section_in_pillar
 
 from .choices import (
+    BAND_GROUPS,
     COUNT_UNITS,
     RECORDED_KINDS,
     TARGET_ORIGINS,
+    BandUse,
     Derivation,
     Direction,
+    ProgressStatus,
+    RulePreset,
     Unit,
     ValueKind,
     ValueOrigin,
@@ -118,6 +122,12 @@ class Indicator(models.Model):
     def _take_plan_from_pillar(self) -> None:
         if self.pillar_id and not self.plan_id:
             self.plan_id = self.pillar.plan_id
+
+    @property
+    def survey_percentage(self) -> bool:
+        """A percentage from a survey (its 出典 names an アンケート or 調査): the fukuoka rule
+        reads a result within ±3 points of the baseline as level (横ばい)."""
+        return self.unit == Unit.PERCENT and any(w in self.source for w in ("アンケート", "調査"))
 
 
 def validate_figure(
@@ -388,11 +398,13 @@ class Target(models.Model):
             validate_figure(self.indicator, self.value, ward_id=self.ward_id, actual=False)
 
 
-class RatingScale(models.Model):
-    """The city's evaluation scale for 施策評価: bands on the pace ratio (achievement ÷
-    expected progress). Planners edit it; one scale is in use at a time."""
+class RatingRule(models.Model):
+    """評価基準: a preset rule the city may use for the verdict of its indicators (see
+    ``indicators.rating_rules``), with its bands. One rule is active at a time; planners pick
+    it and edit its bands' labels and minimums."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    name = models.CharField(_("方式"), max_length=20, unique=True, choices=RulePreset.choices)
+    label = models.CharField(_("名称"), max_length=100)
     is_active = models.BooleanField(_("使用中"), default=False)
 
     history = HistoricalRecords()
@@ -403,49 +415,76 @@ class RatingScale(models.Model):
         ordering = ["-is_active", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="one_active_rating_scale"
-            )
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_rating_rule"
+            ),
+            models.CheckConstraint(
+                condition=Q(name__in=RulePreset.values), name="rating_rule_name_is_a_preset"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
 
 class RatingBand(models.Model):
-    """One band of a rating scale: a pace of at least ``min_pace`` earns this rating; the
-    band with no minimum catches everything below the others."""
+    """One band of a rating rule: during the plan, a measure of at least ``minimum`` earns
+    it (the band without a minimum catches the rest); the final and no-data bands apply by
+    their use. The band's group is the indicator's status."""
 
-    scale = models.ForeignKey(
-        RatingScale, on_delete=models.CASCADE, related_name="bands", verbose_name=_("評価基準")
+    rule = models.ForeignKey(
+        RatingRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("評価基準")
     )
     code = models.CharField(_("評価"), max_length=5)
     label = models.CharField(_("表示"), max_length=50)
-    min_pace = models.DecimalField(
-        _("進捗の速さの下限"),
+    group = models.CharField(_("進捗状況"), max_length=20, choices=ProgressStatus.choices)
+    use = models.CharField(
+        _("適用"), max_length=20, choices=BandUse.choices, default=BandUse.IN_PROGRESS
+    )
+    minimum = models.DecimalField(
+        _("下限"),
         max_digits=6,
         decimal_places=3,
         null=True,
         blank=True,
-        help_text=_("達成率÷期待進捗。空欄は最下位の区分。"),
+        help_text=_("計画期間中の区分で、評価基準の指標がこの値以上なら該当。空欄は最下位の区分。"),
     )
+    position = models.PositiveSmallIntegerField(_("順序"), default=0)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("評価区分")
         verbose_name_plural = pgettext_lazy("plural", "評価区分")
-        ordering = ["scale", models.F("min_pace").desc(nulls_last=True)]
+        ordering = ["rule", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["scale", "code"], name="rating_band_unique_code"),
+            models.UniqueConstraint(fields=["rule", "code"], name="rating_band_unique_code"),
             models.UniqueConstraint(
-                fields=["scale"],
-                condition=Q(min_pace__isnull=True),
+                fields=["rule"],
+                condition=Q(minimum__isnull=True, use=BandUse.IN_PROGRESS),
                 name="rating_band_one_floor",
+            ),
+            models.CheckConstraint(
+                condition=Q(group__in=ProgressStatus.values), name="rating_band_group_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(use__in=BandUse.values), name="rating_band_use_valid"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+    def clean(self):
+        super().clean()
+        if self.group and self.use and self.group not in BAND_GROUPS[BandUse(self.use)]:
+            raise ValidationError(
+                {
+                    "group": gettext("「%(use)s」の区分に使える進捗状況ではありません。")
+                    % {"use": BandUse(self.use).label}
+                }
+            )
+        if self.use != BandUse.IN_PROGRESS and self.minimum is not None:
+            raise ValidationError({"minimum": gettext("計画期間中の区分にだけ下限を設定します。")})
 
 
 class ReportingRound(models.Model):

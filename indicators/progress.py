@@ -1,15 +1,14 @@
-"""The one definition of an indicator's progress: achievement rate, expected progress,
-status and rating. The API, the pages, exports and reports all call ``indicator_progress``.
+"""The one definition of an indicator's progress: achievement rate, expected progress and
+the verdict (rating and status). The API, the pages, exports and reports all call
+``indicator_progress``.
 
 - achievement rate = (latest actual − baseline) / (target − baseline) × 100, one decimal;
   the same formula serves decreasing indicators (both differences are negative).
 - expected progress = (actual's fiscal year − baseline year) / (target year − baseline year),
   clamped to 0–1: how far along the road the plan expected to be by then.
-- status: ``achieved`` when the actual reaches the target in the indicator's direction;
-  ``on_track`` when achievement ≥ expected progress × ``PROGRESS_ON_TRACK_FACTOR`` (0.9);
-  ``behind`` otherwise; ``no_data`` without an approved actual after the baseline year.
-  Where target equals baseline there is no rate, and achieved means meeting the target.
-- pace = (achievement rate / 100) ÷ expected progress, rated on the planners' scale.
+- the verdict: the band of the city's rating rule (``indicators.rating_rules``) the figures
+  fall in; the status is that band's group. After the target year the verdict is final.
+- pace = (achievement rate / 100) ÷ expected progress, shown beside the verdict.
 """
 
 from __future__ import annotations
@@ -18,18 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from .choices import STATUS_MARKS, BandUse, Direction, ProgressStatus
+from .rating_rules import Band, Rule, Situation, pace_of
 
-from .choices import Direction
-
-
-class ProgressStatus(models.TextChoices):
-    ACHIEVED = "achieved", _("達成")
-    ON_TRACK = "on_track", _("順調")
-    BEHIND = "behind", _("遅れ")
-    NO_DATA = "no_data", _("未把握")
+__all__ = ["Point", "Progress", "ProgressStatus", "Rating", "compute_progress"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +34,10 @@ class Rating:
     code: str
     label: str
 
+    @classmethod
+    def of(cls, band: Band) -> Rating:
+        return cls(band.code, str(band.label))
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -54,10 +49,24 @@ class Progress:
     pace: Decimal | None
     status: ProgressStatus
     rating: Rating | None
+    final: bool = False  # judged after the target year
+    measure: Decimal | None = None  # what the rule's bands were compared with
+
+    @property
+    def expected_value(self) -> Decimal | None:
+        """What the plan expected by the latest actual's year: linear from baseline to target."""
+        if self.baseline is None or self.target is None or self.expected_progress is None:
+            return None
+        span = self.target.value - self.baseline.value
+        return self.baseline.value + span * self.expected_progress
 
     @property
     def status_label(self) -> str:
         return str(self.status.label)
+
+    @property
+    def status_mark(self) -> str:
+        return STATUS_MARKS[self.status]
 
 
 ONE_DECIMAL = Decimal("0.1")
@@ -93,33 +102,69 @@ def compute_progress(
     baseline: Point | None,
     target: Point | None,
     actuals: Iterable[Point],
-    bands: list[tuple[Decimal | None, Rating]] | None = None,
+    rule: Rule | None = None,
+    as_of: int | None = None,
+    survey_percentage: bool = False,
 ) -> Progress:
-    """Progress from already-approved points. ``bands`` are (minimum pace, rating) from the
-    highest band down; a band without a minimum catches everything below."""
+    """Progress and verdict from already-approved points, as of fiscal year ``as_of`` (the
+    latest actual's year if None), under ``rule`` (the ``pace`` preset if None).
+
+    The verdict is final once the target year is over (``as_of`` past it) or its actual is
+    in: it is judged on the latest actual of the target year or later, and without one it is
+    ``no_data`` while the latest earlier actual is still shown."""
+    rule = rule or Rule.preset()
     later = [p for p in actuals if baseline is None or p.fiscal_year > baseline.fiscal_year]
     latest = max(later, key=lambda p: p.fiscal_year, default=None)
+    no_data = rule.band_of(BandUse.NO_DATA, ProgressStatus.NO_DATA)
     if baseline is None or target is None or latest is None:
-        return Progress(baseline, target, latest, None, None, None, ProgressStatus.NO_DATA, None)
+        return Progress(
+            baseline,
+            target,
+            latest,
+            None,
+            None,
+            None,
+            ProgressStatus(no_data.group),
+            Rating.of(no_data),
+        )
 
     rate = achievement_rate(baseline, target, latest)
     expected = expected_progress(baseline, target, latest)
-    pace = None
-    if rate is not None and expected > 0:
-        pace = (rate / 100 / expected).quantize(FOUR_DECIMALS, ROUND_HALF_UP)
-
-    if reaches_target(direction, latest.value, target.value):
-        status = ProgressStatus.ACHIEVED
-    elif rate is not None and rate / 100 >= expected * _on_track_factor():
-        status = ProgressStatus.ON_TRACK
+    situation = Situation(
+        direction=direction,
+        baseline_year=baseline.fiscal_year,
+        baseline=baseline.value,
+        target_year=target.fiscal_year,
+        target=target.value,
+        actual_year=latest.fiscal_year,
+        actual=latest.value,
+        achievement_rate=rate,
+        expected_progress=expected,
+        survey_percentage=survey_percentage,
+    )
+    pace = pace_of(situation)
+    meets = reaches_target(direction, latest.value, target.value)
+    as_of = latest.fiscal_year if as_of is None else as_of
+    final = as_of > target.fiscal_year or latest.fiscal_year >= target.fiscal_year
+    measure = None
+    if not final:
+        measure = rule.measure(situation)
+        band = rule.band_in_progress(measure, meets_target=meets)
+    elif latest.fiscal_year < target.fiscal_year:
+        band = no_data  # the target year is over and its figure never came
     else:
-        status = ProgressStatus.BEHIND
-
-    rating = None
-    if pace is not None and bands:
-        rating = next((r for minimum, r in bands if minimum is None or pace >= minimum), None)
-    return Progress(baseline, target, latest, rate, expected, pace, status, rating)
-
-
-def _on_track_factor() -> Decimal:
-    return Decimal(str(getattr(settings, "PROGRESS_ON_TRACK_FACTOR", "0.9")))
+        band = rule.band_of(
+            BandUse.FINAL, ProgressStatus.ACHIEVED if meets else ProgressStatus.NOT_ACHIEVED
+        )
+    return Progress(
+        baseline,
+        target,
+        latest,
+        rate,
+        expected,
+        pace,
+        ProgressStatus(band.group),
+        Rating.of(band),
+        final=final,
+        measure=measure,
+    )

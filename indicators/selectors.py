@@ -14,14 +14,16 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import current_fiscal_year
 from kumamoto_welfare.workflow import Status
 
-from .choices import Derivation, Unit, ValueKind, ValueOrigin
-from .models import Indicator, IndicatorValue, RatingBand, Target
-from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
+from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
+from .models import Indicator, IndicatorValue, RatingRule, Target
+from .progress import Point, Progress, ProgressStatus, compute_progress
+from .rating_rules import Band, Rule, problems
 from .targets import in_force as choose_in_force
 from .targets import targets_by_indicator, targets_in_force
 
@@ -61,10 +63,28 @@ def _in_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
-def rating_bands() -> list[tuple[Decimal | None, Rating]]:
-    """The active scale's bands, highest first, the floor band last."""
-    bands = RatingBand.objects.filter(scale__is_active=True).order_by(RatingBand._meta.ordering[-1])
-    return [(band.min_pace, Rating(band.code, band.label)) for band in bands]
+def active_rule() -> Rule:
+    """The rating rule in use, with its bands as the planners left them. Without an active
+    rule, or with bands that cannot judge (edited into an unusable set), the rule's preset
+    bands (the ``pace`` preset's when none is active): a verdict is always given."""
+    return cached("rating-rule", _active_rule)
+
+
+def _active_rule() -> Rule:
+    rule = RatingRule.objects.filter(is_active=True).prefetch_related("bands").first()
+    if rule is None:
+        return Rule.preset()
+    bands = tuple(
+        Band(b.code, gettext_lazy(b.label), b.group, b.use, b.minimum) for b in rule.bands.all()
+    )
+    if problems(list(bands)):
+        return Rule.preset(rule.name)
+    return Rule(rule.name, bands)
+
+
+def rating_codes() -> list[str]:
+    """The codes of the active rule's bands: what an evaluation's rating may be."""
+    return [band.code for band in active_rule().bands]
 
 
 def progress_by_indicator(
@@ -100,7 +120,7 @@ def progress_by_indicator(
             continue
         points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
     in_force = targets_in_force(indicators, as_of, ward_id=ward_id)
-    bands = rating_bands()
+    rule = active_rule()
 
     def latest(found: list[Point]) -> Point | None:
         return max(found, key=lambda p: p.fiscal_year, default=None)
@@ -121,7 +141,9 @@ def progress_by_indicator(
             baseline=baseline(indicator),
             target=target(indicator),
             actuals=points[(indicator.pk, ValueKind.ACTUAL, bool(ward_id))],
-            bands=bands,
+            rule=rule,
+            as_of=as_of,
+            survey_percentage=indicator.survey_percentage,
         )
         for indicator in indicators
     }
@@ -259,6 +281,11 @@ def pillar_summaries(pillars, rows: list[tuple[Indicator, Progress]]) -> list[di
                 "pillar": pillar,
                 "indicators": len(own),
                 "by_status": counts,
+                # (mark, label, count) per status, in the order of ProgressStatus.
+                "status_counts": [
+                    (STATUS_MARKS[status], status.label, counts[status.value])
+                    for status in ProgressStatus
+                ],
                 "mean_achievement_rate": mean,
             }
         )

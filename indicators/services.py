@@ -17,7 +17,8 @@ from kumamoto_welfare.workflow import Status, record_create, record_delete, reco
 from programs.models import Pillar, Plan, Section
 
 from .choices import ValueKind, ValueOrigin
-from .models import Indicator, IndicatorValue, Target
+from .models import Indicator, IndicatorValue, RatingRule, Target
+from .rating_rules import Band, problems
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -309,3 +310,25 @@ def target_delete(*, user: AbstractBaseUser, target: Target) -> None:
     with transaction.atomic():
         target._history_user = user
         target.delete()
+
+
+def rating_rule_activate(*, user: AbstractBaseUser, rule: RatingRule) -> RatingRule:
+    """Make ``rule`` the one in use; every verdict from now on follows its bands. Refused
+    while its bands could not judge every case."""
+    access.check_sets_rating_rule(user)
+    with transaction.atomic():
+        rule = RatingRule.objects.select_for_update().get(pk=rule.pk)
+        bands = [Band(b.code, b.label, b.group, b.use, b.minimum) for b in rule.bands.all()]
+        if found := problems(bands):
+            raise ValidationError(found)
+        # One row at a time, so that the history records who switched which rule off.
+        for active in RatingRule.objects.select_for_update().filter(is_active=True):
+            if active.pk != rule.pk:
+                active.is_active = False
+                active._history_user = user
+                active.save(update_fields=["is_active"])
+        if not rule.is_active:
+            rule.is_active = True
+            rule._history_user = user
+            rule.save(update_fields=["is_active"])
+    return rule

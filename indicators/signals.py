@@ -17,7 +17,7 @@ PROGRESS_MODELS = (
     "indicators.Target",
     "indicators.Indicator",
     "indicators.RatingBand",
-    "indicators.RatingScale",
+    "indicators.RatingRule",
     "programs.InitiativeProgress",
     # The plan's content and the city, which the cached public pages show too.
     "programs.Plan",

@@ -85,7 +85,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "historicalindicatorvalue": _VIEW,
             "target": _VIEW,
             "historicaltarget": _VIEW,
-            "ratingscale": _VIEW,
+            "ratingrule": _VIEW,
             "ratingband": _VIEW,
         },
         "community": {
@@ -116,7 +116,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "historicalindicatorvalue": _VIEW,
             "target": _ALL,
             "historicaltarget": _VIEW,
-            "ratingscale": _ALL,
+            "ratingrule": _ALL,
             "ratingband": _ALL,
             "reportinground": _ALL,
             "reminder": _VIEW,
@@ -472,15 +472,30 @@ def _log_refusal(user, action: str, record) -> None:
 
 def check_sets_targets(user) -> None:
     """Raise PermissionDenied unless the user may set targets."""
+    _check_planner(user, "set_target", _("目標値は計画担当だけが設定できます。"))
+
+
+# --- Rating rules (評価基準) ------------------------------------------------------------------
+#
+# Everyone reads the rules. Only planners and admins choose the one in use or edit bands.
+
+
+def check_sets_rating_rule(user) -> None:
+    """Raise PermissionDenied unless the user may choose the rating rule in use."""
+    _check_planner(user, "activate_rating_rule", _("評価基準は計画担当だけが選べます。"))
+
+
+def _check_planner(user, action: str, refusal) -> None:
     role = role_of(user)
     if role in CITY_WIDE_ROLES:
         return
     username = user.get_username() if getattr(user, "is_authenticated", False) else ""
     audit.warning(
-        "action refused: set_target by %s",
+        "action refused: %s by %s",
+        action,
         username or "anonymous",
-        extra={"event": "action_refused", "username": username, "action": "set_target"},
+        extra={"event": "action_refused", "username": username, "action": action},
     )
     if role is None:
         raise PermissionDenied(gettext("職員としてログインしてください。"))
-    raise PermissionDenied(gettext("目標値は計画担当だけが設定できます。"))
+    raise PermissionDenied(str(refusal))

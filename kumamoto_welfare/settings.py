@@ -6,6 +6,7 @@ a SQLite file in the project folder, no Redis (Celery runs tasks eagerly, the ca
 memory). See README.md for every variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -407,6 +408,8 @@ SPECTACULAR_SETTINGS = {
         "ValueKindEnum": "indicators.choices.ValueKind",
         "ValueOriginEnum": "indicators.choices.ValueOrigin",
         "CommunityOriginEnum": "community.choices.Origin",
+        "ProgressStatusEnum": "indicators.choices.ProgressStatus",
+        "RatingBandUseEnum": "indicators.choices.BandUse",
     },
 }
 # --- Accounts and sessions (issue 13; kumamoto_welfare/accounts, docs/operations.md) -------
@@ -471,7 +474,12 @@ REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
-PROGRESS_ON_TRACK_FACTOR = env.str("PROGRESS_ON_TRACK_FACTOR", default="0.9")
+if "PROGRESS_ON_TRACK_FACTOR" in os.environ:
+    # Gone: the active rating rule's bands decide what is on track (docs/rating-rules.md).
+    raise ImproperlyConfigured(
+        "PROGRESS_ON_TRACK_FACTOR is no longer used: the rating rule's bands are the rule; "
+        "edit them in the admin (評価基準) and unset the variable."
+    )
 
 # Spreadsheet imports and exports (kumamoto_welfare.imports, docs/imports.md). Importing needs
 # the model's add permission and exporting its view permission (without these codes a user

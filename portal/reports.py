@@ -127,7 +127,7 @@ def evaluation_workbook(
                     float(progress.achievement_rate)
                     if progress.achievement_rate is not None
                     else None,
-                    str(progress.status.label),
+                    f"{progress.status_mark} {progress.status_label}",
                     f"{progress.rating.code} {progress.rating.label}" if progress.rating else "",
                 ]
             )

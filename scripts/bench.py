@@ -362,10 +362,13 @@ def _joins(alias: str = "i") -> str:
 
 
 def _bands_sql() -> str:
-    from indicators.models import RatingBand, RatingScale
+    """The active rule's bands: code, label, minimum, and "group, use, rule" in one text."""
+    from indicators.models import RatingBand, RatingRule
 
-    return f"""SELECT rb.code, rb.label, rb.min_pace FROM {RatingBand._meta.db_table} rb
-        JOIN {RatingScale._meta.db_table} sc ON sc.id = rb.scale_id WHERE sc.is_active"""
+    return f"""SELECT rb.code AS code, rb.label AS label, rb.minimum AS minimum,
+            rb."group" || '\t' || rb.use || '\t' || sc.name AS kind
+        FROM {RatingBand._meta.db_table} rb
+        JOIN {RatingRule._meta.db_table} sc ON sc.id = rb.rule_id WHERE sc.is_active"""
 
 
 def _decimal(value) -> Decimal | None:
@@ -382,13 +385,23 @@ def _plain(value: Decimal) -> str:
 
 
 def _bands(rows):
-    from indicators.progress import Rating
+    """The rule from (code, label, minimum, kind) rows (the pace preset without any)."""
+    from indicators.rating_rules import Band, Rule
 
-    bands = [(_decimal(m), Rating(code, label)) for code, label, m in rows]
-    return sorted(bands, key=lambda b: (b[0] is None, -(b[0] or 0)))
+    bands, name = [], "pace"
+    for code, label, minimum, kind in rows:
+        group, use, name = kind.split("\t")
+        bands.append(Band(code, label, group, use, _decimal(minimum)))
+    return Rule(name, tuple(bands)) if bands else Rule.preset()
 
 
-def _progress(direction, b_year, b_value, t_year, t_value, a_year, a_value, bands):
+def _survey(unit, source) -> bool:
+    from indicators.models import Indicator
+
+    return Indicator(unit=unit, source=source or "").survey_percentage
+
+
+def _progress(direction, b_year, b_value, t_year, t_value, a_year, a_value, rule, *, as_of, survey):
     from indicators.progress import Point, compute_progress
 
     def point(year, value):
@@ -400,7 +413,9 @@ def _progress(direction, b_year, b_value, t_year, t_value, a_year, a_value, band
         baseline=point(b_year, b_value),
         target=point(t_year, t_value),
         actuals=[actual] if actual else [],
-        bands=bands,
+        rule=rule,
+        as_of=as_of,
+        survey_percentage=survey,
     )
 
 
@@ -417,7 +432,7 @@ def floor_indicators() -> bytes:
 
     from indicators.choices import Direction, Unit
     from indicators.models import Indicator
-    from kumamoto_welfare.fiscal_year import fiscal_year_label
+    from kumamoto_welfare.fiscal_year import current_fiscal_year, fiscal_year_label
     from programs.models import Pillar, Section
 
     latest, params = _latest_values_sql(up_to=None)
@@ -430,14 +445,15 @@ def floor_indicators() -> bytes:
         LEFT JOIN {Section._meta.db_table} s ON s.id = i.section_id
         {_joins()}
         UNION ALL
-        SELECT 1, NULL, NULL, code, label, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-               NULL, min_pace, NULL, NULL, NULL, NULL
+        SELECT 1, NULL, NULL, code, label, kind, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, minimum, NULL, NULL, NULL, NULL
         FROM ({_bands_sql()}) bands
         ORDER BY 1, 2, 3, 4"""
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    bands = _bands([(r[3], r[4], r[13]) for r in rows if r[0] == 1])
+    rule = _bands([(r[3], r[4], r[13], r[5]) for r in rows if r[0] == 1])
+    as_of = current_fiscal_year()
     units = {u.value: str(u.label) for u in Unit}
     directions = {d.value: str(d.label) for d in Direction}
 
@@ -455,7 +471,7 @@ def floor_indicators() -> bytes:
             :12
         ]
         figures = row[12:]
-        progress = _progress(direction, *figures, bands)
+        progress = _progress(direction, *figures, rule, as_of=as_of, survey=_survey(unit, source))
         payload.append(
             {
                 "code": code,
@@ -484,7 +500,7 @@ def floor_indicators() -> bytes:
                 "status_label": progress.status_label,
                 "rating": None
                 if progress.rating is None
-                else {"code": progress.rating.code, "label": progress.rating.label},
+                else {"code": progress.rating.code, "label": str(progress.rating.label)},
             }
         )
     return _dumps(payload)
@@ -509,12 +525,12 @@ def floor_dashboard(year: int = DASHBOARD_YEAR) -> bytes:
     initiative, section = Initiative._meta.db_table, Section._meta.db_table
     progress_table = InitiativeProgress._meta.db_table
     query = f"""WITH {latest}
-        SELECT 0 AS part, p.number AS k, i.direction AS t1, NULL AS t2,
+        SELECT 0 AS part, p.number AS k, i.direction AS t1, i.unit || '\t' || i.source AS t2,
                b.fiscal_year AS y1, b.value AS v1, t.fiscal_year AS y2, t.value AS v2,
                a.fiscal_year AS y3, a.value AS v3
         FROM {indicator} i JOIN {Pillar._meta.db_table} p ON p.id = i.pillar_id {_joins()}
         UNION ALL
-        SELECT 1, NULL, code, label, NULL, min_pace, NULL, NULL, NULL, NULL
+        SELECT 1, NULL, code || '\t' || label, kind, NULL, minimum, NULL, NULL, NULL, NULL
         FROM ({_bands_sql()}) bands
         UNION ALL
         SELECT 2, number, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL
@@ -548,10 +564,14 @@ def floor_dashboard(year: int = DASHBOARD_YEAR) -> bytes:
     parts = defaultdict(list)
     for row in rows:
         parts[row[0]].append(row[1:])
-    bands = _bands([(code, label, m) for _, code, label, _, m, *_ in parts[1]])
+    rule = _bands(
+        [(*text.split("\t"), m, kind) for _, text, kind, _, m, *_ in parts[1]]  # code, label
+    )
     by_pillar = defaultdict(list)
-    for pillar, direction, _, *figures in parts[0]:
-        by_pillar[pillar].append(_progress(direction, *figures, bands))
+    for pillar, direction, unit_source, *figures in parts[0]:
+        unit, source = unit_source.split("\t", 1)
+        survey = _survey(unit, source)
+        by_pillar[pillar].append(_progress(direction, *figures, rule, as_of=year, survey=survey))
     pillars = []
     for number, title, *_ in parts[2]:
         own = by_pillar[number]

@@ -182,13 +182,13 @@ MATRIX = {  # route → GET status per role (ROLES order; '-': department office
     'admin/indicators/indicatorvalue/import/': '302 403 200 200 - 200 200',
     'admin/indicators/indicatorvalue/import/job/<int:job_id>/': '302 403 404 404 - 404 404',
     'admin/indicators/indicatorvalue/import/template/': '302 403 200 200 - 200 200',
-    'admin/indicators/ratingscale/': '302 403 200 200 - 200 200',
-    'admin/indicators/ratingscale/<path:object_id>/': '302 302 302 302 - 302 302',
-    'admin/indicators/ratingscale/<path:object_id>/change/': '302 403 200 200 - 200 200',
-    'admin/indicators/ratingscale/<path:object_id>/delete/': '302 403 403 403 - 200 200',
-    'admin/indicators/ratingscale/<path:object_id>/history/': '302 403 200 200 - 200 200',
-    'admin/indicators/ratingscale/^([^/]+)/history/([^/]+)/$': '302 302 302 302 - 302 302',
-    'admin/indicators/ratingscale/add/': '302 403 403 403 - 200 200',
+    'admin/indicators/ratingrule/': '302 403 200 200 - 200 200',
+    'admin/indicators/ratingrule/<path:object_id>/': '302 302 302 302 - 302 302',
+    'admin/indicators/ratingrule/<path:object_id>/change/': '302 403 200 200 - 200 200',
+    'admin/indicators/ratingrule/<path:object_id>/delete/': '302 403 403 403 - 200 200',
+    'admin/indicators/ratingrule/<path:object_id>/history/': '302 403 200 200 - 200 200',
+    'admin/indicators/ratingrule/^([^/]+)/history/([^/]+)/$': '302 302 302 302 - 302 302',
+    'admin/indicators/ratingrule/add/': '302 403 403 403 - 403 403',  # the presets only
     'admin/indicators/reminder/': '302 403 403 403 - 200 200',
     'admin/indicators/reminder/<path:object_id>/': '302 302 302 302 - 302 302',
     'admin/indicators/reminder/<path:object_id>/change/': '302 403 403 403 - 302 302',
@@ -323,6 +323,9 @@ MATRIX = {  # route → GET status per role (ROLES order; '-': department office
     'api/v1/^health-town-planning/$': '200 401 200 200 - 200 200',
     'api/v1/^health-town-planning/(?P<pk>[^/.]+)/$': '200 401 200 200 - 200 200',
     'api/v1/^indicator-values/$': '200 401 200 200 - 200 200',
+    'api/v1/^rating-rules/$': '200 401 200 200 - 200 200',
+    'api/v1/^rating-rules/(?P<name>[^/.]+)/$': '200 401 200 200 - 200 200',
+    'api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$': '405 401 405 405 - 405 405',
     'api/v1/^indicator-values/(?P<pk>[^/.]+)/$': '404 401 200 404 - 200 200',
     'api/v1/^indicator-values/(?P<pk>[^/.]+)/approve/$': '405 401 405 405 - 405 405',
     'api/v1/^indicator-values/(?P<pk>[^/.]+)/reopen/$': '405 401 405 405 - 405 405',
@@ -387,6 +390,7 @@ POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
     'api/v1/^initiative-progress/(?P<pk>[^/.]+)/reopen/$': '401 401 403 404 - 200 200',
     'api/v1/^initiative-progress/(?P<pk>[^/.]+)/return/$': '401 401 403 404 - 400 400',
     'api/v1/auth/token/': '400 400 400 400 - 400 400',
+    'api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$': '401 401 403 403 - 200 200',
     # own_ward: already submitted by the plain request above, hence 400 (not 500).
     "api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\\.(?P<format>[a-z0-9]+)/?$": "401 401 400 404 - 200 200",  # noqa: E501
 }
@@ -448,6 +452,7 @@ API_ARGS = {  # collection → what fills its lookup group
     "health-town-planning": lambda s: s["healthtownplanningrecord"].pk,
     "volunteer-programs": lambda s: s["program"],
     "volunteer-headcounts": lambda s: s["volunteerheadcount"].pk,
+    "rating-rules": lambda s: "pace",
 }
 ADMIN_MODEL = re.compile(r"^admin/(\w+)/(\w+)/")
 
@@ -570,6 +575,7 @@ POSTS = [  # (route, body): the unsafe requests, in this order (each role on fre
     # A format suffix reaches the workflow actions too (it answered 500 before).
     (r"api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\.(?P<format>[a-z0-9]+)/?$", {}),
     ("api/v1/auth/token/", {}),
+    ("api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$", {}),  # the one in use: no change
 ]
 
 

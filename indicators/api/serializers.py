@@ -1,10 +1,11 @@
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ward
-from indicators.choices import RECORDED_KINDS, Direction, Unit
-from indicators.models import Indicator, IndicatorValue
+from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, Unit
+from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
 from indicators.services import indicator_value_create
 from kumamoto_welfare.api.fields import FiscalYearField
@@ -23,6 +24,39 @@ class RatingSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+class RatingBandSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    group = serializers.ChoiceField(
+        choices=ProgressStatus.choices, help_text="The status an indicator in this band has."
+    )
+    use = serializers.ChoiceField(
+        choices=BandUse.choices,
+        help_text="in_progress: on the rule's measure; final: after the target year; "
+        "no_data: without an actual.",
+    )
+    minimum = PlainDecimalField(allow_null=True, help_text="The measure's minimum (in_progress).")
+
+    class Meta:
+        model = RatingBand
+        fields = ["code", "label", "group", "use", "minimum"]
+
+    def get_label(self, band) -> str:
+        return gettext(band.label)  # the presets' labels are in the catalogue
+
+
+class RatingRuleSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    active = serializers.BooleanField(source="is_active")
+    bands = RatingBandSerializer(many=True)
+
+    class Meta:
+        model = RatingRule
+        fields = ["name", "label", "active", "bands"]
+
+    def get_label(self, rule) -> str:
+        return gettext(rule.label)
+
+
 class ProgressSerializer(serializers.Serializer):
     """The progress fields, from a domain ``Progress``."""
 
@@ -34,7 +68,10 @@ class ProgressSerializer(serializers.Serializer):
     )
     expected_progress = PlainDecimalField(allow_null=True, help_text="0–1.")
     pace = PlainDecimalField(allow_null=True, help_text="Achievement ÷ expected progress.")
-    status = serializers.CharField(help_text="achieved, on_track, behind or no_data.")
+    status = serializers.ChoiceField(
+        choices=ProgressStatus.choices,
+        help_text="The group of the rating band (the active rating rule's verdict).",
+    )
     status_label = serializers.CharField()
     rating = RatingSerializer(allow_null=True)
 
@@ -68,7 +105,7 @@ def progress_data(progress: Progress) -> dict:
         "status": progress.status.value,
         "status_label": str(progress.status.label),
         "rating": (
-            {"code": progress.rating.code, "label": progress.rating.label}
+            {"code": progress.rating.code, "label": str(progress.rating.label)}
             if progress.rating
             else None
         ),

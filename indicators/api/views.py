@@ -15,9 +15,14 @@ from rest_framework.views import APIView
 
 from community.models import Ward
 from indicators.filters import IndicatorValueFilter
-from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition
+from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition, RatingRule
 from indicators.selectors import indicator_series, indicator_targets
-from indicators.services import indicator_value_delete, indicator_value_update, target_create
+from indicators.services import (
+    indicator_value_delete,
+    indicator_value_update,
+    rating_rule_activate,
+    target_create,
+)
 from kumamoto_welfare import access
 from kumamoto_welfare.access import check_sets_targets
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
@@ -29,6 +34,7 @@ from .serializers import (
     IndicatorValueSerializer,
     IndicatorWithProgressSerializer,
     ProgressSerializer,
+    RatingRuleSerializer,
     SeriesSerializer,
     TargetSerializer,
     TargetWriteSerializer,
@@ -302,3 +308,22 @@ class DashboardView(APIView):
 
 
 __all__ = ["DashboardView", "IndicatorValueViewSet", "IndicatorViewSet", "ProgressSerializer"]
+
+
+class RatingRuleViewSet(viewsets.ReadOnlyModelViewSet):
+    """The rating rules (評価基準) the city may use, each with its bands; the active one
+    gives every indicator its verdict. Planners switch rules with ``activate``."""
+
+    queryset = RatingRule.objects.prefetch_related("bands")
+    serializer_class = RatingRuleSerializer
+    lookup_field = "name"
+    permission_classes = [ReadOrStaffWrite]
+    pagination_class = None
+
+    @extend_schema(request=None, responses={200: RatingRuleSerializer})
+    @action(detail=True, methods=["post"])
+    def activate(self, request, name=None, format=None):
+        """Make this rule the one in use (planners only; a ward officer gets 403)."""
+        access.check_sets_rating_rule(request.user)  # 403 before a word on the rule
+        rule = rating_rule_activate(user=request.user, rule=self.get_object())
+        return Response(self.get_serializer(RatingRule.objects.get(pk=rule.pk)).data)

@@ -11,7 +11,12 @@ from community.api.views import (
     VolunteerProgramViewSet,
     WardViewSet,
 )
-from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
+from indicators.api.views import (
+    DashboardView,
+    IndicatorValueViewSet,
+    IndicatorViewSet,
+    RatingRuleViewSet,
+)
 from kumamoto_welfare.accounts.views import TokenView
 from kumamoto_welfare.jobs.api import JobView
 from portal.api import AnnualReportFileView, AnnualReportView
@@ -32,6 +37,7 @@ router.register("wards", WardViewSet)
 router.register("school-districts", SchoolDistrictViewSet)
 router.register("indicators", IndicatorViewSet)
 router.register("indicator-values", IndicatorValueViewSet)
+router.register("rating-rules", RatingRuleViewSet)
 router.register("initiative-progress", InitiativeProgressViewSet)
 router.register("community-resources", CommunityResourceViewSet)
 router.register("health-town-planning", HealthTownPlanningViewSet)
