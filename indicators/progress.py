@@ -56,6 +56,14 @@ class Progress:
     rating: Rating | None
 
     @property
+    def expected_value(self) -> Decimal | None:
+        """What the plan expected by the latest actual's year: linear from baseline to target."""
+        if self.baseline is None or self.target is None or self.expected_progress is None:
+            return None
+        span = self.target.value - self.baseline.value
+        return self.baseline.value + span * self.expected_progress
+
+    @property
     def status_label(self) -> str:
         return str(self.status.label)
 
