@@ -5,6 +5,12 @@
    is drawn its area shows and the table folds into its <details> (one click away). */
 (function () {
   "use strict";
+  // A printed page shows everything: the folded tables and texts open for print.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (details) {
+      details.open = true;
+    });
+  });
   if (typeof window.Chart === "undefined") {
     return;
   }
