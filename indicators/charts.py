@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_short_label
 
-from .choices import ValueKind
+from .choices import Unit, ValueKind
 from .progress import Point
 
 
@@ -34,7 +34,12 @@ def _chart(kind: str, labels: list[str], row_labels: list[str], unit: str, datas
         "table": {
             "columns": [d["label"] for d in datasets],
             "rows": [
-                {"label": row_label, "cells": [d["display"][i] for d in datasets]}
+                {
+                    "label": row_label,
+                    "cells": [d["display"][i] for d in datasets],
+                    # Each cell with its column's name, for the table stacked on a phone.
+                    "labelled": [(d["label"], d["display"][i]) for d in datasets],
+                }
                 for i, row_label in enumerate(row_labels)
                 if any(d["values"][i] is not None for d in datasets)
             ],
@@ -111,8 +116,13 @@ def achievement_chart(labels: list[str], series: list[tuple[str, str, list]]) ->
 
 def ward_chart(indicator, table: dict) -> dict:
     """A line per ward (and the city) of the actuals the user may see, from
-    ``ward_value_table``; unapproved values are left out of the chart, the table marks them."""
+    ``ward_value_table``; unapproved values are left out of the chart, the table marks them.
+
+    A rate compares on one scale. A count does not: the city's is the sum of the wards', so
+    on their scale the ward lines would collapse at the bottom. The city then goes on a
+    second axis (``axis: "city"``, drawn on the right), each axis titled with what it counts."""
     unit, places = str(indicator.get_unit_display()), indicator.decimal_places
+    own_axis = indicator.unit != Unit.PERCENT
     years = [row["fiscal_year"] for row in table["rows"]]
     # Keys by the ward's place in the list (ward-1 …), so each has its own line style
     # whatever the municipality's wards are called.
@@ -133,10 +143,19 @@ def ward_chart(indicator, table: dict) -> dict:
                 "display": [_display(v, unit, places) for v in values],
             }
         )
-    return _chart(
+    chart = _chart(
         "line",
         [f"{year} ({fiscal_year_short_label(year)})" for year in years],
         [fiscal_year_label(year) for year in years],
         unit,
         datasets,
     )
+    if own_axis:
+        city = chart["datasets"][0]
+        city["axis"] = "city"
+        city["label"] = _("市全体（右の目盛）")
+        chart["axes"] = {
+            "y": _("各区（%(unit)s）") % {"unit": unit},
+            "city": _("市全体（%(unit)s）") % {"unit": unit},
+        }
+    return chart

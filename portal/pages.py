@@ -26,7 +26,104 @@ def progress_grid(*, pillar, fiscal_year: int, user) -> dict:
         .order_by()
     )
     cells = {(r.initiative_id, r.section_id, r.ward_id): r for r in records}
-    rows = [
-        {"subject": i, "cells": [cells.get((i.pk, None, w.pk)) for w in wards]} for i in initiatives
-    ] + [{"subject": s, "cells": [cells.get((None, s.pk, w.pk)) for w in wards]} for s in sections]
+
+    def row(subject, initiative_id, section_id) -> dict:
+        found = [cells.get((initiative_id, section_id, w.pk)) for w in wards]
+        # ``labelled``: each cell with its ward, for the table stacked on a phone.
+        return {
+            "subject": subject,
+            "cells": found,
+            "labelled": list(zip(wards, found, strict=True)),
+        }
+
+    rows = [row(i, i.pk, None) for i in initiatives] + [row(s, None, s.pk) for s in sections]
     return {"wards": wards, "rows": rows}
+
+
+# The statuses that need a reason on the pages: behind the plan's pace, or past the target
+# year without reaching it (``not_achieved`` comes with the city's rating rule).
+NEEDS_ATTENTION = ("behind", "not_achieved")
+
+# Which stage's 要因分析 speaks for an item: the planners' review over the department's own.
+ANALYSIS_STAGES = ("secondary", "primary")
+STAGE_ORDER = {"primary": 0, "secondary": 1, "council": 2}
+
+
+def approved_evaluations_for(fiscal_year: int, plan) -> dict[int, list]:
+    """The approved evaluations (施策評価) of ``fiscal_year``, by pillar id, each pillar's
+    in plan order (the pillar itself, its sections, its initiatives; then by stage).
+
+    The evaluations app comes on another branch; at its merge this becomes
+    ``return evaluations_by_pillar(approved_evaluations(fiscal_year=fiscal_year, plan=plan))``
+    with ``from evaluations.selectors import approved_evaluations``. Until then there are none.
+    """
+    return evaluations_by_pillar([])
+
+
+def evaluations_by_pillar(evaluations) -> dict[int, list]:
+    """``evaluations`` (each on a pillar, a section or an initiative) grouped by the pillar
+    they belong to, in plan order."""
+    grouped: dict[int, list] = {}
+    for evaluation in evaluations:
+        grouped.setdefault(_pillar_id_of(evaluation), []).append(evaluation)
+    return {pk: sorted(found, key=_plan_order) for pk, found in grouped.items()}
+
+
+def _pillar_id_of(evaluation) -> int:
+    if evaluation.section_id:
+        return evaluation.section.pillar_id
+    if evaluation.initiative_id:
+        return evaluation.initiative.pillar_id
+    return evaluation.pillar_id
+
+
+def _plan_order(evaluation) -> tuple:
+    if evaluation.initiative_id:
+        place = (2, evaluation.initiative.code)
+    elif evaluation.section_id:
+        place = (1, evaluation.section.number)
+    else:
+        place = (0, "")
+    return (*place, STAGE_ORDER.get(evaluation.stage, len(STAGE_ORDER)))
+
+
+def analysis_for(indicator, evaluations: list):
+    """The approved evaluation whose 要因分析 explains ``indicator``: its section's, else its
+    pillar's own; the planners' (二次評価) before the department's (一次評価). None without one."""
+
+    def rank(evaluation) -> tuple[int, int] | None:
+        if evaluation.stage not in ANALYSIS_STAGES or not evaluation.analysis:
+            return None
+        if evaluation.section_id and evaluation.section_id == indicator.section_id:
+            place = 0
+        elif not (evaluation.section_id or evaluation.initiative_id):
+            place = 1
+        else:
+            return None
+        return place, ANALYSIS_STAGES.index(evaluation.stage)
+
+    ranked = [(found, e) for e in evaluations if (found := rank(e)) is not None]
+    return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
+
+
+def explained(rows, evaluations: dict[int, list]) -> list[dict]:
+    """Each of ``rows`` (``indicators_with_progress``), in plan order, with whether it needs
+    attention (behind, or missed its target) and, if so, the evaluation that explains it."""
+
+    def row(indicator, progress) -> dict:
+        late = progress.status in NEEDS_ATTENTION
+        own = evaluations.get(indicator.pillar_id, [])
+        return {
+            "indicator": indicator,
+            "progress": progress,
+            "late": late,
+            "evaluation": analysis_for(indicator, own) if late else None,
+        }
+
+    return [row(indicator, progress) for indicator, progress in rows]
+
+
+def needing_attention(rows, evaluations: dict[int, list]) -> list[dict]:
+    """The indicators of ``rows`` that are behind or did not reach their target, in plan
+    order, each with the evaluation that explains it (or None)."""
+    return [row for row in explained(rows, evaluations) if row["late"]]

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from indicators.charts import chart_data, ward_chart
 from indicators.models import Indicator
@@ -24,6 +25,10 @@ def indicator_detail(request, code: str):
     year = selected_fiscal_year(request, plan)
     series = series_by_indicator([indicator], fiscal_year=year)[indicator.pk]
     table = ward_value_table(indicator, request.user)
+    # Each cell with its column's name, for the table stacked on a phone.
+    columns = [_("市全体"), *(ward.name for ward in table["wards"])]
+    for row in table["rows"]:
+        row["labelled"] = list(zip(columns, row["cells"], strict=True))
     return render(
         request,
         "indicators/detail.html",

@@ -23,7 +23,12 @@ from indicators.selectors import (
 )
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
 from portal.page_cache import public_page
-from portal.pages import progress_grid
+from portal.pages import (
+    approved_evaluations_for,
+    explained,
+    needing_attention,
+    progress_grid,
+)
 from portal.reports import evaluation_context, evaluation_workbook
 from programs.models import Initiative, Pillar, Plan
 from programs.selectors import UnknownPlanError, plan_by_code
@@ -53,13 +58,16 @@ def selected_fiscal_year(request, plan: Plan | None = None) -> int:
 
 @public_page
 def home(request):
-    """The plan at a glance: each pillar's indicators by status and mean achievement as of
-    the selected fiscal year, every indicator's progress, and what changed recently."""
+    """The plan at a glance: first the indicators that are behind or missed their target,
+    each with why (expected by now against actual, and the approved 要因分析); then each
+    pillar's indicators by status and mean achievement as of the selected fiscal year, every
+    indicator's progress, and what changed recently."""
     plan = requested_plan(request)
     year = selected_fiscal_year(request, plan)
     pillars = list(Pillar.objects.filter(plan=plan).prefetch_related("sections"))
     rows = indicators_with_progress(up_to=year, plan=plan)
     summaries = pillar_summaries(pillars, rows)
+    evaluations = approved_evaluations_for(year, plan) if plan else {}
     return render(
         request,
         "programs/home.html",
@@ -72,6 +80,7 @@ def home(request):
                 [_("施策%(number)s") % {"number": p.number} for p in pillars],
                 [("mean", _("平均達成率"), [row["mean_achievement_rate"] for row in summaries])],
             ),
+            "attention": needing_attention(rows, evaluations),
             "rows": rows,
             "recent": recent_approvals(),
         },
@@ -80,8 +89,10 @@ def home(request):
 
 @public_page
 def pillar_detail(request, number: int):
-    """A pillar: its overview, sections with 現状と課題, initiatives and actions, figures,
-    this year's progress per ward, and its indicators with small trend charts."""
+    """A pillar: first the year's status (its indicators' verdicts, why the late ones are
+    late) and its approved evaluation, its indicators with small trend charts and this
+    year's progress per ward; then the plan's text (overview, sections with 現状と課題,
+    initiatives and actions, figures), folded."""
     plan = requested_plan(request)
     year = selected_fiscal_year(request, plan)
     pillar = get_object_or_404(
@@ -100,6 +111,8 @@ def pillar_detail(request, number: int):
         by_section.setdefault(initiative.section_id, []).append(initiative)
     indicators = list(Indicator.objects.filter(pillar=pillar).select_related("pillar", "section"))
     series = series_by_indicator(indicators, fiscal_year=year)
+    evaluations = approved_evaluations_for(year, plan).get(pillar.pk, [])
+    rows = [(indicator, series[indicator.pk]["progress"]) for indicator in indicators]
     return render(
         request,
         "programs/pillar.html",
@@ -114,6 +127,8 @@ def pillar_detail(request, number: int):
             "own_challenges": [c for c in pillar.challenges.all() if c.section_id is None],
             "own_initiatives": by_section.get(None, []),
             "own_figures": [f for f in pillar.figures.all() if f.section_id is None],
+            "status_rows": explained(rows, {pillar.pk: evaluations}),
+            "evaluations": evaluations,
             "grid": progress_grid(pillar=pillar, fiscal_year=year, user=request.user),
             "indicators": [
                 {
