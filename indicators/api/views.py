@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -115,11 +116,13 @@ TARGET_EXAMPLE = OpenApiExample(
 )
 
 
-def as_of_year(request) -> int | None:
+def as_of_year(request, *, required: bool = False) -> int | None:
     """The ``fiscal_year`` query parameter (any form people write), or None without it. A
-    bad one is a 400 naming the parameter."""
+    bad one, or none where it is ``required``, is a 400 naming the parameter."""
     raw = request.query_params.get("fiscal_year")
     if raw in (None, ""):
+        if required:
+            raise serializers.ValidationError({"fiscal_year": [_("年度を指定してください。")]})
         return None
     try:
         return parse_fiscal_year(raw)
@@ -295,19 +298,19 @@ class DashboardView(APIView):
         responses=DashboardSerializer,
     )
     def get(self, request):
-        raw = request.query_params.get("fiscal_year")
-        if not raw:
-            raise serializers.ValidationError({"fiscal_year": ["This parameter is required."]})
-        try:
-            year = parse_fiscal_year(raw)
-        except FiscalYearError as error:
-            raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
+        year = as_of_year(request, required=True)
         return Response(
             cached_dashboard(year, access.scope_of(request.user), plan_from_request(request))
         )
 
 
-__all__ = ["DashboardView", "IndicatorValueViewSet", "IndicatorViewSet", "ProgressSerializer"]
+__all__ = [
+    "DashboardView",
+    "IndicatorValueViewSet",
+    "IndicatorViewSet",
+    "ProgressSerializer",
+    "RatingRuleViewSet",
+]
 
 
 class RatingRuleViewSet(viewsets.ReadOnlyModelViewSet):

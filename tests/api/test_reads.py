@@ -158,7 +158,11 @@ def test_dashboard_per_pillar_and_per_ward(anon, plan_client):
     staff = plan_client.get("/api/v1/dashboard/", {"fiscal_year": 2015}).json()
     assert staff["wards"][0]["indicator_values"]["draft"] == 1
     assert staff["wards"][0]["indicator_values"]["missing"] == 3
-    assert anon.get("/api/v1/dashboard/").status_code == 400
+    missing = anon.get("/api/v1/dashboard/")
+    assert missing.status_code == 400
+    assert "年度を指定してください" in str(missing.json())
+    english = anon.get("/api/v1/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Give the fiscal year" in str(english.json())
 
 
 def test_csv_opens_in_excel_bom_crlf(anon):
