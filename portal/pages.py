@@ -29,4 +29,13 @@ def progress_grid(*, pillar, fiscal_year: int, user) -> dict:
     rows = [
         {"subject": i, "cells": [cells.get((i.pk, None, w.pk)) for w in wards]} for i in initiatives
     ] + [{"subject": s, "cells": [cells.get((None, s.pk, w.pk)) for w in wards]} for s in sections]
+    # In plan order: a section with no numbered initiative sits where its number puts it,
+    # not after the other sections' initiatives (施策4: 4-1 before 4-2-1).
+    rows.sort(key=lambda row: _plan_position(row["subject"]))
     return {"wards": wards, "rows": rows}
+
+
+def _plan_position(subject) -> tuple[int, int]:
+    if isinstance(subject, Section):
+        return (subject.number, 0)
+    return (subject.section.number if subject.section else 0, subject.number)
