@@ -151,7 +151,8 @@ class AnnualReportView(APIView):
 
 class AnnualReportFileView(APIView):
     """A stored report file: `xlsx` (the workbook, a sheet per pillar), `html` (the
-    printable page) or `pdf` (the council report, A4). `Last-Modified` and `X-Generated-At` give when it was made."""
+    printable page) or `pdf` (the council report, A4). `Last-Modified` and
+    `X-Generated-At` give when it was made."""
 
     permission_classes = [ReadOrStaffWrite]
     renderer_classes = [JSONRenderer]

@@ -338,3 +338,28 @@ def test_the_api_serves_the_stored_pdf(db, settings, tmp_path):
     response = client_for().get(body["downloads"]["pdf"])
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_stale_pdf_is_still_served_and_a_new_one_queued_once(
+    db, client, planner, settings, tmp_path
+):
+    from decimal import Decimal
+
+    from indicators.models import Indicator
+    from indicators.services import target_revise
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    annual_report_generate(fiscal_year=YEAR)
+    target_revise(  # data changed after the report was made
+        user=planner,
+        indicator=Indicator.objects.get(code="KPI-1-1"),
+        fiscal_year=2022,
+        value=Decimal("80.25"),
+        revised_in=2016,
+        reason="中間見直しで延長",
+    )
+    for _ in range(2):
+        response = client.get(f"/reports/{YEAR}.pdf")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+    assert Job.objects.filter(kind="annual_report").count() == 1
