@@ -49,7 +49,21 @@ def evaluations_by_subject(rows) -> dict:
     labels = {rating.code: rating.label for _floor, rating in rating_bands()}
     grouped: dict = {}
     for row in rows:
-        stages = grouped.setdefault(row.subject, dict.fromkeys(STAGES))
+        # The evaluated item itself (one of the three is set), so that the report finds it
+        # by the Pillar, Section or Initiative it prints; ``subject`` where only that is given.
+        subject = next(
+            (
+                item
+                for item in (
+                    getattr(row, "initiative", None),
+                    getattr(row, "section", None),
+                    getattr(row, "pillar", None),
+                )
+                if item is not None
+            ),
+            row.subject,
+        )
+        stages = grouped.setdefault(subject, dict.fromkeys(STAGES))
         stages[row.stage] = {
             "stage": row.stage,
             "stage_label": str(row.get_stage_display()),
@@ -61,7 +75,7 @@ def evaluations_by_subject(rows) -> dict:
             "comment": row.comment,
             "direction": row.direction,
             "direction_label": str(row.get_direction_display()) if row.direction else "",
-            "department": getattr(row, "department", "") or "",
+            "department": department_of(row),
         }
     return grouped
 

@@ -363,3 +363,15 @@ def test_a_stale_pdf_is_still_served_and_a_new_one_queued_once(
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
     assert Job.objects.filter(kind="annual_report").count() == 1
+
+
+def test_evaluations_are_keyed_by_the_item_they_evaluate(db):
+    initiative = Initiative.objects.get(code="1-2-1")
+    row = _row("1-2-1 高齢者見守り事業の推進", "primary", analysis="分析")
+    row.pillar, row.section, row.initiative = None, None, initiative
+    row.department = "高齢福祉課"
+    grouped = evaluations_by_subject([row])
+    entry = grouped[Initiative.objects.get(pk=initiative.pk)]["primary"]
+    assert entry["analysis"] == "分析" and entry["stage_label"] == "一次評価"
+    assert entry["department"] == "高齢福祉課"
+    assert grouped[initiative]["secondary"] is None and grouped[initiative]["council"] is None
