@@ -26,7 +26,10 @@ class RefusedURL(ValueError):
 
 
 def report_css() -> str:
-    path = finders.find(STYLESHEET)
+    """The report's stylesheet: from the sources, else from the collected static files."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    path = finders.find(STYLESHEET) or staticfiles_storage.path(STYLESHEET)
     with open(path, encoding="utf-8") as stylesheet:
         return stylesheet.read()
 
