@@ -574,6 +574,9 @@ LOGGING = {
     "loggers": {
         # dbbackup adds a handler of its own: its lines would come out twice.
         "dbbackup": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint (the council report's PDF) logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 # The worker logs through the same handler and format instead of Celery's own.

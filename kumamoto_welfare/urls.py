@@ -1,11 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from kumamoto_welfare.converters import FiscalYearConverter
 from kumamoto_welfare.health import healthz
 from portal.context_processors import admin_site_header
 from portal.views import completeness, plan, wards
@@ -15,6 +16,7 @@ from portal.views import indicators as indicator_views
 admin.site.site_header = lazy(admin_site_header, str)()
 admin.site.site_title = lazy(admin_site_header, str)()
 admin.site.index_title = _("管理メニュー")
+register_converter(FiscalYearConverter, "fiscal_year")
 
 urlpatterns = [
     path("", plan.home, name="home"),
@@ -22,8 +24,9 @@ urlpatterns = [
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator"),
     path("wards/<str:name>/", wards.ward_detail, name="ward"),
     path("consult/", wards.consult, name="consult"),
-    path("reports/<int:fiscal_year>/", plan.report, name="report"),
-    path("reports/<int:fiscal_year>.xlsx", plan.report_xlsx, name="report-xlsx"),
+    path("reports/<fiscal_year:fiscal_year>/", plan.report, name="report"),
+    path("reports/<fiscal_year:fiscal_year>.pdf", plan.report_pdf, name="report-pdf"),
+    path("reports/<fiscal_year:fiscal_year>.xlsx", plan.report_xlsx, name="report-xlsx"),
     path(
         "admin/completeness/",
         admin.site.admin_view(completeness.completeness),

@@ -38,9 +38,10 @@ class AnnualReportAdmin(admin.ModelAdmin):
         if not report.generated_at:
             return "—"
         return format_html(
-            '<a href="{}">xlsx</a> / <a href="{}">HTML</a>',
+            '<a href="{}">xlsx</a> / <a href="{}">HTML</a> / <a href="{}">PDF</a>',
             reverse("report-file", args=[report.fiscal_year, "xlsx"]),
             reverse("report-file", args=[report.fiscal_year, "html"]),
+            reverse("report-file", args=[report.fiscal_year, "pdf"]),
         )
 
     def save_model(self, request, obj, form, change):

@@ -13,13 +13,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from kumamoto_welfare.access import works_city_wide
 from kumamoto_welfare.jobs.models import Job
 from kumamoto_welfare.jobs.services import job_create, job_handler
+from portal.report_documents import report_html, report_pdf
 from portal.reports import evaluation_context, evaluation_workbook
 from programs.models import AnnualReport, AnnualReportStatus
 
@@ -58,33 +58,54 @@ def annual_report_request(*, fiscal_year: int, user: AbstractBaseUser) -> Annual
     return report
 
 
+@transaction.atomic
+def annual_report_ensure(*, fiscal_year: int) -> AnnualReport:
+    """Queue the year's report if none is stored or on its way, for a reader who asked for
+    a file not made yet (the PDF at /reports/<fy>.pdf). A system job, not the reader's: at
+    most one is queued at a time, whoever asks and however often."""
+    report, _created = AnnualReport.objects.select_for_update().get_or_create(
+        fiscal_year=fiscal_year
+    )
+    waiting = report.status in (AnnualReportStatus.QUEUED, AnnualReportStatus.RUNNING)
+    if waiting and report.job and not report.job.finished:
+        return report
+    report.job = job_create(kind=JOB_KIND, params={"fiscal_year": fiscal_year})
+    report.status = AnnualReportStatus.QUEUED
+    report.requested_at = timezone.now()
+    report.error = ""
+    report.save()
+    return report
+
+
 def annual_report_generate(*, fiscal_year: int) -> AnnualReport:
-    """Make the workbook and the printable page from approved data and store both."""
+    """Make the workbook, the printable page and the PDF from approved data and store them."""
     AnnualReport.objects.filter(fiscal_year=fiscal_year).update(status=AnnualReportStatus.RUNNING)
     generated_at = timezone.now()
     with translation.override("ja"):
-        context = evaluation_context(fiscal_year=fiscal_year, user=AnonymousUser())
-        workbook = evaluation_workbook(**context, generated_at=generated_at)
-        page = render_to_string(
-            "programs/report_print.html", {**context, "generated_at": generated_at}
+        context = evaluation_context(
+            fiscal_year=fiscal_year, user=AnonymousUser(), generated_at=generated_at
         )
+        workbook = evaluation_workbook(**context)
+        page = report_html(context)
+        pdf = report_pdf(context)
     stamp = timezone.localtime(generated_at).strftime("%Y%m%d-%H%M%S")
     with transaction.atomic():
         report, _created = AnnualReport.objects.select_for_update().get_or_create(
             fiscal_year=fiscal_year
         )
-        old = [f.name for f in (report.xlsx, report.html) if f]
+        old = [f.name for f in (report.xlsx, report.html, report.pdf) if f]
         report.xlsx.save(f"evaluation-{fiscal_year}-{stamp}.xlsx", ContentFile(workbook), False)
         report.html.save(
             f"evaluation-{fiscal_year}-{stamp}.html", ContentFile(page.encode("utf-8")), False
         )
+        report.pdf.save(f"evaluation-{fiscal_year}-{stamp}.pdf", ContentFile(pdf), False)
         report.generated_at = generated_at
         report.status = AnnualReportStatus.READY
         report.error = ""
         report.save()
     storage = report.xlsx.storage
     for name in old:
-        if name not in (report.xlsx.name, report.html.name):
+        if name not in (report.xlsx.name, report.html.name, report.pdf.name):
             storage.delete(name)
     return report
 
@@ -106,6 +127,7 @@ def _run(job: Job, progress) -> dict:
         "generated_at": report.generated_at.isoformat(),
         "xlsx": report.xlsx.name,
         "html": report.html.name,
+        "pdf": report.pdf.name,
     }
 
 

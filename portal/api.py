@@ -29,7 +29,11 @@ from portal.annual_reports import annual_report_request, report_is_stale
 from programs.models import AnnualReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILES = {"xlsx": ("xlsx", XLSX), "html": ("html", "text/html; charset=utf-8")}
+FILES = {
+    "xlsx": ("xlsx", XLSX),
+    "html": ("html", "text/html; charset=utf-8"),
+    "pdf": ("pdf", "application/pdf"),
+}
 
 
 class ReportJobSerializer(serializers.Serializer):
@@ -76,6 +80,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
             {
                 "xlsx": serializers.URLField(allow_null=True),
                 "html": serializers.URLField(allow_null=True),
+                "pdf": serializers.URLField(allow_null=True),
             },
         )
     )
@@ -145,8 +150,9 @@ class AnnualReportView(APIView):
 
 
 class AnnualReportFileView(APIView):
-    """A stored report file: `xlsx` (the workbook, a sheet per pillar) or `html` (the
-    printable page). `Last-Modified` and `X-Generated-At` give when it was made."""
+    """A stored report file: `xlsx` (the workbook, a sheet per pillar), `html` (the
+    printable page) or `pdf` (the council report, A4). `Last-Modified` and
+    `X-Generated-At` give when it was made."""
 
     permission_classes = [ReadOrStaffWrite]
     renderer_classes = [JSONRenderer]
@@ -160,6 +166,9 @@ class AnnualReportFileView(APIView):
         responses={
             (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook."),
             (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The page."),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The council report (施策評価書), A4."
+            ),
         },
     )
     def get(self, request, fiscal_year: str, file: str):

@@ -37,7 +37,16 @@ def progress_grid(*, pillar, fiscal_year: int, user) -> dict:
         }
 
     rows = [row(i, i.pk, None) for i in initiatives] + [row(s, None, s.pk) for s in sections]
+    # In plan order: a section with no numbered initiative sits where its number puts it,
+    # not after the other sections' initiatives (施策4: 4-1 before 4-2-1).
+    rows.sort(key=lambda row: _plan_position(row["subject"]))
     return {"wards": wards, "rows": rows}
+
+
+def _plan_position(subject) -> tuple[int, int]:
+    if isinstance(subject, Section):
+        return (subject.number, 0)
+    return (subject.section.number if subject.section else 0, subject.number)
 
 
 # The statuses that need a reason on the pages: behind the plan's pace, or past the target

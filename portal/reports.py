@@ -8,23 +8,176 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kumamoto_welfare.api.renderers import escape_cell
-from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.fiscal_year import era_label, fiscal_year_label
 
 
 def _point(point):
     return (fiscal_year_label(point.fiscal_year), float(point.value)) if point else ("", None)
 
 
-def evaluation_context(*, fiscal_year: int, user, plan=None) -> dict:
-    """Everything the report shows for the fiscal year, as ``user`` may see it: per pillar
-    of the plan (the current plan by default), its indicators with progress (approved data)
-    and the initiatives' reports per ward."""
-    from django.utils.translation import gettext
+# The stages of an evaluation (施策評価), in the order the report prints them.
+STAGES = ("primary", "secondary", "council")
 
-    from indicators.charts import achievement_chart
+
+# --- The evaluations' seam ----------------------------------------------------------------
+#
+# The evaluations (一次評価, 二次評価, 審議会意見) live in the ``evaluations`` app. The report
+# reads them through these two functions only; every other part (grouping, the template, the
+# workbook) works on the plain structure ``evaluations_by_subject`` makes.
+
+
+def _evaluations(fiscal_year: int, plan) -> dict:
+    """The year's approved evaluations of the plan, keyed by subject (the Pillar, Section or
+    Initiative), each a dict by stage (``evaluations_by_subject``)."""
+    rows: list = []  # evaluations.selectors.approved_evaluations(fiscal_year=…, plan=plan)
+    return evaluations_by_subject(rows)
+
+
+def _is_final(fiscal_year: int) -> bool:
+    """Whether every evaluation of the year is approved: until then the report is a draft
+    (案) on every page."""
+    return False  # evaluations.selectors.evaluations_complete(fiscal_year=fiscal_year)
+
+
+def evaluations_by_subject(rows) -> dict:
+    """``{subject: {"primary": entry | None, "secondary": …, "council": …}}`` from approved
+    evaluation rows (each with ``subject``, ``stage``, ``rating``, ``results``, ``analysis``,
+    ``issues``, ``comment``, ``direction``, ``department`` and the choices' displays). An
+    entry is a plain dict, with the rating's label from the active rule."""
+    from indicators.selectors import rating_bands
+
+    labels = {rating.code: rating.label for _floor, rating in rating_bands()}
+    grouped: dict = {}
+    for row in rows:
+        # The evaluated item itself (one of the three is set), so that the report finds it
+        # by the Pillar, Section or Initiative it prints; ``subject`` where only that is given.
+        subject = next(
+            (
+                item
+                for item in (
+                    getattr(row, "initiative", None),
+                    getattr(row, "section", None),
+                    getattr(row, "pillar", None),
+                )
+                if item is not None
+            ),
+            row.subject,
+        )
+        stages = grouped.setdefault(subject, dict.fromkeys(STAGES))
+        stages[row.stage] = {
+            "stage": row.stage,
+            "stage_label": str(row.get_stage_display()),
+            "rating": row.rating or "",
+            "rating_label": labels.get(row.rating, "") if row.rating else "",
+            "results": row.results,
+            "analysis": row.analysis,
+            "issues": row.issues,
+            "comment": row.comment,
+            "direction": row.direction,
+            "direction_label": str(row.get_direction_display()) if row.direction else "",
+            "department": department_of(row),
+        }
+    return grouped
+
+
+def department_of(subject) -> str:
+    """The 所管課 of a section or an initiative, empty until one is set (the field comes with
+    the evaluations; before it, there is none)."""
+    department = getattr(subject, "department", None)
+    return str(department) if department else ""
+
+
+def _stages(evaluations: dict, subject) -> dict:
+    found = evaluations.get(subject)
+    return {"stages": found, "any": True} if found else {"stages": {}, "any": False}
+
+
+def _indicator_entries(pillar_rows, series, targets, fiscal_year: int) -> list[dict]:
+    from indicators.choices import ValueKind
+    from indicators.svg_charts import trend_chart_svg
+
+    entries = []
+    for indicator, progress in pillar_rows:
+        own = series[indicator.pk]
+        entries.append(
+            {
+                "indicator": indicator,
+                "progress": progress,
+                "department": department_of(indicator.section) if indicator.section else "",
+                "targets": targets[indicator.pk],
+                "actuals": [
+                    p
+                    for p in own["points"]
+                    if p.kind == ValueKind.ACTUAL and p.fiscal_year <= fiscal_year
+                ],
+                "chart": trend_chart_svg(
+                    indicator, own, chart_id=f"trend-{indicator.code.lower()}"
+                ),
+            }
+        )
+    return entries
+
+
+def _outline(pillar, grid: dict, evaluations: dict) -> list[dict]:
+    """The pillar's sections and initiatives in plan order, each with its 所管課, its
+    evaluations and (where the wards report on it) its row of the progress grid."""
+    from programs.models import Initiative, Section
+
+    # Each subject's reports as (ward, record or None) pairs, in the wards' order.
+    cells = {
+        row["subject"]: list(zip(grid["wards"], row["cells"], strict=True)) for row in grid["rows"]
+    }
+    initiatives = [row["subject"] for row in grid["rows"] if isinstance(row["subject"], Initiative)]
+
+    def initiative_entry(initiative) -> dict:
+        return {
+            "subject": initiative,
+            "kind": "initiative",
+            "department": department_of(initiative),
+            "evaluations": _stages(evaluations, initiative),
+            "cells": cells.get(initiative),
+        }
+
+    outline = [initiative_entry(i) for i in initiatives if i.section_id is None]
+    for section in Section.objects.filter(pillar=pillar).select_related("pillar"):
+        outline.append(
+            {
+                "subject": section,
+                "kind": "section",
+                "department": department_of(section),
+                "evaluations": _stages(evaluations, section),
+                "cells": cells.get(section),  # a section with no numbered initiative
+                "initiatives": [
+                    initiative_entry(i) for i in initiatives if i.section_id == section.pk
+                ],
+            }
+        )
+    return outline
+
+
+def cover_year_label(fiscal_year: int) -> str:
+    """The year as the cover names it: ``平成28年度（2016年度）``, era first as councils
+    cite it; ``FY2016 (Heisei 28)`` in English."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "ja").startswith("en"):
+        return fiscal_year_label(fiscal_year)
+    return f"{era_label(fiscal_year)}（{fiscal_year}年度）"
+
+
+def evaluation_context(
+    *, fiscal_year: int, user, plan=None, evaluations=None, is_final=None, generated_at=None
+) -> dict:
+    """Everything the report (施策評価書) shows for the fiscal year, as ``user`` may see it:
+    per pillar of the plan (the current plan by default), in plan order, its indicators
+    with progress (approved data), targets, actuals and a trend chart, its sections and
+    initiatives with their 所管課, approved evaluations and the initiatives' reports per
+    ward. ``evaluations`` and ``is_final`` default to the evaluations app's (the seam
+    above); tests pass their own."""
     from indicators.selectors import (
         indicators_with_progress,
         reporting_years,
+        series_by_indicator,
         target_rows_by_indicator,
     )
     from portal.pages import progress_grid
@@ -32,40 +185,95 @@ def evaluation_context(*, fiscal_year: int, user, plan=None) -> dict:
     from programs.selectors import current_plan
 
     plan = plan or current_plan()
+    if evaluations is None:
+        evaluations = _evaluations(fiscal_year, plan)
+    if is_final is None:
+        is_final = _is_final(fiscal_year)
     rows = indicators_with_progress(up_to=fiscal_year, plan=plan)
-    targets = target_rows_by_indicator([i for i, _p in rows], fiscal_year=fiscal_year)
+    indicators = [i for i, _p in rows]
+    targets = target_rows_by_indicator(indicators, fiscal_year=fiscal_year)
+    series = series_by_indicator(indicators, fiscal_year=fiscal_year)
     pillars = list(Pillar.objects.filter(plan=plan))
-    return {
-        "plan": plan,
-        "fiscal_year": fiscal_year,
-        "years": reporting_years(plan),
-        "pillars": [
+    entries = []
+    for pillar in pillars:
+        pillar_rows = [(i, p) for i, p in rows if i.pillar_id == pillar.pk]
+        grid = progress_grid(pillar=pillar, fiscal_year=fiscal_year, user=user)
+        entries.append(
             {
                 "pillar": pillar,
-                "rows": [(i, p) for i, p in rows if i.pillar_id == pillar.pk],
+                "anchor": f"pillar-{pillar.number}",
+                "rows": pillar_rows,
                 # Every target with its revision; the one in force this year is marked.
-                "targets": [
-                    (i, target)
-                    for i, _p in rows
-                    if i.pillar_id == pillar.pk
-                    for target in targets[i.pk]
-                ],
-                "chart_id": f"chart-pillar-{pillar.number}",
-                "chart": achievement_chart(
-                    [i.code for i, _p in rows if i.pillar_id == pillar.pk],
-                    [
-                        (
-                            "rate",
-                            gettext("達成率"),
-                            [p.achievement_rate for i, p in rows if i.pillar_id == pillar.pk],
-                        )
-                    ],
-                ),
-                "grid": progress_grid(pillar=pillar, fiscal_year=fiscal_year, user=user),
+                "targets": [(i, target) for i, _p in pillar_rows for target in targets[i.pk]],
+                "indicators": _indicator_entries(pillar_rows, series, targets, fiscal_year),
+                "evaluations": _stages(evaluations, pillar),
+                "outline": _outline(pillar, grid, evaluations),
+                "grid": grid,
             }
-            for pillar in pillars
-        ],
+        )
+    return {
+        "plan": plan,
+        "municipality": plan.municipality if plan else None,
+        "fiscal_year": fiscal_year,
+        "cover_year": cover_year_label(fiscal_year),
+        "years": reporting_years(plan),
+        "is_final": is_final,
+        "generated_at": generated_at or timezone.now(),
+        "pillars": entries,
     }
+
+
+def _subjects(entry: dict):
+    """The pillar, then its sections and initiatives in plan order, as outline entries."""
+    yield {
+        "subject": entry["pillar"],
+        "department": "",
+        "evaluations": entry.get("evaluations", {"stages": {}}),
+    }
+    for part in entry.get("outline", []):
+        yield part
+        yield from part.get("initiatives", [])
+
+
+def _evaluation_rows(sheet, entry: dict, font) -> None:
+    """The 施策評価 block of a pillar's sheet: a row per subject and approved stage (one with
+    its 所管課 only where none is approved yet)."""
+    sheet.append([])
+    sheet.append(
+        [
+            _("評価の対象"),
+            _("所管課"),
+            _("段階"),
+            _("評価"),
+            _("成果"),
+            _("要因分析"),
+            _("課題"),
+            _("今後の方向性"),
+            _("意見・コメント"),
+        ]
+    )
+    for cell in sheet[sheet.max_row]:
+        cell.font = font(bold=True)
+    for part in _subjects(entry):
+        subject = escape_cell(str(part["subject"]))
+        department = escape_cell(part["department"])
+        found = [e for e in part["evaluations"]["stages"].values() if e]
+        if not found:
+            sheet.append([subject, department, _("承認済みの評価なし")])
+        for evaluation in found:
+            sheet.append(
+                [
+                    subject,
+                    escape_cell(evaluation["department"] or part["department"]),
+                    evaluation["stage_label"],
+                    f"{evaluation['rating']} {evaluation['rating_label']}".strip(),
+                    escape_cell(evaluation["results"]),
+                    escape_cell(evaluation["analysis"]),
+                    escape_cell(evaluation["issues"]),
+                    evaluation["direction_label"],
+                    escape_cell(evaluation["comment"]),
+                ]
+            )
 
 
 def evaluation_workbook(
@@ -174,6 +382,7 @@ def evaluation_workbook(
                     ],
                 ]
             )
+        _evaluation_rows(sheet, entry, Font)
         sheet.column_dimensions["B"].width = 48
     stream = io.BytesIO()
     workbook.save(stream)

@@ -520,9 +520,10 @@ class AnnualReportStatus(models.TextChoices):
 
 
 class AnnualReport(models.Model):
-    """The stored annual evaluation report (施策評価) of a fiscal year: the xlsx workbook and
-    a printable HTML page, made by the worker from approved data. The files of the last
-    successful run stay available, with their generation time, while a new one is made."""
+    """The stored annual evaluation report (施策評価) of a fiscal year: the xlsx workbook,
+    the printable HTML page and the council report as PDF (施策評価書), made by the worker
+    from approved data. The files of the last successful run stay available, with their
+    generation time, while a new one is made."""
 
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
@@ -537,6 +538,7 @@ class AnnualReport(models.Model):
     )
     xlsx = models.FileField(_("Excel（xlsx）"), upload_to="reports/", blank=True)
     html = models.FileField(_("印刷用HTML"), upload_to="reports/", blank=True)
+    pdf = models.FileField(_("施策評価書（PDF）"), upload_to="reports/", blank=True)
     generated_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
     requested_at = models.DateTimeField(_("依頼日時"), null=True, blank=True)
     job = models.ForeignKey(

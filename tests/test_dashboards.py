@@ -94,7 +94,7 @@ def test_ward_page_completeness_and_figures(client, demo):
 
 def test_report_prints_and_downloads_as_xlsx(client, demo):
     html = client.get("/reports/2016/").content.decode()
-    assert "施策評価　2016年度（平成28年度）" in html
+    assert "施策評価書" in html and "平成28年度（2016年度）" in html
     response = client.get("/reports/2016.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["施策1", "施策2", "施策3", "施策4"]

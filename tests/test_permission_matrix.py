@@ -368,8 +368,10 @@ MATRIX = {  # route → GET status per role (ROLES order; '-': department office
     'i18n/setlang/': '302 302 302 302 - 302 302',
     'indicators/<str:code>/': '200 200 200 200 - 200 200',
     'pillars/<int:number>/': '200 200 200 200 - 200 200',
-    'reports/<int:fiscal_year>.xlsx': '200 200 200 200 - 200 200',
-    'reports/<int:fiscal_year>/': '200 200 200 200 - 200 200',
+    # Not made yet in the sample: the request queues it and answers 202 (a pending page).
+    'reports/<fiscal_year:fiscal_year>.pdf': '202 202 202 202 - 202 202',
+    'reports/<fiscal_year:fiscal_year>.xlsx': '200 200 200 200 - 200 200',
+    'reports/<fiscal_year:fiscal_year>/': '200 200 200 200 - 200 200',
     'wards/<str:name>/': '200 200 200 200 - 200 200',
 }
 POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
@@ -497,6 +499,7 @@ def url_for(route: str, sample) -> str:
         "<str:code>": "KPI-1-1",
         "<str:name>": sample["ward_name"],
         "<int:fiscal_year>": "2015",
+        "<fiscal_year:fiscal_year>": "H27",
         "<str:fiscal_year>": "2015",
         "<str:file>": "xlsx",
         "<str:id>": "00000000-0000-0000-0000-000000000000",

@@ -6,9 +6,10 @@ marked as such."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from indicators.charts import achievement_chart, chart_data
@@ -22,6 +23,7 @@ from indicators.selectors import (
     series_by_indicator,
 )
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+from portal.annual_reports import annual_report_ensure, report_is_stale
 from portal.page_cache import public_page
 from portal.pages import (
     approved_evaluations_for,
@@ -29,8 +31,9 @@ from portal.pages import (
     needing_attention,
     progress_grid,
 )
+from portal.report_documents import report_html
 from portal.reports import evaluation_context, evaluation_workbook
-from programs.models import Initiative, Pillar, Plan
+from programs.models import AnnualReport, Initiative, Pillar, Plan
 from programs.selectors import UnknownPlanError, plan_by_code
 
 
@@ -144,8 +147,9 @@ def pillar_detail(request, number: int):
 
 @public_page
 def report(request, fiscal_year: int):
-    """施策評価: every pillar's indicators with baseline, actual, target, achievement, status
-    and rating, and each initiative's state per ward; prints on A4."""
+    """施策評価書, the printable page: the same template as the PDF (cover, contents, every
+    pillar's indicators with their figures, verdicts and charts, each initiative's state
+    and the approved evaluations); prints on A4."""
     plan = requested_plan(request)
     if fiscal_year not in reporting_years(plan):
         raise Http404(_("この年度の報告はありません。"))
@@ -154,7 +158,42 @@ def report(request, fiscal_year: int):
         if chosen != fiscal_year:
             url = reverse("report", args=[chosen])
             return redirect(f"{url}?plan={plan.code}" if "plan" in request.GET else url)
-    return render(request, "programs/report.html", _report_context(request, fiscal_year, plan))
+    page = report_html(_report_context(request, fiscal_year, plan), request=request, live=True)
+    return HttpResponse(page)
+
+
+# How long a reader waits before the pending page asks again for the PDF.
+PDF_RETRY_SECONDS = 10
+
+
+def report_pdf(request, fiscal_year: int):
+    """施策評価書 as PDF (A4), made by the worker from approved data of the current plan and
+    stored. A stored PDF is served at once (regeneration is queued if data changed since);
+    before the first one exists, the request queues it and answers 202 with a page that
+    asks again shortly."""
+    if fiscal_year not in reporting_years():
+        raise Http404(_("この年度の報告はありません。"))
+    report = AnnualReport.objects.select_related("job").filter(fiscal_year=fiscal_year).first()
+    if report is not None and report.generated_at and report.pdf:
+        if report_is_stale(report):
+            annual_report_ensure(fiscal_year=fiscal_year)  # the next reader gets the new one
+        response = FileResponse(
+            report.pdf.open("rb"),
+            content_type="application/pdf",
+            filename=f"evaluation-{fiscal_year}.pdf",
+        )
+        response["Last-Modified"] = http_date(report.generated_at.timestamp())
+        response["X-Generated-At"] = report.generated_at.isoformat()
+        return response
+    report = annual_report_ensure(fiscal_year=fiscal_year)
+    response = render(
+        request,
+        "programs/report_pending.html",
+        {"fiscal_year": fiscal_year, "report": report, "retry": PDF_RETRY_SECONDS},
+        status=202,
+    )
+    response["Retry-After"] = str(PDF_RETRY_SECONDS)
+    return response
 
 
 def report_xlsx(request, fiscal_year: int):
@@ -171,4 +210,5 @@ def report_xlsx(request, fiscal_year: int):
 
 
 def _report_context(request, fiscal_year: int, plan: Plan | None) -> dict:
+    """As the visitor may see it: approved data for the public, drafts marked for staff."""
     return evaluation_context(fiscal_year=fiscal_year, user=request.user, plan=plan)

@@ -16,6 +16,16 @@ def fiscal_year(year: int) -> str:
     return fiscal_year_label(year)
 
 
+@register.filter
+def fiscal_year_compact(year: int) -> str:
+    """``2013`` → ``2013（H25）`` for narrow table cells (``FY2013 (H25)`` in English)."""
+    from kumamoto_welfare.fiscal_year import fiscal_year_short_label
+
+    if (translation.get_language() or "ja").startswith("en"):
+        return f"FY{year} ({fiscal_year_short_label(year)})"
+    return f"{year}（{fiscal_year_short_label(year)}）"
+
+
 @register.simple_tag
 def figure(value: Decimal, indicator) -> str:
     """A value with its indicator's unit and as many decimals as the plan prints:

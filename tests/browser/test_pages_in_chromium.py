@@ -16,7 +16,8 @@ PAGES = {
     "pillar": ("/pillars/1/", ["chart-KPI-1-1"]),
     "indicator": ("/indicators/KPI-3-1/", ["chart-main", "chart-wards"]),
     "ward": ("/wards/中央区/", ["chart-ward"]),
-    "report": ("/reports/2017/", ["chart-pillar-1", "chart-pillar-4"]),
+    # The council report draws its charts as SVG on the server: no canvas to wait for.
+    "report": ("/reports/2017/", []),
     "consult": ("/consult/?life_stage=old-age&ward=chuo", []),
 }
 
@@ -40,7 +41,9 @@ def test_page_renders_with_its_charts(live_app, page, name):
     for chart in charts:
         assert chart in drawn, f"{chart} not drawn on {path}: {drawn}"
     assert page.locator("html").get_attribute("lang") == "ja"
-    assert page.locator("text=サンプルデータを表示中").is_visible()
+    # Every site page says it shows sample data; the council report is a document, never.
+    banner = page.locator("text=サンプルデータを表示中")
+    assert banner.is_visible() if name != "report" else banner.count() == 0
     screenshot(page, name)
 
 

@@ -98,7 +98,7 @@ def test_swagger_ui_page_has_no_inline_script_or_style(client, db):
 
 # Standalone documents that keep their stylesheet inline, served under a policy of their own
 # (kumamoto_welfare/content_security.py).
-STANDALONE_DOCUMENTS = {"programs/report_print.html"}
+STANDALONE_DOCUMENTS = {"programs/report_document.html"}
 INLINE_CODE = {
     "inline <script>": re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\bnonce=)[^>]*>", re.I),
     "<style> block": re.compile(r"<style(?![^>]*\bnonce=)[^>]*>", re.I),
