@@ -71,6 +71,7 @@ def test_a_ward_officer_never_reaches_another_wards_record(client, chuo_officer)
         response = client.get(reverse(f"{VALUES}_{name}", args=[other.pk]))
         assert response.status_code in (403, 404), name
         assert "115000" not in response.content.decode()
+        assert "115,000" not in response.content.decode()
     assert client.get(transition_url(other, "submit")).status_code == 404
     assert client.post(transition_url(other, "submit"), {"expected_version": 1}).status_code == 404
     history = other.history.first()
@@ -375,7 +376,7 @@ def test_the_history_page_shows_who_changed_what(client, chuo_officer, planner):
     page = client.get(reverse(f"{VALUES}_history", args=[record.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "chuo_officer" in text and "116000" in text
+    assert "chuo_officer" in text and "116,000" in text
     old = record.history.earliest()
     past = client.get(reverse(f"{VALUES}_simple_history", args=[record.pk, old.history_id]))
     assert past.status_code == 200
