@@ -22,6 +22,7 @@ from kumamoto_welfare.workflow import Status
 from .choices import Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, Target
 from .progress import Point, Progress, ProgressStatus, Rating, compute_progress
+from .rating_labels import rating_label
 from .targets import in_force as choose_in_force
 from .targets import targets_by_indicator, targets_in_force
 
@@ -64,7 +65,7 @@ def _in_transaction() -> bool:
 def rating_bands() -> list[tuple[Decimal | None, Rating]]:
     """The active scale's bands, highest first, the floor band last."""
     bands = RatingBand.objects.filter(scale__is_active=True).order_by(RatingBand._meta.ordering[-1])
-    return [(band.min_pace, Rating(band.code, band.label)) for band in bands]
+    return [(band.min_pace, Rating(band.code, rating_label(band.label))) for band in bands]
 
 
 def progress_by_indicator(
