@@ -85,8 +85,10 @@ def value_text(
             }
     if value is None or value == "" or value == []:
         return str(empty)
-    if isinstance(value, list):  # a many-to-many field's related objects
-        return "、".join(str(v) for v in value)
+    if isinstance(value, list):  # a many-to-many field's objects, or a JSON list
+        # A JSON list of items with labels (a derived value's counted records) by its labels.
+        items = (v.get("label", v) if isinstance(v, dict) else v for v in value)
+        return "、".join(str(v) for v in items)
     if getattr(field, "flatchoices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -413,3 +413,12 @@ def test_a_decimal_is_shown_as_it_is_without_an_indicator():
     assert figure_text(Decimal("1234.0000")) == "1,234"
     assert figure_text(Decimal("79.1000"), 2) == "79.10"
     assert figure_text(None) == "—"
+
+
+def test_a_list_of_counted_records_reads_by_its_labels():
+    from kumamoto_welfare.history import value_text
+
+    field = IndicatorValue._meta.get_field("computation")
+    counted = [{"label": "A校区：活動の展開"}, {"label": "B校区：活動の展開"}]
+    assert value_text(field, counted) == "A校区：活動の展開、B校区：活動の展開"
+    assert value_text(field, []) == "—"
