@@ -18,6 +18,8 @@ from django.dispatch import Signal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kumamoto_welfare.display import figure_text
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -264,9 +266,7 @@ def describe_changes(model: type[models.Model], changes: dict[str, tuple[Any, An
         elif field.choices:
             labels = dict(field.flatchoices)
             before, after = labels.get(before, before), labels.get(after, after)
-        before, after = (
-            f"{v.normalize():f}" if isinstance(v, Decimal) else v for v in (before, after)
-        )
+        before, after = (figure_text(v) if isinstance(v, Decimal) else v for v in (before, after))
         empty = gettext("（空欄）")
         lines.append(
             f"{field.verbose_name}: {empty if before in (None, '') else before}"

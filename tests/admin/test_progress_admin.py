@@ -182,7 +182,8 @@ def test_a_big_change_needs_a_note(client, chuo_officer):
     login(client, chuo_officer)
     jump = form_data(fiscal_year="2015", value="151000")
     response = client.post(reverse(f"{VALUES}_add"), jump)
-    assert "50%を超えて" in " ".join(response.context["adminform"].form.errors["note"])
+    note = " ".join(response.context["adminform"].form.errors["note"])
+    assert "50%を超えて" in note and "（100,000）" in note
     assert client.post(reverse(f"{VALUES}_add"), {**jump, "note": "新施設"}).status_code == 302
 
 
@@ -208,7 +209,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_changed(
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())
     assert "他の人が更新しました" in errors
-    assert "115000 → 118000" in errors
+    assert "115,000 → 118,000" in errors
     record.refresh_from_db()
     assert (record.value, record.version) == (Decimal("118000"), 2)
 
