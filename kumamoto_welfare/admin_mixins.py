@@ -87,7 +87,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
+        if request.method not in ("GET", "HEAD"):
             raise PermissionDenied(gettext("過去の版からの復元はできません。"))
         request.viewing_past_version = True  # the form's fields are shown, not editable
         return super().history_form_view(request, object_id, version_id, extra_context)
