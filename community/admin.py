@@ -164,8 +164,8 @@ class SchoolDistrictAdmin(ImportMixin, HistoryAdmin):
 
 @admin.register(OrganisationType)
 class OrganisationTypeAdmin(HistoryAdmin):
-    list_display = ["name", "code", "position"]
-    search_fields = ["name"]
+    list_display = ["name", "name_en", "code", "position"]
+    search_fields = ["name", "name_en"]
 
 
 @admin.register(StaffProfile)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,9 +74,11 @@ class Municipality(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the active language."""
-        from django.utils.translation import get_language
+        return self.name_en if _in_english() and self.name_en else self.name
 
-        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+def _in_english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class Ward(models.Model):
@@ -115,7 +117,13 @@ class Ward(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (中央区, Chuo Ward): what every page, the API's
+        labels and the admin show. Codes and URLs keep ``name``."""
+        return self.name_en if _in_english() and self.name_en else self.name
 
 
 class SchoolDistrict(models.Model):
@@ -144,6 +152,7 @@ class OrganisationType(models.Model):
 
     code = models.SlugField(_("コード"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    name_en = models.CharField(_("英語名"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("順序"))
 
     history = HistoricalRecords()
@@ -154,7 +163,12 @@ class OrganisationType(models.Model):
         ordering = ["position"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (the Japanese one where no English is set)."""
+        return self.name_en if _in_english() and self.name_en else self.name
 
 
 class StaffProfile(models.Model):
@@ -182,7 +196,7 @@ class StaffProfile(models.Model):
         ordering = ["user__username"]
 
     def __str__(self) -> str:
-        where = self.ward.name if self.ward_id else _("全市")
+        where = self.ward if self.ward_id else _("全市")
         return f"{self.user} ({where})"
 
 
@@ -204,7 +218,12 @@ class LifeStage(models.Model):
         ordering = ["position"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (高齢期, Old age)."""
+        return self.name_en if _in_english() and self.name_en else self.name
 
 
 class CommunityResource(VersionedRecord):
@@ -450,7 +469,7 @@ class VolunteerHeadcount(VersionedRecord):
         ]
 
     def __str__(self) -> str:
-        where = self.ward.name if self.ward_id else gettext("市全体")
+        where = self.ward if self.ward_id else gettext("市全体")
         return f"{self.program} {fiscal_year_label(self.fiscal_year)} {where}: {self.headcount}"
 
 

@@ -89,14 +89,17 @@ def load_school_districts() -> dict[str, object]:
 def load_organisation_types() -> dict[str, object]:
     table = {}
     for kind in OrganisationType.objects.all():
-        table.update({key_text(kind.code).lower(): kind, key_text(kind.name).lower(): kind})
+        # The English name too: an export read in English comes back with it.
+        names = (kind.code, kind.name, *([kind.name_en] if kind.name_en else []))
+        table.update({key_text(name).lower(): kind for name in names})
     return table
 
 
 def load_life_stages() -> dict[str, object]:
     table = {}
     for stage in LifeStage.objects.all():
-        table.update({key_text(stage.code).lower(): stage, key_text(stage.name).lower(): stage})
+        names = (stage.code, stage.name, *([stage.name_en] if stage.name_en else []))
+        table.update({key_text(name).lower(): stage for name in names})
     return table
 
 

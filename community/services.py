@@ -132,9 +132,8 @@ def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> N
     Pillar numbers are the document's plan's."""
     # Organisation types are only upserted, never pruned: types the city added are kept.
     for position, data in enumerate(document.organisation_types, start=1):
-        sync.upsert(
-            OrganisationType, {"code": data.code}, {"name": data.name, "position": position}
-        )
+        names = {"name": data.name, **({"name_en": data.name_en} if data.name_en else {})}
+        sync.upsert(OrganisationType, {"code": data.code}, {**names, "position": position})
     if not document.community_file:
         return
     pillars = {p.number: p for p in pillar_model().objects.filter(plan__code=document.code)}

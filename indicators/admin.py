@@ -13,7 +13,7 @@ from kumamoto_welfare.fiscal_year import fiscal_year_label
 from kumamoto_welfare.forms import FiscalYearField
 from kumamoto_welfare.imports.admin import ProgressImportMixin
 
-from .choices import ValueOrigin
+from .choices import ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, RatingRule, Target
 from .rating_rules import Band, problems
 from .services import (
@@ -58,7 +58,12 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
         "updated_at",
         "transition_log",
     ]
-    readonly_fields = [*ProgressRecordAdmin.readonly_fields, "origin", "computation_list"]
+    readonly_fields = [
+        *ProgressRecordAdmin.readonly_fields,
+        "origin",
+        "computation_list",
+        "value_display",
+    ]
     list_display = [
         "indicator_code",
         "fiscal_year_display",
@@ -81,6 +86,20 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
     list_select_related = ["indicator", "ward"]
     autocomplete_fields = ["indicator"]
 
+    def figure_places(self, obj):
+        return obj.indicator.decimal_places if obj.indicator_id else None
+
+    def get_changeform_initial_data(self, request):
+        # Wards enter actuals; a baseline is the rarer entry.
+        return {"kind": ValueKind.ACTUAL, **super().get_changeform_initial_data(request)}
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Shown, not edited: the figure in its indicator's decimals.
+            return ["value_display" if name == "value" else name for name in fields]
+        return fields
+
     @admin.display(description=_("計算の根拠"))
     def computation_list(self, obj):
         from community.admin import computation_display
@@ -93,7 +112,7 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
 
     @admin.display(description=_("値"), ordering="value")
     def value_display(self, obj):
-        return f"{obj.value.normalize():f}"
+        return obj.indicator.figure_text(obj.value)
 
 
 class RatingBandFormSet(forms.BaseInlineFormSet):
@@ -218,15 +237,23 @@ class TargetAdmin(HistoryAdmin):
         form.user = request.user
         return form
 
+    def figure_places(self, obj):
+        return obj.indicator.decimal_places if obj.indicator_id else None
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # a target once set is not changed: revise it with a new one
-            return [*TargetForm.Meta.fields, "as_of", "source", *self.readonly_fields]
+            return self._shown_fields()
         return self.readonly_fields
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return TargetForm.Meta.fields
-        return [*TargetForm.Meta.fields, "as_of", "source", *self.readonly_fields]
+        return self._shown_fields()
+
+    def _shown_fields(self) -> list[str]:
+        # The figure in its indicator's decimals (79.1), not the database's 79.1000.
+        fields = ["value_display" if f == "value" else f for f in TargetForm.Meta.fields]
+        return [*fields, "as_of", "source", *self.readonly_fields]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and _sets_targets(request.user)
@@ -259,7 +286,7 @@ class TargetAdmin(HistoryAdmin):
 
     @admin.display(description=_("区"), ordering="ward__position")
     def ward_display(self, obj):
-        return obj.ward.name if obj.ward_id else _("市全体")
+        return str(obj.ward) if obj.ward_id else _("市全体")
 
     @admin.display(description=_("目標年度"), ordering="fiscal_year")
     def fiscal_year_display(self, obj):
@@ -267,7 +294,7 @@ class TargetAdmin(HistoryAdmin):
 
     @admin.display(description=_("目標値"), ordering="value")
     def value_display(self, obj):
-        return f"{obj.value.normalize():f}"
+        return obj.indicator.figure_text(obj.value)
 
     @admin.display(description=_("見直した年度"), ordering="revised_in")
     def revision_display(self, obj):

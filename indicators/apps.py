@@ -7,14 +7,20 @@ class IndicatorsConfig(AppConfig):
     verbose_name = pgettext_lazy("plural", "成果指標")
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
         from kumamoto_welfare.fiscal_year import reporting_reach_register
+        from kumamoto_welfare.history import reason_register
         from kumamoto_welfare.imports import background  # noqa: F401  (the import job)
         from kumamoto_welfare.imports.sheets import sheet_register
 
-        from . import admin_jobs, signals, tasks  # noqa: F401
+        from . import admin_jobs, derived, signals, tasks  # noqa: F401
         from .resources import INDICATOR_SHEET
         from .selectors import plan_reach
 
         # The lower layers ask these through kumamoto_welfare, never by importing this app.
         reporting_reach_register(plan_reach)
         sheet_register(INDICATOR_SHEET)
+        reason_register(derived.REASON_CREATED, _("自動計算で作成"))
+        reason_register(derived.REASON_SOURCES, _("自動計算：数えた記録が変わり、数は同じ"))
+        reason_register(derived.REASON_RECOMPUTED, _("自動計算で再計算"))

@@ -127,7 +127,7 @@ def ward_chart(indicator, table: dict) -> dict:
     # Keys by the ward's place in the list (ward-1 …), so each has its own line style
     # whatever the municipality's wards are called.
     places_columns = [("city", _("市全体"))] + [
-        (f"ward-{n}", w.name) for n, w in enumerate(table["wards"], start=1)
+        (f"ward-{n}", w.display_name) for n, w in enumerate(table["wards"], start=1)
     ]
     datasets = []
     for column, (key, label) in enumerate(places_columns):

@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 
 SYSTEM_USERNAME = "system"
 
+# The change reasons of a derived value's history (named in words by IndicatorsConfig.ready).
+REASON_CREATED = "derived: created"
+REASON_SOURCES = "derived: counted records changed, same number"
+REASON_RECOMPUTED = "derived: recomputed"
+
 
 @dataclass
 class Figure:
@@ -166,7 +171,7 @@ def _write(indicator, key, figure: Figure, value: IndicatorValue | None, user) -
         )
         value.full_clean()
         value._history_user = user
-        value._change_reason = "derived: created"
+        value._change_reason = REASON_CREATED
         value.save()
         return "created"
     if value.origin != ValueOrigin.DERIVED:
@@ -176,7 +181,7 @@ def _write(indicator, key, figure: Figure, value: IndicatorValue | None, user) -
             return "unchanged"
         value.computation = figure.sources
         value._history_user = user
-        value._change_reason = "derived: counted records changed, same number"
+        value._change_reason = REASON_SOURCES
         value.save(update_fields=["computation", "updated_at"])
         return "sources"
     before = value.value
@@ -184,7 +189,7 @@ def _write(indicator, key, figure: Figure, value: IndicatorValue | None, user) -
     value.computation = figure.sources
     value.full_clean()
     if value.status == Status.DRAFT:
-        save_version(value, user=user, reason="derived: recomputed")
+        save_version(value, user=user, reason=REASON_RECOMPUTED)
         return "updated"
     where = Ward.objects.get(pk=ward_id).name if ward_id else _("市全体")
     record_revert_to_draft(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kumamoto_welfare.display import figure_text
 from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 from programs.models import validate_section_in_pillar
@@ -118,6 +119,10 @@ class Indicator(models.Model):
         validate_section_in_pillar(self)
         if self.pillar_id and self.pillar.plan_id != self.plan_id:
             raise ValidationError({"pillar": _("この施策は別の計画のものです。")})
+
+    def figure_text(self, value: Decimal | None) -> str:
+        """``value`` as the plan prints this indicator's figures: 79.1, 111,901."""
+        return figure_text(value, self.decimal_places)
 
     def _take_plan_from_pillar(self) -> None:
         if self.pillar_id and not self.plan_id:
@@ -263,10 +268,10 @@ class IndicatorValue(WorkflowRecord):
         )
 
     def __str__(self) -> str:
-        where = self.ward.name if self.ward_id else _("市全体")
+        where = self.ward if self.ward_id else _("市全体")
         return (
             f"{self.indicator.code} {fiscal_year_label(self.fiscal_year)} "
-            f"{self.get_kind_display()} {where}: {self.value.normalize():f}"
+            f"{self.get_kind_display()} {where}: {self.indicator.figure_text(self.value)}"
         )
 
 
@@ -375,7 +380,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.ward.name if self.ward_id else _("市全体")
+        where = self.ward if self.ward_id else _("市全体")
         when = (
             gettext("%(year)sに見直し") % {"year": fiscal_year_label(self.revised_in)}
             if self.revised_in is not None
@@ -383,7 +388,7 @@ class Target(models.Model):
         )
         return (
             f"{self.indicator.code} {where} {fiscal_year_label(self.fiscal_year)} "
-            f"{self.value.normalize():f}（{when}）"
+            f"{self.indicator.figure_text(self.value)}（{when}）"
         )
 
     def clean(self) -> None:
@@ -472,7 +477,9 @@ class RatingBand(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.label}"
+        from .rating_labels import rating_label
+
+        return f"{self.code} {rating_label(self.label)}"
 
     def clean(self):
         super().clean()

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy
 
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import current_fiscal_year
@@ -23,6 +22,7 @@ from kumamoto_welfare.workflow import Status
 from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
 from .progress import Point, Progress, ProgressStatus, compute_progress
+from .rating_labels import rating_label_lazy
 from .rating_rules import Band, Rule, problems
 from .targets import in_force as choose_in_force
 from .targets import targets_by_indicator, targets_in_force
@@ -75,7 +75,8 @@ def _active_rule() -> Rule:
     if rule is None:
         return Rule.preset()
     bands = tuple(
-        Band(b.code, gettext_lazy(b.label), b.group, b.use, b.minimum) for b in rule.bands.all()
+        Band(b.code, rating_label_lazy(b.label), b.group, b.use, b.minimum)
+        for b in rule.bands.all()
     )
     if problems(list(bands)):
         return Rule.preset(rule.name)

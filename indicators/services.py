@@ -174,7 +174,7 @@ def validate_value(record: IndicatorValue) -> None:
                     "前年度の承認済みの値（%(previous)s）から50%%を超えて変わっています。"
                     "備考に理由を記入してください。"
                 )
-                % {"previous": f"{previous.normalize():f}"}
+                % {"previous": record.indicator.figure_text(previous)}
             }
         )
 

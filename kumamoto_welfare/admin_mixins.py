@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,9 +24,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kumamoto_welfare import access
+from kumamoto_welfare.display import figure_input
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from kumamoto_welfare.forms import FiscalYearField, fiscal_year_choices
+from kumamoto_welfare.history import (
+    HISTORY_TYPES,
+    HistoryContextHelper,
+    history_date_text,
+    reason_label,
+)
 from kumamoto_welfare.workflow import (
+    TRANSITION_CANNOT,
+    TRANSITION_DONE,
+    TRANSITION_DONE_COUNT,
+    TRANSITION_REFUSED_COUNT,
     TRANSITIONS,
     Transition,
     VersionConflict,
@@ -53,25 +65,70 @@ def conflict_error(conflict: VersionConflict) -> ValidationError:
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """Every model's admin: a history of each change (who, when, before and after, with the
-    changes between versions). Old versions are shown, never restored from here: a restore
-    would bypass the rules that each write obeys."""
+    changes between versions), in the admin's language with labels, not codes
+    (``kumamoto_welfare.history``). Old versions are shown, never restored: a restore would
+    bypass the rules that each write obeys, so there is no Revert button and the version's
+    page refuses a POST."""
+
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/object_history_list.html"
+    object_history_form_template = "admin/history/object_history_form.html"
+    # What an empty field means in the history (a record without a ward is city-wide).
+    history_empty_labels = {"ward": _("市全体")}
+
+    def figure_places(self, obj) -> int | None:
+        """The decimals the record's figures are shown with (its indicator's), None if the
+        record has no such rule."""
+        return None
+
+    # --- Never restored ------------------------------------------------------------------
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
+        if request.method not in ("GET", "HEAD"):
             raise PermissionDenied(gettext("過去の版からの復元はできません。"))
+        request.viewing_past_version = True  # the form's fields are shown, not editable
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    # simple-history's list of versions styles its paginator with a style="…" attribute, which
-    # the Content-Security-Policy refuses; static/css/admin.css has the rule instead. (Should
-    # the markup change, the browser tests see the violation.)
-    _INLINE_STYLED_PAGINATOR = b'<p class="paginator" style="border-top: 0">'
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "viewing_past_version", False):
+            return type(form.__name__, (PastVersionForm, form), {})
+        return form
 
-    def render_history_view(self, request, template, context, **kwargs):
-        response = super().render_history_view(request, template, context, **kwargs)
-        response.content = response.content.replace(
-            self._INLINE_STYLED_PAGINATOR, b'<p class="paginator history-paginator">'
+    # --- In words, not codes -------------------------------------------------------------
+
+    def history_view_title(self, request, obj):
+        return gettext("変更履歴：%(record)s") % {"record": obj}
+
+    def history_form_view_title(self, request, obj):
+        return gettext("過去の版：%(record)s") % {"record": obj}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContextHelper(
+            self.model,
+            historical_record,
+            places=self.figure_places(historical_record),
+            empty_labels=self.history_empty_labels,
         )
-        return response
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            record.history_type_label = HISTORY_TYPES.get(record.history_type, "")
+            record.history_date_label = history_date_text(record.history_date)
+            record.history_reason_label = reason_label(record.history_change_reason)
+
+
+class PastVersionForm(forms.BaseForm):
+    """A past version's page: every field shown as it was, none editable."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.disabled = True
 
 
 class FiscalYearListFilter(admin.SimpleListFilter):
@@ -103,11 +160,21 @@ class ProgressRecordForm(forms.ModelForm):
     # Set on the class the admin builds for each request (``get_form``).
     user = None
     validate_record = None
+    model_admin = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+            self._figures_in_their_decimals()
+
+    def _figures_in_their_decimals(self) -> None:
+        """A saved figure reads 79.1, as its indicator prints it, not the database's 79.1000
+        (the same number, so the field does not count as changed)."""
+        places = self.model_admin.figure_places(self.instance) if self.model_admin else None
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DecimalField):
+                self.initial[name] = figure_input(getattr(self.instance, name, None), places)
 
     def clean(self):
         cleaned = super().clean()
@@ -125,6 +192,7 @@ class ProgressRecordForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()  # the model's own rules and its unique constraints
         if self.errors:
+            self._link_to_existing_record()
             return
         try:
             # The record as it would be saved: its ward, city-wide or not, and the rules
@@ -135,6 +203,46 @@ class ProgressRecordForm(forms.ModelForm):
             self.add_error(None, str(denied))
         except ValidationError as error:
             self._update_errors(error)
+
+    def _link_to_existing_record(self) -> None:
+        """A duplicate (the same natural key as a saved record) says where the saved record
+        is: a link to its page, if the user may see it (never to another ward's draft)."""
+        existing = existing_duplicate(self.instance)
+        if existing is None or self.model_admin is None:
+            return
+        url = self.model_admin.visible_change_url(self.user, existing)
+        if url:
+            self.add_error(
+                None,
+                format_html('{} <a href="{}">{}</a>', gettext("既存の記録："), url, existing),
+            )
+
+
+def existing_duplicate(record: models.Model) -> models.Model | None:
+    """The saved record ``record`` would duplicate under one of its model's unique
+    constraints (with their conditions: a city-wide value and a ward's are different keys),
+    or None."""
+    model = type(record)
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or not constraint.fields:
+            continue
+        key = {}
+        for name in constraint.fields:
+            attname = model._meta.get_field(name).attname
+            key[attname] = getattr(record, attname, None)
+        if constraint.condition is not None:
+            # The record is under this constraint only if it meets its condition.
+            against = record._get_field_expression_map(meta=model._meta)
+            if not constraint.condition.check(against):
+                continue
+        rows = model._default_manager.filter(**key)
+        if constraint.condition is not None:
+            rows = rows.filter(constraint.condition)
+        if record.pk is not None:
+            rows = rows.exclude(pk=record.pk)
+        if found := rows.first():
+            return found
+    return None
 
 
 class ProgressRecordAdmin(HistoryAdmin):
@@ -197,10 +305,23 @@ class ProgressRecordAdmin(HistoryAdmin):
     # --- The form ------------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if not access.works_city_wide(request.user):
+            # 「空欄は市全体」 is for planners: a ward officer's ward is fixed to theirs.
+            kwargs["help_texts"] = {"ward": "", **kwargs.get("help_texts", {})}
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         form.validate_record = staticmethod(type(self).validate_record)
+        form.model_admin = self
         return form
+
+    def visible_change_url(self, user, record) -> str | None:
+        """The change page of ``record`` if ``user`` may see it, else None."""
+        if not access.allowed(user, access.VIEW, record):
+            return None
+        info = self.opts.app_label, self.opts.model_name
+        return reverse(
+            "admin:{}_{}_change".format(*info), args=[record.pk], current_app=self.admin_site.name
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "fiscal_year":
@@ -220,6 +341,9 @@ class ProgressRecordAdmin(HistoryAdmin):
         if own_ward_only and field is not None:
             field.required = True
             field.empty_label = None
+            field.help_text = (
+                gettext("所属の区（%(ward)s）の記録です。") % {"ward": ward} if ward else ""
+            )
         return field
 
     # --- Writes, through the workflow ----------------------------------------------------
@@ -334,8 +458,7 @@ class ProgressRecordAdmin(HistoryAdmin):
             else:
                 self.message_user(
                     request,
-                    gettext("%(record)s を%(action)sしました。")
-                    % {"record": obj, "action": Transition(transition).label},
+                    str(TRANSITION_DONE[transition]) % {"record": obj},
                     messages.SUCCESS,
                 )
                 info = self.opts.app_label, self.opts.model_name
@@ -350,6 +473,7 @@ class ProgressRecordAdmin(HistoryAdmin):
             "original": obj,
             "form": form,
             "action_label": Transition(transition).label,
+            "cannot_label": TRANSITION_CANNOT[transition],
             "allowed": access.allowed(request.user, transition, obj)
             and obj.status == TRANSITIONS[transition][0],
             "transitions_log": obj.transitions.select_related("user"),
@@ -364,18 +488,16 @@ class ProgressRecordAdmin(HistoryAdmin):
                 done += 1
             except (ValidationError, PermissionDenied, VersionConflict) as error:
                 refused.append(f"{record}：{error_text(error)}")
-        label = Transition(transition).label
         if done:
             self.message_user(
                 request,
-                gettext("%(count)d件を%(action)sしました。") % {"count": done, "action": label},
+                str(TRANSITION_DONE_COUNT[transition]) % {"count": done},
                 messages.SUCCESS,
             )
         if refused:
             self.message_user(
                 request,
-                gettext("%(count)d件は%(action)sできませんでした：")
-                % {"count": len(refused), "action": label}
+                str(TRANSITION_REFUSED_COUNT[transition]) % {"count": len(refused)}
                 + " / ".join(refused),
                 messages.ERROR,
             )
@@ -425,7 +547,7 @@ class ProgressRecordAdmin(HistoryAdmin):
 
     @admin.display(description=_("区"), ordering="ward__position")
     def ward_display(self, obj):
-        return obj.ward.name if obj.ward_id else gettext("市全体")
+        return str(obj.ward) if obj.ward_id else gettext("市全体")
 
 
 class VersionedRecordAdmin(ProgressRecordAdmin):

@@ -18,6 +18,8 @@ from django.dispatch import Signal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kumamoto_welfare.display import figure_text
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -40,6 +42,35 @@ class Transition(models.TextChoices):
     RETURN = "return", _("差し戻し")
     REOPEN = "reopen", _("承認の取り消し")
 
+
+# Each transition in a sentence. Japanese joins a noun with する (提出する) but a phrase such as
+# 承認の取り消し needs its own verb (承認を取り消す), so the sentences are kept whole, per
+# transition, never built as label + しました.
+TRANSITION_DONE = {
+    Transition.SUBMIT: _("%(record)s を提出しました。"),
+    Transition.APPROVE: _("%(record)s を承認しました。"),
+    Transition.RETURN: _("%(record)s を差し戻しました。"),
+    Transition.REOPEN: _("%(record)s の承認を取り消しました。"),
+}
+TRANSITION_DONE_COUNT = {
+    Transition.SUBMIT: _("%(count)d件を提出しました。"),
+    Transition.APPROVE: _("%(count)d件を承認しました。"),
+    Transition.RETURN: _("%(count)d件を差し戻しました。"),
+    Transition.REOPEN: _("%(count)d件の承認を取り消しました。"),
+}
+TRANSITION_REFUSED_COUNT = {
+    Transition.SUBMIT: _("%(count)d件は提出できませんでした："),
+    Transition.APPROVE: _("%(count)d件は承認できませんでした："),
+    Transition.RETURN: _("%(count)d件は差し戻せませんでした："),
+    Transition.REOPEN: _("%(count)d件は承認を取り消せませんでした："),
+}
+# 「この記録は今…」「「提出済み」の記録は…」
+TRANSITION_CANNOT = {
+    Transition.SUBMIT: _("提出できません"),
+    Transition.APPROVE: _("承認できません"),
+    Transition.RETURN: _("差し戻せません"),
+    Transition.REOPEN: _("承認を取り消せません"),
+}
 
 # transition: (from, to, comment required)
 TRANSITIONS: dict[str, tuple[str, str, bool]] = {
@@ -181,8 +212,8 @@ def record_transition(
     check(user, transition, current)
     if current.status != source:
         raise ValidationError(
-            gettext("「%(status)s」の記録は%(action)sできません。")
-            % {"status": current.get_status_display(), "action": Transition(transition).label}
+            gettext("「%(status)s」の記録は%(cannot)s。")
+            % {"status": current.get_status_display(), "cannot": TRANSITION_CANNOT[transition]}
         )
     comment = comment.strip()
     if needs_comment and not comment:
@@ -235,9 +266,7 @@ def describe_changes(model: type[models.Model], changes: dict[str, tuple[Any, An
         elif field.choices:
             labels = dict(field.flatchoices)
             before, after = labels.get(before, before), labels.get(after, after)
-        before, after = (
-            f"{v.normalize():f}" if isinstance(v, Decimal) else v for v in (before, after)
-        )
+        before, after = (figure_text(v) if isinstance(v, Decimal) else v for v in (before, after))
         empty = gettext("（空欄）")
         lines.append(
             f"{field.verbose_name}: {empty if before in (None, '') else before}"

@@ -107,6 +107,7 @@ class PillarData:
 class OrganisationTypeData:
     code: str
     name: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -572,8 +573,14 @@ def read_plan_data(directory: Path) -> PlanDocument:
 
     types = []
     for child in root.children("organisation_types"):
-        child.check_keys({"code", "name"})
-        types.append(OrganisationTypeData(code=child.text("code"), name=child.text("name")))
+        child.check_keys({"code", "name", "name_en"})
+        types.append(
+            OrganisationTypeData(
+                code=child.text("code"),
+                name=child.text("name"),
+                name_en=child.text("name_en", required=False),
+            )
+        )
 
     resources: tuple[ResourceData, ...] = ()
     programs: tuple[VolunteerProgramData, ...] = ()

@@ -367,7 +367,7 @@ def evaluation_workbook(
             )
         sheet.append([])
         grid = entry["grid"]
-        sheet.append([_("取組施策"), *[ward.name for ward in grid["wards"]]])
+        sheet.append([_("取組施策"), *[ward.display_name for ward in grid["wards"]]])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in grid["rows"]:

@@ -482,7 +482,7 @@ class InitiativeProgress(WorkflowRecord):
 
     def __str__(self) -> str:
         subject = self.initiative.code if self.initiative_id else self.section.code
-        where = self.ward.name if self.ward_id else gettext("市全体")
+        where = self.ward if self.ward_id else gettext("市全体")
         return f"{subject} {self.fiscal_year} {where}"
 
     def clean(self) -> None:

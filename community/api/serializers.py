@@ -86,7 +86,11 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
     organisation_type = serializers.SlugRelatedField(
         slug_field="code", queryset=OrganisationType.objects.all()
     )
-    organisation_type_name = serializers.CharField(source="organisation_type.name", read_only=True)
+    organisation_type_name = serializers.CharField(
+        source="organisation_type.display_name",
+        read_only=True,
+        help_text="The type's name in the response's language.",
+    )
     ward = _ward_field()
     school_district = serializers.SlugRelatedField(
         slug_field="code",
@@ -103,7 +107,11 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
         help_text="early-childhood, school-age, youth-adult, old-age.",
     )
     life_stage_names = serializers.SlugRelatedField(
-        source="life_stages", slug_field="name", many=True, read_only=True
+        source="life_stages",
+        slug_field="display_name",
+        many=True,
+        read_only=True,
+        help_text="The life stages' names in the response's language.",
     )
     pillars = CurrentPlanPillarField(
         slug_field="number", queryset=pillar_model().objects.all(), many=True, required=False

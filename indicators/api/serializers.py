@@ -6,6 +6,7 @@ from rest_framework import serializers
 from community.models import Ward
 from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, Unit
 from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
+from indicators.rating_labels import rating_label
 from indicators.progress import Progress
 from indicators.services import indicator_value_create
 from kumamoto_welfare.api.fields import FiscalYearField
@@ -41,7 +42,7 @@ class RatingBandSerializer(serializers.ModelSerializer):
         fields = ["code", "label", "group", "use", "minimum"]
 
     def get_label(self, band) -> str:
-        return gettext(band.label)  # the presets' labels are in the catalogue
+        return rating_label(band.label)
 
 
 class RatingRuleSerializer(serializers.ModelSerializer):

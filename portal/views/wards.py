@@ -29,7 +29,7 @@ def ward_detail(request, name: str):
             "chart": achievement_chart(
                 [indicator.code for indicator, _p in city],
                 [
-                    ("ward", ward.name, [own[i].achievement_rate for i, _p in city]),
+                    ("ward", ward.display_name, [own[i].achievement_rate for i, _p in city]),
                     ("city", _("市全体"), [p.achievement_rate for _i, p in city]),
                 ],
             ),

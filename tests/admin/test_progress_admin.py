@@ -71,6 +71,7 @@ def test_a_ward_officer_never_reaches_another_wards_record(client, chuo_officer)
         response = client.get(reverse(f"{VALUES}_{name}", args=[other.pk]))
         assert response.status_code in (403, 404), name
         assert "115000" not in response.content.decode()
+        assert "115,000" not in response.content.decode()
     assert client.get(transition_url(other, "submit")).status_code == 404
     assert client.post(transition_url(other, "submit"), {"expected_version": 1}).status_code == 404
     history = other.history.first()
@@ -181,7 +182,8 @@ def test_a_big_change_needs_a_note(client, chuo_officer):
     login(client, chuo_officer)
     jump = form_data(fiscal_year="2015", value="151000")
     response = client.post(reverse(f"{VALUES}_add"), jump)
-    assert "50%を超えて" in " ".join(response.context["adminform"].form.errors["note"])
+    note = " ".join(response.context["adminform"].form.errors["note"])
+    assert "50%を超えて" in note and "（100,000）" in note
     assert client.post(reverse(f"{VALUES}_add"), {**jump, "note": "新施設"}).status_code == 302
 
 
@@ -207,7 +209,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_changed(
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())
     assert "他の人が更新しました" in errors
-    assert "115000 → 118000" in errors
+    assert "115,000 → 118,000" in errors
     record.refresh_from_db()
     assert (record.value, record.version) == (Decimal("118000"), 2)
 
@@ -375,7 +377,7 @@ def test_the_history_page_shows_who_changed_what(client, chuo_officer, planner):
     page = client.get(reverse(f"{VALUES}_history", args=[record.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "chuo_officer" in text and "116000" in text
+    assert "chuo_officer" in text and "116,000" in text
     old = record.history.earliest()
     past = client.get(reverse(f"{VALUES}_simple_history", args=[record.pk, old.history_id]))
     assert past.status_code == 200
