@@ -6,8 +6,8 @@ from rest_framework import serializers
 from community.models import Ward
 from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, Unit
 from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
-from indicators.rating_labels import rating_label
 from indicators.progress import Progress
+from indicators.rating_labels import rating_label
 from indicators.services import indicator_value_create
 from kumamoto_welfare.api.fields import FiscalYearField
 from kumamoto_welfare.api.serializers import (
