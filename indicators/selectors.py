@@ -67,6 +67,11 @@ def rating_bands() -> list[tuple[Decimal | None, Rating]]:
     return [(band.min_pace, Rating(band.code, band.label)) for band in bands]
 
 
+def rating_codes() -> list[str]:
+    """The active rule's band codes (A, B, C, D …), highest first."""
+    return [rating.code for _minimum, rating in rating_bands()]
+
+
 def progress_by_indicator(
     indicators: Iterable[Indicator], *, ward_id: int | None = None, up_to: int | None = None
 ) -> dict[int, Progress]:

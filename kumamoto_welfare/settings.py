@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "import_export",
     "programs",
     "indicators",
+    "evaluations",
     "community",
     "kumamoto_welfare.jobs",
     "portal",

@@ -11,6 +11,7 @@ from community.api.views import (
     VolunteerProgramViewSet,
     WardViewSet,
 )
+from evaluations.api.views import EvaluationViewSet
 from indicators.api.views import DashboardView, IndicatorValueViewSet, IndicatorViewSet
 from kumamoto_welfare.accounts.views import TokenView
 from kumamoto_welfare.jobs.api import JobView
@@ -33,6 +34,7 @@ router.register("school-districts", SchoolDistrictViewSet)
 router.register("indicators", IndicatorViewSet)
 router.register("indicator-values", IndicatorValueViewSet)
 router.register("initiative-progress", InitiativeProgressViewSet)
+router.register("evaluations", EvaluationViewSet)
 router.register("community-resources", CommunityResourceViewSet)
 router.register("health-town-planning", HealthTownPlanningViewSet)
 router.register("volunteer-programs", VolunteerProgramViewSet, basename="volunteerprogram")
