@@ -134,12 +134,17 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "evaluationtransition": _VIEW,
             "historicalevaluation": _VIEW,
         },
-        "community": {
+        "community": {  # public records, read only
             "municipality": _VIEW,
             "ward": _VIEW,
             "department": _VIEW,
+            "schooldistrict": _VIEW,
+            "historicalschooldistrict": _VIEW,
             "organisationtype": _VIEW,
+            **dict.fromkeys(COMMUNITY_RECORDS, _VIEW),
+            **dict.fromkeys(COMMUNITY_HISTORIES, _VIEW),
             "lifestage": _VIEW,
+            "volunteerprogram": _VIEW,
         },
         "jobs": {"job": _VIEW},  # their own jobs only (jobs.admin)
     },
