@@ -132,7 +132,7 @@ class EvaluationResource(ProgressResource):
         attribute="subject",
         column_name="項目・取組",
         en="item",
-        aliases=("施策の中の番号", "取組", "取組コード"),
+        aliases=("施策の中の番号", "取組"),
         help=gettext_lazy(
             "施策の項目のコード（例：1-2）か取組施策のコード（例：1-2-1、2-3）。"
             "空欄は施策全体の評価。"
