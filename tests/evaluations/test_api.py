@@ -209,3 +209,12 @@ def test_xlsx_and_csv_of_the_list(anon):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     csv_body = anon.get(URL, {"format": "csv"}).content.decode("utf-8-sig")
     assert "analysis" in csv_body.splitlines()[0] and "理由" in csv_body
+
+
+def test_the_plan_content_names_each_items_department(anon, welfare_department):
+    initiative = anon.get("/api/v1/initiatives/1-2-1/").json()
+    assert initiative["department"] == "地域福祉課"
+    assert anon.get("/api/v1/initiatives/1-3-1/").json()["department"] is None
+    pillar = anon.get("/api/v1/pillars/1/").json()
+    departments = {section["code"]: section["department"] for section in pillar["sections"]}
+    assert departments["1-2"] == "地域福祉課" and departments["1-1"] is None
