@@ -31,6 +31,7 @@ COPY pyproject.toml README.md ./
 COPY kumamoto_welfare kumamoto_welfare
 COPY programs programs
 COPY indicators indicators
+COPY evaluations evaluations
 COPY community community
 COPY portal portal
 RUN pip install .

@@ -26,6 +26,7 @@ from kumamoto_welfare.imports.uploads import ImportUploadForm
 from . import services
 from .models import (
     CommunityResource,
+    Department,
     HealthTownPlanningRecord,
     LifeStage,
     Municipality,
@@ -170,9 +171,19 @@ class OrganisationTypeAdmin(HistoryAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "ward"]
-    list_filter = ["ward"]
-    list_select_related = ["user", "ward"]
+    list_display = ["user", "ward", "department"]
+    list_filter = ["ward", "department"]
+    list_select_related = ["user", "ward", "department"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(HistoryAdmin):
+    """The departments (所管課), kept by planners: none is invented by the system."""
+
+    list_display = ["name", "municipality", "position"]
+    list_filter = ["municipality"]
+    search_fields = ["name"]
+    list_select_related = ["municipality"]
 
 
 @admin.register(CommunityResource)

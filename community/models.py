@@ -126,6 +126,39 @@ class Ward(models.Model):
         return self.name_en if _in_english() and self.name_en else self.name
 
 
+class Department(models.Model):
+    """A department (所管課) of the city's administration, responsible for sections and
+    initiatives of the plan and writing their 一次評価. Data the planners keep in the admin:
+    none is invented here."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        verbose_name=_("自治体"),
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    position = models.PositiveSmallIntegerField(
+        _("順序"), default=0, help_text=_("一覧での並び順（小さいほど先）。")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("所管課")
+        verbose_name_plural = pgettext_lazy("plural", "所管課")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="department_unique_name_in_municipality",
+                violation_error_message=_("同じ名称の所管課がすでにあります。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SchoolDistrict(models.Model):
     """An elementary-school district (小学校区), the unit of community work. The city imports
     the list; none is invented here."""
@@ -172,8 +205,9 @@ class OrganisationType(models.Model):
 
 
 class StaffProfile(models.Model):
-    """A staff account's ward. Ward officers have one; planners and admins work city-wide.
-    Roles themselves are groups (kumamoto_welfare.access)."""
+    """A staff account's ward or department. Ward officers have a ward, department officers
+    a department (所管課); planners and admins work city-wide. Roles themselves are groups
+    (kumamoto_welfare.access)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -189,6 +223,15 @@ class StaffProfile(models.Model):
         related_name="staff",
         verbose_name=_("区"),
     )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("所管課"),
+        help_text=_("所管課職員のみ。"),
+    )
 
     class Meta:
         verbose_name = _("職員の所属")
@@ -196,6 +239,8 @@ class StaffProfile(models.Model):
         ordering = ["user__username"]
 
     def __str__(self) -> str:
+        if self.department_id:
+            return f"{self.user} ({self.department})"
         where = self.ward if self.ward_id else _("全市")
         return f"{self.user} ({where})"
 

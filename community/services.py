@@ -26,6 +26,7 @@ from kumamoto_welfare.workflow import record_create, record_delete, record_updat
 from .choices import HealthTownPlanningStage, Origin
 from .models import (
     CommunityResource,
+    Department,
     HealthTownPlanningRecord,
     LifeStage,
     Municipality,
@@ -46,14 +47,25 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def staff_create(
-    *, username: str, role: Role, password: str, ward: Ward | None = None, email: str = ""
+    *,
+    username: str,
+    role: Role,
+    password: str,
+    ward: Ward | None = None,
+    department: Department | None = None,
+    email: str = "",
 ) -> AbstractUser:
-    """Create a staff account with one role. A ward officer belongs to exactly one ward;
-    planners and admins work city-wide and have none."""
+    """Create a staff account with one role. A ward officer belongs to exactly one ward, a
+    department officer to exactly one department (所管課); planners and admins work
+    city-wide and have neither."""
     if role is Role.WARD_OFFICER and ward is None:
         raise ValidationError({"ward": _("区職員には区を指定してください。")})
     if role is not Role.WARD_OFFICER and ward is not None:
         raise ValidationError({"ward": _("区を指定できるのは区職員だけです。")})
+    if role is Role.DEPARTMENT_OFFICER and department is None:
+        raise ValidationError({"department": _("所管課職員には所管課を指定してください。")})
+    if role is not Role.DEPARTMENT_OFFICER and department is not None:
+        raise ValidationError({"department": _("所管課を指定できるのは所管課職員だけです。")})
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise ValidationError(
@@ -65,7 +77,7 @@ def staff_create(
     user.full_clean()
     user.save()
     user.groups.add(Group.objects.get(name=role.value))
-    StaffProfile.objects.create(user=user, ward=ward)
+    StaffProfile.objects.create(user=user, ward=ward, department=department)
     return user
 
 

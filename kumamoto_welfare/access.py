@@ -1,15 +1,18 @@
 """Who may see and do what: the roles of staff accounts, in one place.
 
-Three roles, each a Django group of the same name, created and kept in step by migrations
+Four roles, each a Django group of the same name, created and kept in step by migrations
 (``sync_role_groups``):
 
 - ``ward_officer`` (区職員): reads the plan; enters indicator values for their own ward.
+- ``department_officer`` (所管課職員): reads the plan; writes the 一次評価 (primary
+  evaluation) of the sections and initiatives their department (所管課) is responsible for.
 - ``planner`` (計画担当): all wards; edits plan content and indicators.
 - ``admin`` (管理者): everything, including staff accounts.
 
-The ward a ward officer belongs to is ``community.StaffProfile.ward``. The row-level rules
-(own ward only, approval) build on ``role_of`` and ``ward_of`` here, so that the admin, the API
-and imports all ask the same question.
+The ward a ward officer belongs to is ``community.StaffProfile.ward``, the department of a
+department officer ``community.StaffProfile.department``. The row-level rules (own ward or
+department only, approval) build on ``role_of``, ``ward_of`` and ``department_of`` here, so
+that the admin, the API and imports all ask the same question.
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.db.models import QuerySet
 
-    from community.models import Ward
+    from community.models import Department, Ward
 
 audit = logging.getLogger("kumamoto_welfare.audit")
 
 
 class Role(enum.StrEnum):
     WARD_OFFICER = "ward_officer"
+    DEPARTMENT_OFFICER = "department_officer"
     PLANNER = "planner"
     ADMIN = "admin"
 
@@ -48,6 +52,7 @@ class Role(enum.StrEnum):
 
 ROLE_LABELS = {
     Role.WARD_OFFICER: _("区職員"),
+    Role.DEPARTMENT_OFFICER: _("所管課職員"),
     Role.PLANNER: _("計画担当"),
     Role.ADMIN: _("管理者"),
 }
@@ -88,13 +93,55 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "ratingrule": _VIEW,
             "ratingband": _VIEW,
         },
+        "evaluations": {
+            "evaluation": _VIEW,  # approved ones (the rules below)
+            "evaluationtransition": _VIEW,
+            "historicalevaluation": _VIEW,
+        },
         "community": {
             "municipality": _VIEW,  # from the plan's data files only
             "ward": _VIEW,
+            "department": _VIEW,
             "schooldistrict": _REPORT,
             "historicalschooldistrict": _VIEW,
             "organisationtype": _VIEW,
             **dict.fromkeys(COMMUNITY_RECORDS, _REPORT),
+            **dict.fromkeys(COMMUNITY_HISTORIES, _VIEW),
+            "lifestage": _VIEW,
+            "volunteerprogram": _VIEW,
+        },
+        "jobs": {"job": _VIEW},  # their own jobs only (jobs.admin)
+    },
+    Role.DEPARTMENT_OFFICER: {
+        "programs": {
+            **dict.fromkeys(PLAN_MODELS, _VIEW),
+            "initiativeprogress": _VIEW,
+            "initiativeprogresstransition": _VIEW,
+            "historicalinitiativeprogress": _VIEW,
+        },
+        "indicators": {
+            "indicator": _VIEW,
+            "indicatorvalue": _VIEW,
+            "indicatorvaluetransition": _VIEW,
+            "historicalindicatorvalue": _VIEW,
+            "target": _VIEW,
+            "historicaltarget": _VIEW,
+            "ratingrule": _VIEW,
+            "ratingband": _VIEW,
+        },
+        "evaluations": {
+            "evaluation": _REPORT,  # their department's 一次評価 only (the rules below)
+            "evaluationtransition": _VIEW,
+            "historicalevaluation": _VIEW,
+        },
+        "community": {  # public records, read only
+            "municipality": _VIEW,
+            "ward": _VIEW,
+            "department": _VIEW,
+            "schooldistrict": _VIEW,
+            "historicalschooldistrict": _VIEW,
+            "organisationtype": _VIEW,
+            **dict.fromkeys(COMMUNITY_RECORDS, _VIEW),
             **dict.fromkeys(COMMUNITY_HISTORIES, _VIEW),
             "lifestage": _VIEW,
             "volunteerprogram": _VIEW,
@@ -121,9 +168,16 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "reportinground": _ALL,
             "reminder": _VIEW,
         },
+        "evaluations": {
+            "evaluation": _ALL,
+            "evaluationtransition": _VIEW,
+            "historicalevaluation": _VIEW,
+        },
         "community": {
             "municipality": _VIEW,  # from the plan's data files only
             "ward": _VIEW,
+            "department": _ALL,
+            "historicaldepartment": _VIEW,
             "schooldistrict": _ALL,
             "historicalschooldistrict": _VIEW,
             "organisationtype": _ALL,
@@ -199,7 +253,7 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
     if not user.is_authenticated or not user.is_active:
         return None
     names = {group.name for group in user.groups.all()}
-    for role in (Role.ADMIN, Role.PLANNER, Role.WARD_OFFICER):
+    for role in (Role.ADMIN, Role.PLANNER, Role.WARD_OFFICER, Role.DEPARTMENT_OFFICER):
         if role.value in names:
             return role
     return None
@@ -211,6 +265,14 @@ def ward_of(user: AbstractBaseUser | AnonymousUser) -> Ward | None:
         return None
     profile = getattr(user, "staff_profile", None)
     return profile.ward if profile else None
+
+
+def department_of(user: AbstractBaseUser | AnonymousUser) -> Department | None:
+    """The department (所管課) a department officer works for; None for anyone else."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.department if profile else None
 
 
 # --- Row-level rules for progress records (indicator values, initiative progress) ----------
@@ -231,6 +293,18 @@ def ward_of(user: AbstractBaseUser | AnonymousUser) -> Ward | None:
 # - Planners and admins create, change and delete them anywhere, city-wide included; a ward
 #   officer only in their own ward (a city-wide entry, ward empty, is for planners).
 # - Entries that come from the plan document are managed by load_plan alone.
+#
+# Records kept per department (所管課), not per ward (evaluations): a model names how a row
+# reaches its department in ``DEPARTMENT_LOOKUPS`` (e.g. ``("section__department",
+# "initiative__department")``), has a ``department_id`` property (None: no department, as a
+# pillar-level evaluation), and names in ``DEPARTMENT_WRITES`` the field values of the rows a
+# department writes (``{"stage": "primary"}``: the 一次評価). Same workflow, and:
+# - Everyone, the public included, sees approved records.
+# - A department officer also sees every record of their department, and creates, edits,
+#   deletes and submits their department's drafts of the kind ``DEPARTMENT_WRITES`` names;
+#   never another department's, never one without a department, never approves.
+# - Planners and admins see and do everything, as with ward records; a ward officer only
+#   reads approved records.
 
 VIEW = "view"
 CREATE = "create"
@@ -254,6 +328,23 @@ def _ward_lookup(model) -> str:
     return getattr(model, "WARD_LOOKUP", "ward")
 
 
+def is_department_record(model_or_record) -> bool:
+    """Whether the record belongs to a department (所管課) rather than to a ward."""
+    return bool(getattr(model_or_record, "DEPARTMENT_LOOKUPS", ()))
+
+
+def _department_q(model, department_id: int) -> Q:
+    condition = Q(pk__in=[])
+    for lookup in model.DEPARTMENT_LOOKUPS:
+        condition |= Q(**{lookup: department_id})
+    return condition
+
+
+def _department_writes(record) -> bool:
+    """Whether the record is of the kind a department writes (its 一次評価)."""
+    return all(getattr(record, name) == value for name, value in record.DEPARTMENT_WRITES.items())
+
+
 def _not_from_plan(model) -> Q:
     fields = {field.name for field in model._meta.get_fields()}
     return ~Q(origin="plan") if "origin" in fields else Q()
@@ -268,6 +359,7 @@ class Scope:
 
     role: Role | None = None
     ward_id: int | None = None
+    department_id: int | None = None
 
     @property
     def city_wide(self) -> bool:
@@ -279,6 +371,8 @@ class Scope:
             return "city-wide"
         if self.role is Role.WARD_OFFICER and self.ward_id is not None:
             return f"ward-{self.ward_id}"
+        if self.role is Role.DEPARTMENT_OFFICER and self.department_id is not None:
+            return f"department-{self.department_id}"
         return "public"
 
     def sees_unapproved(self, ward_id: int | None) -> bool:
@@ -300,7 +394,12 @@ def scope_of(user_or_scope) -> Scope:
     if role is None:
         return PUBLIC
     ward = ward_of(user_or_scope) if role is Role.WARD_OFFICER else None
-    return Scope(role=role, ward_id=getattr(ward, "pk", None))
+    department = department_of(user_or_scope) if role is Role.DEPARTMENT_OFFICER else None
+    return Scope(
+        role=role,
+        ward_id=getattr(ward, "pk", None),
+        department_id=getattr(department, "pk", None),
+    )
 
 
 def wards_in_full(user, wards: QuerySet) -> QuerySet:
@@ -322,6 +421,10 @@ def visible_filter(user, model=None) -> Q:
     if scope.city_wide:
         return Q()
     approved = Q(status=Status.APPROVED)
+    if model is not None and is_department_record(model):
+        if scope.role is Role.DEPARTMENT_OFFICER and scope.department_id is not None:
+            return approved | _department_q(model, scope.department_id)
+        return approved
     if scope.role is Role.WARD_OFFICER and scope.ward_id is not None:
         return approved | Q(ward=scope.ward_id)
     return approved
@@ -339,6 +442,12 @@ def editable_filter(user, model=None) -> Q:
         return Q(pk__in=[])
     if role in CITY_WIDE_ROLES:
         return Q(status__in=[Status.DRAFT, Status.SUBMITTED])
+    if model is not None and is_department_record(model):
+        if role is Role.DEPARTMENT_OFFICER and (department := department_of(user)) is not None:
+            return Q(status=Status.DRAFT, **model.DEPARTMENT_WRITES) & _department_q(
+                model, department.pk
+            )
+        return Q(pk__in=[])
     if role is Role.WARD_OFFICER and (ward := ward_of(user)) is not None:
         return Q(status=Status.DRAFT, ward=ward)
     return Q(pk__in=[])
@@ -377,6 +486,11 @@ def _denial(user, action: str, record) -> str | None:
         return gettext("職員としてログインしてください。")
     from_plan = getattr(record, "origin", "") == "plan"
     city_wide = role in CITY_WIDE_ROLES
+    if is_department_record(record):
+        refusal = _department_refusal(user, role, action, record)
+        if refusal is not None:
+            return refusal
+        return _status_denial(user, action, record, city_wide)
     own_ward = record.ward_id is not None and record.ward_id == getattr(ward_of(user), "pk", None)
 
     if action == VIEW:
@@ -389,7 +503,14 @@ def _denial(user, action: str, record) -> str | None:
         return gettext("他の区のデータは登録・変更できません。")
     if from_plan and action != VIEW:
         return gettext("計画書の値は変更できません（load_plan で管理しています）。")
-    if action == CREATE:
+    return _status_denial(user, action, record, city_wide)
+
+
+def _status_denial(user, action: str, record, city_wide: bool) -> str | None:
+    """``_denial``'s rules of the workflow, once the record is in the user's scope."""
+    from kumamoto_welfare.workflow import Status
+
+    if action in (VIEW, CREATE):
         return None
     if action in (CHANGE, DELETE):
         if record.status == Status.APPROVED:
@@ -404,6 +525,32 @@ def _denial(user, action: str, record) -> str | None:
     if action in (APPROVE, RETURN, REOPEN):
         return None if may_ever(user, action) else gettext("承認・差し戻しは計画担当が行います。")
     raise ValueError(f"unknown action {action!r}")
+
+
+def _department_refusal(user, role: Role, action: str, record) -> str | None:
+    """Why a record kept per department is out of the user's reach, or None if it is in it
+    (the workflow's rules still apply)."""
+    if role in CITY_WIDE_ROLES:
+        return None
+    department_id = record.department_id
+    own = (
+        role is Role.DEPARTMENT_OFFICER
+        and department_id is not None
+        and department_id == getattr(department_of(user), "pk", None)
+    )
+    if action == VIEW:
+        return None if own else gettext("他の所管課の未承認の評価は見られません。")
+    if role is not Role.DEPARTMENT_OFFICER:
+        return gettext("評価は所管課の職員と計画担当が登録します。")
+    if department_id is None:
+        return gettext("所管課のない項目（施策全体など）の評価は計画担当が登録します。")
+    if not own:
+        return gettext("他の所管課の評価は登録・変更できません。")
+    if not _department_writes(record):
+        return gettext(
+            "所管課が登録できるのは一次評価だけです。二次評価と審議会意見は計画担当が登録します。"
+        )
+    return None
 
 
 def _denial_without_workflow(user, action: str, record) -> str | None:

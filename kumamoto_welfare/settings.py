@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "import_export",
     "programs",
     "indicators",
+    "evaluations",
     "community",
     "kumamoto_welfare.jobs",
     "portal",

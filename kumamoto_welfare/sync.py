@@ -55,19 +55,27 @@ class Synchroniser:
         self.overwrite_edits = overwrite_edits
         self.edited: list[tuple[models.Model, str]] = []
 
-    def _edited_by(self, instance: models.Model) -> str | None:
+    def _edited_by(
+        self, instance: models.Model, managed: Iterable[str] | None = None
+    ) -> str | None:
         """Who last changed the row by hand (an empty string if unknown), or None if its
-        last change was a load like this one (or it keeps no history)."""
+        last change was a load like this one (or it keeps no history). With ``managed``
+        (the fields the data sets), a hand edit of other fields only (a department a
+        planner assigned to a section) is no edit of the data's, and does not count."""
         if self.overwrite_edits or not self.reason or not hasattr(instance, "history"):
             return None
-        latest = (
-            instance.history.order_by("-history_date", "-history_id")
-            .values_list("history_change_reason", "history_user__username")
-            .first()
-        )
-        if latest is None or latest[0] == self.reason:
-            return None
-        return latest[1] or ""
+        managed = set(managed) if managed is not None else None
+        for row in instance.history.order_by("-history_date", "-history_id"):
+            if row.history_change_reason == self.reason:
+                return None
+            if managed is not None and row.history_type == "~":
+                previous = row.prev_record
+                if previous is not None:
+                    changed = {change.field for change in row.diff_against(previous).changes}
+                    if not changed & managed:
+                        continue  # only fields the data does not hold: look further back
+            return row.history_user.get_username() if row.history_user else ""
+        return None
 
     def _save(self, instance: models.Model, **kwargs) -> None:
         if self.reason:
@@ -86,7 +94,7 @@ class Synchroniser:
         if not changed:
             self.report.add(model, "unchanged")
             return instance
-        if (editor := self._edited_by(instance)) is not None:
+        if (editor := self._edited_by(instance, managed=values)) is not None:
             self.edited.append((instance, editor))
             return instance
         for name in changed:

@@ -60,13 +60,10 @@ STAGE_ORDER = {"primary": 0, "secondary": 1, "council": 2}
 
 def approved_evaluations_for(fiscal_year: int, plan) -> dict[int, list]:
     """The approved evaluations (施策評価) of ``fiscal_year``, by pillar id, each pillar's
-    in plan order (the pillar itself, its sections, its initiatives; then by stage).
+    in plan order (the pillar itself, its sections, its initiatives; then by stage)."""
+    from evaluations.selectors import approved_evaluations
 
-    The evaluations app comes on another branch; at its merge this becomes
-    ``return evaluations_by_pillar(approved_evaluations(fiscal_year=fiscal_year, plan=plan))``
-    with ``from evaluations.selectors import approved_evaluations``. Until then there are none.
-    """
-    return evaluations_by_pillar([])
+    return evaluations_by_pillar(approved_evaluations(fiscal_year=fiscal_year, plan=plan))
 
 
 def evaluations_by_pillar(evaluations) -> dict[int, list]:

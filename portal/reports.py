@@ -29,14 +29,17 @@ STAGES = ("primary", "secondary", "council")
 def _evaluations(fiscal_year: int, plan) -> dict:
     """The year's approved evaluations of the plan, keyed by subject (the Pillar, Section or
     Initiative), each a dict by stage (``evaluations_by_subject``)."""
-    rows: list = []  # evaluations.selectors.approved_evaluations(fiscal_year=…, plan=plan)
-    return evaluations_by_subject(rows)
+    from evaluations.selectors import approved_evaluations
+
+    return evaluations_by_subject(approved_evaluations(fiscal_year=fiscal_year, plan=plan))
 
 
 def _is_final(fiscal_year: int) -> bool:
     """Whether every evaluation of the year is approved: until then the report is a draft
     (案) on every page."""
-    return False  # evaluations.selectors.evaluations_complete(fiscal_year=fiscal_year)
+    from evaluations.selectors import evaluations_complete
+
+    return evaluations_complete(fiscal_year=fiscal_year)
 
 
 def evaluations_by_subject(rows) -> dict:
@@ -81,8 +84,8 @@ def evaluations_by_subject(rows) -> dict:
 
 
 def department_of(subject) -> str:
-    """The 所管課 of a section or an initiative, empty until one is set (the field comes with
-    the evaluations; before it, there is none)."""
+    """The 所管課 of a section or an initiative, empty until a planner sets one (a pillar
+    has none)."""
     department = getattr(subject, "department", None)
     return str(department) if department else ""
 

@@ -65,10 +65,10 @@ class PillarAdmin(HistoryAdmin):
 
 @admin.register(Section)
 class SectionAdmin(HistoryAdmin):
-    list_display = ["__str__", "pillar"]
-    list_filter = ["pillar"]
+    list_display = ["__str__", "pillar", "department"]
+    list_filter = ["pillar", "department"]
     search_fields = ["title"]
-    list_select_related = ["pillar"]
+    list_select_related = ["pillar", "department"]
 
 
 @admin.register(Challenge)
@@ -88,10 +88,10 @@ class ActionInline(admin.StackedInline):
 
 @admin.register(Initiative)
 class InitiativeAdmin(HistoryAdmin):
-    list_display = ["code", "title", "pillar", "section"]
-    list_filter = ["pillar"]
+    list_display = ["code", "title", "pillar", "section", "department"]
+    list_filter = ["pillar", "department"]
     search_fields = ["code", "title", "lead", "actions__text"]
-    list_select_related = ["pillar", "section__pillar"]
+    list_select_related = ["pillar", "section__pillar", "department"]
     inlines = [ActionInline]
 
 

@@ -198,6 +198,15 @@ class Section(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("名称"), max_length=200)
+    department = models.ForeignKey(
+        "community.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
+        verbose_name=_("所管課"),
+        help_text=_("一次評価を行う課。計画担当が設定します（load_plan は変えません）。"),
+    )
 
     history = HistoricalRecords()
 
@@ -288,6 +297,15 @@ class Initiative(PillarContent):
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("名称"), max_length=200)
     lead = models.TextField(_("前文"), blank=True)
+    department = models.ForeignKey(
+        "community.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("所管課"),
+        help_text=_("一次評価を行う課。計画担当が設定します（load_plan は変えません）。"),
+    )
 
     history = HistoricalRecords()
 

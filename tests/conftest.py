@@ -1,7 +1,8 @@
 """Shared fixtures. The test database is migrated (roles) and holds the plan and its wards, loaded
 once per session by the real ``load_plan``; each test runs in a transaction rolled back after
 it. Personas, as in the docs: 中央区 officer ``chuo_officer``, 東区 officer ``higashi_officer``,
-``planner``, ``city_admin``."""
+``dept_officer`` (an officer of the department responsible for section 1-2 and initiative
+1-2-1), ``planner``, ``city_admin``."""
 
 import pytest
 from django.core.management import call_command
@@ -72,9 +73,47 @@ def _fresh_summaries():
     bump_generation()
 
 
-def _staff(username: str, role: Role, ward_code: str | None = None):
+def _staff(username: str, role: Role, ward_code: str | None = None, department=None):
     ward = Ward.objects.get(code=ward_code) if ward_code else None
-    return staff_create(username=username, role=role, password=PASSWORD, ward=ward)
+    return staff_create(
+        username=username, role=role, password=PASSWORD, ward=ward, department=department
+    )
+
+
+def _department(name: str, section_code: str, initiative_code: str):
+    """A department (所管課) made for a test, responsible for a section and an initiative of
+    the current plan (the system itself knows no department)."""
+    from community.models import Department, Municipality
+    from programs.models import Initiative, Section
+    from programs.selectors import current_plan
+
+    plan = current_plan()
+    department, _created = Department.objects.get_or_create(
+        municipality=plan.municipality or Municipality.objects.get(), name=name
+    )
+    pillar, number = section_code.split("-")
+    Section.objects.filter(pillar__plan=plan, pillar__number=pillar, number=number).update(
+        department=department
+    )
+    Initiative.objects.filter(pillar__plan=plan, code=initiative_code).update(department=department)
+    return department
+
+
+@pytest.fixture
+def welfare_department(db):
+    """Responsible for section 1-2 and initiative 1-2-1."""
+    return _department("地域福祉課", "1-2", "1-2-1")
+
+
+@pytest.fixture
+def other_department(db):
+    """Responsible for section 1-1 and initiative 1-1-1."""
+    return _department("高齢福祉課", "1-1", "1-1-1")
+
+
+@pytest.fixture
+def dept_officer(welfare_department):
+    return _staff("dept_officer", Role.DEPARTMENT_OFFICER, department=welfare_department)
 
 
 @pytest.fixture

@@ -48,3 +48,41 @@ def progress(
         results=results,
         status=status,
     )
+
+
+def evaluation(
+    *,
+    pillar=None,
+    section=None,
+    initiative=None,
+    fiscal_year=2016,
+    stage="primary",
+    status=Status.DRAFT,
+    rating="",
+    analysis="",
+):
+    """An evaluation of pillar ``pillar`` (a number), section ``section`` (1-2) or initiative
+    ``initiative`` (1-2-1) of the current plan, written straight to the database."""
+    from evaluations.models import Evaluation
+    from programs.models import Initiative, Pillar, Section
+    from programs.selectors import current_plan
+
+    plan = current_plan()
+    subject = {}
+    if pillar is not None:
+        subject["pillar"] = Pillar.objects.get(plan=plan, number=pillar)
+    if section is not None:
+        number, _, within = section.partition("-")
+        subject["section"] = Section.objects.get(
+            pillar__plan=plan, pillar__number=number, number=within
+        )
+    if initiative is not None:
+        subject["initiative"] = Initiative.objects.get(pillar__plan=plan, code=initiative)
+    return Evaluation.objects.create(
+        **subject,
+        fiscal_year=fiscal_year,
+        stage=stage,
+        status=status,
+        rating=rating,
+        analysis=analysis,
+    )

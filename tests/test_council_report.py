@@ -225,7 +225,7 @@ def _row(subject, stage, **fields):
     )
 
 
-def test_until_wired_there_are_no_evaluations_and_the_year_is_a_draft(db):
+def test_without_evaluations_the_year_is_a_draft(db):
     assert _evaluations(YEAR, None) == {}
     assert _is_final(YEAR) is False
 
@@ -287,12 +287,20 @@ def test_approved_evaluations_and_the_council_opinion_are_printed(db, monkeypatc
 
 
 def test_the_department_is_shown_where_a_section_names_one(db):
-    section = Section.objects.get(pillar__number=1, number=2)
-    section.department = "高齢福祉課"  # the field comes with the evaluations; any attribute will do
+    from community.models import Department, Municipality
     from portal.reports import department_of
 
-    assert department_of(section) == "高齢福祉課"
-    assert department_of(Section.objects.get(pk=section.pk)) == ""
+    section = Section.objects.get(pillar__number=1, number=2)
+    assert department_of(section) == ""  # empty until a planner sets one
+    section.department = Department.objects.create(
+        municipality=Municipality.objects.get(), name="高齢福祉課"
+    )
+    section.save()
+    assert department_of(Section.objects.get(pk=section.pk)) == "高齢福祉課"
+    context = evaluation_context(fiscal_year=YEAR, user=AnonymousUser())
+    from portal.report_documents import report_html
+
+    assert "高齢福祉課" in report_html(context)  # the section's pages name it
 
 
 def test_the_workbook_lists_the_evaluations(db):

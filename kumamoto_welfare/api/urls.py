@@ -11,6 +11,7 @@ from community.api.views import (
     VolunteerProgramViewSet,
     WardViewSet,
 )
+from evaluations.api.views import EvaluationViewSet
 from indicators.api.views import (
     DashboardView,
     IndicatorValueViewSet,
@@ -39,6 +40,7 @@ router.register("indicators", IndicatorViewSet)
 router.register("indicator-values", IndicatorValueViewSet)
 router.register("rating-rules", RatingRuleViewSet)
 router.register("initiative-progress", InitiativeProgressViewSet)
+router.register("evaluations", EvaluationViewSet)
 router.register("community-resources", CommunityResourceViewSet)
 router.register("health-town-planning", HealthTownPlanningViewSet)
 router.register("volunteer-programs", VolunteerProgramViewSet, basename="volunteerprogram")

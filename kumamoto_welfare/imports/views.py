@@ -258,6 +258,9 @@ class TemplateForm(forms.Form):
     def __init__(self, *args, user, wards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_year_choices(_reporting_years())
+        if wards is None:  # a sheet kept per plan item, not per ward (施策評価)
+            del self.fields["ward"]
+            return
         self.fields["ward"].queryset = wards
         if not works_city_wide(user):
             # A ward officer's template is for their own ward, whatever is asked for.
@@ -272,11 +275,12 @@ class TemplateForm(forms.Form):
 def template_view(request, kind: str, *, site=None):
     """GET: choose the ward (fixed for a ward officer) and the year; with them, download."""
     _require(request, kind, import_permission_code())
-    # The sheet's records are kept per ward: the choices are the ward field's.
-    wards = _model(kind)._meta.get_field("ward").related_model.objects.all()
+    # A sheet whose records are kept per ward: the choices are the ward field's.
+    fields = {field.name: field for field in _model(kind)._meta.get_fields()}
+    wards = fields["ward"].related_model.objects.all() if "ward" in fields else None
     form = TemplateForm(request.GET or None, user=request.user, wards=wards)
     if form.is_bound and form.is_valid():
-        ward, year = form.cleaned_data["ward"], form.cleaned_data["fiscal_year"]
+        ward, year = form.cleaned_data.get("ward"), form.cleaned_data["fiscal_year"]
         response = HttpResponse(
             build_template(kind, ward=ward, fiscal_year=year),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

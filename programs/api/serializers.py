@@ -59,11 +59,14 @@ class FigureSerializer(serializers.ModelSerializer):
 class InitiativeSerializer(serializers.ModelSerializer):
     pillar = serializers.IntegerField(source="pillar.number")
     section = serializers.SerializerMethodField()
+    department = serializers.CharField(
+        source="department.name", default=None, read_only=True, help_text="所管課, or null."
+    )
     actions = ActionSerializer(many=True)
 
     class Meta:
         model = Initiative
-        fields = ["code", "number", "title", "lead", "pillar", "section", "actions"]
+        fields = ["code", "number", "title", "lead", "pillar", "section", "department", "actions"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_section(self, initiative) -> str | None:
@@ -79,6 +82,9 @@ class SectionSerializer(serializers.ModelSerializer):
     actions = ActionSerializer(many=True, help_text="Actions with no numbered initiative.")
     figures = FigureSerializer(many=True)
     indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    department = serializers.CharField(
+        source="department.name", default=None, read_only=True, help_text="所管課, or null."
+    )
 
     class Meta:
         model = Section
@@ -87,6 +93,7 @@ class SectionSerializer(serializers.ModelSerializer):
             "number",
             "title",
             "pillar",
+            "department",
             "challenges",
             "initiatives",
             "actions",

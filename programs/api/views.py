@@ -24,7 +24,9 @@ from .serializers import (
     SectionSerializer,
 )
 
-INITIATIVES = Initiative.objects.select_related("pillar", "section").prefetch_related("actions")
+INITIATIVES = Initiative.objects.select_related("pillar", "section", "department").prefetch_related(
+    "actions"
+)
 SECTION_CONTENT = [
     "challenges",
     Prefetch("initiatives", queryset=INITIATIVES),
@@ -56,7 +58,9 @@ class PillarViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
         "indicators",
         Prefetch(
             "sections",
-            queryset=Section.objects.select_related("pillar").prefetch_related(*SECTION_CONTENT),
+            queryset=Section.objects.select_related("pillar", "department").prefetch_related(
+                *SECTION_CONTENT
+            ),
         ),
     )
     serializer_class = PillarSerializer
@@ -71,7 +75,9 @@ class SectionViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Numbered sections of the pillars (pillar 2 has none). Looked up by id."""
 
     plan_lookup = "pillar__plan"
-    queryset = Section.objects.select_related("pillar").prefetch_related(*SECTION_CONTENT)
+    queryset = Section.objects.select_related("pillar", "department").prefetch_related(
+        *SECTION_CONTENT
+    )
     serializer_class = SectionSerializer
     permission_classes = [ReadOrStaffWrite]
     pagination_class = None

@@ -8,10 +8,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community.models import Ward
+from community.models import Department, Municipality, Ward
+from evaluations.models import Evaluation
 from indicators.models import Indicator, IndicatorValue, Target
 from kumamoto_welfare.workflow import Status
-from programs.models import Initiative, InitiativeProgress, Pillar
+from programs.models import Initiative, InitiativeProgress, Pillar, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,20 @@ ENDPOINTS = [
     "/api/v1/indicators/KPI-1-1/series/",
     "/api/v1/indicator-values/",
     "/api/v1/initiative-progress/",
+    "/api/v1/evaluations/",
     "/api/v1/dashboard/?fiscal_year=2016",
     "/",
 ]
 
 
 def grow(factor: int, start: int) -> None:
-    """Add ``factor`` indicators per pillar with values, and progress records."""
+    """Add ``factor`` indicators per pillar with values, progress records and evaluations."""
     wards = list(Ward.objects.all())
+    department, _created = Department.objects.get_or_create(
+        municipality=Municipality.objects.get(), name="所管課（クエリ数の試験）"
+    )
+    Section.objects.update(department=department)
+    Initiative.objects.update(department=department)
     for pillar in Pillar.objects.all():
         for n in range(start, start + factor):
             indicator = Indicator.objects.create(
@@ -72,6 +79,18 @@ def grow(factor: int, start: int) -> None:
         for initiative in Initiative.objects.all()
         for ward in wards
         for year in range(2008 + start, 2008 + start + factor)
+    )
+    years = range(2008 + start, 2008 + start + factor)
+    subjects = [
+        *({"pillar": p} for p in Pillar.objects.all()),
+        *({"section": s} for s in Section.objects.all()),
+        *({"initiative": i} for i in Initiative.objects.all()),
+    ]
+    Evaluation.objects.bulk_create(
+        Evaluation(**subject, fiscal_year=year, stage=stage, status=Status.APPROVED)
+        for subject in subjects
+        for year in years
+        for stage in ("primary", "secondary", "council")
     )
 
 

@@ -24,10 +24,12 @@ READ_ENDPOINTS = [
     "/api/v1/indicators/KPI-4-1/series/",
     "/api/v1/indicator-values/",
     "/api/v1/initiative-progress/",
+    "/api/v1/evaluations/",
+    "/api/v1/evaluations/?fiscal_year=H28&pillar=1&stage=secondary",
     "/api/v1/dashboard/?fiscal_year=2016",
     "/api/schema/",
 ]
-PERSONAS = ["anonymous", "higashi_officer", "chuo_officer", "planner"]
+PERSONAS = ["anonymous", "higashi_officer", "chuo_officer", "dept_officer", "planner"]
 
 
 def client_of(request, persona):
@@ -45,6 +47,7 @@ EXPECTED = {
     "anonymous": (404, 401, 401, 401),
     "higashi_officer": (404, 404, 404, 404),
     "chuo_officer": (200, 200, 200, 403),
+    "dept_officer": (404, 404, 404, 404),  # a ward's record is no department's
     "planner": (200, 200, 200, 200),
 }
 
@@ -95,6 +98,7 @@ def test_creating_for_a_ward_or_city_wide(request, persona):
             "anonymous": [401, 401],
             "higashi_officer": [403, 403],
             "chuo_officer": [201, 403],
+            "dept_officer": [403, 403],
             "planner": [201, 201],
         }[persona]
     )

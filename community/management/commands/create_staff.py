@@ -1,4 +1,5 @@
-"""python manage.py create_staff USERNAME --role {ward_officer,planner,admin} [--ward WARD]"""
+"""python manage.py create_staff USERNAME --role {ward_officer,department_officer,planner,admin}
+[--ward WARD] [--department DEPARTMENT]"""
 
 import getpass
 import os
@@ -6,7 +7,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from community.models import Ward
+from community.models import Department, Ward
 from community.services import staff_create
 from kumamoto_welfare.access import Role
 
@@ -21,9 +22,18 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=[role.value for role in Role])
         parser.add_argument("--ward", help="The ward of a ward officer: its name or code.")
+        parser.add_argument(
+            "--department", help="The department (所管課) of a department officer: its name."
+        )
         parser.add_argument("--email", default="")
 
-    def handle(self, *args, username, role, ward, email, **options):
+    def handle(self, *args, username, role, ward, email, department=None, **options):
+        department_obj = None
+        if department:
+            department_obj = Department.objects.filter(name=department).first()
+            if department_obj is None:
+                names = "、".join(Department.objects.values_list("name", flat=True))
+                raise CommandError(f"Unknown department {department!r}. Departments: {names}")
         ward_obj = None
         if ward:
             ward_obj = (
@@ -36,11 +46,17 @@ class Command(BaseCommand):
         password = os.environ.get("STAFF_PASSWORD") or self._ask_password()
         try:
             user = staff_create(
-                username=username, role=Role(role), password=password, ward=ward_obj, email=email
+                username=username,
+                role=Role(role),
+                password=password,
+                ward=ward_obj,
+                department=department_obj,
+                email=email,
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
-        where = f" ({ward_obj.name})" if ward_obj else ""
+        place = ward_obj or department_obj
+        where = f" ({place.name})" if place else ""
         self.stdout.write(self.style.SUCCESS(f"Created {role} {user.username}{where}."))
 
     def _ask_password(self) -> str:
