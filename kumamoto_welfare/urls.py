@@ -33,7 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Without a CSRF token: choosing a language changes nothing but the visitor's own cookie,
     # and a token in every page's language form would make each public page personal (one
-    # cookie per visitor) and so uncacheable (portal.page_cache).
+    # cookie per visitor) and so uncacheable (kumamoto_welfare.response_cache).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include("kumamoto_welfare.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

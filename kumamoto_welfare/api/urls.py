@@ -39,7 +39,8 @@ router.register("volunteer-programs", VolunteerProgramViewSet, basename="volunte
 router.register("volunteer-headcounts", VolunteerHeadcountViewSet)
 
 urlpatterns = [
-    path("", include(router.urls)),
+    # The single routes before the router's: a path the router does not know costs a miss on
+    # every one of its patterns (each with a format suffix) and a list of what was tried.
     path("municipality/", MunicipalityView.as_view(), name="municipality"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("consultation/", ConsultationView.as_view(), name="consultation"),
@@ -51,6 +52,7 @@ urlpatterns = [
         name="report-file",
     ),
     path("jobs/<str:id>/", JobView.as_view(), name="job"),
+    path("", include(router.urls)),
     # Last: what no route above matches. Only paths ending in "/", so that APPEND_SLASH still
     # redirects /api/v1/wards to /api/v1/wards/.
     re_path(r"^[\s\S]*/$", NotFoundView.as_view()),  # [\s\S]: a newline too

@@ -22,7 +22,7 @@ from indicators.selectors import (
     series_by_indicator,
 )
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
-from portal.page_cache import public_page
+from kumamoto_welfare.response_cache import public_page
 from portal.pages import progress_grid
 from portal.reports import evaluation_context, evaluation_workbook
 from programs.models import Initiative, Pillar, Plan
