@@ -101,6 +101,8 @@ def main() -> int:
             print(f"\n=== {path}: {mean:.3f} ms of CPU a request without the profiler ===")
             stats = pstats.Stats(profiler).sort_stats(args.sort)
             stats.print_stats(args.top)
+            if os.environ.get("PROFILE_CALLERS"):
+                stats.print_callers(os.environ["PROFILE_CALLERS"])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -25,12 +25,13 @@ from programs.api.views import (
 from .errors import NotFoundView
 
 router = DefaultRouter()
+# The public summaries first, as the most asked for (see urlpatterns below).
+router.register("indicators", IndicatorViewSet)
 router.register("pillars", PillarViewSet)
 router.register("sections", SectionViewSet)
 router.register("initiatives", InitiativeViewSet)
 router.register("wards", WardViewSet)
 router.register("school-districts", SchoolDistrictViewSet)
-router.register("indicators", IndicatorViewSet)
 router.register("indicator-values", IndicatorValueViewSet)
 router.register("initiative-progress", InitiativeProgressViewSet)
 router.register("community-resources", CommunityResourceViewSet)
@@ -40,7 +41,8 @@ router.register("volunteer-headcounts", VolunteerHeadcountViewSet)
 
 urlpatterns = [
     # The single routes before the router's: a path the router does not know costs a miss on
-    # every one of its patterns (each with a format suffix) and a list of what was tried.
+    # every one of its patterns (each with a format suffix) and a list of what was tried, on
+    # every request.
     path("municipality/", MunicipalityView.as_view(), name="municipality"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("consultation/", ConsultationView.as_view(), name="consultation"),
