@@ -23,6 +23,7 @@ The cache may be Redis; when Redis is down every lookup is a miss (django-redis'
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import wraps
 
 from django.core.cache import cache
@@ -41,8 +42,8 @@ def generation() -> int:
     """The data generation: a number that every change to public data moves on."""
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        value = cache.get(GENERATION_KEY, _fresh_generation())  # (Redis down: any is a miss)
     return value
 
 
@@ -50,7 +51,16 @@ def bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def _fresh_generation() -> int:
+    # The number may be lost while entries made under it stay: a full cache evicts some keys
+    # (the local-memory cache culls a third at 300 entries; Redis may evict too). Counting
+    # again from 1 would meet those entries and serve them, stale. So a new count starts from
+    # the clock, in milliseconds: past any number an earlier count reached, unless that one
+    # moved on more than a thousand times a second.
+    return time.time_ns() // 1_000_000
 
 
 def cacheable(request: HttpRequest, user) -> bool:

@@ -81,3 +81,23 @@ def test_the_language_switch_needs_no_token(client):
     response = strict.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert '<html lang="en">' in strict.get("/").content.decode()
+
+
+def test_a_lost_generation_never_brings_old_copies_back(client):
+    """A full cache evicts keys, the generation's among them: counting again must not meet
+    the entries stored under an earlier count."""
+    from django.core.cache import cache
+
+    from kumamoto_welfare.response_cache import GENERATION_KEY, bump_generation
+
+    url = "/indicators/KPI-1-1/"
+    cache.set(GENERATION_KEY, 1, timeout=None)  # a count that started at 1
+    client.get(url)  # stored under generation 1
+    bump_generation()  # the data changed: generation 2
+    cache.delete(GENERATION_KEY)  # evicted
+    assert client.get(url)["X-Response-Cache"] == "miss", "generation 1's copy came back"
+    cache.set(GENERATION_KEY, 1, timeout=None)
+    client.get(url)
+    cache.delete(GENERATION_KEY)
+    bump_generation()  # a bump that finds no number starts a new count too
+    assert client.get(url)["X-Response-Cache"] == "miss"
