@@ -174,6 +174,6 @@ def demo_data_clear() -> int:
 
 def _changed() -> None:
     # bulk writes send no signals: move the summaries' cache generation on by hand.
-    from .selectors import bump_generation
+    from kumamoto_welfare.response_cache import bump_generation
 
     bump_generation()

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import current_fiscal_year
+from kumamoto_welfare.response_cache import CACHE_SECONDS, generation
 from kumamoto_welfare.workflow import Status
 
 from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
@@ -26,24 +27,6 @@ from .rating_labels import rating_label_lazy
 from .rating_rules import Band, Rule, problems
 from .targets import in_force as choose_in_force
 from .targets import targets_by_indicator, targets_in_force
-
-GENERATION_KEY = "progress-data-generation"
-CACHE_SECONDS = 60 * 60
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
-
-
-def bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
 
 
 def cached(name: str, compute, *parts):

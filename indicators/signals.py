@@ -1,5 +1,5 @@
 """Every change to progress data, or to the plan content and city the public pages show, moves
-the summaries' and pages' cache generation on (see selectors, portal.page_cache)."""
+the summaries' and pages' cache generation on (kumamoto_welfare.response_cache)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -7,10 +7,10 @@ from django.dispatch import receiver
 
 from community.signals import counted_records_changed
 from kumamoto_welfare.jobs.services import job_create
+from kumamoto_welfare.response_cache import bump_generation
 from kumamoto_welfare.workflow import approved_data_changed
 
 from .derived import DERIVATIONS_COUNTING
-from .selectors import bump_generation
 
 PROGRESS_MODELS = (
     "indicators.IndicatorValue",

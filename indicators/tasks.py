@@ -35,8 +35,9 @@ def refresh_summaries(job, progress) -> dict:
     """After an approval: move the summaries' generation on (in case a cache outage kept
     the approval's own move from landing) and compute them again, so the next reader is
     served from a warm cache."""
+    from kumamoto_welfare.response_cache import bump_generation
+
     from .api.summaries import summaries_warm
-    from .selectors import bump_generation
 
     bump_generation()
     return {"warmed": summaries_warm(fiscal_years=job.params.get("fiscal_years", []))}

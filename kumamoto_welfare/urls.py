@@ -19,6 +19,9 @@ admin.site.index_title = _("管理メニュー")
 register_converter(FiscalYearConverter, "fiscal_year")
 
 urlpatterns = [
+    # The API first: its answers are the most asked for, and every pattern tried before the
+    # one that matches costs a little on every request. (No page's path starts with api/v1/.)
+    path("api/v1/", include("kumamoto_welfare.api.urls")),
     path("", plan.home, name="home"),
     path("pillars/<int:number>/", plan.pillar_detail, name="pillar"),
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator"),
@@ -36,9 +39,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Without a CSRF token: choosing a language changes nothing but the visitor's own cookie,
     # and a token in every page's language form would make each public page personal (one
-    # cookie per visitor) and so uncacheable (portal.page_cache).
+    # cookie per visitor) and so uncacheable (kumamoto_welfare.response_cache).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("api/v1/", include("kumamoto_welfare.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a second request (?script), so
     # the page needs no inline script under the Content-Security-Policy.

@@ -1,17 +1,18 @@
 #!/usr/bin/env python
 """Requests per second and p99 under load, through gunicorn with production settings.
 
-    python scripts/loadtest.py [--requests N] [--seconds S] [--concurrency C] [--port P]
+    python scripts/loadtest.py [--requests N] [--seconds S] [--concurrency C] [--rounds R]
+        [--port P]
 
-Goals (docs/performance.md): the cached API at ≥ 0.6× and the front page at ≥ 0.3× the
-requests per second of a static file (the floor: WhiteNoise, no database), measured in the
-same run. Like scripts/bench_pages.py it works in a throwaway SQLite database (migrate,
-load_plan, load_demo_data) and a throwaway STATIC_ROOT, and never touches the developer's.
-gunicorn listens on 127.0.0.1 only, on a port free at the time; the load is bounded: at most
-N requests per URL and S seconds per URL, from C threads of ``http.client``, the requests as
-from 200 visitors in turn (``X-Forwarded-For`` with ``NUM_PROXIES=1``). Exits 1 on any
-error (a status other than 200, a refused or broken connection); the goals are reported,
-not enforced.
+Goals (docs/performance.md): the cached API at ≥ 0.6× and the front page at ≥ 0.3× the requests
+per second of a static file (the floor: WhiteNoise, no database), measured in the same run.
+Like scripts/bench_pages.py it works in a throwaway SQLite database (migrate, load_plan,
+load_demo_data) and a throwaway STATIC_ROOT, and never touches the developer's. gunicorn
+listens on 127.0.0.1 only, on a port free at the time; the load is bounded: at most N requests
+per URL and S seconds per URL, from C threads of ``http.client``, in R rounds in which the URLs
+take turns (``--rounds``), the requests as from 200 visitors in turn (``X-Forwarded-For`` with
+``NUM_PROXIES=1``). Exits 1 on any error (a status other than 200, a refused or broken
+connection); the goals are reported, not enforced.
 """
 
 from __future__ import annotations
@@ -178,7 +179,14 @@ def load(port: int, path: str, requests: int, seconds: float, concurrency: int) 
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - began
+    return {"latencies": latencies, "errors": errors, "wall": time.perf_counter() - began}
+
+
+def summary(parts: list[dict]) -> dict:
+    """One URL's rounds together: requests per second over the time spent on it."""
+    latencies = [ms for part in parts for ms in part["latencies"]]
+    errors = [error for part in parts for error in part["errors"]]
+    wall = sum(part["wall"] for part in parts)
     done = len(latencies) + len(errors)
     cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else []
     return {
@@ -196,6 +204,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="at most, per URL")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=100, help="requests per URL, not counted")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="the URLs take turns this many times, each with its share of the budget",
+    )
     parser.add_argument("--port", type=int, default=0, help="default: a free one")
     parser.add_argument(
         "--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)"
@@ -216,18 +230,23 @@ def main() -> int:
         wait_ready(port, server)
         for _label, path, _goal in URLS:
             # Concurrent, so that every worker fills its own (local-memory) cache.
-            warm = load(port, path, args.warmup, 60, 2 * args.concurrency)
+            warm = summary([load(port, path, args.warmup, 60, 2 * args.concurrency)])
             if warm["errors"]:
                 raise RuntimeError(f"warm-up: {path}: {sorted(set(warm['errors']))[:3]}")
-        results = []
-        for label, path, goal in URLS:
-            result = load(port, path, args.requests, args.seconds, args.concurrency)
-            results.append((label, goal, result))
+        # In rounds, the URLs taking turns, so that a change in what else the machine does
+        # meanwhile falls on every URL alike rather than on whichever was measured then.
+        rounds = max(1, args.rounds)
+        parts: dict[str, list[dict]] = {path: [] for _label, path, _goal in URLS}
+        for turn in range(rounds):
+            for _label, path, _goal in URLS:
+                share = args.requests // rounds + (1 if turn < args.requests % rounds else 0)
+                parts[path].append(load(port, path, share, args.seconds / rounds, args.concurrency))
+        results = [(label, goal, summary(parts[path])) for label, path, goal in URLS]
         floor = results[0][2]["rps"]
         print(
             f"gunicorn ({env.get('WEB_CONCURRENCY', 'workers from the CPU count')} workers), "
             f"{args.concurrency} connections, at most {args.requests} requests or "
-            f"{args.seconds:g} s per URL, loopback"
+            f"{args.seconds:g} s per URL, in {rounds} rounds, loopback"
         )
         print(
             f"| {'URL':<22} | {'requests':>8} | {'rps':>7} | {'p50 ms':>7} | {'p99 ms':>7} "

@@ -68,7 +68,7 @@ def _city_language():
 def _fresh_summaries():
     """Each test's rolled-back rows must not linger in cached summaries: start every test on
     a new data generation (without flushing a Redis that may hold other data)."""
-    from indicators.selectors import bump_generation
+    from kumamoto_welfare.response_cache import bump_generation
 
     bump_generation()
 

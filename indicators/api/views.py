@@ -26,6 +26,7 @@ from indicators.services import (
 )
 from kumamoto_welfare import access
 from kumamoto_welfare.access import check_sets_targets
+from kumamoto_welfare.api.caching import AnonymousResponseCache
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
@@ -135,7 +136,7 @@ def as_of_year(request, *, required: bool = False) -> int | None:
     list=extend_schema(parameters=[FISCAL_YEAR_AS_OF]),
     retrieve=extend_schema(parameters=[FISCAL_YEAR_AS_OF], examples=[KPI_1_1_EXAMPLE]),
 )
-class IndicatorViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Outcome indicators with their progress, from approved data only, as of a fiscal year
     (the current one by default). Summaries are cached and recomputed after any change to
     progress data."""
@@ -279,7 +280,7 @@ DashboardSerializer = inline_serializer(
 )
 
 
-class DashboardView(APIView):
+class DashboardView(AnonymousResponseCache, APIView):
     """Per pillar, the indicators counted by status and their mean achievement as of the
     fiscal year; per ward, how complete the year's reporting is."""
 

@@ -31,12 +31,13 @@ from programs.api.views import (
 from .errors import NotFoundView
 
 router = DefaultRouter()
+# The public summaries first, as the most asked for (see urlpatterns below).
+router.register("indicators", IndicatorViewSet)
 router.register("pillars", PillarViewSet)
 router.register("sections", SectionViewSet)
 router.register("initiatives", InitiativeViewSet)
 router.register("wards", WardViewSet)
 router.register("school-districts", SchoolDistrictViewSet)
-router.register("indicators", IndicatorViewSet)
 router.register("indicator-values", IndicatorValueViewSet)
 router.register("rating-rules", RatingRuleViewSet)
 router.register("initiative-progress", InitiativeProgressViewSet)
@@ -47,7 +48,9 @@ router.register("volunteer-programs", VolunteerProgramViewSet, basename="volunte
 router.register("volunteer-headcounts", VolunteerHeadcountViewSet)
 
 urlpatterns = [
-    path("", include(router.urls)),
+    # The single routes before the router's: a path the router does not know costs a miss on
+    # every one of its patterns (each with a format suffix) and a list of what was tried, on
+    # every request.
     path("municipality/", MunicipalityView.as_view(), name="municipality"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("consultation/", ConsultationView.as_view(), name="consultation"),
@@ -59,6 +62,7 @@ urlpatterns = [
         name="report-file",
     ),
     path("jobs/<str:id>/", JobView.as_view(), name="job"),
+    path("", include(router.urls)),
     # Last: what no route above matches. Only paths ending in "/", so that APPEND_SLASH still
     # redirects /api/v1/wards to /api/v1/wards/.
     re_path(r"^[\s\S]*/$", NotFoundView.as_view()),  # [\s\S]: a newline too

@@ -23,8 +23,8 @@ from indicators.selectors import (
     series_by_indicator,
 )
 from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+from kumamoto_welfare.response_cache import public_page
 from portal.annual_reports import annual_report_ensure, report_is_stale
-from portal.page_cache import public_page
 from portal.pages import (
     approved_evaluations_for,
     explained,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from community.models import Ward
 from indicators.charts import achievement_chart
 from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
-from portal.page_cache import public_page
+from kumamoto_welfare.response_cache import public_page
 from portal.views.plan import selected_fiscal_year
 
 

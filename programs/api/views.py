@@ -2,6 +2,7 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
+from kumamoto_welfare.api.caching import AnonymousResponseCache
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.api.workflow import WorkflowViewSet
 from programs.filters import InitiativeProgressFilter
@@ -37,7 +38,7 @@ SECTION_CONTENT = [
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])
-class PillarViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class PillarViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """The plan's four pillars with everything in them: sections, 現状と課題, initiatives
     and their actions, figures and indicator codes."""
 
@@ -71,7 +72,7 @@ class PillarViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])
-class SectionViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class SectionViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Numbered sections of the pillars (pillar 2 has none). Looked up by id."""
 
     plan_lookup = "pillar__plan"
@@ -86,7 +87,7 @@ class SectionViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])
-class InitiativeViewSet(PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class InitiativeViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Initiatives (取組施策) with their actions, by code (1-2-1, 2-3 …)."""
 
     plan_lookup = "pillar__plan"

@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 
+from kumamoto_welfare.content_security import CSPMiddleware, stored_document_policy
 from portal.annual_reports import annual_report_generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,11 +64,11 @@ def test_api_responses_carry_the_policy(client, db, path):
     assert_site_policy(response)
 
 
-def test_a_nonce_appears_only_on_a_response_that_used_one(rf, db):
-    from csp.middleware import CSPMiddleware
+@pytest.mark.parametrize("middleware_class", [CSPMiddleware, DjangoCSPMiddleware])
+def test_a_nonce_appears_only_on_a_response_that_used_one(rf, db, middleware_class):
     from django.http import HttpResponse
 
-    middleware = CSPMiddleware(lambda request: HttpResponse())
+    middleware = middleware_class(lambda request: HttpResponse())
     request = rf.get("/")
     middleware.process_request(request)
     nonce = str(request.csp_nonce)
@@ -79,6 +81,44 @@ def test_a_nonce_appears_only_on_a_response_that_used_one(rf, db):
         "nonce-"
         not in middleware.process_response(unused, HttpResponse())["Content-Security-Policy"]
     )
+
+
+def _policies(middleware_class, rf, response) -> dict[str, str | None]:
+    request = rf.get("/api/v1/indicators/")
+    middleware = middleware_class(lambda request: response)
+    middleware.process_request(request)
+    answered = middleware.process_response(request, response)
+    return {
+        name: answered.headers.get(name)
+        for name in ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+    }
+
+
+def test_the_policy_built_once_is_django_csps_own(rf, settings):
+    from django.http import HttpResponse
+
+    ours = _policies(CSPMiddleware, rf, HttpResponse())
+    assert ours == _policies(DjangoCSPMiddleware, rf, HttpResponse())
+    assert directives(ours["Content-Security-Policy"]) == EXPECTED
+    # Changed settings are followed (CSP_REPORT_ONLY=true sets the other name).
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
+    del settings.CONTENT_SECURITY_POLICY
+    trial = _policies(CSPMiddleware, rf, HttpResponse())
+    assert trial == _policies(DjangoCSPMiddleware, rf, HttpResponse())
+    assert trial["Content-Security-Policy"] is None
+    assert directives(trial["Content-Security-Policy-Report-Only"]) == EXPECTED
+
+
+def test_a_response_with_a_policy_of_its_own_keeps_it(rf):
+    from django.http import HttpResponse
+
+    document = b"<html><style>p{color:red}</style><p>x</p></html>"
+    ours = _policies(CSPMiddleware, rf, stored_document_policy(HttpResponse(document), document))
+    theirs = _policies(
+        DjangoCSPMiddleware, rf, stored_document_policy(HttpResponse(document), document)
+    )
+    assert ours == theirs
+    assert "sandbox" in ours["Content-Security-Policy"]
 
 
 def test_swagger_ui_page_has_no_inline_script_or_style(client, db):

@@ -1,0 +1,40 @@
+"""The public reads of the API, answered from the anonymous response cache
+(``kumamoto_welfare.response_cache``, the same one the public pages use).
+
+A view that mixes in ``AnonymousResponseCache`` keeps the rendered bytes of its anonymous
+``GET`` answers, per renderer and media type (JSON, ``?format=csv`` …) on top of the path,
+query, language and data generation. Only views whose answers depend on nothing but those
+and on data that moves the generation on may use it. DRF's checks run on every request,
+a cached one included: authentication (to tell anonymous readers from staff), permissions,
+the throttle and content negotiation. Only the view's own work is skipped on a hit.
+"""
+
+from __future__ import annotations
+
+from kumamoto_welfare import response_cache
+
+
+class AnonymousResponseCache:
+    response_cache_key: str | None = None
+
+    def initial(self, request, *args, **kwargs):
+        self.response_cache_key = None
+        super().initial(request, *args, **kwargs)
+        if not response_cache.cacheable(request._request, request.user):
+            return
+        key = response_cache.cache_key(
+            request._request, request.accepted_renderer.format, request.accepted_media_type
+        )
+        hit = response_cache.lookup(key)
+        if hit is None:
+            self.response_cache_key = key  # stored by finalize_response if it may be
+        else:
+            # dispatch() calls the handler named after the method next: let it answer with
+            # the stored bytes. finalize_response adds DRF's headers to them as to any answer.
+            setattr(self, request.method.lower(), lambda *args, **kwargs: hit)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.response_cache_key is not None:
+            response_cache.store(self.response_cache_key, request._request, response)
+        return response
