@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from community.models import (
+    Department,
     HealthTownPlanningRecord,
     LifeStage,
+    Municipality,
     OrganisationType,
     SchoolDistrict,
     VolunteerHeadcount,
@@ -26,7 +28,7 @@ from kumamoto_welfare.admin_mixins import HistoryAdmin, existing_duplicate
 from kumamoto_welfare.history import reason_label
 from kumamoto_welfare.workflow import Status, record_transition
 from programs.models import InitiativeProgress
-from tests.factories import progress, value, ward
+from tests.factories import evaluation, progress, value, ward
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +124,9 @@ def _one_of_each(planner) -> dict:
     )
     progress(ward_code="chuo")
     value(ward_code="chuo")
+    department = Department.objects.create(municipality=Municipality.objects.get(), name="試験課")
+    evaluation(pillar=1, stage="secondary")
+    assert department.pk
     return {
         model: model._default_manager.order_by("pk").first()
         for model, model_admin in admin.site._registry.items()
@@ -346,7 +351,7 @@ def test_rating_labels_read_in_english():
     with translation.override("en"):
         english = {label: rating_label(label) for label in PRESET_LABELS}
         assert english["概ね順調"] == "Mostly on track"
-        assert english["やや遅れ"] == "Somewhat behind"
+        assert english["やや遅れ"] == "Slightly behind"
         assert english["未達成"] == "Not achieved"
         assert all(re.fullmatch(r"[ -~]+", text) for text in english.values()), english
         assert rating_label("市独自の区分") == "市独自の区分"  # a planner's own label
