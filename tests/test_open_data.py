@@ -156,6 +156,10 @@ def test_the_page_in_english(client, data):
     client.cookies["django_language"] = "en"
     page = client.get("/opendata/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Open data" in page
+    assert page.count("Indicator values by fiscal year and ward") == 1  # no Japanese-page twin
+    # The files stay Japanese, their labels matching the standard headers.
+    rows = read_csv(client.get("/opendata/indicator-values.csv", HTTP_ACCEPT_LANGUAGE="en"))
+    assert {row["種別"] for row in rows} == {"基準値", "実績値"}
 
 
 def test_the_data_package_names_urls_on_the_same_site(client, data):
