@@ -594,3 +594,22 @@ SECRET_KEY_FALLBACKS = [key for key in env.list("SECRET_KEY_FALLBACKS", default=
 if not DEBUG and not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # --- end of logs and operations -----------------------------------------------------------
+
+# --- Open data (issue 14, item 1; portal/open_data.py, docs/open-data.md) ------------------
+# The licence of the catalogue at /opendata/, as the Data Package names it. CC BY 4.0 is the
+# standard of Japan's government sites (政府標準利用規約 2.0 is compatible with it).
+OPEN_DATA_LICENSE = {
+    "name": env.str("OPEN_DATA_LICENSE_NAME", default="CC-BY-4.0"),
+    "path": env.str(
+        "OPEN_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/deed.ja"
+    ),
+    "title": env.str("OPEN_DATA_LICENSE_TITLE", default="クリエイティブ・コモンズ 表示 4.0 国際"),
+}
+if not all(value.strip() for value in OPEN_DATA_LICENSE.values()):
+    raise ImproperlyConfigured(
+        "OPEN_DATA_LICENSE_NAME, OPEN_DATA_LICENSE_URL and OPEN_DATA_LICENSE_TITLE "
+        "may not be empty."
+    )
+if not OPEN_DATA_LICENSE["path"].startswith(("https://", "http://")):
+    raise ImproperlyConfigured("OPEN_DATA_LICENSE_URL must be an http(s) URL.")
+# --- end of open data ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from kumamoto_welfare.health import healthz
 from portal.context_processors import admin_site_header
 from portal.views import completeness, plan, wards
 from portal.views import indicators as indicator_views
+from portal.views import open_data as open_data_views
 
 # The header names the plan: from the data, read each time a page is drawn.
 admin.site.site_header = lazy(admin_site_header, str)()
@@ -30,6 +31,11 @@ urlpatterns = [
     path("reports/<fiscal_year:fiscal_year>/", plan.report, name="report"),
     path("reports/<fiscal_year:fiscal_year>.pdf", plan.report_pdf, name="report-pdf"),
     path("reports/<fiscal_year:fiscal_year>.xlsx", plan.report_xlsx, name="report-xlsx"),
+    path("opendata/", open_data_views.catalogue, name="opendata"),
+    path("opendata/datapackage.json", open_data_views.datapackage, name="opendata-datapackage"),
+    path("opendata/all.zip", open_data_views.all_zip, name="opendata-zip"),
+    path("opendata/<slug:slug>.csv", open_data_views.dataset_csv, name="opendata-csv"),
+    path("opendata/<slug:slug>.xlsx", open_data_views.dataset_xlsx, name="opendata-xlsx"),
     path(
         "admin/completeness/",
         admin.site.admin_view(completeness.completeness),

@@ -393,6 +393,12 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'healthz': '200/503 200/503 200/503 200/503 200/503 200/503 200/503',
     'i18n/setlang/': '302 302 302 302 302 302 302',
     'indicators/<str:code>/': '200 200 200 200 200 200 200',
+    # Open data: the same approved data for everyone.
+    'opendata/': '200 200 200 200 200 200 200',
+    'opendata/<slug:slug>.csv': '200 200 200 200 200 200 200',
+    'opendata/<slug:slug>.xlsx': '200 200 200 200 200 200 200',
+    'opendata/all.zip': '200 200 200 200 200 200 200',
+    'opendata/datapackage.json': '200 200 200 200 200 200 200',
     'pillars/<int:number>/': '200 200 200 200 200 200 200',
     # Not made yet in the sample: the request queues it and answers 202 (a pending page).
     'reports/<fiscal_year:fiscal_year>.pdf': '202 202 202 202 202 202 202',
@@ -535,6 +541,7 @@ def url_for(route: str, sample) -> str:
         "<fiscal_year:fiscal_year>": "H27",
         "<str:fiscal_year>": "2015",
         "<str:file>": "xlsx",
+        "<slug:slug>": "indicator-values",
         "<str:id>": "00000000-0000-0000-0000-000000000000",
         "<id>": str(sample["user"].pk),
         "<int:job_id>": "999999",

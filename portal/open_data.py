@@ -1,0 +1,607 @@
+"""The open-data catalogue (issue 14, item 1; docs/open-data.md): one definition per dataset.
+
+Each dataset names its slug, its Japanese and English titles, a description, its fields (the
+Frictionless table schema: name, title, type, constraints; primary and foreign keys) and its
+rows, an iterator of dicts keyed by the field names, read in chunks so that memory stays
+bounded. Only what the public sees is offered: workflow records through
+``visible_to(access.PUBLIC)`` (approved rows only, never a draft), whoever asks.
+
+The layout follows the 自治体標準オープンデータセット: the first columns are
+全国地方公共団体コード, ID and 地方公共団体名; a fiscal year comes in both forms (年度 2016 and
+年度（和暦） 平成28年度); one value to a cell (a list is a dataset of its own, one row per item);
+the headers are Japanese. The publisher is the municipality of the plan's data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.models import (
+    CommunityResource,
+    HealthTownPlanningRecord,
+    Municipality,
+    SchoolDistrict,
+)
+from evaluations.models import Evaluation
+from indicators.models import Indicator, IndicatorValue, Target
+from kumamoto_welfare import access
+from kumamoto_welfare.fiscal_year import era_label
+from programs.models import InitiativeProgress, Plan
+from programs.selectors import current_plan
+
+CHUNK = 500  # rows read from the database at a time
+
+CODE = "全国地方公共団体コード"
+ID = "ID"
+NAME = "地方公共団体名"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the Japanese column header
+    title: str  # English
+    type: str = "string"  # string, integer, number, date, boolean, year
+    required: bool = False
+    constraints: dict = field(default_factory=dict)
+
+    def descriptor(self) -> dict:
+        constraints = dict(self.constraints)
+        if self.required:
+            constraints["required"] = True
+        out = {"name": self.name, "title": self.title, "type": self.type}
+        if constraints:
+            out["constraints"] = constraints
+        return out
+
+
+def _head(id_type: str = "integer") -> list[Field]:
+    return [
+        Field(CODE, "Local government code", required=True, constraints={"pattern": r"\d{6}"}),
+        Field(ID, "ID", id_type, required=True, constraints={"unique": True}),
+        Field(NAME, "Local government name", required=True),
+    ]
+
+
+def _years(name: str, title: str, *, required: bool = True) -> list[Field]:
+    return [
+        Field(name, f"{title} (Western)", "year", required=required),
+        Field(f"{name}（和暦）", f"{title} (Japanese era)", required=required),
+    ]
+
+
+WARD_FIELDS = [
+    Field("区コード", "Ward code"),
+    Field("区名", "Ward name"),
+]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: str
+    title_en: str
+    description: str
+    fields: list[Field]
+    queryset: Callable[[Plan | None], QuerySet]
+    row: Callable[[object], dict]
+    # The time of the latest change among the rows, or None where the rows keep no such time
+    # (the catalogue then shows the time the data were generated, and says so).
+    updated_field: str | None = None
+    foreign_keys: list[dict] = field(default_factory=list)
+    primary_key: tuple[str, ...] = (ID,)
+
+    @property
+    def header(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def rows(self, publisher: Municipality | None = None) -> Iterator[dict]:
+        """The rows, each starting with the publisher's code and name."""
+        publisher = publisher if publisher is not None else publisher_of()
+        code, name = (publisher.code, publisher.name) if publisher else ("", "")
+        for obj in self.queryset(current_plan()).iterator(chunk_size=CHUNK):
+            yield {CODE: code, NAME: name, **self.row(obj)}
+
+    def count(self) -> int:
+        return self.queryset(current_plan()).count()
+
+    def updated_at(self) -> datetime.datetime | None:
+        if not self.updated_field:
+            return None
+        return self.queryset(current_plan()).aggregate(latest=Max(self.updated_field))["latest"]
+
+    def schema(self) -> dict:
+        return {
+            "fields": [f.descriptor() for f in self.fields],
+            "primaryKey": list(self.primary_key),
+            "foreignKeys": self.foreign_keys,
+            "missingValues": [""],
+        }
+
+
+def publisher_of() -> Municipality | None:
+    """The municipality the data are about: the current plan's, else the one loaded."""
+    plan = current_plan()
+    if plan is not None and plan.municipality_id:
+        return plan.municipality
+    return Municipality.objects.order_by("code").first()
+
+
+def license_descriptor() -> dict:
+    return dict(settings.OPEN_DATA_LICENSE)
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+def number(value: Decimal | None) -> Decimal | None:
+    """A stored figure without the padding zeros of its column (12.5000 → 12.5)."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def era(year: int | None) -> str:
+    return era_label(year) if year is not None else ""
+
+
+def ward_cells(ward) -> dict:
+    return {"区コード": ward.code if ward else "", "区名": ward.name if ward else ""}
+
+
+def _fk(fields: list[str], resource: str, ref: list[str]) -> dict:
+    return {"fields": fields, "reference": {"resource": resource, "fields": ref}}
+
+
+# --- the datasets ---------------------------------------------------------------------------
+
+
+def _indicators(plan):
+    return Indicator.objects.filter(plan=plan).select_related("pillar", "section")
+
+
+def _indicator_row(i: Indicator) -> dict:
+    return {
+        ID: i.code,
+        "指標名": i.name,
+        "施策番号": i.pillar.number if i.pillar_id else None,
+        "施策名": i.pillar.title if i.pillar_id else "",
+        "単位": i.get_unit_display(),
+        "望ましい方向": i.get_direction_display(),
+        "小数点以下の桁数": i.decimal_places,
+        "出典": i.source,
+    }
+
+
+def _targets(plan):
+    return (
+        Target.objects.filter(indicator__plan=plan)
+        .select_related("indicator", "ward")
+        .order_by(*Target._meta.ordering)
+    )
+
+
+def _target_row(t: Target) -> dict:
+    return {
+        ID: t.pk,
+        "指標コード": t.indicator.code,
+        "指標名": t.indicator.name,
+        **ward_cells(t.ward),
+        "目標年度": t.fiscal_year,
+        "目標年度（和暦）": era(t.fiscal_year),
+        "目標値": number(t.value),
+        "単位": t.indicator.get_unit_display(),
+        "見直した年度": t.revised_in,
+        "見直した年度（和暦）": era(t.revised_in),
+        "見直しの理由": t.reason,
+        "時点": t.as_of,
+        "出典": t.source,
+        "設定日時": timezone.localtime(t.set_at).isoformat(timespec="seconds"),
+    }
+
+
+def _values(plan):
+    return (
+        IndicatorValue.objects.visible_to(access.PUBLIC)
+        .filter(indicator__plan=plan)
+        .select_related("indicator", "ward")
+        .order_by("indicator__code", "fiscal_year", "kind", "ward__position", "pk")
+    )
+
+
+def _value_row(v: IndicatorValue) -> dict:
+    return {
+        ID: v.pk,
+        "指標コード": v.indicator.code,
+        "指標名": v.indicator.name,
+        "年度": v.fiscal_year,
+        "年度（和暦）": era(v.fiscal_year),
+        **ward_cells(v.ward),
+        "種別": v.get_kind_display(),
+        "値": number(v.value),
+        "単位": v.indicator.get_unit_display(),
+        "時点": v.as_of,
+        "備考": v.note,
+        "出典": v.source,
+    }
+
+
+def _progress(plan):
+    from django.db.models import Q
+
+    return (
+        InitiativeProgress.objects.visible_to(access.PUBLIC)
+        .filter(Q(initiative__pillar__plan=plan) | Q(section__pillar__plan=plan))
+        .select_related("initiative", "section", "ward")
+        .order_by("fiscal_year", "initiative__code", "section__number", "ward__position", "pk")
+    )
+
+
+def _progress_row(p: InitiativeProgress) -> dict:
+    return {
+        ID: p.pk,
+        "年度": p.fiscal_year,
+        "年度（和暦）": era(p.fiscal_year),
+        "取組施策コード": p.initiative.code if p.initiative_id else "",
+        "取組施策名": p.initiative.title if p.initiative_id else "",
+        "施策の項目名": p.section.title if p.section_id else "",
+        **ward_cells(p.ward),
+        "進捗": p.get_state_display(),
+        "実績": p.results,
+        "課題": p.issues,
+        "次年度の方針": p.next_steps,
+        "開催回数": p.events_held,
+        "参加者数": p.participants,
+        "養成者数": p.trainees,
+        "出典": p.source,
+    }
+
+
+def _evaluations(plan):
+    from django.db.models import Q
+
+    return (
+        Evaluation.objects.visible_to(access.PUBLIC)
+        .filter(
+            Q(pillar__plan=plan) | Q(section__pillar__plan=plan) | Q(initiative__pillar__plan=plan)
+        )
+        .select_related("pillar", "section__pillar", "initiative")
+        .order_by("fiscal_year", *Evaluation._meta.ordering, "pk")
+    )
+
+
+def _evaluation_row(e: Evaluation) -> dict:
+    if e.pillar_id:
+        kind, code, title = _("施策"), str(e.pillar.number), e.pillar.title
+    elif e.section_id:
+        kind = _("施策の項目")
+        code, title = f"{e.section.pillar.number}-{e.section.number}", e.section.title
+    else:
+        kind, code, title = _("取組施策"), e.initiative.code, e.initiative.title
+    return {
+        ID: e.pk,
+        "年度": e.fiscal_year,
+        "年度（和暦）": era(e.fiscal_year),
+        "評価対象の種類": str(kind),
+        "評価対象コード": code,
+        "評価対象名": title,
+        "評価段階": e.get_stage_display(),
+        "評価": e.rating,
+        "成果": e.results,
+        "要因分析": e.analysis,
+        "課題": e.issues,
+        "今後の方向性": e.get_direction_display() if e.direction else "",
+        "意見": e.comment,
+    }
+
+
+def _resources(plan):
+    return CommunityResource.objects.select_related(
+        "organisation_type", "ward", "school_district"
+    ).order_by(*CommunityResource._meta.ordering)
+
+
+def _resource_row(r: CommunityResource) -> dict:
+    return {
+        ID: r.pk,
+        "名称": r.name,
+        "種類": r.organisation_type.name,
+        **ward_cells(r.ward),
+        "小学校区コード": r.school_district.code if r.school_district_id else "",
+        "所在地": r.address,
+        "電話番号": r.phone,
+        "ウェブサイト": r.website,
+        "開所日・時間など": r.opening_notes,
+        "説明": r.description,
+        "相談窓口": r.consultation,
+    }
+
+
+def _resource_stages(plan):
+    return CommunityResource.life_stages.through.objects.select_related(
+        "communityresource", "lifestage"
+    ).order_by("communityresource_id", "lifestage__position")
+
+
+def _resource_stage_row(link) -> dict:
+    return {
+        ID: link.pk,
+        "地域資源ID": link.communityresource_id,
+        "ライフステージコード": link.lifestage.code,
+        "ライフステージ": link.lifestage.name,
+    }
+
+
+def _districts(plan):
+    return SchoolDistrict.objects.select_related("ward").order_by("ward__position", "code")
+
+
+def _district_row(d: SchoolDistrict) -> dict:
+    return {ID: d.code, "小学校区名": d.name, **ward_cells(d.ward)}
+
+
+def _stages(plan):
+    return HealthTownPlanningRecord.objects.select_related("school_district__ward").order_by(
+        "school_district__ward__position", "school_district__code", "fiscal_year"
+    )
+
+
+def _stage_row(h: HealthTownPlanningRecord) -> dict:
+    return {
+        ID: h.pk,
+        "小学校区コード": h.school_district.code,
+        "小学校区名": h.school_district.name,
+        **ward_cells(h.school_district.ward),
+        "年度": h.fiscal_year,
+        "年度（和暦）": era(h.fiscal_year),
+        "到達した段階": h.stage,
+        "段階の名称": h.get_stage_display(),
+        "到達日": h.reached_on,
+    }
+
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        "indicators",
+        _("成果指標"),
+        "Outcome indicators",
+        _(
+            "計画の成果指標：コード、名称、単位、望ましい方向。目標値は「成果指標の目標値」にあります。"
+        ),
+        [
+            *_head("string"),
+            Field("指標名", "Name", required=True),
+            Field("施策番号", "Pillar number", "integer"),
+            Field("施策名", "Pillar"),
+            Field("単位", "Unit"),
+            Field("望ましい方向", "Desired direction"),
+            Field("小数点以下の桁数", "Decimal places", "integer"),
+            Field("出典", "Source"),
+        ],
+        _indicators,
+        _indicator_row,
+    ),
+    Dataset(
+        "indicator-targets",
+        _("成果指標の目標値"),
+        "Indicator targets",
+        _(
+            "成果指標の目標値。計画当初の目標値と、見直した目標値をそれぞれ1行に載せます"
+            "（見直しても前の目標値は消しません）。"
+        ),
+        [
+            *_head(),
+            Field("指標コード", "Indicator code", required=True),
+            Field("指標名", "Indicator name"),
+            *WARD_FIELDS,
+            *_years("目標年度", "Target fiscal year"),
+            Field("目標値", "Target value", "number", required=True),
+            Field("単位", "Unit"),
+            *_years("見直した年度", "Revised in fiscal year", required=False),
+            Field("見直しの理由", "Reason for the revision"),
+            Field("時点", "As of"),
+            Field("出典", "Source"),
+            Field("設定日時", "Set at"),
+        ],
+        _targets,
+        _target_row,
+        updated_field="set_at",
+        foreign_keys=[_fk(["指標コード"], "indicators", [ID])],
+    ),
+    Dataset(
+        "indicator-values",
+        _("成果指標の値（年度・区別）"),
+        "Indicator values by fiscal year and ward",
+        _("承認済みの基準値と実績値。区の欄が空の行は市全体の値です。"),
+        [
+            *_head(),
+            Field("指標コード", "Indicator code", required=True),
+            Field("指標名", "Indicator name"),
+            *_years("年度", "Fiscal year"),
+            *WARD_FIELDS,
+            Field("種別", "Kind", required=True),
+            Field("値", "Value", "number", required=True),
+            Field("単位", "Unit"),
+            Field("時点", "As of"),
+            Field("備考", "Note"),
+            Field("出典", "Source"),
+        ],
+        _values,
+        _value_row,
+        updated_field="updated_at",
+        foreign_keys=[_fk(["指標コード"], "indicators", [ID])],
+    ),
+    Dataset(
+        "initiative-progress",
+        _("取組の進捗"),
+        "Initiative progress",
+        _("各区・市全体の取組の進捗（承認済み）：実績、課題、次年度の方針と活動の数。"),
+        [
+            *_head(),
+            *_years("年度", "Fiscal year"),
+            Field("取組施策コード", "Initiative code"),
+            Field("取組施策名", "Initiative"),
+            Field("施策の項目名", "Section"),
+            *WARD_FIELDS,
+            Field("進捗", "State", required=True),
+            Field("実績", "Results"),
+            Field("課題", "Issues"),
+            Field("次年度の方針", "Next year's course"),
+            Field("開催回数", "Events held", "integer", constraints={"minimum": 0}),
+            Field("参加者数", "Participants", "integer", constraints={"minimum": 0}),
+            Field("養成者数", "Trainees", "integer", constraints={"minimum": 0}),
+            Field("出典", "Source"),
+        ],
+        _progress,
+        _progress_row,
+        updated_field="updated_at",
+    ),
+    Dataset(
+        "evaluations",
+        _("施策評価"),
+        "Evaluations",
+        _("承認済みの施策評価（一次評価、二次評価、審議会意見）。"),
+        [
+            *_head(),
+            *_years("年度", "Fiscal year"),
+            Field("評価対象の種類", "Kind of subject", required=True),
+            Field("評価対象コード", "Subject code", required=True),
+            Field("評価対象名", "Subject"),
+            Field("評価段階", "Stage", required=True),
+            Field("評価", "Rating"),
+            Field("成果", "Results"),
+            Field("要因分析", "Analysis"),
+            Field("課題", "Issues"),
+            Field("今後の方向性", "Direction"),
+            Field("意見", "Comment"),
+        ],
+        _evaluations,
+        _evaluation_row,
+        updated_field="updated_at",
+    ),
+    Dataset(
+        "community-resources",
+        _("相談できるところ・地域資源"),
+        "Places to consult and community resources",
+        _(
+            "地域資源の一覧（相談窓口を含む）。区の欄が空の行は市全体の機関です。"
+            "ライフステージは「地域資源のライフステージ」にあります。"
+        ),
+        [
+            *_head(),
+            Field("名称", "Name", required=True),
+            Field("種類", "Type", required=True),
+            *WARD_FIELDS,
+            Field("小学校区コード", "School district code"),
+            Field("所在地", "Address"),
+            Field("電話番号", "Phone"),
+            Field("ウェブサイト", "Website"),
+            Field("開所日・時間など", "Opening days and hours"),
+            Field("説明", "Description"),
+            Field("相談窓口", "Consultation desk", "boolean", required=True),
+        ],
+        _resources,
+        _resource_row,
+        updated_field="updated_at",
+        foreign_keys=[_fk(["小学校区コード"], "school-districts", [ID])],
+    ),
+    Dataset(
+        "community-resource-life-stages",
+        _("地域資源のライフステージ"),
+        "Life stages of the community resources",
+        _("地域資源ごとの、対象とするライフステージ（1行に1つ）。"),
+        [
+            *_head(),
+            Field("地域資源ID", "Community resource ID", "integer", required=True),
+            Field("ライフステージコード", "Life stage code", required=True),
+            Field("ライフステージ", "Life stage"),
+        ],
+        _resource_stages,
+        _resource_stage_row,
+        foreign_keys=[_fk(["地域資源ID"], "community-resources", [ID])],
+    ),
+    Dataset(
+        "school-districts",
+        _("小学校区"),
+        "School districts",
+        _("小学校区とその区。"),
+        [*_head("string"), Field("小学校区名", "School district", required=True), *WARD_FIELDS],
+        _districts,
+        _district_row,
+    ),
+    Dataset(
+        "health-town-planning",
+        _("校区の健康まちづくりの段階"),
+        "Health town-planning stages of the school districts",
+        _("小学校区ごと・年度ごとに到達した健康まちづくりの段階（1〜7）。"),
+        [
+            *_head(),
+            Field("小学校区コード", "School district code", required=True),
+            Field("小学校区名", "School district"),
+            *WARD_FIELDS,
+            *_years("年度", "Fiscal year"),
+            Field(
+                "到達した段階",
+                "Stage reached",
+                "integer",
+                required=True,
+                constraints={"minimum": 1, "maximum": 7},
+            ),
+            Field("段階の名称", "Stage"),
+            Field("到達日", "Reached on", "date"),
+        ],
+        _stages,
+        _stage_row,
+        updated_field="updated_at",
+        foreign_keys=[_fk(["小学校区コード"], "school-districts", [ID])],
+    ),
+)
+BY_SLUG = {d.slug: d for d in DATASETS}
+
+
+def data_package(resource_path: Callable[[Dataset], str], *, base_url: str = "") -> dict:
+    """The Frictionless Data Package describing every dataset; ``resource_path`` gives a
+    dataset's path (an absolute URL on the site, or a file name inside the zip)."""
+    publisher = publisher_of()
+    name = publisher.name if publisher else ""
+    package = {
+        "profile": "tabular-data-package",
+        "name": "kumamoto-welfare-open-data",
+        "title": f"{name} 地域福祉計画 オープンデータ".strip(),
+        "description": "Open data of the community welfare plan: indicators, targets, "
+        "values, initiative progress, evaluations, the directory and school districts.",
+        "licenses": [license_descriptor()],
+        "contributors": [
+            {
+                "title": name,
+                "role": "publisher",
+                **({"path": base_url} if base_url else {}),
+            }
+        ],
+        "created": timezone.now().isoformat(timespec="seconds"),
+        "resources": [],
+    }
+    for dataset in DATASETS:
+        package["resources"].append(
+            {
+                "profile": "tabular-data-resource",
+                "name": dataset.slug,
+                "path": resource_path(dataset),
+                "title": str(dataset.title),
+                "description": f"{dataset.title_en}. {dataset.description}",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                "schema": dataset.schema(),
+            }
+        )
+    return package
