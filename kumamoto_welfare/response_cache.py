@@ -16,6 +16,15 @@ and the headers the view set (type, ``ETag``, DRF's ``Allow`` …); the middlewa
 security headers, ``Content-Language``, ``Vary``) runs on every response, a cached one
 included, so a copy from the cache answers with the same headers as the view itself.
 
+A copy so stored is served again, for a request that nothing but the path, query, language
+and ``Accept`` tells apart from the public's, by ``EarlyResponseCacheMiddleware`` placed
+just inside the security, CSP and request-id middleware: session, authentication, messages,
+OTP, axes and the rest do not run for it, nor does DRF. What they added to the answer (their
+headers: ``Vary``, ``Content-Language``, ``Content-Length``, ``X-Frame-Options`` …) is kept
+with it, as the normal path produced them; what the middleware above adds (CSP, the security
+headers, ``X-Request-ID``) it adds as to any answer. The API's anonymous throttle still runs:
+DRF's ``AnonRateThrottle`` itself, with its own cache keys, so the counts are one.
+
 The cache may be Redis; when Redis is down every lookup is a miss (django-redis's
 ``IGNORE_EXCEPTIONS`` and ``kumamoto_welfare.redis_pool``) and the view answers as usual.
 """
@@ -26,16 +35,23 @@ import hashlib
 import time
 from functools import wraps
 
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_request
 
 GENERATION_KEY = "progress-data-generation"
 CACHE_SECONDS = 60 * 60
 RESPONSE_KEY = "anonymous-response"
 # Says whether a response came from this cache ("hit") or was stored into it ("miss").
 MARKER = "X-Response-Cache"
+EARLY_KEY = "anonymous-response-early"
+# Set on the request by a door whose answer the early middleware may keep: whether the
+# anonymous throttle must run before a copy is served (the API) or not (the pages).
+_EARLY = "_response_cache_early"
 
 
 def generation() -> int:
@@ -125,6 +141,13 @@ def _nonce_used(request: HttpRequest) -> bool:
     return isinstance(getattr(request, "_csp_nonce", None), str)
 
 
+def allow_early(request: HttpRequest, *, throttle: bool) -> None:
+    """Let ``EarlyResponseCacheMiddleware`` keep this request's answer (a door calls it for
+    an anonymous request it answered from, or stored into, this cache). ``throttle``: DRF's
+    ``AnonRateThrottle`` (and nothing else) must count every request served."""
+    setattr(request, _EARLY, throttle)
+
+
 def public_page(view):
     """Cache a function view's page for anonymous readers (see the module's docstring)."""
 
@@ -136,6 +159,7 @@ def public_page(view):
             if response is None:
                 response = view(request, *args, **kwargs)
                 store(key, request, response)
+            allow_early(request, throttle=False)
         else:
             response = view(request, *args, **kwargs)
         # Who is signed in and the chosen language both come from cookies: no shared cache
@@ -144,3 +168,98 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+class EarlyResponseCacheMiddleware:
+    """Serve the anonymous copies before the session, authentication, locale, messages, OTP
+    and axes middleware (and DRF) run: in MIDDLEWARE just after CSP, the security headers,
+    WhiteNoise and the request id, whose work a copy still gets.
+
+    Only for a ``GET``/``HEAD`` without ``Authorization``, without a session cookie (a
+    signed-in user's or not: that takes the normal path), without ``Origin`` (CORS answers
+    it) and without ``If-None-Match``/``If-Modified-Since`` (the conditional GET answers it).
+    The key: the data generation, the language as ``LocaleMiddleware`` would choose it
+    (``get_language_from_request``: the cookie, then ``Accept-Language``), the scheme, host,
+    path, sorted query and the ``Accept`` header as sent (what DRF negotiates from). A copy
+    is what the normal path answered to such a request, a 200 that a door stored into or
+    served from this cache (``allow_early``), with every header the middleware below this
+    one added. When the throttle refuses, the normal path answers (DRF's 429; a refusal
+    records nothing, so it is not counted twice).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.check_path = is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]
+        # CommonMiddleware refuses these; the early path would not.
+        self.enabled = not settings.DISALLOWED_USER_AGENTS
+
+    def __call__(self, request):
+        key = self._key(request) if self.enabled and self._eligible(request) else None
+        if key is not None:
+            hit = cache.get(key)
+            if hit is not None:
+                headers, body, throttle = hit
+                if not throttle or _anonymous_throttle_allows(request):
+                    response = HttpResponse(body)
+                    for name, value in headers:
+                        response[name] = value
+                    return response
+                key = None  # refused: DRF answers with its 429, which is not kept
+        response = self.get_response(request)
+        if key is not None and request.method == "GET":
+            throttle = getattr(request, _EARLY, None)
+            if (
+                throttle is not None
+                and response.status_code == 200
+                and response.get(MARKER) in ("hit", "miss")
+                and not response.streaming
+                and not response.cookies
+            ):
+                headers = [(k, "hit" if k == MARKER else v) for k, v in response.items()]
+                cache.set(key, (headers, response.content, throttle), CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _eligible(request: HttpRequest) -> bool:
+        meta = request.META
+        return (
+            request.method in ("GET", "HEAD")
+            and "HTTP_AUTHORIZATION" not in meta
+            and "HTTP_ORIGIN" not in meta
+            and "HTTP_IF_NONE_MATCH" not in meta
+            and "HTTP_IF_MODIFIED_SINCE" not in meta
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    def _key(self, request: HttpRequest) -> str | None:
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return None  # the normal path answers it (400)
+        language = get_language_from_request(request, check_path=self.check_path)
+        query = "&".join(sorted(request.GET.urlencode().split("&")))
+        where = f"{request.scheme}://{host}{request.path}?{query}"
+        accept = request.META.get("HTTP_ACCEPT", "")
+        digest = hashlib.sha256(f"{where}\n{accept}".encode()).hexdigest()[:32]
+        return f"{EARLY_KEY}:{generation()}:{language}:{digest}"
+
+
+class _AnonymousRequest:
+    """A request as DRF's ``AnonRateThrottle`` sees it: anonymous (no ``Authorization``, no
+    session cookie), the rest the Django request's own (``META``, ``headers`` …)."""
+
+    def __init__(self, request: HttpRequest):
+        from django.contrib.auth.models import AnonymousUser
+
+        self._request = request
+        self.user = AnonymousUser()
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+
+def _anonymous_throttle_allows(request: HttpRequest) -> bool:
+    from rest_framework.throttling import AnonRateThrottle
+
+    # The same class, scope, rate and cache keys as DRF's check in the view: one count.
+    return AnonRateThrottle().allow_request(_AnonymousRequest(request), None)

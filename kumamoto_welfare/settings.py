@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # django-csp's, with the site's own policy built once (kumamoto_welfare/content_security.py)
     "kumamoto_welfare.content_security.CSPMiddleware",
+    # The anonymous copies of public pages and API reads, before session, auth and the rest
+    # (kumamoto_welfare/response_cache.py; docs/performance.md).
+    "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -7,9 +7,15 @@ query, language and data generation. Only views whose answers depend on nothing 
 and on data that moves the generation on may use it. DRF's checks run on every request,
 a cached one included: authentication (to tell anonymous readers from staff), permissions,
 the throttle and content negotiation. Only the view's own work is skipped on a hit.
+
+A copy is served again earlier still, before the session and authentication middleware and
+DRF, by ``response_cache.EarlyResponseCacheMiddleware``, which then runs DRF's
+``AnonRateThrottle`` itself; only for views whose throttles are that one alone (or none).
 """
 
 from __future__ import annotations
+
+from rest_framework.throttling import AnonRateThrottle
 
 from kumamoto_welfare import response_cache
 
@@ -26,6 +32,10 @@ class AnonymousResponseCache:
             request._request, request.accepted_renderer.format, request.accepted_media_type
         )
         hit = response_cache.lookup(key)
+        throttles = self.get_throttles()
+        if all(type(throttle) is AnonRateThrottle for throttle in throttles):
+            # The early middleware may serve this answer again, running the same throttle.
+            response_cache.allow_early(request._request, throttle=bool(throttles))
         if hit is None:
             self.response_cache_key = key  # stored by finalize_response if it may be
         else:

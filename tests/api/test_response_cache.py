@@ -220,3 +220,120 @@ def test_a_new_generation_is_a_new_copy():
     assert reader.get("/api/v1/pillars/")[MARKER] == "hit"
     bump_generation()
     assert reader.get("/api/v1/pillars/")[MARKER] == "miss"
+
+
+# --- The early middleware (response_cache.EarlyResponseCacheMiddleware) ----------------------
+
+EARLY = "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware"
+
+
+def _without_early(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != EARLY]
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        ("/api/v1/indicators/", {"HTTP_ACCEPT_LANGUAGE": "ja"}),
+        ("/api/v1/indicators/", {"HTTP_ACCEPT_LANGUAGE": "en"}),
+        ("/api/v1/indicators/?format=csv", {"HTTP_ACCEPT_LANGUAGE": "en"}),
+        ("/api/v1/indicators/KPI-1-1/", {"HTTP_ACCEPT": "text/csv"}),
+        (DASHBOARD, {"HTTP_ACCEPT_LANGUAGE": "ja"}),
+        (DASHBOARD, {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}),
+        ("/api/v1/pillars/1/", {"HTTP_ACCEPT_LANGUAGE": "en"}),
+        ("/", {"HTTP_ACCEPT_LANGUAGE": "ja"}),
+        ("/", {"HTTP_ACCEPT_LANGUAGE": "en"}),
+        ("/pillars/1/", {"HTTP_ACCEPT_LANGUAGE": "en"}),
+    ],
+)
+def test_an_early_hit_is_the_normal_paths_answer_byte_for_byte(settings, path, extra):
+    reader = anonymous()
+    first = reader.get(path, **extra)
+    assert first.status_code == 200 and first[MARKER] == "miss"
+    early = reader.get(path, **extra)
+    assert early[MARKER] == "hit"
+    # Proof that it came early: nothing below the early middleware ran (no session, no user).
+    assert not hasattr(early.wsgi_request, "session")
+    assert not hasattr(early.wsgi_request, "user")
+    _without_early(settings)
+    normal = anonymous().get(path, **extra)  # a new client: one with the new MIDDLEWARE
+    assert normal[MARKER] == "hit" and hasattr(normal.wsgi_request, "user")
+    assert early.content == normal.content == first.content
+    assert headers(early) == headers(normal)
+    for name in (
+        "Content-Security-Policy",
+        "Vary",
+        "Content-Language",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Content-Type",
+        "Content-Length",
+    ):
+        assert early[name] == normal[name], name
+    assert early["X-Request-ID"] and early["X-Request-ID"] != normal["X-Request-ID"]
+
+
+def test_the_early_key_holds_the_language_as_the_locale_middleware_chooses_it(settings):
+    reader = anonymous()
+    reader.get("/api/v1/pillars/1/", HTTP_ACCEPT_LANGUAGE="en")
+    # Another spelling of English: the same language, the same copy.
+    again = reader.get("/api/v1/pillars/1/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    assert again[MARKER] == "hit" and again["Content-Language"] == "en"
+    assert not hasattr(again.wsgi_request, "user")
+    # The language cookie wins over the header, as on the normal path.
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    ja = reader.get("/api/v1/pillars/1/", HTTP_ACCEPT_LANGUAGE="en")
+    assert ja["Content-Language"] == "ja"
+
+
+def test_a_session_cookie_takes_the_normal_path(chuo_draft, chuo_officer):
+    reader = anonymous()
+    reader.get("/api/v1/indicators/")
+    assert not hasattr(reader.get("/api/v1/indicators/").wsgi_request, "user")  # early
+    officer = Client(REMOTE_ADDR="192.0.2.93")
+    officer.login(username=chuo_officer.username, password=PASSWORD)
+    answer = officer.get("/api/v1/indicators/")
+    assert answer.status_code == 200 and MARKER not in answer
+    assert answer.wsgi_request.user == chuo_officer
+    # Even a session cookie of no one takes the normal path.
+    stray = anonymous()
+    stray.cookies["sessionid"] = "not-a-session"
+    assert hasattr(stray.get("/api/v1/indicators/").wsgi_request, "user")
+
+
+def test_the_throttle_trips_on_early_hits_with_drfs_own_count(monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    Client(REMOTE_ADDR="192.0.2.80").get("/api/v1/indicators/")  # kept, early too
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    reader = Client(REMOTE_ADDR="192.0.2.81")
+    # One request through DRF (another URL, not yet kept) and two early hits: one count.
+    assert reader.get("/api/v1/pillars/").status_code == 200
+    early = [reader.get("/api/v1/indicators/") for _ in range(2)]
+    assert [r.status_code for r in early] == [200, 200]
+    assert all(not hasattr(r.wsgi_request, "user") for r in early)
+    refused = reader.get("/api/v1/indicators/")
+    assert refused.status_code == 429 and MARKER not in refused
+    assert "Retry-After" in refused
+    # Another address has its own count.
+    assert Client(REMOTE_ADDR="192.0.2.82").get("/api/v1/indicators/").status_code == 200
+
+
+def test_conditional_and_cors_requests_take_the_normal_path():
+    reader = anonymous()
+    etag = reader.get(DASHBOARD)["ETag"]
+    assert reader.get(DASHBOARD)[MARKER] == "hit"
+    again = reader.get(DASHBOARD, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and hasattr(again.wsgi_request, "user")
+    cors = reader.get(DASHBOARD, HTTP_ORIGIN="https://example.org")
+    assert cors.status_code == 200 and hasattr(cors.wsgi_request, "user")
+
+
+def test_a_new_generation_is_missed_early_too():
+    reader = anonymous()
+    reader.get("/api/v1/sections/")
+    assert not hasattr(reader.get("/api/v1/sections/").wsgi_request, "user")
+    bump_generation()
+    fresh = reader.get("/api/v1/sections/")
+    assert fresh[MARKER] == "miss" and hasattr(fresh.wsgi_request, "user")
