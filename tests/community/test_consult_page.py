@@ -69,3 +69,10 @@ def test_an_unknown_choice_is_a_400_naming_the_field(client, field, value):
 
 def test_the_finder_links_to_the_easy_japanese_one(client):
     assert 'href="/yasashii/consult/"' in client.get("/consult/").content.decode()
+
+
+def test_an_unknown_choice_is_named_in_english_too(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/consult/"})
+    response = client.get("/consult/", {"ward": "atlantis"})
+    assert response.status_code == 400
+    assert 'There is no ward "atlantis".' in response.content.decode().replace("&quot;", '"')
