@@ -30,8 +30,10 @@ def test_each_page_is_japanese_with_furigana(client, url):
 @pytest.mark.parametrize("url", PAGES)
 def test_each_page_stays_japanese_when_english_is_chosen(client, url):
     client.post("/i18n/setlang/", {"language": "en", "next": url})
-    html = client.get(url).content.decode()
+    response = client.get(url)
+    html = response.content.decode()
     assert '<html lang="ja">' in html and "<ruby>" in html
+    assert response.headers["Content-Language"] == "ja"
 
 
 def test_every_kanji_of_the_text_file_has_its_reading():

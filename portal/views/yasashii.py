@@ -44,7 +44,9 @@ def _safe(node):
 def _render(request, template: str, context: dict, status: int = 200):
     # The pages are Japanese whatever the visitor chose: their text is Japanese only.
     with translation.override("ja"):
-        return render(request, template, {**context, "text": yasashii_text()}, status=status)
+        response = render(request, template, {**context, "text": yasashii_text()}, status=status)
+    response.headers["Content-Language"] = "ja"  # LocaleMiddleware keeps a header it finds
+    return response
 
 
 def home(request):
