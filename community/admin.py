@@ -192,7 +192,7 @@ class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
     change_list_template = "admin/community/change_list_with_import.html"
     resource_class = DirectoryResource
     import_help = _(
-        "列：名称、種類、区、小学校区、所在地、電話番号、ウェブサイト、開所日・時間など、説明、"
+        "列：名称、種類、区、小学校区、所在地、電話番号、ウェブサイト、受付時間、開所日・時間など、説明、"
         "相談窓口、ライフステージ、施策（API の CSV・xlsx の列名も可）。"
         "id 列のある行は既存の記録を更新します。"
     )
@@ -208,6 +208,7 @@ class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
         "address",
         "phone",
         "website",
+        "hours",
         "opening_notes",
         "description",
         "consultation",

@@ -309,6 +309,12 @@ class CommunityResource(VersionedRecord):
     address = models.CharField(_("所在地"), max_length=300, blank=True)
     phone = models.CharField(_("電話番号"), max_length=40, blank=True)
     website = models.URLField(_("ウェブサイト"), max_length=300, blank=True)
+    hours = models.CharField(
+        _("受付時間"),
+        max_length=200,
+        blank=True,
+        help_text=_("電話や窓口で受け付ける曜日と時間（例：月〜金 8:30〜17:15）。"),
+    )
     opening_notes = models.TextField(_("開所日・時間など"), blank=True)
     description = models.TextField(_("説明"), blank=True)
     consultation = models.BooleanField(

@@ -244,6 +244,7 @@ class DirectoryResource(SheetResource):
     address = _text_column("address", "所在地")
     phone = _text_column("phone", "電話番号")
     website = _text_column("website", "ウェブサイト")
+    hours = _text_column("hours", "受付時間")
     opening_notes = _text_column("opening_notes", "開所日・時間など")
     description = _text_column("description", "説明")
     consultation = Column(
@@ -289,6 +290,7 @@ class DirectoryResource(SheetResource):
         "address",
         "phone",
         "website",
+        "hours",
         "opening_notes",
         "description",
         "consultation",
@@ -307,6 +309,7 @@ class DirectoryResource(SheetResource):
             "address",
             "phone",
             "website",
+            "hours",
             "opening_notes",
             "description",
             "consultation",

@@ -166,6 +166,8 @@ def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> N
                 "consultation": item.consultation,
                 "life_stages_inferred": item.life_stages_inferred,
                 "description": "\n".join(p for p in (item.description, item.source) if p),
+                "phone": item.phone,
+                "hours": item.hours,
                 "origin": Origin.PLAN,
             },
         )
@@ -210,6 +212,7 @@ RESOURCE_FIELDS = {
     "address",
     "phone",
     "website",
+    "hours",
     "opening_notes",
     "description",
     "consultation",

@@ -124,6 +124,8 @@ class ResourceData:
     life_stages_inferred: bool
     source: str
     description: str
+    phone: str = ""
+    hours: str = ""
 
 
 @dataclass(frozen=True)
@@ -424,6 +426,8 @@ def _resource(
             "life_stages_inferred",
             "source",
             "description",
+            "phone",
+            "hours",
         }
     )
     pillars = node.numbers("pillars")
@@ -446,6 +450,8 @@ def _resource(
         life_stages_inferred=node.flag("life_stages_inferred"),
         source=node.text("source", required=False),
         description=node.text("description", required=False),
+        phone=node.text("phone", required=False),
+        hours=node.text("hours", required=False),
     )
 
 

@@ -405,6 +405,9 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'reports/<fiscal_year:fiscal_year>.xlsx': '200 200 200 200 200 200 200',
     'reports/<fiscal_year:fiscal_year>/': '200 200 200 200 200 200 200',
     'wards/<str:name>/': '200 200 200 200 200 200 200',
+    'yasashii/': '200 200 200 200 200 200 200',
+    'yasashii/consult/': '200 200 200 200 200 200 200',
+    'yasashii/indicators/': '200 200 200 200 200 200 200',
 }
 POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
     'api/v1/^indicator-values/$': '401 401 400 400 400 400 400',

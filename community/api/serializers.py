@@ -132,6 +132,7 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
             "address",
             "phone",
             "website",
+            "hours",
             "opening_notes",
             "description",
             "consultation",

@@ -1,7 +1,8 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from community.models import Ward
+from community.models import LifeStage, Ward
+from community.selectors import consultation_places, life_stage_named, ward_named
 from indicators.charts import achievement_chart
 from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
 from kumamoto_welfare.response_cache import public_page
@@ -37,26 +38,35 @@ def ward_detail(request, name: str):
     )
 
 
+def finder_choices(request) -> dict:
+    """What the consultation finder shows for ``request``'s GET query (life_stage, ward): the
+    choices, the chosen ones, and the places. Nothing chosen is every stage in every ward, so
+    the page is never empty before the form is sent. An unknown value is an error naming its
+    field (the page answers 400), and that choice is dropped."""
+    errors = {}
+    life_stage = ward = None
+    if raw := request.GET.get("life_stage", "").strip():
+        life_stage = life_stage_named(raw)
+        if life_stage is None:
+            errors["life_stage"] = _("ライフステージ「%(value)s」はありません。") % {"value": raw}
+    if raw := request.GET.get("ward", "").strip():
+        ward = ward_named(raw)
+        if ward is None:
+            errors["ward"] = _("区「%(value)s」はありません。") % {"value": raw}
+    return {
+        "life_stages": LifeStage.objects.all(),
+        "wards": Ward.objects.all(),
+        "life_stage": life_stage,
+        "ward": ward,
+        "errors": errors,
+        "places": list(consultation_places(life_stage=life_stage, ward=ward)),
+    }
+
+
 def consult(request):
     """'Where can I consult?': the directory's consultation bodies by life stage and ward.
-    A plain GET form, so it works without JavaScript."""
-    from community.models import LifeStage
-    from community.selectors import consultation_places, life_stage_named, ward_named
-
-    life_stage = life_stage_named(request.GET.get("life_stage", ""))
-    ward = ward_named(request.GET.get("ward", ""))
-    searched = "life_stage" in request.GET or "ward" in request.GET
+    A plain GET form, so it works without JavaScript; every place shows until one chooses."""
+    choices = finder_choices(request)
     return render(
-        request,
-        "community/consult.html",
-        {
-            "life_stages": LifeStage.objects.all(),
-            "wards": Ward.objects.all(),
-            "life_stage": life_stage,
-            "ward": ward,
-            "searched": searched,
-            "places": list(consultation_places(life_stage=life_stage, ward=ward))
-            if searched
-            else [],
-        },
+        request, "community/consult.html", choices, status=400 if choices["errors"] else 200
     )

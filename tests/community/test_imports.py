@@ -268,3 +268,23 @@ def test_the_directory_sheet_compares_every_field_the_service_may_change():
     from community.services import RESOURCE_FIELDS
 
     assert set(DirectoryResource.compared) == RESOURCE_FIELDS
+
+
+def test_phone_and_hours_import_and_come_back_in_the_export(chuo_officer, anon_client_export):
+    rows = [
+        ["名称", "種類", "区", "電話番号", "受付時間", "相談窓口"],
+        ["中央の相談室", "老人クラブ", "中央区", "096-328-2111", "月〜金 8:30〜17:15", "はい"],
+    ]
+    result = import_community_resources(data=xlsx_bytes(rows), filename="r", user=chuo_officer)
+    assert result.ok, result.errors
+    room = CommunityResource.objects.get(name="中央の相談室")
+    assert (room.phone, room.hours) == ("096-328-2111", "月〜金 8:30〜17:15")
+
+    exported = anon_client_export("/api/v1/community-resources/?format=csv&origin=entry")
+    assert "hours" in exported.decode("utf-8-sig").splitlines()[0].split(",")
+    room.hours = ""
+    room.save()
+    again = import_community_resources(data=exported, filename="e.csv", user=chuo_officer)
+    assert again.ok, again.errors
+    room.refresh_from_db()
+    assert room.hours == "月〜金 8:30〜17:15"

@@ -500,3 +500,16 @@ def test_the_volunteer_programs_and_the_derived_indicators():
     }
     derived = dict(Indicator.objects.exclude(derivation="").values_list("code", "derivation"))
     assert derived == {"KPI-4-1": "districts_in_action", "KPI-4-2": "health_volunteers"}
+
+
+def test_a_plan_entrys_phone_and_hours_load_from_the_community_file(data_copy):
+    from community.models import CommunityResource
+
+    def give_hours(data):
+        entry = next(r for r in data["resources"] if r["code"] == "child-guidance-centre")
+        entry.update(phone="096-366-8181", hours="月〜金 8:30〜17:15")
+
+    _edit(data_copy, "community.yaml", give_hours)
+    call_command("load_plan", "--data", str(data_copy), verbosity=0)
+    centre = CommunityResource.objects.get(code="child-guidance-centre")
+    assert (centre.phone, centre.hours) == ("096-366-8181", "月〜金 8:30〜17:15")
