@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from kumamoto_welfare.converters import FiscalYearConverter
 from kumamoto_welfare.health import healthz
 from portal.context_processors import admin_site_header
-from portal.views import completeness, plan, wards
+from portal.views import completeness, plan, search, wards
 from portal.views import indicators as indicator_views
 
 # The header names the plan: from the data, read each time a page is drawn.
@@ -27,6 +27,7 @@ urlpatterns = [
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator"),
     path("wards/<str:name>/", wards.ward_detail, name="ward"),
     path("consult/", wards.consult, name="consult"),
+    path("search/", search.search_page, name="search"),
     path("reports/<fiscal_year:fiscal_year>/", plan.report, name="report"),
     path("reports/<fiscal_year:fiscal_year>.pdf", plan.report_pdf, name="report-pdf"),
     path("reports/<fiscal_year:fiscal_year>.xlsx", plan.report_xlsx, name="report-xlsx"),
