@@ -45,9 +45,12 @@ class SearchQueryError(ValueError):
 
 
 def search_terms(raw: str | None) -> list[str]:
-    """The terms of a query: NFKC-normalised, split on whitespace (a full-width space too),
-    each once. Raises SearchQueryError when the query is longer than MAX_QUERY_LENGTH."""
-    text = unicodedata.normalize("NFKC", raw or "").strip()
+    """The terms of a query: NFKC-normalised, split on whitespace (a full-width space too)
+    and control characters, each once. Raises SearchQueryError when the query is longer
+    than MAX_QUERY_LENGTH."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    # Control characters (a NUL, which PostgreSQL refuses in a string) separate terms.
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text).strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise SearchQueryError(
             _("検索語は%(limit)s文字以内で入力してください（%(length)s文字入力されています）。")

@@ -202,6 +202,13 @@ def test_a_cached_result_is_not_served_after_the_directory_changes(client):
     assert response["X-Response-Cache"] == "miss"
 
 
+def test_control_characters_in_the_query_separate_terms_and_never_reach_the_database():
+    assert search_terms("認知症\x00サポーター\t") == ["認知症", "サポーター"]
+    response = APIClient().get("/api/v1/search/", {"q": "認知症サポーター\x00"})
+    assert response.status_code == 200
+    assert response.json()["terms"] == ["認知症サポーター"]
+
+
 def test_a_query_too_long_answers_400_with_the_reason_on_the_page(client):
     response = client.get("/search/", {"q": "あ" * (MAX_QUERY_LENGTH + 1)})
     assert response.status_code == 400
