@@ -30,6 +30,8 @@ PROGRESS_MODELS = (
     "programs.Figure",
     "community.Municipality",
     "community.Ward",
+    # The directory, which the cached search results show.
+    "community.CommunityResource",
 )
 
 

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from kumamoto_welfare.converters import FiscalYearConverter
 from kumamoto_welfare.health import healthz
 from portal.context_processors import admin_site_header
-from portal.views import completeness, plan, wards, yasashii
+from portal.views import completeness, plan, search, wards, yasashii
 from portal.views import indicators as indicator_views
 from portal.views import open_data as open_data_views
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("yasashii/", yasashii.home, name="yasashii"),
     path("yasashii/consult/", yasashii.consult, name="yasashii-consult"),
     path("yasashii/indicators/", yasashii.indicators, name="yasashii-indicators"),
+    path("search/", search.search_page, name="search"),
     path("reports/<fiscal_year:fiscal_year>/", plan.report, name="report"),
     path("reports/<fiscal_year:fiscal_year>.pdf", plan.report_pdf, name="report-pdf"),
     path("reports/<fiscal_year:fiscal_year>.xlsx", plan.report_xlsx, name="report-xlsx"),

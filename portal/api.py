@@ -1,5 +1,6 @@
-"""The stored annual reports over the API: their state and generation time, regeneration
-(planners), and the files. Reads are public like the report pages (approved data only)."""
+"""Portal's API: the stored annual reports (their state and generation time, regeneration
+by planners, and the files; reads are public like the report pages, approved data only) and
+the site search (``portal.search``, the same results as the page)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,13 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from indicators.selectors import reporting_years
+from kumamoto_welfare.api.caching import AnonymousResponseCache
 from kumamoto_welfare.api.permissions import ReadOrStaffWrite
 from kumamoto_welfare.content_security import stored_document_policy
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from portal.annual_reports import annual_report_request, report_is_stale
+from portal.search import SearchQueryError, search
+from programs.api.plans import PLAN_PARAMETER, plan_from_request
 from programs.models import AnnualReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -193,3 +197,99 @@ class AnnualReportFileView(APIView):
             with stored.storage.open(stored.name, "rb") as page:
                 stored_document_policy(response, page.read())
         return response
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = serializers.CharField(
+        help_text="pillar, section, challenge, initiative, action, figure, indicator or resource."
+    )
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="The page the hit is on (a path on this site).")
+    excerpt = serializers.CharField(help_text="A short piece of the text that matched.")
+    matches = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        help_text="Each match in the excerpt as [start, end) character offsets.",
+    )
+    highlighted = serializers.CharField(
+        help_text="The excerpt as HTML, every match in <mark>, the rest escaped."
+    )
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["plan", "indicator", "resource"])
+    label = serializers.CharField()
+    total = serializers.IntegerField(help_text="How many were found.")
+    more = serializers.IntegerField(help_text="How many of them are not listed.")
+    hits = SearchHitSerializer(many=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    terms = serializers.ListField(child=serializers.CharField())
+    total = serializers.IntegerField()
+    groups = SearchGroupSerializer(many=True)
+
+
+class SearchView(AnonymousResponseCache, APIView):
+    """Search the plan's text (pillars, sections, 現状と課題, initiatives, ◇ actions,
+    figures), the indicators and the directory by substring, as the page `/search/` does:
+    `q` is NFKC-normalised and split on whitespace, every term must occur. Results are
+    grouped by kind, at most 20 a group (`more` counts the rest). An empty `q` finds
+    nothing; a `q` longer than 100 characters is a 400 naming the field."""
+
+    permission_classes = [ReadOrStaffWrite]
+
+    @extend_schema(
+        operation_id="search",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                description="The words to find (up to 100 characters), e.g. 認知症サポーター.",
+            ),
+            PLAN_PARAMETER,
+        ],
+        responses=SearchResultSerializer,
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "")
+        try:
+            result = search(
+                query,
+                plan=plan_from_request(request),
+                keep_plan=bool(request.query_params.get("plan")),
+            )
+        except SearchQueryError as error:
+            raise serializers.ValidationError({"q": [str(error)]}) from error
+        return Response(
+            SearchResultSerializer(
+                {
+                    "q": query,
+                    "terms": result.terms,
+                    "total": result.total,
+                    "groups": [
+                        {
+                            "kind": group.kind,
+                            "label": group.label,
+                            "total": group.total,
+                            "more": group.more,
+                            "hits": [
+                                {
+                                    "type": hit.type,
+                                    "label": hit.label,
+                                    "url": hit.url,
+                                    "excerpt": hit.excerpt,
+                                    "matches": [list(match) for match in hit.matches],
+                                    "highlighted": str(hit.highlighted),
+                                }
+                                for hit in group.hits
+                            ],
+                        }
+                        for group in result.groups
+                    ],
+                }
+            ).data
+        )

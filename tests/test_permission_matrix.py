@@ -388,7 +388,9 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'api/v1/municipality/': '200 401 200 200 200 200 200',
     'api/v1/reports/<str:fiscal_year>/': '404 401 404 404 404 404 404',
     'api/v1/reports/<str:fiscal_year>/<str:file>/': '404 401 404 404 404 404 404',
+    'api/v1/search/': '200 401 200 200 200 200 200',
     'consult/': '200 200 200 200 200 200 200',
+    'search/': '200 200 200 200 200 200 200',
     # Public; 503 when a dependency it reports on (database, Redis, worker) is not ready.
     'healthz': '200/503 200/503 200/503 200/503 200/503 200/503 200/503',
     'i18n/setlang/': '302 302 302 302 302 302 302',

@@ -20,7 +20,7 @@ from indicators.api.views import (
 )
 from kumamoto_welfare.accounts.views import TokenView
 from kumamoto_welfare.jobs.api import JobView
-from portal.api import AnnualReportFileView, AnnualReportView
+from portal.api import AnnualReportFileView, AnnualReportView, SearchView
 from programs.api.views import (
     InitiativeProgressViewSet,
     InitiativeViewSet,
@@ -54,6 +54,7 @@ urlpatterns = [
     path("municipality/", MunicipalityView.as_view(), name="municipality"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("consultation/", ConsultationView.as_view(), name="consultation"),
+    path("search/", SearchView.as_view(), name="api-search"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("reports/<str:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
     path(
