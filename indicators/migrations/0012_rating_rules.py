@@ -103,6 +103,10 @@ def back_to_one_scale(apps, schema_editor):
     """Before this migration there was one scale with bands on the pace alone."""
     apps.get_model("indicators", "RatingRule").objects.exclude(name="pace").delete()
     apps.get_model("indicators", "RatingBand").objects.exclude(use="in_progress").delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The tables are altered next, in this transaction: PostgreSQL refuses that while
+        # the deletes' deferred foreign-key checks are pending, so run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def update_roles(apps, schema_editor):

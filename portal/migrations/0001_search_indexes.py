@@ -6,7 +6,6 @@ SQLite (and any other database) this migration does nothing; the search scans th
 indexes are made here rather than in each model's Meta because SQLite has no GIN: they touch
 no model state, so makemigrations sees nothing to do."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 # (app, model, columns): the fields portal.search looks in.
@@ -36,6 +35,8 @@ def create_indexes(apps, schema_editor):
     # the expression's parentheses, which PostgreSQL rejects; so the SQL is written out.)
     if schema_editor.connection.vendor != "postgresql":
         return
+    # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, column in _indexes(apps, schema_editor.quote_name):
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}) gin_trgm_ops)"
@@ -56,9 +57,7 @@ class Migration(migrations.Migration):
         ("community", "0009_department"),
     ]
 
-    operations = [
-        # TrigramExtension (CREATE EXTENSION IF NOT EXISTS pg_trgm) does nothing on a
-        # database other than PostgreSQL.
-        TrigramExtension(),
-        migrations.RunPython(create_indexes, drop_indexes),
-    ]
+    # Not django.contrib.postgres's TrigramExtension: going back, it asks pg_extension
+    # whatever the database, which SQLite does not have. The extension stays on the way
+    # back (other things may use it); the indexes go.
+    operations = [migrations.RunPython(create_indexes, drop_indexes)]
