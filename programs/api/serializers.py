@@ -60,7 +60,11 @@ class InitiativeSerializer(serializers.ModelSerializer):
     pillar = serializers.IntegerField(source="pillar.number")
     section = serializers.SerializerMethodField()
     department = serializers.CharField(
-        source="department.name", default=None, read_only=True, help_text="所管課, or null."
+        source="department.name",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="所管課, or null.",
     )
     actions = ActionSerializer(many=True)
 
@@ -83,7 +87,11 @@ class SectionSerializer(serializers.ModelSerializer):
     figures = FigureSerializer(many=True)
     indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     department = serializers.CharField(
-        source="department.name", default=None, read_only=True, help_text="所管課, or null."
+        source="department.name",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="所管課, or null.",
     )
 
     class Meta:
