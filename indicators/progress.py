@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .choices import STATUS_MARKS, BandUse, Direction, ProgressStatus
+from .rating_labels import rating_label_lazy
 from .rating_rules import Band, Rule, Situation, pace_of
 
 __all__ = ["Point", "Progress", "ProgressStatus", "Rating", "compute_progress"]
@@ -36,7 +37,8 @@ class Rating:
 
     @classmethod
     def of(cls, band: Band) -> Rating:
-        return cls(band.code, str(band.label))
+        # Translated when shown: a progress computed once is cached for every language.
+        return cls(band.code, rating_label_lazy(band.label))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .choices import BAND_GROUPS, BandUse, ProgressStatus, RulePreset
 
@@ -110,40 +111,41 @@ MEASURES: dict[str, Callable[[Situation], Decimal | None]] = {
 }
 
 _FINAL_AND_NO_DATA = (
-    Band("達成", _("達成"), ProgressStatus.ACHIEVED, BandUse.FINAL),
-    Band("未達成", _("未達成"), ProgressStatus.NOT_ACHIEVED, BandUse.FINAL),
-    Band("—", _("未把握"), ProgressStatus.NO_DATA, BandUse.NO_DATA),
+    Band("達成", gettext_noop("達成"), ProgressStatus.ACHIEVED, BandUse.FINAL),
+    Band("未達成", gettext_noop("未達成"), ProgressStatus.NOT_ACHIEVED, BandUse.FINAL),
+    Band("—", gettext_noop("未把握"), ProgressStatus.NO_DATA, BandUse.NO_DATA),
 )
 _IN = BandUse.IN_PROGRESS
 _ON, _BEHIND = ProgressStatus.ON_TRACK, ProgressStatus.BEHIND
 
-# The bands each preset starts with (migrations load them; planners edit the copies).
+# The bands each preset starts with (migrations load them; planners edit the copies). Labels
+# are stored as written and translated when shown (``indicators.rating_labels``).
 PRESET_BANDS: dict[str, tuple[Band, ...]] = {
     RulePreset.PACE: (
-        Band("A", _("順調"), _ON, _IN, Decimal("1.0")),
-        Band("B", _("概ね順調"), _ON, _IN, Decimal("0.8")),
-        Band("C", _("やや遅れ"), _BEHIND, _IN, Decimal("0.6")),
-        Band("D", _("遅れ"), _BEHIND, _IN),
+        Band("A", gettext_noop("順調"), _ON, _IN, Decimal("1.0")),
+        Band("B", gettext_noop("概ね順調"), _ON, _IN, Decimal("0.8")),
+        Band("C", gettext_noop("やや遅れ"), _BEHIND, _IN, Decimal("0.6")),
+        Band("D", gettext_noop("遅れ"), _BEHIND, _IN),
         *_FINAL_AND_NO_DATA,
     ),
     RulePreset.FUKUOKA: (
-        Band("a", _("目標達成に向け順調に進んでいる"), _ON, _IN, Decimal("1.0")),
-        Band("b", _("基準値より改善（横ばいを含む）"), _BEHIND, _IN, Decimal("0")),
-        Band("c", _("基準値より後退"), _BEHIND, _IN),
+        Band("a", gettext_noop("目標達成に向け順調に進んでいる"), _ON, _IN, Decimal("1.0")),
+        Band("b", gettext_noop("基準値より改善（横ばいを含む）"), _BEHIND, _IN, Decimal("0")),
+        Band("c", gettext_noop("基準値より後退"), _BEHIND, _IN),
         *_FINAL_AND_NO_DATA,
     ),
     RulePreset.ATTAINMENT: (
-        Band("A", _("目標達成"), ProgressStatus.ACHIEVED, _IN, Decimal("1.0")),
-        Band("B", _("概ね達成"), _ON, _IN, Decimal("0.8")),
-        Band("C", _("一定の進捗"), _BEHIND, _IN, Decimal("0.5")),
-        Band("D", _("進捗が不十分"), _BEHIND, _IN),
+        Band("A", gettext_noop("目標達成"), ProgressStatus.ACHIEVED, _IN, Decimal("1.0")),
+        Band("B", gettext_noop("概ね達成"), _ON, _IN, Decimal("0.8")),
+        Band("C", gettext_noop("一定の進捗"), _BEHIND, _IN, Decimal("0.5")),
+        Band("D", gettext_noop("進捗が不十分"), _BEHIND, _IN),
         *_FINAL_AND_NO_DATA,
     ),
     RulePreset.STATCAN: (
-        Band("A", _("順調"), _ON, _IN, Decimal("0.95")),
-        Band("B", _("進んでいるが加速が必要"), _BEHIND, _IN, Decimal("0.6")),
-        Band("C", _("進捗が限定的"), _BEHIND, _IN, Decimal("0")),
-        Band("D", _("悪化"), _BEHIND, _IN),
+        Band("A", gettext_noop("順調"), _ON, _IN, Decimal("0.95")),
+        Band("B", gettext_noop("進んでいるが加速が必要"), _BEHIND, _IN, Decimal("0.6")),
+        Band("C", gettext_noop("進捗が限定的"), _BEHIND, _IN, Decimal("0")),
+        Band("D", gettext_noop("悪化"), _BEHIND, _IN),
         *_FINAL_AND_NO_DATA,
     ),
 }

@@ -23,7 +23,6 @@ from kumamoto_welfare.workflow import Status
 from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
 from .progress import Point, Progress, ProgressStatus, compute_progress
-from .rating_labels import rating_label_lazy
 from .rating_rules import Band, Rule, problems
 from .targets import in_force as choose_in_force
 from .targets import targets_by_indicator, targets_in_force
@@ -57,10 +56,7 @@ def _active_rule() -> Rule:
     rule = RatingRule.objects.filter(is_active=True).prefetch_related("bands").first()
     if rule is None:
         return Rule.preset()
-    bands = tuple(
-        Band(b.code, rating_label_lazy(b.label), b.group, b.use, b.minimum)
-        for b in rule.bands.all()
-    )
+    bands = tuple(Band(b.code, b.label, b.group, b.use, b.minimum) for b in rule.bands.all())
     if problems(list(bands)):
         return Rule.preset(rule.name)
     return Rule(rule.name, bands)
