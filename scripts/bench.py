@@ -510,8 +510,11 @@ def floor_dashboard(year: int = DASHBOARD_YEAR) -> bytes:
     """GET /api/v1/dashboard/ (public) with one statement of five tagged parts (UNION ALL):
     each indicator's pillar, direction and latest approved city-wide baseline, target and
     actual up to the year; the rating bands; the pillars; per ward, its approved actuals and
-    approved progress records of the year (grouped counts); and the expected counts
-    (indicators; initiatives plus sections without one)."""
+    approved progress records of the year on what a ward reports (an initiative, or a section
+    without one: a record left on a section that has since got initiatives is not counted, as
+    in ``indicators.selectors.ward_completeness``; the synthetic data has such records, since
+    its extra initiatives go under sections that had none), grouped counts; and the expected
+    counts (indicators; initiatives plus sections without one)."""
     from django.db import connection
 
     from community.models import Ward
@@ -547,8 +550,10 @@ def floor_dashboard(year: int = DASHBOARD_YEAR) -> bytes:
             GROUP BY ward_id
         ) v ON v.ward_id = w.id
         LEFT JOIN (
-            SELECT ward_id, COUNT(*) AS n FROM {progress_table}
+            SELECT ward_id, COUNT(*) AS n FROM {progress_table} g
             WHERE fiscal_year = %s AND status = 'approved' AND ward_id IS NOT NULL
+              AND (g.initiative_id IS NOT NULL OR NOT EXISTS (
+                     SELECT 1 FROM {initiative} x WHERE x.section_id = g.section_id))
             GROUP BY ward_id
         ) r ON r.ward_id = w.id
         UNION ALL

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kumamoto_welfare.workflow import Status
-from tests.factories import value
+from tests.factories import progress, value, ward
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +234,28 @@ def test_series_points_are_in_year_order(anon):
         ("target", 2019),
         ("actual", 2020),
     ]
+
+
+def test_dashboard_counts_only_what_a_ward_reports_on(anon):
+    """A ward reports on each initiative, or on a section that has none. A record left on a
+    section that has initiatives (say, from before a revision gave it some) is owed by nobody
+    and counts neither as approved nor against what is missing. The benchmark's floor once
+    counted it, and `make bench` stopped on the mismatch (issue 19)."""
+    from programs.models import InitiativeProgress, Section
+
+    progress(initiative="1-2-1", ward_code="chuo", fiscal_year=2015, status=Status.APPROVED)
+    before = anon.get("/api/v1/dashboard/", {"fiscal_year": 2015}).json()["wards"][0]
+    section = Section.objects.filter(initiatives__isnull=False).first()
+    InitiativeProgress.objects.create(
+        section=section,
+        fiscal_year=2015,
+        ward=ward("chuo"),
+        state="in_progress",
+        status=Status.APPROVED,
+    )
+    # And one that does count, so that the answer is seen to be fresh, not a cached copy.
+    progress(initiative="1-1-1", ward_code="chuo", fiscal_year=2015, status=Status.APPROVED)
+    after = anon.get("/api/v1/dashboard/", {"fiscal_year": 2015}).json()["wards"][0]
+    assert before["initiative_progress"]["approved"] == 1
+    assert after["initiative_progress"]["approved"] == 2
+    assert after["initiative_progress"]["missing"] == before["initiative_progress"]["missing"] - 1
