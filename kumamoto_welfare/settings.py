@@ -422,7 +422,8 @@ SPECTACULAR_SETTINGS = {
 }
 # --- Accounts and sessions (issue 13; kumamoto_welfare/accounts, docs/operations.md) -------
 # Lockout after repeated failed logins (django-axes), on the admin login and the API token
-# endpoint alike: by username and by client address, each counted on its own.
+# endpoint alike: by username and by client address, each counted on its own and each with its
+# own limit (kumamoto_welfare/accounts/lockout.py LockoutHandler).
 INSTALLED_APPS += ["axes", "knox", "django_otp", "django_otp.plugins.otp_totp"]
 INSTALLED_APPS += ["kumamoto_welfare.accounts"]
 AUTHENTICATION_BACKENDS = [
@@ -431,6 +432,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+# Failures from one address, across usernames, before that address is throttled: far above the
+# account's limit, because a whole office may reach the app through one proxy address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_ADDRESS_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT and LOGIN_ADDRESS_FAILURE_LIMIT must be 1 or more."
+    )
+AXES_HANDLER = "kumamoto_welfare.accounts.lockout.LockoutHandler"
 # Failures count for this long after the last one; a lockout lasts as long.
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
