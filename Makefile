@@ -108,14 +108,16 @@ loadtest-short: install assets
 schemathesis: install
 	VENV=$(VENV) bash scripts/schemathesis.sh
 
-## Back up the database and the media files into BACKUP_DIR (default backups/), compressed;
+## Back up the database and the media files into BACKUP_DIR (default backups/), compressed,
+## mode 600, without sessions or tokens, encrypted to BACKUP_GPG_RECIPIENT's key when set;
 ## keeps the newest BACKUP_KEEP (30) of each. How often and where to: docs/operations.md
 backup: install
 	$(BIN)/python manage.py dbbackup --compress --clean
 	$(BIN)/python manage.py mediabackup --compress --clean
 
 ## Put the newest backup back (the database is replaced; media files in the backup are written
-## over). BACKUP=path and MEDIA_BACKUP=path for other files; YES=1 asks no question.
+## over). BACKUP=path and MEDIA_BACKUP=path for other files; YES=1 asks no question. A .gpg file
+## is decrypted (the passphrase is asked, or BACKUP_GPG_PASSPHRASE).
 restore: install
 	$(BIN)/python manage.py dbrestore --uncompress $(if $(YES),--noinput) \
 		$(if $(BACKUP),--input-path=$(BACKUP))

@@ -422,7 +422,8 @@ SPECTACULAR_SETTINGS = {
 }
 # --- Accounts and sessions (issue 13; kumamoto_welfare/accounts, docs/operations.md) -------
 # Lockout after repeated failed logins (django-axes), on the admin login and the API token
-# endpoint alike: by username and by client address, each counted on its own.
+# endpoint alike: by username and by client address, each counted on its own and each with its
+# own limit (kumamoto_welfare/accounts/lockout.py LockoutHandler).
 INSTALLED_APPS += ["axes", "knox", "django_otp", "django_otp.plugins.otp_totp"]
 INSTALLED_APPS += ["kumamoto_welfare.accounts"]
 AUTHENTICATION_BACKENDS = [
@@ -431,6 +432,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+# Failures from one address, across usernames, before that address is throttled: far above the
+# account's limit, because a whole office may reach the app through one proxy address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_ADDRESS_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT and LOGIN_ADDRESS_FAILURE_LIMIT must be 1 or more."
+    )
+AXES_HANDLER = "kumamoto_welfare.accounts.lockout.LockoutHandler"
 # Failures count for this long after the last one; a lockout lasts as long.
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -531,19 +540,43 @@ FILE_UPLOAD_HANDLERS = [
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
 
-# --- Backups (django-dbbackup; docs/operations.md) --------------------------------------
+# --- Backups (django-dbbackup; kumamoto_welfare/backups, docs/operations.md) -------------
 # `python manage.py dbbackup` / `mediabackup` (make backup) write the database and the media
 # files into BACKUP_DIR, `dbrestore` / `mediarestore` (make restore) read them back; copy that
-# folder off the machine. `--clean` keeps the newest BACKUP_KEEP of each.
-INSTALLED_APPS += ["dbbackup"]
+# folder off the machine. `--clean` keeps the newest BACKUP_KEEP of each. The commands are
+# kumamoto_welfare.backups' (before dbbackup: they take its commands' place).
+INSTALLED_APPS += ["kumamoto_welfare.backups", "dbbackup"]
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
 STORAGES["dbbackup"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": BACKUP_DIR},
+    # Readable by their owner only: a backup holds every account's password hash.
+    "OPTIONS": {
+        "location": BACKUP_DIR,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
 }
 DBBACKUP_CONNECTOR_MAPPING = {
     "django.db.backends.sqlite3": "kumamoto_welfare.backups.SqliteBackupConnector",
 }
+# Left out of every database backup (their tables are kept, empty) and emptied after every
+# restore: a backup must not hold a live session, API token or login attempt. TOTP devices
+# (django_otp) are kept: they are enrolments, not sessions.
+BACKUP_EXCLUDED_TABLES = [
+    "django_session",
+    "knox_authtoken",
+    "axes_accessattemptexpiration",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+]
+DBBACKUP_CONNECTORS = {"default": {"EXCLUDE": BACKUP_EXCLUDED_TABLES}}
+# Encryption with the public key of a recipient (a key id, fingerprint or e-mail address of a
+# key imported with `gpg --import`): every backup is then encrypted (`.gpg`), and only the
+# holder of the private key can restore it. Recommended (docs/operations.md). Needs gnupg.
+DBBACKUP_GPG_RECIPIENT = env.str("BACKUP_GPG_RECIPIENT", default="") or None
+# The key is trusted because the operator imported it for this purpose (no web of trust).
+DBBACKUP_GPG_ALWAYS_TRUST = True
 # The file names say which installation a backup comes from, not a container's id.
 DBBACKUP_HOSTNAME = env.str("BACKUP_NAME", default="kumamoto-welfare")
 DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=30)

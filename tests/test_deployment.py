@@ -36,7 +36,13 @@ def test_app_services_share_one_image_and_the_real_services():
 
 def test_data_lives_in_volumes():
     document = compose()
-    assert set(document["volumes"]) == {"postgres-data", "redis-data", "media-data", "backups"}
+    assert set(document["volumes"]) == {
+        "postgres-data",
+        "redis-data",
+        "media-data",
+        "backups",
+        "gnupg",
+    }
     assert "postgres-data:/var/lib/postgresql/data" in document["services"]["db"]["volumes"]
     # The worker writes the annual reports that web serves: one volume for both.
     for name in ("web", "worker"):
@@ -45,6 +51,8 @@ def test_data_lives_in_volumes():
     web = document["services"]["web"]
     assert "backups:/app/backups" in web["volumes"]
     assert web["environment"]["BACKUP_DIR"] == "/app/backups"
+    # The keyring with the backups' public key (BACKUP_GPG_RECIPIENT) outlives the container.
+    assert "gnupg:/home/app/.gnupg" in web["volumes"]
 
 
 def test_dockerfile_builds_the_app_on_python_3_11():

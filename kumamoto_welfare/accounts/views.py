@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .lockout import is_locked_out, lockout_message, lockout_minutes
+from .lockout import is_locked_out, lockout_message, lockout_minutes, lockout_reason
 from .second_factor import has_device, second_factor_required, verify_code
 from .tokens import may_hold_token, token_issue
 
@@ -21,9 +21,9 @@ class LockedOut(exceptions.Throttled):
 
     default_code = "locked_out"
 
-    def __init__(self):
+    def __init__(self, reason: str | None = "account"):
         super().__init__(wait=lockout_minutes() * 60)
-        self.detail = exceptions.ErrorDetail(lockout_message(), code=self.default_code)
+        self.detail = exceptions.ErrorDetail(lockout_message(reason), code=self.default_code)
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -74,7 +74,7 @@ class TokenView(APIView):
         user = authenticate(request=request, username=data["username"], password=data["password"])
         if user is None:
             if is_locked_out(request, data["username"]):
-                raise LockedOut()
+                raise LockedOut(lockout_reason(request, data["username"]) or "account")
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("ユーザー名またはパスワードが正しくありません。")]}
             )
