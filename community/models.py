@@ -17,6 +17,13 @@ from kumamoto_welfare.fiscal_year import (
     fiscal_year_label,
     fiscal_year_of,
 )
+from kumamoto_welfare.text import (
+    MAX_DESCRIPTION,
+    MAX_NOTE,
+    PlainCharField,
+    PlainTextField,
+    validate_text,
+)
 from kumamoto_welfare.workflow import VersionedRecord
 
 from .choices import HealthTownPlanningStage, Origin
@@ -59,9 +66,9 @@ class Municipality(models.Model):
         validators=[validate_municipality_code],
         help_text=_("JIS X 0402 の6桁（検査数字を含む）。"),
     )
-    name = models.CharField(_("名称"), max_length=40)
-    name_en = models.CharField(_("英語名"), max_length=80)
-    prefecture = models.CharField(_("都道府県"), max_length=10)
+    name = PlainCharField(_("名称"), max_length=40)
+    name_en = PlainCharField(_("英語名"), max_length=80)
+    prefecture = PlainCharField(_("都道府県"), max_length=10)
 
     class Meta:
         verbose_name = _("自治体")
@@ -100,8 +107,8 @@ class Ward(models.Model):
         validators=[validate_municipality_code],
         help_text=_("区の6桁のコード（JIS X 0402、検査数字を含む）。"),
     )
-    name = models.CharField(_("名称"), max_length=20, unique=True)
-    name_en = models.CharField(_("英語名"), max_length=40)
+    name = PlainCharField(_("名称"), max_length=20, unique=True)
+    name_en = PlainCharField(_("英語名"), max_length=40)
     position = models.PositiveSmallIntegerField(_("順序"), unique=True)
 
     class Meta:
@@ -137,7 +144,7 @@ class Department(models.Model):
         related_name="departments",
         verbose_name=_("自治体"),
     )
-    name = models.CharField(_("名称"), max_length=100)
+    name = PlainCharField(_("名称"), max_length=100)
     position = models.PositiveSmallIntegerField(
         _("順序"), default=0, help_text=_("一覧での並び順（小さいほど先）。")
     )
@@ -163,8 +170,8 @@ class SchoolDistrict(models.Model):
     """An elementary-school district (小学校区), the unit of community work. The city imports
     the list; none is invented here."""
 
-    code = models.CharField(_("コード"), max_length=20, unique=True)
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    code = PlainCharField(_("コード"), max_length=20, unique=True)
+    name = PlainCharField(_("名称"), max_length=100, unique=True)
     ward = models.ForeignKey(
         Ward, on_delete=models.PROTECT, related_name="school_districts", verbose_name=_("区")
     )
@@ -184,8 +191,8 @@ class OrganisationType(models.Model):
     """A kind of organisation or facility the plan names (地域包括支援センター, 老人クラブ …)."""
 
     code = models.SlugField(_("コード"), max_length=64, unique=True)
-    name = models.CharField(_("名称"), max_length=100, unique=True)
-    name_en = models.CharField(_("英語名"), max_length=100, blank=True)
+    name = PlainCharField(_("名称"), max_length=100, unique=True)
+    name_en = PlainCharField(_("英語名"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("順序"))
 
     history = HistoricalRecords()
@@ -253,8 +260,8 @@ class LifeStage(models.Model):
     a migration, with stable codes that filters and import files use."""
 
     code = models.SlugField(_("コード"), max_length=20, unique=True)
-    name = models.CharField(_("名称"), max_length=20, unique=True)
-    name_en = models.CharField(_("英語名"), max_length=40)
+    name = PlainCharField(_("名称"), max_length=20, unique=True)
+    name_en = PlainCharField(_("英語名"), max_length=40)
     position = models.PositiveSmallIntegerField(_("順序"), unique=True)
 
     class Meta:
@@ -282,7 +289,7 @@ class CommunityResource(VersionedRecord):
         blank=True,
         help_text=_("計画書に載っている団体の識別子（load_plan が使います）。"),
     )
-    name = models.CharField(_("名称"), max_length=200)
+    name = PlainCharField(_("名称"), max_length=200)
     organisation_type = models.ForeignKey(
         OrganisationType,
         on_delete=models.PROTECT,
@@ -306,17 +313,19 @@ class CommunityResource(VersionedRecord):
         related_name="resources",
         verbose_name=_("小学校区"),
     )
-    address = models.CharField(_("所在地"), max_length=300, blank=True)
-    phone = models.CharField(_("電話番号"), max_length=40, blank=True)
-    website = models.URLField(_("ウェブサイト"), max_length=300, blank=True)
-    hours = models.CharField(
+    address = PlainCharField(_("所在地"), max_length=300, blank=True)
+    phone = PlainCharField(_("電話番号"), max_length=40, blank=True)
+    website = models.URLField(
+        _("ウェブサイト"), max_length=300, blank=True, validators=[validate_text]
+    )
+    hours = PlainCharField(
         _("受付時間"),
         max_length=200,
         blank=True,
         help_text=_("電話や窓口で受け付ける曜日と時間（例：月〜金 8:30〜17:15）。"),
     )
-    opening_notes = models.TextField(_("開所日・時間など"), blank=True)
-    description = models.TextField(_("説明"), blank=True)
+    opening_notes = PlainTextField(_("開所日・時間など"), max_length=MAX_DESCRIPTION, blank=True)
+    description = PlainTextField(_("説明"), max_length=MAX_DESCRIPTION, blank=True)
     consultation = models.BooleanField(
         _("相談窓口"), default=False, help_text=_("「相談できるところ」の検索に表示します。")
     )
@@ -387,7 +396,7 @@ class HealthTownPlanningRecord(VersionedRecord):
         _("到達した段階"), choices=HealthTownPlanningStage.choices
     )
     reached_on = models.DateField(_("到達日"), null=True, blank=True)
-    notes = models.TextField(_("メモ"), blank=True)
+    notes = PlainTextField(_("メモ"), max_length=MAX_NOTE, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -437,7 +446,7 @@ class VolunteerProgram(models.Model):
     the plan data; planners add others."""
 
     code = models.SlugField(_("コード"), max_length=64, unique=True)
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    name = PlainCharField(_("名称"), max_length=100, unique=True)
     pillar = models.ForeignKey(
         "programs.Pillar",
         on_delete=models.PROTECT,
@@ -491,8 +500,8 @@ class VolunteerHeadcount(VersionedRecord):
         help_text=_("空欄は市全体（区に分けない数）。"),
     )
     headcount = models.PositiveIntegerField(_("人数"))
-    as_of = models.CharField(_("時点"), max_length=100, blank=True, help_text=_("例：3月末現在"))
-    notes = models.TextField(_("メモ"), blank=True)
+    as_of = PlainCharField(_("時点"), max_length=100, blank=True, help_text=_("例：3月末現在"))
+    notes = PlainTextField(_("メモ"), max_length=MAX_NOTE, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from kumamoto_welfare import access
 from kumamoto_welfare.access import Role
 from kumamoto_welfare.fiscal_year import validate_reporting_year
-from kumamoto_welfare.workflow import record_create, record_delete, record_update
+from kumamoto_welfare.text import validate_input
+from kumamoto_welfare.workflow import (
+    CHANGE_REASON_MAX,
+    record_create,
+    record_delete,
+    record_update,
+)
 
 from .choices import HealthTownPlanningStage, Origin
 from .models import (
@@ -354,6 +360,7 @@ def health_town_planning_update(
     reason: str = "",
     **changes,
 ) -> HealthTownPlanningRecord:
+    reason = validate_input(reason.strip(), field="reason", limit=CHANGE_REASON_MAX)
     year_before = record.fiscal_year
     current = record_update(
         record=record,
@@ -362,7 +369,7 @@ def health_town_planning_update(
         changes=changes,
         updatable=HEALTH_TOWN_PLANNING_FIELDS,
         validate=validate_stage_order(reason),
-        reason=reason.strip(),
+        reason=reason,
     )
     counted_records_changed_send(
         model=HealthTownPlanningRecord,

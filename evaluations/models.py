@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from kumamoto_welfare.text import MAX_EVALUATION, PlainTextField
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 
 from .choices import STAGE_ORDER, Direction, EvaluationStage
@@ -78,13 +79,13 @@ class Evaluation(WorkflowRecord):
     rating = models.CharField(
         _("評価"), max_length=5, blank=True, help_text=_("評価基準の区分（A、B、C、D など）。")
     )
-    results = models.TextField(_("成果"), blank=True)
-    analysis = models.TextField(_("要因分析"), blank=True)
-    issues = models.TextField(_("課題"), blank=True)
+    results = PlainTextField(_("成果"), max_length=MAX_EVALUATION, blank=True)
+    analysis = PlainTextField(_("要因分析"), max_length=MAX_EVALUATION, blank=True)
+    issues = PlainTextField(_("課題"), max_length=MAX_EVALUATION, blank=True)
     direction = models.CharField(
         _("今後の方向性"), max_length=10, choices=Direction.choices, blank=True
     )
-    comment = models.TextField(_("意見"), blank=True)
+    comment = PlainTextField(_("意見"), max_length=MAX_EVALUATION, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from kumamoto_welfare.display import figure_text
 from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from kumamoto_welfare.text import MAX_NOTE, MAX_REASON, PlainCharField, PlainTextField
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 from programs.models import validate_section_in_pillar
 
@@ -42,13 +43,13 @@ class Indicator(models.Model):
     plan = models.ForeignKey(
         "programs.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("計画")
     )
-    code = models.CharField(
+    code = PlainCharField(
         _("指標コード"),
         max_length=20,
         validators=[RegexValidator(r"^[A-Z]+-\d+(-\d+)*$", _("例：KPI-1-1"))],
         help_text=_("計画の中で一意。"),
     )
-    name = models.CharField(_("名称"), max_length=200)
+    name = PlainCharField(_("名称"), max_length=200)
     unit = models.CharField(_("単位"), max_length=10, choices=Unit.choices)
     direction = models.CharField(
         _("方向"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
@@ -74,8 +75,10 @@ class Indicator(models.Model):
         default=0,
         help_text=_("計画書の表記に合わせた桁数（例：34.0％ なら1）。"),
     )
-    source = models.CharField(_("出典"), max_length=300, blank=True)
-    notes = models.TextField(_("注記"), blank=True, help_text=_("計画書の※注記。1行に1つ。"))
+    source = PlainCharField(_("出典"), max_length=300, blank=True)
+    notes = PlainTextField(
+        _("注記"), max_length=MAX_NOTE, blank=True, help_text=_("計画書の※注記。1行に1つ。")
+    )
     derivation = models.CharField(
         _("実績値の計算"),
         max_length=30,
@@ -189,11 +192,9 @@ class IndicatorValue(WorkflowRecord):
         verbose_name=_("区"),
         help_text=_("空欄は市全体。"),
     )
-    as_of = models.CharField(
-        _("時点"), max_length=100, blank=True, help_text=_("例：H24.4月末現在")
-    )
-    note = models.CharField(_("備考"), max_length=300, blank=True)
-    source = models.CharField(_("出典"), max_length=300, blank=True)
+    as_of = PlainCharField(_("時点"), max_length=100, blank=True, help_text=_("例：H24.4月末現在"))
+    note = PlainCharField(_("備考"), max_length=300, blank=True)
+    source = PlainCharField(_("出典"), max_length=300, blank=True)
     origin = models.CharField(
         _("登録元"),
         max_length=10,
@@ -320,10 +321,10 @@ class Target(models.Model):
         validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
         help_text=_("この目標値を定めた年度。空欄は計画当初の目標値。"),
     )
-    reason = models.TextField(_("見直しの理由"), blank=True)
-    as_of = models.CharField(_("時点"), max_length=100, blank=True)
-    note = models.CharField(_("備考"), max_length=300, blank=True)
-    source = models.CharField(_("出典"), max_length=300, blank=True)
+    reason = PlainTextField(_("見直しの理由"), max_length=MAX_REASON, blank=True)
+    as_of = PlainCharField(_("時点"), max_length=100, blank=True)
+    note = PlainCharField(_("備考"), max_length=300, blank=True)
+    source = PlainCharField(_("出典"), max_length=300, blank=True)
     origin = models.CharField(
         _("登録元"),
         max_length=10,
@@ -409,7 +410,7 @@ class RatingRule(models.Model):
     it and edit its bands' labels and minimums."""
 
     name = models.CharField(_("方式"), max_length=20, unique=True, choices=RulePreset.choices)
-    label = models.CharField(_("名称"), max_length=100)
+    label = PlainCharField(_("名称"), max_length=100)
     is_active = models.BooleanField(_("使用中"), default=False)
 
     history = HistoricalRecords()
@@ -439,8 +440,8 @@ class RatingBand(models.Model):
     rule = models.ForeignKey(
         RatingRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("評価基準")
     )
-    code = models.CharField(_("評価"), max_length=5)
-    label = models.CharField(_("表示"), max_length=50)
+    code = PlainCharField(_("評価"), max_length=5)
+    label = PlainCharField(_("表示"), max_length=50)
     group = models.CharField(_("進捗状況"), max_length=20, choices=ProgressStatus.choices)
     use = models.CharField(
         _("適用"), max_length=20, choices=BandUse.choices, default=BandUse.IN_PROGRESS

@@ -33,6 +33,7 @@ from kumamoto_welfare.history import (
     history_date_text,
     reason_label,
 )
+from kumamoto_welfare.text import MAX_COMMENT, validate_text
 from kumamoto_welfare.workflow import (
     TRANSITION_CANNOT,
     TRANSITION_DONE,
@@ -609,6 +610,8 @@ class TransitionForm(forms.Form):
         label=_("コメント"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         required=False,
+        max_length=MAX_COMMENT,
+        validators=[validate_text],
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -370,6 +370,11 @@ REST_FRAMEWORK = {
         "kumamoto_welfare.api.renderers.CSVRenderer",
         "kumamoto_welfare.api.renderers.XLSXRenderer",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "kumamoto_welfare.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kumamoto_welfare.display import figure_text
+from kumamoto_welfare.text import MAX_COMMENT, PlainTextField, validate_input
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -168,7 +169,7 @@ class TransitionLog(models.Model):
         verbose_name=_("操作者"),
     )
     at = models.DateTimeField(_("日時"), auto_now_add=True)
-    comment = models.TextField(_("コメント"), blank=True)
+    comment = PlainTextField(_("コメント"), max_length=MAX_COMMENT, blank=True)
 
     class Meta:
         abstract = True
@@ -187,11 +188,16 @@ def lock_for_update(record: WorkflowRecord, expected_version: int | None) -> Wor
     return current
 
 
+# simple-history's change reason is a CharField(max_length=100): a longer one (a transition's
+# comment is part of it) fails on PostgreSQL. The whole comment is in the transition log.
+CHANGE_REASON_MAX = 100
+
+
 def save_version(record: WorkflowRecord, *, user: AbstractBaseUser, reason: str = "") -> None:
     record.version += 1
     record._history_user = user
     if reason:
-        record._change_reason = reason
+        record._change_reason = reason[:CHANGE_REASON_MAX]
     record.save()
 
 
@@ -215,7 +221,7 @@ def record_transition(
             gettext("「%(status)s」の記録は%(cannot)s。")
             % {"status": current.get_status_display(), "cannot": TRANSITION_CANNOT[transition]}
         )
-    comment = comment.strip()
+    comment = validate_input(comment.strip(), field="comment", limit=MAX_COMMENT)
     if needs_comment and not comment:
         raise ValidationError(
             {

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from kumamoto_welfare.text import export_text
+
 TEMPLATE = "programs/report_document.html"
 STYLESHEET = "css/report.css"
 # The base URL of the document as WeasyPrint sees it: a name that resolves nowhere.
@@ -39,7 +41,9 @@ def report_html(context: dict, *, request=None, live: bool = False) -> str:
     stylesheet and offering the year selector and downloads; otherwise a standalone copy
     with the stylesheet inline (stored, or handed to the PDF renderer)."""
     extra = {"live": True} if live else {"report_css": report_css()}
-    return render_to_string(TEMPLATE, {**context, **extra}, request=request)
+    # A character the text rule refuses, stored before the rule, is dropped here: once for
+    # the page, the stored copy and the PDF.
+    return export_text(render_to_string(TEMPLATE, {**context, **extra}, request=request))
 
 
 def _static_file(path: str) -> str | None:

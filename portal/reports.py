@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kumamoto_welfare.api.renderers import escape_cell
 from kumamoto_welfare.fiscal_year import era_label, fiscal_year_label
+from kumamoto_welfare.text import export_text
 
 
 def _point(point):
@@ -238,11 +239,19 @@ def _subjects(entry: dict):
         yield from part.get("initiatives", [])
 
 
+def _append(sheet, values: list) -> None:
+    """A row of the workbook; every text, whoever wrote it (a planner's rating label, a code),
+    without the characters a workbook cannot hold (``escape_cell`` does the same for text
+    people typed, and escapes formulas)."""
+    sheet.append([export_text(v) if isinstance(v, str) else v for v in values])
+
+
 def _evaluation_rows(sheet, entry: dict, font) -> None:
     """The 施策評価 block of a pillar's sheet: a row per subject and approved stage (one with
     its 所管課 only where none is approved yet)."""
-    sheet.append([])
-    sheet.append(
+    _append(sheet, [])
+    _append(
+        sheet,
         [
             _("評価の対象"),
             _("所管課"),
@@ -253,7 +262,7 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
             _("課題"),
             _("今後の方向性"),
             _("意見・コメント"),
-        ]
+        ],
     )
     for cell in sheet[sheet.max_row]:
         cell.font = font(bold=True)
@@ -262,9 +271,10 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
         department = escape_cell(part["department"])
         found = [e for e in part["evaluations"]["stages"].values() if e]
         if not found:
-            sheet.append([subject, department, _("承認済みの評価なし")])
+            _append(sheet, [subject, department, _("承認済みの評価なし")])
         for evaluation in found:
-            sheet.append(
+            _append(
+                sheet,
                 [
                     subject,
                     escape_cell(evaluation["department"] or part["department"]),
@@ -275,7 +285,7 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
                     escape_cell(evaluation["issues"]),
                     evaluation["direction_label"],
                     escape_cell(evaluation["comment"]),
-                ]
+                ],
             )
 
 
@@ -292,23 +302,25 @@ def evaluation_workbook(
     for entry in pillars:
         pillar = entry["pillar"]
         sheet = workbook.create_sheet(_("施策%(number)s") % {"number": pillar.number})
-        sheet.append(
+        _append(
+            sheet,
             [
                 escape_cell(
                     f"{plan.title if plan else ''} {_('施策評価')} {fiscal_year_label(fiscal_year)}"
                 )
-            ]
+            ],
         )
-        sheet.append([escape_cell(str(pillar))])
+        _append(sheet, [escape_cell(str(pillar))])
         if generated_at is not None:
-            sheet.append(
+            _append(
+                sheet,
                 [
                     _("作成日時"),
                     timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M"),
                     _("承認済みのデータのみ"),
-                ]
+                ],
             )
-        sheet.append([])
+        _append(sheet, [])
         header = [
             _("指標コード"),
             _("成果指標"),
@@ -323,11 +335,12 @@ def evaluation_workbook(
             _("状況"),
             _("評価"),
         ]
-        sheet.append(header)
+        _append(sheet, header)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for indicator, progress in entry["rows"]:
-            sheet.append(
+            _append(
+                sheet,
                 [
                     indicator.code,
                     escape_cell(indicator.name),
@@ -340,10 +353,11 @@ def evaluation_workbook(
                     else None,
                     f"{progress.status_mark} {progress.status_label}",
                     f"{progress.rating.code} {progress.rating.label}" if progress.rating else "",
-                ]
+                ],
             )
-        sheet.append([])
-        sheet.append(
+        _append(sheet, [])
+        _append(
+            sheet,
             [
                 _("指標コード"),
                 _("目標値の設定"),
@@ -351,12 +365,13 @@ def evaluation_workbook(
                 _("目標値"),
                 _("見直しの理由"),
                 _("この年度に適用"),
-            ]
+            ],
         )
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for indicator, target in entry.get("targets", []):
-            sheet.append(
+            _append(
+                sheet,
                 [
                     indicator.code,
                     _("当初（計画書）")
@@ -366,15 +381,16 @@ def evaluation_workbook(
                     float(target.value),
                     escape_cell(target.reason),
                     _("適用中") if target.in_force else "",
-                ]
+                ],
             )
-        sheet.append([])
+        _append(sheet, [])
         grid = entry["grid"]
-        sheet.append([_("取組施策"), *[ward.display_name for ward in grid["wards"]]])
+        _append(sheet, [_("取組施策"), *[ward.display_name for ward in grid["wards"]]])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in grid["rows"]:
-            sheet.append(
+            _append(
+                sheet,
                 [
                     escape_cell(str(row["subject"])),
                     *[
@@ -383,7 +399,7 @@ def evaluation_workbook(
                         else _("未報告")
                         for record in row["cells"]
                     ],
-                ]
+                ],
             )
         _evaluation_rows(sheet, entry, Font)
         sheet.column_dimensions["B"].width = 48

@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from kumamoto_welfare.text import (
+    MAX_BODY,
+    MAX_DESCRIPTION,
+    MAX_EVALUATION,
+    PlainCharField,
+    PlainTextField,
+)
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
 
 from .choices import FigureKind, ProgressState, Theme
@@ -53,8 +60,8 @@ class Plan(models.Model):
         related_name="plans",
         verbose_name=_("自治体"),
     )
-    title = models.CharField(_("名称"), max_length=200)
-    title_en = models.CharField(
+    title = PlainCharField(_("名称"), max_length=200)
+    title_en = PlainCharField(
         _("英語の名称"), max_length=200, blank=True, help_text=_("空欄なら日本語の名称。")
     )
     period_start = models.PositiveSmallIntegerField(
@@ -105,7 +112,7 @@ class PriorityArea(models.Model):
         Plan, on_delete=models.CASCADE, related_name="priority_areas", verbose_name=_("計画")
     )
     number = models.PositiveSmallIntegerField(_("番号"))
-    title = models.CharField(_("名称"), max_length=200)
+    title = PlainCharField(_("名称"), max_length=200)
 
     history = HistoricalRecords()
 
@@ -148,9 +155,9 @@ class Pillar(models.Model):
     number = models.PositiveSmallIntegerField(
         _("施策番号"), help_text=_("計画の中で一意（重点的取組をまたいで通し番号）。")
     )
-    title = models.CharField(_("名称"), max_length=200)
+    title = PlainCharField(_("名称"), max_length=200)
     theme = models.CharField(_("分野"), max_length=20, choices=Theme.choices)
-    overview = models.TextField(_("概要"), blank=True)
+    overview = PlainTextField(_("概要"), max_length=MAX_DESCRIPTION, blank=True)
 
     history = HistoricalRecords()
 
@@ -197,7 +204,7 @@ class Section(models.Model):
         Pillar, on_delete=models.CASCADE, related_name="sections", verbose_name=_("施策")
     )
     number = models.PositiveSmallIntegerField(_("番号"))
-    title = models.CharField(_("名称"), max_length=200)
+    title = PlainCharField(_("名称"), max_length=200)
     department = models.ForeignKey(
         "community.Department",
         on_delete=models.PROTECT,
@@ -258,13 +265,13 @@ class Challenge(PillarContent):
     """A ◇ statement of 現状と課題 (the situation and its issues)."""
 
     position = models.PositiveSmallIntegerField(_("順序"))
-    heading = models.CharField(
+    heading = PlainCharField(
         _("小見出し"),
         max_length=200,
         blank=True,
         help_text=_("計画書の小見出し（例：①将来を見据えた課題）。"),
     )
-    text = models.TextField(_("本文"))
+    text = PlainTextField(_("本文"), max_length=MAX_BODY)
 
     history = HistoricalRecords()
 
@@ -289,14 +296,14 @@ def initiative_code(pillar_number: int, section_number: int | None, number: int)
 class Initiative(PillarContent):
     """A measure the city takes (取組施策), numbered ①, ② … within its section or pillar."""
 
-    code = models.CharField(
+    code = PlainCharField(
         _("コード"),
         max_length=20,
         help_text=_("施策-項目-番号（例：1-2-1）。項目のない施策では施策-番号。"),
     )
     number = models.PositiveSmallIntegerField(_("番号"))
-    title = models.CharField(_("名称"), max_length=200)
-    lead = models.TextField(_("前文"), blank=True)
+    title = PlainCharField(_("名称"), max_length=200)
+    lead = PlainTextField(_("前文"), max_length=MAX_DESCRIPTION, blank=True)
     department = models.ForeignKey(
         "community.Department",
         on_delete=models.PROTECT,
@@ -347,13 +354,13 @@ class Action(models.Model):
         help_text=_("番号付きの取組施策がない項目の取組のみ。"),
     )
     position = models.PositiveSmallIntegerField(_("順序"))
-    group = models.CharField(
+    group = PlainCharField(
         _("区分"),
         max_length=200,
         blank=True,
         help_text=_("計画書の■見出し（例：シルバー人材センター）。"),
     )
-    text = models.TextField(_("本文"))
+    text = PlainTextField(_("本文"), max_length=MAX_BODY)
 
     history = HistoricalRecords()
 
@@ -394,9 +401,12 @@ class Figure(PillarContent):
     position = models.PositiveSmallIntegerField(_("順序"))
     kind = models.CharField(_("種類"), max_length=20, choices=FigureKind.choices)
     number = models.PositiveSmallIntegerField(_("図番号"), null=True, blank=True)
-    title = models.CharField(_("表題"), max_length=200)
-    text = models.TextField(
-        _("内容"), blank=True, help_text=_("図の中の語句を1行に1つ。絵だけの図は空欄。")
+    title = PlainCharField(_("表題"), max_length=200)
+    text = PlainTextField(
+        _("内容"),
+        max_length=MAX_BODY,
+        blank=True,
+        help_text=_("図の中の語句を1行に1つ。絵だけの図は空欄。"),
     )
 
     history = HistoricalRecords()
@@ -457,9 +467,9 @@ class InitiativeProgress(WorkflowRecord):
     state = models.CharField(
         _("進捗"), max_length=12, choices=ProgressState.choices, default=ProgressState.NOT_STARTED
     )
-    results = models.TextField(_("実績"), blank=True)
-    issues = models.TextField(_("課題"), blank=True)
-    next_steps = models.TextField(_("次年度の方針"), blank=True)
+    results = PlainTextField(_("実績"), max_length=MAX_EVALUATION, blank=True)
+    issues = PlainTextField(_("課題"), max_length=MAX_EVALUATION, blank=True)
+    next_steps = PlainTextField(_("次年度の方針"), max_length=MAX_EVALUATION, blank=True)
     events_held = models.PositiveIntegerField(_("開催回数"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加者数"), null=True, blank=True)
     trainees = models.PositiveIntegerField(
@@ -468,7 +478,7 @@ class InitiativeProgress(WorkflowRecord):
         blank=True,
         help_text=_("例：ジュニアヘルパー、認知症サポーターの養成数。"),
     )
-    source = models.CharField(_("出典"), max_length=100, blank=True)
+    source = PlainCharField(_("出典"), max_length=100, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:

@@ -21,6 +21,8 @@ from community.services import (
 from kumamoto_welfare.api.fields import FiscalYearField
 from kumamoto_welfare.api.serializers import VersionedRecordSerializer
 from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.text import validate_text
+from kumamoto_welfare.workflow import CHANGE_REASON_MAX
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -157,6 +159,8 @@ class HealthTownPlanningSerializer(VersionedRecordSerializer, FiscalYearLabelMix
         write_only=True,
         required=False,
         allow_blank=True,
+        max_length=CHANGE_REASON_MAX,
+        validators=[validate_text],
         help_text="Required to move back to an earlier stage within the year.",
     )
 

@@ -17,6 +17,7 @@ from kumamoto_welfare.api.serializers import (
     plain,
 )
 from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.text import MAX_REASON, validate_text
 from programs.api.plans import PlanScopedSlugRelatedField
 
 
@@ -242,7 +243,12 @@ class TargetWriteSerializer(serializers.Serializer):
         allow_null=True, help_text="The fiscal year it is set in; null for an original."
     )
     reason = serializers.CharField(
-        allow_blank=True, required=False, default="", help_text="Required for a revision."
+        allow_blank=True,
+        required=False,
+        default="",
+        max_length=MAX_REASON,
+        validators=[validate_text],
+        help_text="Required for a revision.",
     )
     ward = serializers.SlugRelatedField(
         slug_field="name",
@@ -252,7 +258,9 @@ class TargetWriteSerializer(serializers.Serializer):
         default=None,
         help_text="Ward name; absent or null for a city-wide target.",
     )
-    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=300)
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=300, validators=[validate_text]
+    )
 
 
 class SeriesSerializer(serializers.Serializer):

@@ -3,8 +3,9 @@
 CSV is UTF-8 with a BOM and CRLF line ends, so Excel in Japan opens it as it is; xlsx is a
 plain workbook. Nested objects are flattened (``latest_actual.value``). Text that a
 spreadsheet would run as a formula (starting with = + - @, a tab or CR) is escaped with a
-leading apostrophe; numbers are written as numbers. Control characters that a workbook
-cannot hold are left out of xlsx cells. Errors come in the requested format too.
+leading apostrophe; numbers are written as numbers. Characters the text rule refuses
+(control characters, unpaired surrogates: ``kumamoto_welfare.text.export_text``) are left out
+of every cell, so a stored one never fails an export. Errors come in the requested format too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import io
 from decimal import Decimal, InvalidOperation
 
 from rest_framework.renderers import BaseRenderer
+
+from kumamoto_welfare.text import export_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,9 +46,13 @@ def _is_number(text: str) -> bool:
 
 
 def escape_cell(value):
-    """A cell value that cannot run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
-        return "'" + value
+    """A cell value that cannot run as a formula, without the characters no export writes.
+    Every exporter (CSV, xlsx, the report's workbook, open data, import templates) passes
+    its text through here."""
+    if isinstance(value, str):
+        value = export_text(value)
+        if value.startswith(FORMULA_STARTS) and not _is_number(value):
+            return "'" + value
     return value
 
 
@@ -130,10 +137,8 @@ def _cell(value):
 
 
 def _xlsx_text(text: str) -> str:
-    """Text without the control characters a workbook cannot hold (openpyxl refuses them)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Text without the characters a workbook cannot hold (openpyxl refuses them)."""
+    return export_text(text)
 
 
 def _xlsx_cell(value):

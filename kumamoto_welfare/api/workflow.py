@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kumamoto_welfare.text import MAX_COMMENT
 from kumamoto_welfare.workflow import Transition, record_transition
 
 from .errors import PreconditionFailed, PreconditionRequired
@@ -33,7 +34,11 @@ CommentSerializer = inline_serializer(
     "TransitionComment",
     {
         "comment": serializers.CharField(
-            required=False, allow_blank=True, help_text="Required to return or reopen."
+            required=False,
+            allow_blank=True,
+            max_length=MAX_COMMENT,
+            help_text="Required to return or reopen. No control characters but tab and line "
+            "breaks.",
         )
     },
 )

@@ -17,10 +17,10 @@ xlsx is recognised by its content (a zip), whatever the extension; old ``.xls`` 
 
 Both hold the file to the import's limits (``limits``): an xlsx is looked over before
 openpyxl opens it (``guards``); then, for either format, at most ``max_rows`` data rows and
-``max_columns`` columns, no cell longer than ``max_cell_chars`` and no control character
-(NUL and the like; tab and line breaks are text) in any cell, each refused cell named by its
-row and column. Whatever a parser raises becomes a ``FileError`` with a message in the
-user's language.
+``max_columns`` columns, no cell longer than ``max_cell_chars`` and no character the text
+rule refuses (``kumamoto_welfare.text``: control characters but tab and line breaks, unpaired
+surrogates) in any cell, each refused cell named by its row and column. Whatever a parser
+raises becomes a ``FileError`` with a message in the user's language.
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from openpyxl.utils import get_column_letter
 
+from kumamoto_welfare.text import refusal_message, refused_character
+
 from .guards import Refused, inspect_xlsx
 from .limits import ImportLimits
 from .widgets import is_blank
 
 logger = logging.getLogger(__name__)
 
-# C0 controls and DEL, but tab, line feed and carriage return (text in a cell may have them).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A file with more refused cells than this is reported up to here.
 MAX_CELL_PROBLEMS = 100
 
@@ -82,12 +82,8 @@ def _cell_problem(cell: object, limits: ImportLimits) -> str | None:
             "length": len(cell),
             "limit": limits.max_cell_chars,
         }
-    found = CONTROL.search(cell)
-    if found:
-        return _("制御文字（U+%(code)04X）が含まれています。取り除いてください。") % {
-            "code": ord(found.group())
-        }
-    return None
+    character = refused_character(cell)
+    return None if character is None else refusal_message(character)
 
 
 def _too_many_rows(limits: ImportLimits) -> str:

@@ -377,12 +377,11 @@ class SheetResource(resources.ModelResource):
     # -- export ----------------------------------------------------------------------------
     def export_field(self, field, instance, **kwargs):
         """Text that a spreadsheet would run as a formula gets a leading ``'`` (the API's
-        ``escape_cell``), characters xlsx cannot hold are dropped; numbers stay numbers."""
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+        ``escape_cell``), which also drops the characters the text rule refuses; numbers stay
+        numbers."""
         value = super().export_field(field, instance, **kwargs)
         if isinstance(value, str):
-            value = escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+            value = escape_cell(value)
         return value
 
     def template_row(self, values: dict) -> list:

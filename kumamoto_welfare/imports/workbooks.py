@@ -17,6 +17,7 @@ from django.utils import translation
 from import_export.formats import base_formats
 
 from kumamoto_welfare.fiscal_year import fiscal_year_label
+from kumamoto_welfare.text import export_text
 
 from .sheets import SHEETS
 from .widgets import ChoiceWidget
@@ -101,7 +102,7 @@ def build_template(kind: str, *, ward: Ward | None, fiscal_year: int) -> bytes:
         for cell in data[1]:
             cell.font = Font(bold=True)
         for row in template_rows(kind, ward=ward, fiscal_year=fiscal_year):
-            data.append(row)
+            data.append([export_text(v) if isinstance(v, str) else v for v in row])
         data.freeze_panes = "A2"
         for index, (name, column) in enumerate(columns, start=1):
             letter = get_column_letter(index)

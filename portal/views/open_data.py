@@ -138,11 +138,7 @@ def dataset_csv(request, slug: str):
 
 
 def _xlsx_value(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+    return escape_cell(value)  # which drops the characters a workbook cannot hold
 
 
 @require_safe

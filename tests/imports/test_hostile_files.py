@@ -191,7 +191,7 @@ def test_refusals_read_in_english(planner):
         message = only_message(refused(planner, hostile.many_rows_xlsx(10_001)))
         errors = refused(planner, csv_bytes([INDICATOR_HEADERS, [*GOOD[:6], "a\x00"]]), "n.csv")
     assert message == "Too many rows (at most 10000). Split the file and import each part."
-    assert errors[0][2] == "Contains a control character (U+0000). Remove it."
+    assert errors[0][2] == "A control character (U+0000) is not allowed."
 
 
 # --- the doors ---------------------------------------------------------------------------
