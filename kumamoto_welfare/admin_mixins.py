@@ -94,8 +94,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
             request, self._history_manager(), self.opts.pk.attname, unquote(object_id)
         )
         if not versions.filter(history_id=version_id).exists():
-            # Another ward's draft, as any version the reader may not see: no such page.
-            raise Http404(gettext("この版は見つからないか、見る権限がありません。"))
+            # Another ward's draft, as any version the reader may not see (or none at all).
+            raise PermissionDenied(gettext("この版は見つからないか、見る権限がありません。"))
         request.viewing_past_version = True  # the form's fields are shown, not editable
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -130,7 +130,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             self.model._default_manager.filter(pk=record.pk).exists()
             and not self.get_queryset(request).filter(pk=record.pk).exists()
         ):
-            return versions.none()  # as the change page: not found
+            return versions.none()  # a record the reader may not see now: no past either
         request.history_in_full = not access.has_workflow(record) or access.in_scope(
             request.user, record
         )
@@ -142,7 +142,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             self.model._default_manager.filter(pk=pk).exists()
             and not self.get_queryset(request).filter(pk=pk).exists()
         ):
-            raise Http404(gettext("この記録は見つからないか、見る権限がありません。"))
+            raise PermissionDenied(gettext("この記録は見つからないか、見る権限がありません。"))
         return super().history_view(request, object_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -75,16 +75,16 @@ def test_staff_in_scope_see_the_whole_value_history(request, client, higashi_val
     assert len(response.context["page_obj"].object_list) == 6  # every version
 
 
-def test_a_draft_version_page_is_not_found_outside_the_scope(client, chuo_officer, higashi_value):
-    """A draft version's page (a 403 before the fix: refused, but named as existing) is
-    as not found as a version that is not there; the approved version's page is shown,
-    without the review's comments."""
+def test_a_draft_version_page_is_refused_outside_the_scope(client, chuo_officer, higashi_value):
+    """A draft version's page stays refused (as before the fix); the approved version's
+    page is shown without the review's comments and names (reproduces: it showed the
+    transition log with the return comment)."""
     versions = higashi_value.history.order_by("history_date", "history_id")
     first, last = versions.first(), versions.last()
     response, _html = _page(
         client, chuo_officer, f"{VALUES}_simple_history", higashi_value.pk, first.pk
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     response, html = _page(
         client, chuo_officer, f"{VALUES}_simple_history", higashi_value.pk, last.pk
     )
@@ -112,12 +112,14 @@ def test_the_change_page_shows_the_review_in_scope(client, higashi_officer, higa
 def test_a_reopened_record_has_no_history_outside_the_scope(
     client, chuo_officer, planner, higashi_value
 ):
-    """Reopened, the record is a draft again: out of another ward's sight, its history too."""
+    """Reopened, the record is a draft again: out of another ward's sight, its history too
+    (refused before the fix too; a guard that the history, now of approved versions only,
+    does not fall back to the last approved one)."""
     from kumamoto_welfare.workflow import record_transition
 
     record_transition(record=higashi_value, transition="reopen", user=planner, comment="再確認")
     response, _html = _page(client, chuo_officer, f"{VALUES}_history", higashi_value.pk)
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 # --- Initiative progress ----------------------------------------------------------------

@@ -130,3 +130,18 @@ def test_the_schema_says_who_sees_the_review(db):
         assert "scope" in transition[name]["description"]
     target = schema["components"]["schemas"]["Target"]["properties"]["set_by"]
     assert target.get("nullable") is True and "scope" in target["description"]
+
+
+def test_an_answer_that_depends_on_its_reader_says_so_to_caches(records, readers):
+    """No shared HTTP cache on the way may hand a staff answer to the public: answers vary
+    by the token and the session cookie, and a signed-in reader's are private."""
+    record = records["indicator-values"]
+    for path in (f"/api/v1/indicator-values/{record.pk}/", "/api/v1/indicators/KPI-1-1/targets/"):
+        public = readers["anonymous"].get(path)
+        staff = readers["higashi_officer"].get(path)
+        for response in (public, staff):
+            assert {"Authorization", "Cookie"} <= {
+                v.strip() for v in response["Vary"].split(",")
+            }, path
+        assert "private" in staff["Cache-Control"]
+        assert "private" not in public.get("Cache-Control", "")
