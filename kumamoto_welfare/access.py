@@ -586,6 +586,56 @@ def check(user, action: str, record) -> None:
         raise PermissionDenied(reason)
 
 
+# --- A record's past and its review ---------------------------------------------------------
+#
+# Staff in a record's scope (``in_scope``: planners and admins; the officers of its ward, or of
+# its department for a record kept per department) see its whole past: every version, drafts
+# included, every transition with who took it and the comment. Everyone else (the public,
+# another ward's or department's officers) sees a record only as approved, and so its past
+# only from its approvals: of its versions the approved ones, of its transitions the outcomes
+# (approvals and their withdrawal), and of those neither who nor why. Every door to the past
+# (the admin's history, a past version's page, the transition log, the API's ``transitions``)
+# asks these functions.
+
+OUTCOME_TRANSITIONS = ("approve", "reopen")
+
+
+def in_scope(user, record) -> bool:
+    """Whether ``record`` is in the user's (or Scope's) scope: every record for planners and
+    admins, their ward's for a ward officer, their department's for a department officer
+    (a record kept per department), none for the public. A record without a ward (city-wide)
+    or department is the planners' alone."""
+    scope = scope_of(user)
+    if scope.city_wide:
+        return True
+    if is_department_record(record):
+        return (
+            scope.role is Role.DEPARTMENT_OFFICER
+            and scope.department_id is not None
+            and record.department_id == scope.department_id
+        )
+    return scope.sees_unapproved(getattr(record, "ward_id", None))
+
+
+def past_versions(user, record, versions: QuerySet) -> QuerySet:
+    """Of ``versions`` (``record``'s historical rows), those the user may see: all of them in
+    the record's scope or for a record without a workflow, else the approved ones only."""
+    from kumamoto_welfare.workflow import Status
+
+    if not has_workflow(record) or in_scope(user, record):
+        return versions
+    return versions.filter(status=Status.APPROVED)
+
+
+def transitions_shown(user, record, transitions) -> tuple[list, bool]:
+    """Of ``transitions`` (the record's log, in order), those the user may see, and whether
+    with who took them and why (``True`` in the record's scope). Outside it: the outcomes
+    (approvals and their withdrawal) only, never who or the comment."""
+    if in_scope(user, record):
+        return list(transitions), True
+    return [t for t in transitions if t.transition in OUTCOME_TRANSITIONS], False
+
+
 def _log_refusal(user, action: str, record) -> None:
     """A refused action in the audit log: who, what, on which record, and why (in the
     installation's language, whatever the user's)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kumamoto_welfare import access
-from kumamoto_welfare.display import figure_input
+from kumamoto_welfare.display import EMPTY, figure_input
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from kumamoto_welfare.forms import FiscalYearField, fiscal_year_choices
 from kumamoto_welfare.history import (
@@ -90,8 +91,60 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied(gettext("過去の版からの復元はできません。"))
+        versions = self.get_history_queryset(
+            request, self._history_manager(), self.opts.pk.attname, unquote(object_id)
+        )
+        if not versions.filter(history_id=version_id).exists():
+            # Another ward's draft, as any version the reader may not see (or none at all).
+            raise PermissionDenied(gettext("この版は見つからないか、見る権限がありません。"))
         request.viewing_past_version = True  # the form's fields are shown, not editable
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- Which past the reader sees: ``access.past_versions`` ----------------------------
+
+    def _history_manager(self):
+        return getattr(self.model, self.opts.simple_history_manager_attribute)
+
+    def history_subject(self, object_id):
+        """The record whose past is asked for: as it is now, or, deleted, as its last version
+        left it; None if there never was one."""
+        record = self.model._default_manager.filter(pk=object_id).first()
+        if record is None:
+            last = (
+                self._history_manager()
+                .filter(**{self.opts.pk.attname: object_id})
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+            record = last.instance if last is not None else None
+        return record
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """The versions the reader may see (``access.past_versions``): outside the record's
+        scope, its approved versions only, and none of a record the reader may not see now.
+        Notes on the request whether the reader sees who changed it and why."""
+        versions = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        record = self.history_subject(object_id)
+        if record is None:
+            return versions
+        if (
+            self.model._default_manager.filter(pk=record.pk).exists()
+            and not self.get_queryset(request).filter(pk=record.pk).exists()
+        ):
+            return versions.none()  # a record the reader may not see now: no past either
+        request.history_in_full = not access.has_workflow(record) or access.in_scope(
+            request.user, record
+        )
+        return access.past_versions(request.user, record, versions)
+
+    def history_view(self, request, object_id, extra_context=None):
+        pk = unquote(object_id)
+        if (
+            self.model._default_manager.filter(pk=pk).exists()
+            and not self.get_queryset(request).filter(pk=pk).exists()
+        ):
+            raise PermissionDenied(gettext("この記録は見つからないか、見る権限がありません。"))
+        return super().history_view(request, object_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -117,10 +170,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        in_full = getattr(request, "history_in_full", False)
         for record in historical_records:
             record.history_type_label = HISTORY_TYPES.get(record.history_type, "")
             record.history_date_label = history_date_text(record.history_date)
-            record.history_reason_label = reason_label(record.history_change_reason)
+            record.history_reason_label = reason_label(
+                record.history_change_reason, with_comment=in_full
+            )
+            # Who changed it: shown in the record's scope only (a login name).
+            if not in_full:
+                record.history_user_label = EMPTY
+            elif record.history_user_id is None:
+                record.history_user_label = gettext("システム")
+            else:
+                record.history_user_label = str(record.history_user)
 
 
 class PastVersionForm(forms.BaseForm):
@@ -306,6 +369,8 @@ class ProgressRecordAdmin(HistoryAdmin):
     # --- The form ------------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            obj.reader = request.user  # whose eyes ``transition_log`` shows the log to
         if not access.works_city_wide(request.user):
             # 「空欄は市全体」 is for planners: a ward officer's ward is fixed to theirs.
             kwargs["help_texts"] = {"ward": "", **kwargs.get("help_texts", {})}
@@ -477,8 +542,10 @@ class ProgressRecordAdmin(HistoryAdmin):
             "cannot_label": TRANSITION_CANNOT[transition],
             "allowed": access.allowed(request.user, transition, obj)
             and obj.status == TRANSITIONS[transition][0],
-            "transitions_log": obj.transitions.select_related("user"),
         }
+        context["transitions_log"], context["transitions_in_full"] = access.transitions_shown(
+            request.user, obj, obj.transitions.select_related("user")
+        )
         return TemplateResponse(request, "admin/progress/transition.html", context)
 
     def _bulk_transition(self, request, queryset, transition: str) -> None:
@@ -519,8 +586,13 @@ class ProgressRecordAdmin(HistoryAdmin):
 
     @admin.display(description=_("承認の履歴"))
     def transition_log(self, obj):
-        """Who moved the record through the workflow, when, and why."""
-        entries = list(obj.transitions.select_related("user")) if obj.pk else []
+        """Who moved the record through the workflow, when, and why; outside the record's
+        scope, when it was approved (or the approval withdrawn) only
+        (``access.transitions_shown``)."""
+        reader = getattr(obj, "reader", None) or AnonymousUser()
+        entries, in_full = access.transitions_shown(
+            reader, obj, obj.transitions.select_related("user") if obj.pk else []
+        )
         if not entries:
             return "—"
         head = format_html(
@@ -538,8 +610,8 @@ class ProgressRecordAdmin(HistoryAdmin):
                 (
                     date_format(localtime(e.at), "DATETIME_FORMAT"),
                     e.get_transition_display(),
-                    e.user,
-                    e.comment,
+                    e.user if in_full else EMPTY,
+                    e.comment if in_full else EMPTY,
                 )
                 for e in entries
             ),

@@ -50,9 +50,11 @@ def reason_register(code: str, label: str | Promise) -> None:
     _REASONS[code] = label
 
 
-def reason_label(reason: str | None) -> str:
+def reason_label(reason: str | None, *, with_comment: bool = True) -> str:
     """A change reason in words: 「承認：数値を確認」 for ``approve: 数値を確認``; a reason a
-    person typed (e.g. why a stage went back) as it is."""
+    person typed (e.g. why a stage went back) as it is. Without ``with_comment`` (a reader
+    outside the record's scope: ``access.in_scope``), a transition's label alone (「承認」)
+    and nothing a person typed."""
     if not reason:
         return ""
     if reason in _REASONS:
@@ -61,10 +63,10 @@ def reason_label(reason: str | None) -> str:
     if code in Transition.values:
         label = str(Transition(code).label)
         comment = comment.strip()
-        if not comment:
+        if not comment or not with_comment:
             return label
         return gettext("%(action)s：%(comment)s") % {"action": label, "comment": comment}
-    return reason
+    return reason if with_comment else ""
 
 
 def value_text(

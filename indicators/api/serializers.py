@@ -9,12 +9,14 @@ from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
 from indicators.rating_labels import rating_label
 from indicators.services import indicator_value_create
+from kumamoto_welfare import access
 from kumamoto_welfare.api.fields import FiscalYearField
 from kumamoto_welfare.api.serializers import (
     PlainDecimalField,
     PointSerializer,
     WorkflowRecordSerializer,
     plain,
+    reader,
 )
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from kumamoto_welfare.text import MAX_REASON, validate_text
@@ -221,7 +223,11 @@ class TargetSerializer(serializers.Serializer):
     )
     ward = serializers.CharField(source="ward.name", allow_null=True, default=None)
     origin = serializers.CharField(help_text="plan (the plan document) or entry (a planner).")
-    set_by = serializers.CharField(source="set_by.username", allow_null=True, default=None)
+    set_by = serializers.SerializerMethodField(
+        help_text="The login name of the planner who set it: only for staff whose scope the "
+        "target is in (planners; a ward's officers for their ward's); null for anyone else "
+        "and for the plan's original."
+    )
     set_at = serializers.DateTimeField()
 
     @extend_schema_field(serializers.CharField())
@@ -231,6 +237,12 @@ class TargetSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_revised_in_label(self, row) -> str | None:
         return None if row.revised_in is None else fiscal_year_label(row.revised_in)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_set_by(self, row) -> str | None:
+        if row.set_by_id is None or not access.in_scope(reader(self), row):
+            return None
+        return row.set_by.get_username()
 
 
 class TargetWriteSerializer(serializers.Serializer):

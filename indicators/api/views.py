@@ -190,7 +190,8 @@ class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnl
                     "expected": series["expected"],
                     "targets": series["targets"],
                     "progress": series["progress"],
-                }
+                },
+                context={"request": request},
             ).data
         )
 
@@ -228,7 +229,7 @@ class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnl
         if name := request.query_params.get("ward"):
             ward = get_object_or_404(Ward, name=name)
         rows = indicator_targets(indicator, ward_id=ward.pk if ward else None, fiscal_year=year)
-        return Response(TargetSerializer(rows, many=True).data)
+        return Response(TargetSerializer(rows, many=True, context={"request": request}).data)
 
     def _create_target(self, request, indicator):
         check_sets_targets(request.user)  # 403 before any word on the body
@@ -237,7 +238,10 @@ class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnl
         target = target_create(user=request.user, indicator=indicator, **serializer.validated_data)
         rows = indicator_targets(indicator, ward_id=target.ward_id)
         row = next(r for r in rows if r.pk == target.pk)
-        return Response(TargetSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TargetSerializer(row, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])

@@ -15,9 +15,23 @@ DRF, by ``response_cache.EarlyResponseCacheMiddleware``, which then runs DRF's
 
 from __future__ import annotations
 
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework.throttling import AnonRateThrottle
 
 from kumamoto_welfare import response_cache
+
+
+def vary_by_reader(request, response) -> None:
+    """Mark an answer that depends on who reads it (staff in a record's scope see its
+    review: ``access.transitions_shown``; a target's setter): it varies by the session
+    cookie and the token, and a signed-in reader's is ``private``, so that no shared cache
+    on the way hands a staff answer to the public. The anonymous response cache itself
+    keeps and serves anonymous answers only (``response_cache.cacheable``)."""
+    django_request = getattr(request, "_request", request)
+    patch_vary_headers(response, ("Authorization", "Cookie"))
+    user = getattr(django_request, "user", None)
+    if "HTTP_AUTHORIZATION" in django_request.META or getattr(user, "is_authenticated", False):
+        patch_cache_control(response, private=True)
 
 
 class AnonymousResponseCache:
@@ -45,6 +59,7 @@ class AnonymousResponseCache:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        vary_by_reader(request, response)
         if self.response_cache_key is not None:
             response_cache.store(self.response_cache_key, request._request, response)
         return response

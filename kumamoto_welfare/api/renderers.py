@@ -57,8 +57,8 @@ def escape_cell(value):
 
 
 def _rows(data) -> tuple[list[str], list[dict]]:
-    if isinstance(data, dict) and "results" in data:
-        data = data["results"]
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]  # a page (a report's own text field "results" is no page)
     if isinstance(data, dict):
         data = [data]
     rows = [flatten(item) for item in data or []]

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 
 from .fields import FiscalYearField
@@ -32,14 +34,37 @@ def plain(value: Decimal) -> str:
     return f"{normalised:f}" if normalised != 0 else "0"
 
 
+def reader(serializer: serializers.Serializer):
+    """Who reads the answer: the request's user, or the public without a request."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None) or AnonymousUser()
+
+
 class TransitionSerializer(serializers.Serializer):
+    """One step of a record's workflow. Who took it and why only for staff in the record's
+    scope (``context["in_full"]``, from ``access.transitions_shown``); null for anyone else."""
+
     transition = serializers.CharField()
     transition_label = serializers.CharField(source="get_transition_display")
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    user = serializers.CharField(source="user.username")
+    user = serializers.SerializerMethodField(
+        help_text="The login name of who took the step: only for staff in the record's scope "
+        "(its ward's or department's officers, planners); null for anyone else."
+    )
     at = serializers.DateTimeField()
-    comment = serializers.CharField()
+    comment = serializers.SerializerMethodField(
+        help_text="The comment (a return's or reopening's reason): only for staff in the "
+        "record's scope; null for anyone else."
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_user(self, entry) -> str | None:
+        return entry.user.get_username() if self.context.get("in_full") else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_comment(self, entry) -> str | None:
+        return entry.comment if self.context.get("in_full") else None
 
 
 class WorkflowRecordSerializer(serializers.ModelSerializer):
@@ -48,7 +73,12 @@ class WorkflowRecordSerializer(serializers.ModelSerializer):
     fiscal_year = FiscalYearField()
     fiscal_year_label = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    transitions = TransitionSerializer(many=True, read_only=True)
+    transitions = serializers.SerializerMethodField(
+        help_text="The workflow's steps. Staff in the record's scope (its ward's or "
+        "department's officers, planners) see every step with who took it and the comment; "
+        "anyone else the approvals and their withdrawal (reopen) only, with user and comment "
+        "null."
+    )
 
     create_service = None
     workflow_fields = [
@@ -65,6 +95,13 @@ class WorkflowRecordSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_fiscal_year_label(self, record) -> str:
         return fiscal_year_label(record.fiscal_year)
+
+    @extend_schema_field(TransitionSerializer(many=True))
+    def get_transitions(self, record) -> list[dict]:
+        entries, in_full = access.transitions_shown(reader(self), record, record.transitions.all())
+        return TransitionSerializer(
+            entries, many=True, context={**self.context, "in_full": in_full}
+        ).data
 
     def create_with(self, *, user):
         return type(self).create_service(user=user, **self.validated_data)

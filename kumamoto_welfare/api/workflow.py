@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from kumamoto_welfare.text import MAX_COMMENT
 from kumamoto_welfare.workflow import Transition, record_transition
 
+from .caching import vary_by_reader
 from .errors import PreconditionFailed, PreconditionRequired
 from .permissions import ReadOrStaffWrite
 
@@ -84,6 +85,11 @@ class VersionedViewSet(
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        vary_by_reader(request, response)  # what a reader sees depends on who they are
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
