@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kumamoto_welfare import access
 from kumamoto_welfare.access import Role
 from kumamoto_welfare.fiscal_year import validate_reporting_year
+from kumamoto_welfare.uniqueness import save_unique
 from kumamoto_welfare.workflow import record_create, record_delete, record_update
 
 from .choices import HealthTownPlanningStage, Origin
@@ -289,7 +290,7 @@ def school_district_save(
         access.check(user, access.CREATE, district)
     district.full_clean()
     district._history_user = user
-    district.save()
+    save_unique(district)
     if moved:
         counted_records_changed_send(model=SchoolDistrict, fiscal_years=None, user=user)
     return district, True
@@ -450,6 +451,6 @@ def volunteer_program_save(
             )
     program.full_clean()
     program._history_user = user
-    program.save()
+    save_unique(program)
     counted_records_changed_send(model=VolunteerProgram, fiscal_years=None, user=user)
     return program

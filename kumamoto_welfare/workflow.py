@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kumamoto_welfare.display import figure_text
+from kumamoto_welfare.uniqueness import save_unique
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -192,7 +193,7 @@ def save_version(record: WorkflowRecord, *, user: AbstractBaseUser, reason: str 
     record._history_user = user
     if reason:
         record._change_reason = reason
-    record.save()
+    save_unique(record)  # an update may move a record onto another's key
 
 
 @transaction.atomic
@@ -292,7 +293,7 @@ def record_create(
     check(user, CREATE, record)
     _full_validate(record, validate)
     record._history_user = user
-    record.save()
+    save_unique(record)
     return record
 
 
