@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # django-csp's, with the site's own policy built once (kumamoto_welfare/content_security.py)
     "kumamoto_welfare.content_security.CSPMiddleware",
+    # A NUL or a surrogate in the path or query is a 400 before anything reads them
+    # (kumamoto_welfare/url_guard.py): PostgreSQL refuses a NUL with a 500 otherwise.
+    "kumamoto_welfare.url_guard.UrlGuardMiddleware",
     # The anonymous copies of public pages and API reads, before session, auth and the rest
     # (kumamoto_welfare/response_cache.py; docs/performance.md).
     "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware",
