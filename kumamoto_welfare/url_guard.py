@@ -22,6 +22,8 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import get_language_from_request
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
@@ -77,10 +79,16 @@ class UrlGuardMiddleware:
         part = unsafe_part(request)
         if part is None:
             return self.get_response(request)
-        message = _("URL（%(part)s）に使えない文字（NUL など）が含まれています。") % {"part": part}
+        # LocaleMiddleware has not run yet: the message in the language it would choose.
+        with translation.override(get_language_from_request(request)):
+            message = _("URL（%(part)s）に使えない文字（NUL など）が含まれています。") % {
+                "part": part
+            }
         if request.path_info.startswith("/api/"):
             # The API's error body (kumamoto_welfare.api.errors), without running DRF.
             return JsonResponse(
-                {"error": {"status": 400, "code": "invalid", "message": message}}, status=400
+                {"error": {"status": 400, "code": "invalid", "message": message}},
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
             )
         return bad_request(request, ValueError(message))

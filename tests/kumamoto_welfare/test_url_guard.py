@@ -15,6 +15,8 @@ import re
 
 import pytest
 from django.urls import URLResolver, get_resolver
+from django.utils import translation
+from django.utils.translation import gettext
 
 from kumamoto_welfare.url_guard import unsafe_part
 
@@ -182,3 +184,13 @@ def test_unsafe_part_names_the_parameter(rf):
     assert unsafe_part(rf.get("/consult/?ward=%C0%80")) == "ward"
     assert unsafe_part(rf.get("/wards/%ED%A0%80/")) == "path"
     assert unsafe_part(rf.get("/wards/中央区/", {"ward": "中央区", "q": "a+b"})) is None
+
+
+def test_the_api_s_refusal_follows_accept_language(client):
+    response = client.get("/api/v1/indicators/?plan=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    with translation.override("en"):
+        english = gettext("URL（%(part)s）に使えない文字（NUL など）が含まれています。")
+    assert response.json()["error"]["message"] == english % {"part": "plan"}
+    japanese = client.get("/api/v1/indicators/?plan=%00", HTTP_ACCEPT_LANGUAGE="ja")
+    assert "使えない文字" in japanese.json()["error"]["message"]
