@@ -22,6 +22,7 @@ from kumamoto_welfare import access
 from kumamoto_welfare.access import Role
 from kumamoto_welfare.fiscal_year import validate_reporting_year
 from kumamoto_welfare.text import validate_input
+from kumamoto_welfare.uniqueness import save_unique
 from kumamoto_welfare.workflow import (
     CHANGE_REASON_MAX,
     record_create,
@@ -295,7 +296,7 @@ def school_district_save(
         access.check(user, access.CREATE, district)
     district.full_clean()
     district._history_user = user
-    district.save()
+    save_unique(district)
     if moved:
         counted_records_changed_send(model=SchoolDistrict, fiscal_years=None, user=user)
     return district, True
@@ -457,6 +458,6 @@ def volunteer_program_save(
             )
     program.full_clean()
     program._history_user = user
-    program.save()
+    save_unique(program)
     counted_records_changed_send(model=VolunteerProgram, fiscal_years=None, user=user)
     return program

@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # django-csp's, with the site's own policy built once (kumamoto_welfare/content_security.py)
     "kumamoto_welfare.content_security.CSPMiddleware",
+    # A NUL or a surrogate in the path or query is a 400 before anything reads them
+    # (kumamoto_welfare/url_guard.py): PostgreSQL refuses a NUL with a 500 otherwise.
+    "kumamoto_welfare.url_guard.UrlGuardMiddleware",
     # The anonymous copies of public pages and API reads, before session, auth and the rest
     # (kumamoto_welfare/response_cache.py; docs/performance.md).
     "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware",
@@ -529,6 +532,11 @@ IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
 IMPORT_MAX_XLSX_BYTES = env.int("IMPORT_MAX_XLSX_BYTES", default=30 * 1024 * 1024)
 IMPORT_MAX_XLSX_MEMBERS = env.int("IMPORT_MAX_XLSX_MEMBERS", default=100)
 IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)
+# openpyxl reads an xlsx's shared-string table whole, used or not (issue 18, item 10).
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=200_000)
+IMPORT_MAX_SHARED_STRINGS_BYTES = env.int(
+    "IMPORT_MAX_SHARED_STRINGS_BYTES", default=16 * 1024 * 1024
+)
 for _name in [name for name in dir() if name.startswith("IMPORT_MAX_")]:
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a positive number.")

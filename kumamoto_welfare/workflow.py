@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kumamoto_welfare.display import figure_text
 from kumamoto_welfare.text import MAX_COMMENT, PlainTextField, validate_input
+from kumamoto_welfare.uniqueness import save_unique
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -198,7 +199,7 @@ def save_version(record: WorkflowRecord, *, user: AbstractBaseUser, reason: str 
     record._history_user = user
     if reason:
         record._change_reason = reason[:CHANGE_REASON_MAX]
-    record.save()
+    save_unique(record)  # an update may move a record onto another's key
 
 
 @transaction.atomic
@@ -298,7 +299,7 @@ def record_create(
     check(user, CREATE, record)
     _full_validate(record, validate)
     record._history_user = user
-    record.save()
+    save_unique(record)
     return record
 
 

@@ -3,7 +3,8 @@
 One set, read from settings (``IMPORT_MAX_*``, README), applied by the engine itself:
 ``run_import`` / ``import_file`` refuse an oversized upload and ``formats`` refuses, before
 or while parsing, what would cost the server more than a real sheet does (a zip bomb, a
-workbook of millions of rows, a cell of megabytes, XML with a DOCTYPE). The doors add only
+workbook of millions of rows, a cell of megabytes, a shared-string table of millions of
+strings no cell uses, XML with a DOCTYPE). The doors add only
 what they alone can do: the web's upload handler (``uploads``) stops reading a request once
 it passes the size, the commands read no more of a file than the size allows.
 
@@ -29,6 +30,8 @@ class ImportLimits:
     max_xlsx_bytes: int  # all members of an xlsx, uncompressed
     max_xlsx_members: int
     max_xlsx_ratio: int  # uncompressed : compressed, for a member of over 1 MB
+    max_shared_strings: int  # strings in an xlsx's shared-string table
+    max_shared_strings_bytes: int  # its XML, uncompressed
 
     @classmethod
     def current(cls) -> ImportLimits:
@@ -40,6 +43,8 @@ class ImportLimits:
             max_xlsx_bytes=settings.IMPORT_MAX_XLSX_BYTES,
             max_xlsx_members=settings.IMPORT_MAX_XLSX_MEMBERS,
             max_xlsx_ratio=settings.IMPORT_MAX_XLSX_RATIO,
+            max_shared_strings=settings.IMPORT_MAX_SHARED_STRINGS,
+            max_shared_strings_bytes=settings.IMPORT_MAX_SHARED_STRINGS_BYTES,
         )
         limits.validate()
         return limits

@@ -120,6 +120,31 @@ def test_a_shared_string_over_the_cell_cap_is_refused(planner):
     assert "上限（10000 文字）" in message
 
 
+def test_a_table_of_unused_shared_strings_is_refused_before_openpyxl_reads_it(planner):
+    """Issue 18, item 10: an upload of under 5 MB whose shared-string table holds 1.45
+    million short strings no cell uses was read whole by openpyxl (325 MB, 35 s). It is
+    refused from the zip's directory, naming the member, its size and what to do."""
+    data = hostile.many_shared_strings(1_450_000)
+    assert len(data) < 5 * 1024 * 1024  # passes the upload size
+    message = only_message(refused(planner, data))
+    assert "共有文字列（xl/sharedStrings.xml）が大きすぎます" in message
+    assert "27.6 MB、上限 16 MB" in message and "CSV で保存" in message
+
+
+def test_more_shared_strings_than_the_limit_are_refused_by_their_count(planner, settings):
+    settings.IMPORT_MAX_SHARED_STRINGS = 1_000
+    message = only_message(refused(planner, hostile.many_shared_strings(1_001)))
+    assert "共有文字列（xl/sharedStrings.xml）が多すぎます（1,000 個を超えています）" in message
+
+
+def test_shared_strings_within_the_limits_are_read(planner, settings):
+    settings.IMPORT_MAX_SHARED_STRINGS = 1_000
+    data = hostile.many_shared_strings(1_000)
+    report = run_import(data=data, filename="strings.xlsx", user=planner, dry_run=True)
+    assert report.ok, errors_of(report)
+    assert report.counts["new"] == 1
+
+
 def test_broken_xml_inside_a_zip_is_a_file_error(planner):
     data = hostile.rewrite(hostile.base_xlsx(), {hostile.SHEET: lambda body: body[:-40]})
     assert "xlsx ファイルとして読めません" in only_message(refused(planner, data))

@@ -6,7 +6,8 @@ maximum resident set size must stay under 300 MB.
 Needs GNU time (Debian package ``time``): skipped without it, except where
 ``REQUIRE_SERVICES=1`` (CI), where its absence fails. A few minutes (marker ``memory``;
 ``-m "not memory"`` leaves it out). Measured here: every refused file under 125 MB, the
-largest accepted CSV (10,000 rows) 168 MB, the largest accepted xlsx (10,000 × 75) 199 MB.
+largest accepted CSV (10,000 rows) 168 MB, the largest accepted xlsx (10,000 × 75) 199 MB,
+1.45 million unused shared strings 102 MB (refused; 325 MB when they were read).
 """
 
 from __future__ import annotations
@@ -168,8 +169,21 @@ def _largest_accepted_xlsx(tmp: Path) -> Path:
     return path
 
 
+def _unused_shared_strings(tmp: Path) -> Path:
+    """Issue 18, item 10: 1.45 million short shared strings no cell uses, a 3.8 MB upload
+    (read whole at 325 MB before the shared-string limits)."""
+    return hostile.many_shared_strings(1_450_000, tmp / "strings-1.45m.xlsx")
+
+
+def _shared_strings_at_the_limit(tmp: Path) -> Path:
+    """As many shared strings as IMPORT_MAX_SHARED_STRINGS accepts (200,000), read whole."""
+    return hostile.many_shared_strings(200_000, tmp / "strings-200k.xlsx")
+
+
 CASES = [
     (_bomb, "展開すると大きすぎます"),
+    (_unused_shared_strings, "共有文字列"),
+    (_shared_strings_at_the_limit, None),
     (_three_million_rows, "展開すると大きすぎます"),
     (_rows_past_the_cap, "行が多すぎます"),
     (_huge_csv, "ファイルが大きすぎます"),
