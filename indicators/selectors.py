@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import current_fiscal_year
@@ -53,13 +54,22 @@ def active_rule() -> Rule:
 
 
 def _active_rule() -> Rule:
-    rule = RatingRule.objects.filter(is_active=True).prefetch_related("bands").first()
-    if rule is None:
+    # One query: the active rule (at most one, by constraint) joined to its bands in their
+    # order; a rule without bands comes as one row of NULL band fields.
+    rows = list(
+        RatingRule.objects.filter(is_active=True)
+        .order_by("bands__position", "bands__pk")
+        .values_list(
+            "name", "bands__code", "bands__label", "bands__group", "bands__use", "bands__minimum"
+        )
+    )
+    if not rows:
         return Rule.preset()
-    bands = tuple(Band(b.code, b.label, b.group, b.use, b.minimum) for b in rule.bands.all())
+    name = rows[0][0]
+    bands = tuple(Band(*band) for _name, *band in rows if band[0] is not None)
     if problems(list(bands)):
-        return Rule.preset(rule.name)
-    return Rule(rule.name, bands)
+        return Rule.preset(name)
+    return Rule(name, bands)
 
 
 def rating_codes() -> list[str]:
@@ -77,29 +87,36 @@ def progress_by_indicator(
 
     A ward is measured against its own baseline and targets where it has them; otherwise
     against the city's only for rates (%), since a ward's count is a part of the city's
-    total and the city's target for it does not apply. Three queries, whatever the number
-    of indicators."""
+    total and the city's target for it does not apply. Three queries (values, targets, the
+    rule), whatever the number of indicators and values."""
     indicators = list(indicators)
     as_of = current_fiscal_year() if up_to is None else up_to
     baselines = Q(kind=ValueKind.BASELINE)
     wanted = baselines & Q(ward__isnull=True)
     if ward_id:
         wanted |= baselines & Q(ward_id=ward_id)
-        wanted |= Q(kind=ValueKind.ACTUAL, ward_id=ward_id)
+        wanted |= Q(kind=ValueKind.ACTUAL, ward_id=ward_id, fiscal_year__lte=as_of)
     else:
-        wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True)
+        wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True, fiscal_year__lte=as_of)
+    # Only the latest of each kind and place counts (the latest actual up to the year, the
+    # latest baseline), so only those rows are read: a window ranks them in the database.
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("indicator_id"), F("kind"), F("ward_id")],
+        order_by=F("fiscal_year").desc(),
+    )
     values = (
         IndicatorValue.objects.visible_to(access.PUBLIC)  # the published figures
-        .filter(wanted, indicator__in=indicators)
+        .filter(wanted, indicator_id__in=[indicator.pk for indicator in indicators])
+        .annotate(newest=newest_first)
+        .filter(newest=1)
         .order_by()  # the model's ordering would join and sort rows grouped below anyway
         .values_list("indicator_id", "kind", "fiscal_year", "value", "ward_id")
     )
     points: dict[tuple[int, str, bool], list[Point]] = defaultdict(list)
     for indicator_id, kind, fiscal_year, value, value_ward in values:
-        if kind == ValueKind.ACTUAL and fiscal_year > as_of:
-            continue
         points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
-    in_force = targets_in_force(indicators, as_of, ward_id=ward_id)
+    in_force = targets_in_force(indicators, as_of, ward_id=ward_id, figures_only=True)
     rule = active_rule()
 
     def latest(found: list[Point]) -> Point | None:
@@ -300,18 +317,18 @@ def ward_completeness(wards, *, fiscal_year: int, scope, plan=None) -> list[dict
 
     scope = access.scope_of(scope)
     indicators, initiatives, sections = _expected_reports(plan)
-    expected_values = indicators.count()
-    expected_progress = initiatives.count() + sections.count()
-    value_counts = _status_counts(
-        IndicatorValue.objects.visible_to(scope)
-        .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False)
-        .filter(indicator__in=indicators)
+    (expected_values, initiative_count, section_count), (value_counts, progress_counts) = _counts(
+        [indicators, initiatives, sections],
+        by_ward_and_status=[
+            IndicatorValue.objects.visible_to(scope)
+            .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False)
+            .filter(indicator__in=indicators),
+            InitiativeProgress.objects.visible_to(scope)
+            .filter(fiscal_year=fiscal_year, ward__isnull=False)
+            .filter(Q(initiative__in=initiatives) | Q(section__in=sections)),
+        ],
     )
-    progress_counts = _status_counts(
-        InitiativeProgress.objects.visible_to(scope)
-        .filter(fiscal_year=fiscal_year, ward__isnull=False)
-        .filter(Q(initiative__in=initiatives) | Q(section__in=sections))
-    )
+    expected_progress = initiative_count + section_count
     rows = []
     for ward in wards:
         parts = {}
@@ -403,11 +420,42 @@ def reporting_gaps(wards, *, fiscal_year: int) -> dict[int, list[Gap]]:
     return gaps
 
 
-def _status_counts(queryset) -> dict[tuple[int, str], int]:
-    return {
-        (row["ward_id"], row["status"]): row["n"]
-        for row in queryset.values("ward_id", "status").annotate(n=Count("id"))
-    }
+def _counts(querysets, *, by_ward_and_status) -> tuple[list[int], list[dict]]:
+    """``[q.count() for q in querysets]``, and for each of ``by_ward_and_status`` its records
+    counted by ward and status ({(ward id, status): n}), in one query: a UNION ALL of
+    tagged counts."""
+    from django.db.models import CharField, IntegerField, Value
+
+    def tagged(queryset, part: int, **group):
+        return (
+            queryset.order_by()
+            .annotate(part=Value(part, output_field=IntegerField()))
+            .values("part", **group)
+            .annotate(n=Count("pk"))
+            .values_list("part", *group, "n")
+        )
+
+    grouped = len(by_ward_and_status)
+    parts = [
+        tagged(queryset, n, w=F("ward_id"), s=F("status"))
+        for n, queryset in enumerate(by_ward_and_status)
+    ] + [
+        tagged(
+            queryset,
+            grouped + n,
+            w=Value(None, output_field=IntegerField()),
+            s=Value(None, output_field=CharField()),
+        )
+        for n, queryset in enumerate(querysets)
+    ]
+    totals: dict[int, int] = defaultdict(int)
+    by_status: list[dict] = [{} for _ in by_ward_and_status]
+    for part, ward_id, status, n in parts[0].union(*parts[1:], all=True):
+        if part < grouped:
+            by_status[part][ward_id, status] = n
+        else:
+            totals[part - grouped] += n
+    return [totals[n] for n in range(len(querysets))], by_status
 
 
 # --- Reads for the pages ----------------------------------------------------------------
@@ -465,14 +513,20 @@ def default_fiscal_year(plan=None) -> int:
     return min(max(today, years[0]), years[-1]) if years else today
 
 
-def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None, plan=None) -> list:
-    """Every indicator of the plan (the current plan by default), with pillar and section,
+def indicators_with_progress(
+    *, up_to: int | None, ward_id: int | None = None, plan=None, related: bool = True
+) -> list:
+    """Every indicator of the plan (the current plan by default), with pillar and section
+    (unless ``related`` is false: what ``pillar_summaries`` needs is the pillar's id),
     paired with its progress."""
     from programs.selectors import current_plan
 
-    indicators = list(
-        Indicator.objects.filter(plan=plan or current_plan()).select_related("pillar", "section")
-    )
+    indicators = Indicator.objects.filter(plan=plan or current_plan())
+    if related:
+        indicators = indicators.select_related("pillar", "section")
+    else:
+        indicators = indicators.only("pk", "pillar_id", "unit", "direction", "source")
+    indicators = list(indicators)
     progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
 

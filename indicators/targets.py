@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Protocol, TypeVar
+from decimal import Decimal
+from typing import NamedTuple, Protocol, TypeVar
 
 from .choices import Unit
 
@@ -66,17 +67,25 @@ def measured_against(indicator, targets: Sequence[T], *, ward_id: int | None) ->
     return city
 
 
-def targets_by_indicator(indicators: Iterable, *, ward_id: int | None = None) -> dict[int, list]:
+def targets_by_indicator(
+    indicators: Iterable, *, ward_id: int | None = None, figures_only: bool = False
+) -> dict[int, list]:
     """Every target each indicator (by id) is measured against, city-wide or for
-    ``ward_id``, in the order they were set. One query."""
+    ``ward_id``, in the order they were set. One query. With ``figures_only``, each target
+    is a light row of what choosing and showing the one in force needs (``TargetFigures``:
+    no model instance, no setter or ward read), for progress over many indicators."""
     from .models import Target
 
     indicators = list(indicators)
     found: dict[int, list] = defaultdict(list)
     wards = [None] if ward_id is None else [None, ward_id]
-    rows = Target.objects.filter(indicator__in=indicators).select_related("set_by", "ward")
-    rows = rows.order_by()
+    rows = Target.objects.filter(indicator_id__in=[indicator.pk for indicator in indicators])
     rows = rows.filter(ward__isnull=True) if ward_id is None else rows
+    if figures_only:
+        rows = rows.order_by().values_list(*TargetFigures._fields)
+        rows = (TargetFigures._make(row) for row in rows)
+    else:
+        rows = rows.select_related("set_by", "ward").order_by()
     for target in rows:
         if target.ward_id in wards:
             found[target.indicator_id].append(target)
@@ -86,14 +95,29 @@ def targets_by_indicator(indicators: Iterable, *, ward_id: int | None = None) ->
     }
 
 
+class TargetFigures(NamedTuple):
+    """A target as ``targets_in_force(..., figures_only=True)`` reads it."""
+
+    pk: int
+    indicator_id: int
+    ward_id: int | None
+    fiscal_year: int
+    value: Decimal
+    revised_in: int | None
+    set_at: datetime.datetime
+
+
 def targets_in_force(
-    indicators: Iterable, fiscal_year: int, *, ward_id: int | None = None
+    indicators: Iterable,
+    fiscal_year: int,
+    *,
+    ward_id: int | None = None,
+    figures_only: bool = False,
 ) -> dict[int, object | None]:
-    """The bulk form of ``target_in_force``: {indicator id: Target or None}. One query."""
-    return {
-        indicator_id: in_force(targets, fiscal_year)
-        for indicator_id, targets in targets_by_indicator(indicators, ward_id=ward_id).items()
-    }
+    """The bulk form of ``target_in_force``: {indicator id: Target (or ``TargetFigures``
+    with ``figures_only``) or None}. One query."""
+    found = targets_by_indicator(indicators, ward_id=ward_id, figures_only=figures_only)
+    return {indicator_id: in_force(targets, fiscal_year) for indicator_id, targets in found.items()}
 
 
 def target_in_force(indicator, fiscal_year: int, *, ward_id: int | None = None):
