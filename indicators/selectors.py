@@ -13,8 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, RowNumber
 
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import current_fiscal_year
@@ -25,8 +35,8 @@ from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
 from .progress import Point, Progress, ProgressStatus, compute_progress
 from .rating_rules import Band, Rule, problems
+from .targets import TargetFigures, targets_by_indicator, targets_grouped, targets_query
 from .targets import in_force as choose_in_force
-from .targets import targets_by_indicator, targets_in_force
 
 
 def cached(name: str, compute, *parts):
@@ -87,7 +97,7 @@ def progress_by_indicator(
 
     A ward is measured against its own baseline and targets where it has them; otherwise
     against the city's only for rates (%), since a ward's count is a part of the city's
-    total and the city's target for it does not apply. Three queries (values, targets, the
+    total and the city's target for it does not apply. Two queries (values with targets, the
     rule), whatever the number of indicators and values."""
     indicators = list(indicators)
     as_of = current_fiscal_year() if up_to is None else up_to
@@ -100,23 +110,48 @@ def progress_by_indicator(
         wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True, fiscal_year__lte=as_of)
     # Only the latest of each kind and place counts (the latest actual up to the year, the
     # latest baseline), so only those rows are read: a window ranks them in the database.
+    # The targets come in the same query (UNION ALL), their own columns NULL for a value.
     newest_first = Window(
         RowNumber(),
         partition_by=[F("indicator_id"), F("kind"), F("ward_id")],
         order_by=F("fiscal_year").desc(),
     )
+    columns = ("indicator_id", "kind", "fiscal_year", "value", "ward_id")
+    target_columns = ("revised_in", "set_at", "target_pk")
     values = (
         IndicatorValue.objects.visible_to(access.PUBLIC)  # the published figures
         .filter(wanted, indicator_id__in=[indicator.pk for indicator in indicators])
         .annotate(newest=newest_first)
         .filter(newest=1)
+        .annotate(  # distinct expressions: the ORM would merge two equal ones into one column
+            revised_in=Cast(Value(None), IntegerField()),
+            set_at=Cast(Value(None), DateTimeField()),
+            target_pk=Cast(Value(None), BigIntegerField()),
+        )
         .order_by()  # the model's ordering would join and sort rows grouped below anyway
-        .values_list("indicator_id", "kind", "fiscal_year", "value", "ward_id")
+        .values_list(*columns, *target_columns)
+    )
+    targets = (
+        targets_query(indicators, ward_id=ward_id)
+        .annotate(kind=Value(ValueKind.TARGET, CharField()), target_pk=F("pk"))
+        .values_list(*columns, *target_columns)
     )
     points: dict[tuple[int, str, bool], list[Point]] = defaultdict(list)
-    for indicator_id, kind, fiscal_year, value, value_ward in values:
-        points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
-    in_force = targets_in_force(indicators, as_of, ward_id=ward_id, figures_only=True)
+    target_rows = []
+    for indicator_id, kind, fiscal_year, value, value_ward, *target in values.union(
+        targets, all=True
+    ):
+        if kind == ValueKind.TARGET:
+            revised_in, set_at, pk = target
+            target_rows.append(
+                TargetFigures(pk, indicator_id, value_ward, fiscal_year, value, revised_in, set_at)
+            )
+        else:
+            points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
+    in_force = {
+        pk: choose_in_force(found, as_of)
+        for pk, found in targets_grouped(indicators, target_rows, ward_id=ward_id).items()
+    }
     rule = active_rule()
 
     def latest(found: list[Point]) -> Point | None:
@@ -516,16 +551,18 @@ def default_fiscal_year(plan=None) -> int:
 def indicators_with_progress(
     *, up_to: int | None, ward_id: int | None = None, plan=None, related: bool = True
 ) -> list:
-    """Every indicator of the plan (the current plan by default), with pillar and section
-    (unless ``related`` is false: what ``pillar_summaries`` needs is the pillar's id),
-    paired with its progress."""
+    """Every indicator of the plan (the current plan by default), with pillar and section,
+    in plan order, paired with its progress. Unless ``related`` is false: then without pillar
+    and section and in no particular order (what ``pillar_summaries`` needs: the pillar's
+    id)."""
     from programs.selectors import current_plan
 
     indicators = Indicator.objects.filter(plan=plan or current_plan())
     if related:
         indicators = indicators.select_related("pillar", "section")
     else:
-        indicators = indicators.only("pk", "pillar_id", "unit", "direction", "source")
+        fields = ("pk", "pillar_id", "unit", "direction", "source")
+        indicators = indicators.only(*fields).order_by()  # the ordering would join pillars
     indicators = list(indicators)
     progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
