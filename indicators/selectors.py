@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, RowNumber
 
 from kumamoto_welfare import access
 from kumamoto_welfare.fiscal_year import current_fiscal_year
@@ -24,8 +35,8 @@ from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
 from .progress import Point, Progress, ProgressStatus, compute_progress
 from .rating_rules import Band, Rule, problems
+from .targets import TargetFigures, targets_by_indicator, targets_grouped, targets_query
 from .targets import in_force as choose_in_force
-from .targets import targets_by_indicator, targets_in_force
 
 
 def cached(name: str, compute, *parts):
@@ -53,13 +64,22 @@ def active_rule() -> Rule:
 
 
 def _active_rule() -> Rule:
-    rule = RatingRule.objects.filter(is_active=True).prefetch_related("bands").first()
-    if rule is None:
+    # One query: the active rule (at most one, by constraint) joined to its bands in their
+    # order; a rule without bands comes as one row of NULL band fields.
+    rows = list(
+        RatingRule.objects.filter(is_active=True)
+        .order_by("bands__position", "bands__pk")
+        .values_list(
+            "name", "bands__code", "bands__label", "bands__group", "bands__use", "bands__minimum"
+        )
+    )
+    if not rows:
         return Rule.preset()
-    bands = tuple(Band(b.code, b.label, b.group, b.use, b.minimum) for b in rule.bands.all())
+    name = rows[0][0]
+    bands = tuple(Band(*band) for _name, *band in rows if band[0] is not None)
     if problems(list(bands)):
-        return Rule.preset(rule.name)
-    return Rule(rule.name, bands)
+        return Rule.preset(name)
+    return Rule(name, bands)
 
 
 def rating_codes() -> list[str]:
@@ -77,29 +97,61 @@ def progress_by_indicator(
 
     A ward is measured against its own baseline and targets where it has them; otherwise
     against the city's only for rates (%), since a ward's count is a part of the city's
-    total and the city's target for it does not apply. Three queries, whatever the number
-    of indicators."""
+    total and the city's target for it does not apply. Two queries (values with targets, the
+    rule), whatever the number of indicators and values."""
     indicators = list(indicators)
     as_of = current_fiscal_year() if up_to is None else up_to
     baselines = Q(kind=ValueKind.BASELINE)
     wanted = baselines & Q(ward__isnull=True)
     if ward_id:
         wanted |= baselines & Q(ward_id=ward_id)
-        wanted |= Q(kind=ValueKind.ACTUAL, ward_id=ward_id)
+        wanted |= Q(kind=ValueKind.ACTUAL, ward_id=ward_id, fiscal_year__lte=as_of)
     else:
-        wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True)
+        wanted |= Q(kind=ValueKind.ACTUAL, ward__isnull=True, fiscal_year__lte=as_of)
+    # Only the latest of each kind and place counts (the latest actual up to the year, the
+    # latest baseline), so only those rows are read: a window ranks them in the database.
+    # The targets come in the same query (UNION ALL), their own columns NULL for a value.
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("indicator_id"), F("kind"), F("ward_id")],
+        order_by=F("fiscal_year").desc(),
+    )
+    columns = ("indicator_id", "kind", "fiscal_year", "value", "ward_id")
+    target_columns = ("revised_in", "set_at", "target_pk")
     values = (
         IndicatorValue.objects.visible_to(access.PUBLIC)  # the published figures
-        .filter(wanted, indicator__in=indicators)
+        .filter(wanted, indicator_id__in=[indicator.pk for indicator in indicators])
+        .annotate(newest=newest_first)
+        .filter(newest=1)
+        .annotate(  # distinct expressions: the ORM would merge two equal ones into one column
+            revised_in=Cast(Value(None), IntegerField()),
+            set_at=Cast(Value(None), DateTimeField()),
+            target_pk=Cast(Value(None), BigIntegerField()),
+        )
         .order_by()  # the model's ordering would join and sort rows grouped below anyway
-        .values_list("indicator_id", "kind", "fiscal_year", "value", "ward_id")
+        .values_list(*columns, *target_columns)
+    )
+    targets = (
+        targets_query(indicators, ward_id=ward_id)
+        .annotate(kind=Value(ValueKind.TARGET, CharField()), target_pk=F("pk"))
+        .values_list(*columns, *target_columns)
     )
     points: dict[tuple[int, str, bool], list[Point]] = defaultdict(list)
-    for indicator_id, kind, fiscal_year, value, value_ward in values:
-        if kind == ValueKind.ACTUAL and fiscal_year > as_of:
-            continue
-        points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
-    in_force = targets_in_force(indicators, as_of, ward_id=ward_id)
+    target_rows = []
+    for indicator_id, kind, fiscal_year, value, value_ward, *target in values.union(
+        targets, all=True
+    ):
+        if kind == ValueKind.TARGET:
+            revised_in, set_at, pk = target
+            target_rows.append(
+                TargetFigures(pk, indicator_id, value_ward, fiscal_year, value, revised_in, set_at)
+            )
+        else:
+            points[(indicator_id, kind, value_ward is not None)].append(Point(fiscal_year, value))
+    in_force = {
+        pk: choose_in_force(found, as_of)
+        for pk, found in targets_grouped(indicators, target_rows, ward_id=ward_id).items()
+    }
     rule = active_rule()
 
     def latest(found: list[Point]) -> Point | None:
@@ -300,18 +352,18 @@ def ward_completeness(wards, *, fiscal_year: int, scope, plan=None) -> list[dict
 
     scope = access.scope_of(scope)
     indicators, initiatives, sections = _expected_reports(plan)
-    expected_values = indicators.count()
-    expected_progress = initiatives.count() + sections.count()
-    value_counts = _status_counts(
-        IndicatorValue.objects.visible_to(scope)
-        .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False)
-        .filter(indicator__in=indicators)
+    (expected_values, initiative_count, section_count), (value_counts, progress_counts) = _counts(
+        [indicators, initiatives, sections],
+        by_ward_and_status=[
+            IndicatorValue.objects.visible_to(scope)
+            .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False)
+            .filter(indicator__in=indicators),
+            InitiativeProgress.objects.visible_to(scope)
+            .filter(fiscal_year=fiscal_year, ward__isnull=False)
+            .filter(Q(initiative__in=initiatives) | Q(section__in=sections)),
+        ],
     )
-    progress_counts = _status_counts(
-        InitiativeProgress.objects.visible_to(scope)
-        .filter(fiscal_year=fiscal_year, ward__isnull=False)
-        .filter(Q(initiative__in=initiatives) | Q(section__in=sections))
-    )
+    expected_progress = initiative_count + section_count
     rows = []
     for ward in wards:
         parts = {}
@@ -403,11 +455,42 @@ def reporting_gaps(wards, *, fiscal_year: int) -> dict[int, list[Gap]]:
     return gaps
 
 
-def _status_counts(queryset) -> dict[tuple[int, str], int]:
-    return {
-        (row["ward_id"], row["status"]): row["n"]
-        for row in queryset.values("ward_id", "status").annotate(n=Count("id"))
-    }
+def _counts(querysets, *, by_ward_and_status) -> tuple[list[int], list[dict]]:
+    """``[q.count() for q in querysets]``, and for each of ``by_ward_and_status`` its records
+    counted by ward and status ({(ward id, status): n}), in one query: a UNION ALL of
+    tagged counts."""
+    from django.db.models import CharField, IntegerField, Value
+
+    def tagged(queryset, part: int, **group):
+        return (
+            queryset.order_by()
+            .annotate(part=Value(part, output_field=IntegerField()))
+            .values("part", **group)
+            .annotate(n=Count("pk"))
+            .values_list("part", *group, "n")
+        )
+
+    grouped = len(by_ward_and_status)
+    parts = [
+        tagged(queryset, n, w=F("ward_id"), s=F("status"))
+        for n, queryset in enumerate(by_ward_and_status)
+    ] + [
+        tagged(
+            queryset,
+            grouped + n,
+            w=Value(None, output_field=IntegerField()),
+            s=Value(None, output_field=CharField()),
+        )
+        for n, queryset in enumerate(querysets)
+    ]
+    totals: dict[int, int] = defaultdict(int)
+    by_status: list[dict] = [{} for _ in by_ward_and_status]
+    for part, ward_id, status, n in parts[0].union(*parts[1:], all=True):
+        if part < grouped:
+            by_status[part][ward_id, status] = n
+        else:
+            totals[part - grouped] += n
+    return [totals[n] for n in range(len(querysets))], by_status
 
 
 # --- Reads for the pages ----------------------------------------------------------------
@@ -465,14 +548,22 @@ def default_fiscal_year(plan=None) -> int:
     return min(max(today, years[0]), years[-1]) if years else today
 
 
-def indicators_with_progress(*, up_to: int | None, ward_id: int | None = None, plan=None) -> list:
+def indicators_with_progress(
+    *, up_to: int | None, ward_id: int | None = None, plan=None, related: bool = True
+) -> list:
     """Every indicator of the plan (the current plan by default), with pillar and section,
-    paired with its progress."""
+    in plan order, paired with its progress. Unless ``related`` is false: then without pillar
+    and section and in no particular order (what ``pillar_summaries`` needs: the pillar's
+    id)."""
     from programs.selectors import current_plan
 
-    indicators = list(
-        Indicator.objects.filter(plan=plan or current_plan()).select_related("pillar", "section")
-    )
+    indicators = Indicator.objects.filter(plan=plan or current_plan())
+    if related:
+        indicators = indicators.select_related("pillar", "section")
+    else:
+        fields = ("pk", "pillar_id", "unit", "direction", "source")
+        indicators = indicators.only(*fields).order_by()  # the ordering would join pillars
+    indicators = list(indicators)
     progress = progress_by_indicator(indicators, up_to=up_to, ward_id=ward_id)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
 

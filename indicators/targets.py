@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Protocol, TypeVar
+from decimal import Decimal
+from typing import NamedTuple, Protocol, TypeVar
 
 from .choices import Unit
 
@@ -66,34 +67,60 @@ def measured_against(indicator, targets: Sequence[T], *, ward_id: int | None) ->
     return city
 
 
-def targets_by_indicator(indicators: Iterable, *, ward_id: int | None = None) -> dict[int, list]:
-    """Every target each indicator (by id) is measured against, city-wide or for
-    ``ward_id``, in the order they were set. One query."""
+def targets_query(indicators: Iterable, *, ward_id: int | None = None):
+    """The targets of ``indicators`` the city (``ward_id`` None) or a ward may be measured
+    against, as one query: what ``targets_by_indicator`` reads, and what
+    ``indicators.selectors.progress_by_indicator`` reads with the values (its rows then come
+    as ``TargetFigures``)."""
+    from django.db.models import Q
+
     from .models import Target
 
-    indicators = list(indicators)
+    rows = Target.objects.filter(indicator_id__in=[indicator.pk for indicator in indicators])
+    if ward_id is None:
+        return rows.filter(ward__isnull=True).order_by()
+    return rows.filter(Q(ward__isnull=True) | Q(ward_id=ward_id)).order_by()
+
+
+def targets_grouped(indicators: Iterable, rows: Iterable, *, ward_id: int | None) -> dict:
+    """``rows`` of ``targets_query`` (instances or ``TargetFigures``) per indicator (by id):
+    those it is measured against, in the order they were set."""
     found: dict[int, list] = defaultdict(list)
-    wards = [None] if ward_id is None else [None, ward_id]
-    rows = Target.objects.filter(indicator__in=indicators).select_related("set_by", "ward")
-    rows = rows.order_by()
-    rows = rows.filter(ward__isnull=True) if ward_id is None else rows
     for target in rows:
-        if target.ward_id in wards:
-            found[target.indicator_id].append(target)
+        found[target.indicator_id].append(target)
     return {
         indicator.pk: in_order(measured_against(indicator, found[indicator.pk], ward_id=ward_id))
         for indicator in indicators
     }
 
 
+def targets_by_indicator(indicators: Iterable, *, ward_id: int | None = None) -> dict[int, list]:
+    """Every target each indicator (by id) is measured against, city-wide or for
+    ``ward_id``, in the order they were set. One query."""
+    indicators = list(indicators)
+    rows = targets_query(indicators, ward_id=ward_id).select_related("set_by", "ward")
+    return targets_grouped(indicators, rows, ward_id=ward_id)
+
+
+class TargetFigures(NamedTuple):
+    """A target as progress reads it: what choosing the one in force and showing it needs
+    (no model instance, no setter or ward)."""
+
+    pk: int
+    indicator_id: int
+    ward_id: int | None
+    fiscal_year: int
+    value: Decimal
+    revised_in: int | None
+    set_at: datetime.datetime
+
+
 def targets_in_force(
     indicators: Iterable, fiscal_year: int, *, ward_id: int | None = None
 ) -> dict[int, object | None]:
     """The bulk form of ``target_in_force``: {indicator id: Target or None}. One query."""
-    return {
-        indicator_id: in_force(targets, fiscal_year)
-        for indicator_id, targets in targets_by_indicator(indicators, ward_id=ward_id).items()
-    }
+    found = targets_by_indicator(indicators, ward_id=ward_id)
+    return {indicator_id: in_force(targets, fiscal_year) for indicator_id, targets in found.items()}
 
 
 def target_in_force(indicator, fiscal_year: int, *, ward_id: int | None = None):

@@ -25,7 +25,8 @@ Measured, through ``django.test.Client`` with DEBUG off, as an anonymous reader:
   the floor's payload is checked to equal the endpoint's.
 
 Rounds interleave the three modes (floor, cold, cached) so that drift hits them alike. The
-ratio is the mode's p50 over the floor's p50. Goals: cold within 3x, cached within 1.2x.
+ratio is the mode's p50 over the floor's p50. Goals (full scale): cold within 2x, cached
+within 1.2x.
 A measurement, not a test: it exits 0 whatever the numbers, non-zero only on an error.
 """
 
@@ -58,7 +59,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 DASHBOARD_YEAR = 2020
 YEARS = range(2006, 2026)  # 20 fiscal years of actuals
-GOALS = {"cold": 3.0, "cached": 1.2}
+GOALS = {"cold": 2.0, "cached": 1.2}  # at full scale (small: see docs/performance.md)
 
 
 @dataclass(frozen=True)

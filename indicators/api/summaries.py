@@ -63,7 +63,8 @@ def dashboard_payload(year: int, scope: access.Scope, plan: Plan | None = None) 
     """Of ``plan``, the current plan by default."""
     plan = plan or current_plan()
     pillars = pillar_summaries(
-        Pillar.objects.filter(plan=plan), indicators_with_progress(up_to=year, plan=plan)
+        Pillar.objects.filter(plan=plan),
+        indicators_with_progress(up_to=year, plan=plan, related=False),
     )
     wards = ward_completeness(Ward.objects.all(), fiscal_year=year, scope=scope, plan=plan)
     return {

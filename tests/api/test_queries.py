@@ -110,6 +110,26 @@ def test_query_count_does_not_grow_with_ten_times_the_data(client, url):
     assert count_queries(client, url) == small
 
 
+# Query budgets of the cold summaries (nothing cached), whatever the amount of data:
+# dashboard/: the plan, its indicators, their latest values with their targets (one query),
+# the rating rule with its bands, the pillars, every count of the wards' completeness (one
+# UNION ALL) and the wards; indicators/: the plan, the indicators, the values with the
+# targets, and the rule.
+COLD_QUERY_BUDGETS = {"/api/v1/dashboard/?fiscal_year=2016": 7, "/api/v1/indicators/": 4}
+
+
+@pytest.mark.parametrize(("url", "budget"), COLD_QUERY_BUDGETS.items())
+def test_cold_summaries_keep_their_query_budget_with_more_data(client, url, budget):
+    """Issue 19 item 8: a cold dashboard/ took 13 queries and indicators/ 6 (the targets
+    apart from the values, the rule apart from its bands, the expected counts and each
+    ward count apart); now 7 and 4, the same with eleven times the indicators, values and
+    progress records."""
+    grow(1, start=0)
+    assert count_queries(client, url) == budget
+    grow(10, start=1)
+    assert count_queries(client, url) == budget
+
+
 def test_summaries_are_cached_and_dropped_when_data_changes(client, planner):
     from kumamoto_welfare.workflow import record_transition
 
