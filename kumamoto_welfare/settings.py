@@ -151,16 +151,19 @@ def env_url(
     schemes: Iterable[str],
     hostless: Iterable[str] = (),
     path_only: bool = False,
+    may_hold_password: bool = False,
 ) -> str:
     """A URL with one of ``schemes`` and a host (none needed for the ``hostless`` schemes);
-    with ``path_only``, a path on this site (``/…``) is accepted too."""
+    with ``path_only``, a path on this site (``/…``) is accepted too. A refused URL that
+    ``may_hold_password`` is named by its scheme only."""
     raw = _raw(name)
     if raw is None:
         return default
     if path_only and raw.startswith("/") and not raw.startswith("//"):
         return raw
     if not _is_url(raw, schemes, hostless):
-        _refuse(name, raw, _urls(schemes) + (" or a path starting with /" if path_only else ""))
+        shown = urlsplit(raw).scheme + "://…" if may_hold_password else raw
+        _refuse(name, shown, _urls(schemes) + (" or a path starting with /" if path_only else ""))
     return raw
 
 
@@ -447,6 +450,7 @@ _EMAIL_URL = env_url(
     default="",
     schemes=environ.Env.EMAIL_SCHEMES,
     hostless={"consolemail", "filemail", "memorymail", "dummymail"},
+    may_hold_password=True,
 )
 if _EMAIL_URL:
     globals().update(environ.Env.email_url_config(_EMAIL_URL))

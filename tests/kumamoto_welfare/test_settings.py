@@ -358,13 +358,17 @@ def test_urls_and_origins_are_checked(monkeypatch):
         module.env_url("SOME_URL", default="", schemes={"https"})
 
 
-def test_a_database_url_of_another_kind_is_refused_without_showing_its_password(monkeypatch):
+def test_a_refused_database_or_mail_url_does_not_show_its_password(monkeypatch):
     from kumamoto_welfare import settings as module
 
     monkeypatch.setenv("SOME_DATABASE", "mysql://root:hunter2@db/welfare")
     with pytest.raises(ImproperlyConfigured) as refused:
         module.env_database("SOME_DATABASE", default="sqlite:///x")
     assert "hunter2" not in str(refused.value) and "mysql://" in str(refused.value)
+    monkeypatch.setenv("SOME_MAIL", "smpt://user:hunter2@mail.example")
+    with pytest.raises(ImproperlyConfigured) as refused:
+        module.env_url("SOME_MAIL", default="", schemes={"smtp"}, may_hold_password=True)
+    assert "hunter2" not in str(refused.value) and "smpt://" in str(refused.value)
 
 
 def test_an_empty_value_counts_as_unset(monkeypatch):
