@@ -4,12 +4,17 @@ changed from the environment. See docs/operations.md for sizing and scaling out.
 import os
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, minimum: int) -> int:
+    """A whole number of at least ``minimum``; anything else stops gunicorn at start-up, as
+    the app's settings do for theirs (kumamoto_welfare/settings.py)."""
     raw = os.environ.get(name, "").strip()
     try:
-        return int(raw) if raw else default
+        value = int(raw) if raw else default
     except ValueError:
-        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+        value = minimum - 1
+    if value < minimum:
+        raise SystemExit(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return value
 
 
 def _cpus() -> int:
@@ -22,15 +27,16 @@ def _cpus() -> int:
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Requests are short and mostly wait on the database: two workers a CPU and one more,
 # capped, as gunicorn's documentation advises. WEB_CONCURRENCY overrides.
-workers = _int("WEB_CONCURRENCY", min(2 * _cpus() + 1, 12))
-threads = _int("GUNICORN_THREADS", 1)
+workers = _int("WEB_CONCURRENCY", min(2 * _cpus() + 1, 12), minimum=1)
+threads = _int("GUNICORN_THREADS", 1, minimum=1)
 # A request still running after this is killed and answered 502: the longest legitimate
 # one is an import in the request (larger ones go to the worker).
-timeout = _int("GUNICORN_TIMEOUT", 60)
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+timeout = _int("GUNICORN_TIMEOUT", 60, minimum=1)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=0)
+keepalive = _int("GUNICORN_KEEPALIVE", 5, minimum=0)
 # Recycle workers now and then, so that a slow leak never grows into an outage.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+# 0: never recycle.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
 max_requests_jitter = max_requests // 10
 # The app is loaded once in the master, then forked: faster start, less memory.
 preload_app = True

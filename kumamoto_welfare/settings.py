@@ -7,8 +7,12 @@ memory). See README.md for every variable.
 """
 
 import os
+import re
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -20,17 +24,207 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 
+# --- Reading the environment (issue 19, item 6; README "Configuration") ------------------
+# Every variable is read once, where its setting is, through one of the helpers below (as in
+# healthchecks' hc/settings.py). Each parses its value and checks its range, and a bad value
+# is an ImproperlyConfigured at settings import that names the variable, the value and what
+# it accepts: `manage.py check`, runserver, gunicorn, the worker and beat all stop at start-up
+# instead of answering 500 later. An empty value counts as unset (docker-compose passes
+# `${X:-}` as ""), so the default applies.
+
+
+def _raw(name: str) -> str | None:
+    """The variable's value, stripped; None when it is unset or empty."""
+    return env.str(name, default="").strip() or None
+
+
+def _refuse(name: str, raw: object, accepts: str) -> NoReturn:
+    raise ImproperlyConfigured(f"{name} must be {accepts}, not {raw!r}.")
+
+
+def _between(minimum: float | None, maximum: float | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f" from {minimum} to {maximum}"
+    if minimum is not None:
+        return f" of at least {minimum}"
+    return f" of at most {maximum}" if maximum is not None else ""
+
+
 def env_bool(name: str, *, default: bool) -> bool:
     """A yes/no setting. Unlike a bare cast, a word that is neither is an error at start-up,
     not a silent False."""
-    raw = env.str(name, default="").strip().lower()
-    if not raw:
+    raw = _raw(name)
+    if raw is None:
         return default
-    if raw in {"1", "true", "yes", "on"}:
+    if raw.lower() in {"1", "true", "yes", "on"}:
         return True
-    if raw in {"0", "false", "no", "off"}:
+    if raw.lower() in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
+    _refuse(name, raw, "true or false (1/0, yes/no, on/off)")
+
+
+def env_int(
+    name: str, *, default: int, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A whole number within [minimum, maximum] (either bound may be left open)."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    accepts = "a whole number" + _between(minimum, maximum)
+    try:
+        value = int(raw)
+    except ValueError:
+        _refuse(name, raw, accepts)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        _refuse(name, raw, accepts)
+    return value
+
+
+def env_float(name: str, *, default: float, above: float, maximum: float) -> float:
+    """A number (of seconds, say) greater than ``above`` and at most ``maximum``."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    accepts = f"a number above {above} and at most {maximum}"
+    try:
+        value = float(raw)
+    except ValueError:
+        _refuse(name, raw, accepts)
+    if not above < value <= maximum:  # also refuses nan
+        _refuse(name, raw, accepts)
+    return value
+
+
+def env_str(name: str, *, default: str, pattern: str = "", accepts: str = "") -> str:
+    """Free text, or text that must match ``pattern`` (described by ``accepts``)."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if pattern and not re.fullmatch(pattern, raw):
+        _refuse(name, raw, accepts)
+    return raw
+
+
+def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``, in any case; returned as ``choices`` spell it."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    _refuse(name, raw, "one of " + ", ".join(choices))
+
+
+# DRF's throttle syntax (rest_framework.throttling.SimpleRateThrottle.parse_rate): DRF itself
+# reads only the period's first letter and fails on the first request, not at start-up.
+_RATE = r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)"
+
+
+def env_rate(name: str, *, default: str) -> str:
+    """A request rate as DRF's throttles read it: ``120/minute``."""
+    return env_str(
+        name,
+        default=default,
+        pattern=_RATE,
+        accepts="a rate such as 120/minute (requests from 1, per second, minute, hour or day)",
+    )
+
+
+def _is_url(raw: str, schemes: Iterable[str], hostless: Iterable[str]) -> bool:
+    try:
+        url = urlsplit(raw)
+        url.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        return False
+    return url.scheme in schemes and bool(url.netloc or url.scheme in hostless)
+
+
+def _urls(schemes: Iterable[str]) -> str:
+    return "a URL starting with " + " or ".join(f"{scheme}://" for scheme in sorted(schemes))
+
+
+def env_url(
+    name: str,
+    *,
+    default: str,
+    schemes: Iterable[str],
+    hostless: Iterable[str] = (),
+    path_only: bool = False,
+    may_hold_password: bool = False,
+) -> str:
+    """A URL with one of ``schemes`` and a host (none needed for the ``hostless`` schemes);
+    with ``path_only``, a path on this site (``/…``) is accepted too. A refused URL that
+    ``may_hold_password`` is named by its scheme only."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if path_only and raw.startswith("/") and not raw.startswith("//"):
+        return raw
+    if not _is_url(raw, schemes, hostless):
+        shown = urlsplit(raw).scheme + "://…" if may_hold_password else raw
+        _refuse(name, shown, _urls(schemes) + (" or a path starting with /" if path_only else ""))
+    return raw
+
+
+def env_list(name: str, *, default: list[str]) -> list[str]:
+    """Comma-separated values; blanks between commas are dropped."""
+    if _raw(name) is None:
+        return list(default)
+    return [item.strip() for item in env.list(name) if item.strip()]
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins, each a scheme and a host (and port) with no path, as
+    CSRF_TRUSTED_ORIGINS and django-cors-headers need them."""
+    origins = env_list(name, default=[])
+    for origin in origins:
+        url = urlsplit(origin)
+        if url.scheme not in {"http", "https"} or not url.netloc or url.path or url.query:
+            _refuse(name, origin, "comma-separated origins such as https://welfare.example.jp")
+    return origins
+
+
+def env_path(name: str, *, default: Path) -> Path:
+    raw = _raw(name)
+    return default if raw is None else Path(raw)
+
+
+def env_secret(name: str, *, default: str) -> str:
+    """A secret from ``NAME`` or from the file that ``NAME_FILE`` names (a Docker or systemd
+    secret): the file's content without its trailing newline. Setting both is an error."""
+    raw, path = _raw(name), _raw(f"{name}_FILE")
+    if raw is not None and path is not None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if path is None:
+        return default if raw is None else raw
+    try:
+        secret = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as error:
+        _refuse(f"{name}_FILE", path, f"a readable UTF-8 file ({error})")
+    if not secret.strip():
+        _refuse(f"{name}_FILE", path, "a file that is not empty")
+    return secret
+
+
+_DATABASE_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+
+
+def env_database(name: str, *, default: str) -> dict:
+    """A database URL (``NAME`` or ``NAME_FILE``), PostgreSQL or SQLite, as Django's dict."""
+    url = env_secret(name, default=default)
+    config = environ.Env.db_url_config(url)
+    if config.get("ENGINE") not in _DATABASE_ENGINES or not config.get("NAME"):
+        # The value may hold a password: name the scheme only.
+        _refuse(
+            name,
+            urlsplit(url).scheme + "://…",
+            "postgres://user:password@host:port/name or sqlite:///path",
+        )
+    return config
+
+
+# --- end of reading the environment ------------------------------------------------------
 
 
 DEBUG = env_bool("DEBUG", default=True)
@@ -38,16 +232,17 @@ DEBUG = env_bool("DEBUG", default=True)
 # A development key is embedded so that `make run` works with nothing set; it is refused as
 # soon as DEBUG is off, so it can never sign a production session.
 _DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY = env_secret("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (set the SECRET_KEY environment variable)."
+            "SECRET_KEY must be set when DEBUG is off (set the SECRET_KEY environment variable, "
+            "or SECRET_KEY_FILE to a file that holds it)."
         )
     SECRET_KEY = _DEVELOPMENT_SECRET_KEY
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # The admin with the staff site of kumamoto_welfare.accounts (two factors, see below).
@@ -73,9 +268,21 @@ INSTALLED_APPS = [
     "portal",
 ]
 
+# The whole stack, in order, written once: a request goes down this list and its response
+# comes back up it. Each entry says why it is there and why there.
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id (those the middleware below
+    # write too) and every response answers X-Request-ID, even one answered early below
+    # (kumamoto_welfare/observability).
+    "kumamoto_welfare.observability.middleware.RequestIdMiddleware",
+    # The HTTPS redirect and the security headers, before any work is done (Django's advice).
     "django.middleware.security.SecurityMiddleware",
-    # django-csp's, with the site's own policy built once (kumamoto_welfare/content_security.py)
+    # Production only: WhiteNoise serves the collected static files (no CDN, no extra server),
+    # straight after SecurityMiddleware as WhiteNoise asks, so a file gets the security
+    # headers and no session or database work. In development runserver serves them.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    # django-csp's, with the site's own policy built once (kumamoto_welfare/content_security.py);
+    # above the response cache so that a cached copy gets the policy too.
     "kumamoto_welfare.content_security.CSPMiddleware",
     # A NUL or a surrogate in the path or query is a 400 before anything reads them
     # (kumamoto_welfare/url_guard.py): PostgreSQL refuses a NUL with a 500 otherwise.
@@ -83,22 +290,39 @@ MIDDLEWARE = [
     # The anonymous copies of public pages and API reads, before session, auth and the rest
     # (kumamoto_welfare/response_cache.py; docs/performance.md).
     "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware",
+    # request.session, which LocaleMiddleware, CSRF, auth and messages below read.
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # As high as it can be and before CommonMiddleware, as django-cors-headers asks: a
+    # preflight is answered, and every /api/ response gets its CORS headers, before the rest.
     "corsheaders.middleware.CorsMiddleware",
+    # The language (cookie, Accept-Language): after the session, before CommonMiddleware, as
+    # Django's documentation asks, so the views and the messages below speak it.
     "django.middleware.locale.LocaleMiddleware",
+    # APPEND_SLASH and DISALLOWED_USER_AGENTS.
     "django.middleware.common.CommonMiddleware",
+    # ETag/Last-Modified answers 304, on the response the views below made.
     "django.middleware.http.ConditionalGetMiddleware",
+    # CSRF, before any view that takes a form (the admin, the pages; DRF's session auth).
     "django.middleware.csrf.CsrfViewMiddleware",
+    # request.user, from the session: after SessionMiddleware.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified() (django-otp): right after AuthenticationMiddleware, as
+    # django-otp asks; the second-factor middleware below reads it.
+    "django_otp.middleware.OTPMiddleware",
+    # Flash messages, after the session (their storage) and auth.
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a staff session idle or too old (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS): needs the
+    # session and the user, and leaves a message saying why (kumamoto_welfare/accounts).
+    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
+    # REQUIRE_2FA: ends an unverified planner's or admin's session; needs OTP's is_verified.
+    "kumamoto_welfare.accounts.second_factor.SecondFactorMiddleware",
+    # X-Frame-Options: DENY on every response (the CSP's frame-ancestors for old browsers).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the history tables: after auth, so request.user is set.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by the views into its response.
+    "axes.middleware.AxesMiddleware",
 ]
-
-if not DEBUG:
-    # In production WhiteNoise serves the collected static files (no CDN, no extra server);
-    # in development runserver serves them from the apps.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "kumamoto_welfare.urls"
 
@@ -123,11 +347,12 @@ TEMPLATES = [
 WSGI_APPLICATION = "kumamoto_welfare.wsgi.application"
 
 # Database: DATABASE_URL (postgres://user:password@host:port/name), default a SQLite file.
+# Or DATABASE_URL_FILE: a file that holds it (a Docker secret).
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", default=0, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Concurrent writers on SQLite (docs/operations.md) ---------------------------------
@@ -137,7 +362,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (SQLite answers that at once, whatever the timeout); and a writer waits up to
 # SQLITE_BUSY_TIMEOUT seconds for the lock (a long import) rather than answering 500.
 # PostgreSQL needs none of this: its row locks (select_for_update) queue the writers.
-SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=30)
+SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", default=30, minimum=1, maximum=3600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=SQLITE_BUSY_TIMEOUT,
@@ -148,18 +373,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Redis: one URL for the cache and the Celery broker. Without it the cache is local memory
 # and Celery runs every task at once in the calling process.
-REDIS_URL = env.str("REDIS_URL", default="")
+# Or REDIS_URL_FILE: a file that holds it (when the URL carries a password).
+REDIS_URL = env_secret("REDIS_URL", default="")
+_REDIS_SCHEMES = {"redis", "rediss", "unix"}
+if REDIS_URL and not _is_url(REDIS_URL, _REDIS_SCHEMES, hostless={"unix"}):
+    # It may hold a password: name the scheme only.
+    _refuse("REDIS_URL", urlsplit(REDIS_URL).scheme + "://…", _urls(_REDIS_SCHEMES))
 
 # --- Faults: Redis unreachable (issue 13, item 5; docs/jobs.md) -------------------------
 # Every client of Redis (the cache, the broker, the result backend) gives up quickly, so a
 # request never waits long on a dead Redis: the cache answers misses (django-redis's own
 # IGNORE_EXCEPTIONS), and a task that cannot be sent stays queued in the job outbox.
-REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
-REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
-if not (0 < REDIS_CONNECT_TIMEOUT <= 10 and 0 < REDIS_SOCKET_TIMEOUT <= 30):
-    raise ImproperlyConfigured(
-        "REDIS_CONNECT_TIMEOUT must lie in (0, 10] and REDIS_SOCKET_TIMEOUT in (0, 30] seconds."
-    )
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", default=0.5, above=0, maximum=10)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", default=1.0, above=0, maximum=30)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -202,11 +428,11 @@ TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = env_path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded and generated files (the annual reports): shared by web and worker.
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -220,28 +446,52 @@ STORAGES = {
 
 # E-mail: EMAIL_URL (smtp+tls://user:password@host:587) or EMAIL_HOST and friends; with
 # neither, mail is printed on the console (the embedded default) or, with DEBUG off, sent
-# through an SMTP server on localhost.
-if env.str("EMAIL_URL", default=""):
-    globals().update(env.email_url("EMAIL_URL"))
+# through an SMTP server on localhost. With DEBUG off it goes over TLS (STARTTLS) unless
+# EMAIL_USE_TLS=false or EMAIL_USE_SSL=true says otherwise; an EMAIL_URL says it in its scheme.
+_EMAIL_URL = env_url(
+    "EMAIL_URL",
+    default="",
+    schemes=environ.Env.EMAIL_SCHEMES,
+    hostless={"consolemail", "filemail", "memorymail", "dummymail"},
+    may_hold_password=True,
+)
+if _EMAIL_URL:
+    globals().update(environ.Env.email_url_config(_EMAIL_URL))
 else:
-    EMAIL_BACKEND = env.str(
+    EMAIL_BACKEND = env_str(
         "EMAIL_BACKEND",
         default="django.core.mail.backends.smtp.EmailBackend"
-        if env.str("EMAIL_HOST", default="") or not DEBUG
+        if _raw("EMAIL_HOST") or not DEBUG
         else "django.core.mail.backends.console.EmailBackend",
+        pattern=r"[A-Za-z_][\w.]*\.\w+",
+        accepts="the dotted path of a mail backend",
     )
-    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="welfare-plan@localhost")
+    EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", default=25, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+    # Or EMAIL_HOST_PASSWORD_FILE: a file that holds it.
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", default="")
+    # Implicit TLS (SSL, port 465) or STARTTLS (TLS): one or the other, never both.
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not DEBUG and not EMAIL_USE_SSL)
+    if EMAIL_USE_SSL and EMAIL_USE_TLS:
+        raise ImproperlyConfigured(
+            "EMAIL_USE_TLS and EMAIL_USE_SSL may not both be true: STARTTLS (usually port 587) "
+            "or implicit TLS (usually port 465), not both."
+        )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL",
+    default="welfare-plan@localhost",
+    pattern=r"[^@\s]+@[^@\s]+|[^<>]*<[^@\s<>]+@[^@\s<>]+>",
+    accepts="an e-mail address (name@host, or Name <name@host>)",
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Reporting rounds: how many days before a round's deadline ward officers are reminded,
 # unless the round sets its own (indicators.ReportingRound).
-REMINDER_LEAD_DAYS = env.int("REMINDER_LEAD_DAYS", default=7)
+# At most 90, as a round's own value (ReportingRound.reminder_lead_days).
+REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", default=7, minimum=0, maximum=90)
 
 # Celery: configured from the CELERY_* names below (kumamoto_welfare/celery.py); the
 # reasons are in docs/jobs.md.
@@ -314,18 +564,22 @@ CELERY_BEAT_SCHEDULE = {
 # Task modules outside an app's tasks.py.
 CELERY_IMPORTS = ["kumamoto_welfare.imports.tasks"]
 # /healthz: a worker counts as alive if its heartbeat is at most this old (beat sends one a
-# minute).
-HEALTHZ_WORKER_MAX_AGE = env.int("HEALTHZ_WORKER_MAX_AGE", default=60 * 3)
+# minute, so less than 90 seconds would report a healthy worker dead between two of them).
+HEALTHZ_WORKER_MAX_AGE = env_int("HEALTHZ_WORKER_MAX_AGE", default=60 * 3, minimum=90)
 
-# Production hardening: on whenever DEBUG is off (behind TLS-terminating proxy).
+# Production hardening: on whenever DEBUG is off (behind TLS-terminating proxy). The
+# variables are read with DEBUG on too, so a bad value is found before production.
+_SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+_SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30, minimum=0)
+_SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = _SECURE_SSL_REDIRECT
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
+    SECURE_HSTS_SECONDS = _SECURE_HSTS_SECONDS
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = _SECURE_HSTS_PRELOAD
 
 # --- Content-Security-Policy (django-csp 4; README "Security headers") -----------------------
 # Scripts and styles come only from this site's own files: no inline <script>, no style="…",
@@ -336,7 +590,7 @@ if not DEBUG:
 # collects the browsers' violation reports; CSP_REPORT_ONLY=true sends the policy as
 # Content-Security-Policy-Report-Only, which reports but blocks nothing (for a trial run).
 # (Lower-case names: django-csp 4 refuses settings named like its 3.x CSP_* ones.)
-_csp_report_uri = env.str("CSP_REPORT_URI", default="")
+_csp_report_uri = env_url("CSP_REPORT_URI", default="", schemes={"https", "http"}, path_only=True)
 _CSP_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -361,38 +615,6 @@ else:
     CONTENT_SECURITY_POLICY = _CSP_POLICY
 # --- end of Content-Security-Policy ------------------------------------------------------------
 
-# REST API (/api/v1/): read for everyone (approved data), write for staff roles.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["kumamoto_welfare.api.permissions.ReadOrStaffWrite"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "kumamoto_welfare.api.renderers.CSVRenderer",
-        "kumamoto_welfare.api.renderers.XLSXRenderer",
-    ],
-    "DEFAULT_PARSER_CLASSES": [
-        "kumamoto_welfare.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "kumamoto_welfare.api.pagination.Pagination",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
-        "kumamoto_welfare.api.negotiation.RememberingContentNegotiation"
-    ),
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kumamoto_welfare.api.errors.exception_handler",
-    "COERCE_DECIMAL_TO_STRING": True,
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
 SPECTACULAR_SETTINGS = {
     # The municipality and its plan are data (GET /api/v1/municipality/), not settings: the
     # title is replaced by the plan's own (portal.schema.title_from_plan).
@@ -439,17 +661,13 @@ AUTHENTICATION_BACKENDS = [
     "kumamoto_welfare.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=10, minimum=1)
 # Failures from one address, across usernames, before that address is throttled: far above the
 # account's limit, because a whole office may reach the app through one proxy address.
-LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100)
-if AXES_FAILURE_LIMIT < 1 or LOGIN_ADDRESS_FAILURE_LIMIT < 1:
-    raise ImproperlyConfigured(
-        "LOGIN_FAILURE_LIMIT and LOGIN_ADDRESS_FAILURE_LIMIT must be 1 or more."
-    )
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100, minimum=1)
 AXES_HANDLER = "kumamoto_welfare.accounts.lockout.LockoutHandler"
 # Failures count for this long after the last one; a lockout lasts as long.
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "kumamoto_welfare.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "kumamoto_welfare.accounts.lockout.client_ip"
@@ -462,41 +680,71 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 # Proxies in front of the app that append to X-Forwarded-For (0: none, the client's own
 # address is REMOTE_ADDR). The API throttle and the lockout both count by this address; with
 # 0 a client cannot pose as another by sending its own X-Forwarded-For.
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
-if NUM_PROXIES < 0:
-    raise ImproperlyConfigured("NUM_PROXIES must be 0 or more.")
+NUM_PROXIES = env_int("NUM_PROXIES", default=0, minimum=0)
 # API tokens (django-rest-knox): stored hashed, each with an expiry; issued only to active
 # staff with a role, revoked when the account is deactivated or by DELETE on the endpoint.
-API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
-if API_TOKEN_TTL_HOURS < 1:
-    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be 1 or more.")
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", default=12, minimum=1)
 REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token"}
 # Staff sessions end after this long without a request, and this long after login at most.
-SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
-SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
-if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
-    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be 1 or more.")
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", default=12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60  # the cookie and the row never outlive it
 # A second factor (TOTP, django-otp): optional for everyone who enrols a device; required of
 # planners and admins when REQUIRE_2FA is on.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", default=False)
-OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="kumamoto-welfare")
-_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-MIDDLEWARE.insert(_AUTH + 1, "django_otp.middleware.OTPMiddleware")
-_MESSAGES = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
-MIDDLEWARE[_MESSAGES + 1 : _MESSAGES + 1] = [
-    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
-    "kumamoto_welfare.accounts.second_factor.SecondFactorMiddleware",
-]
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
-REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",
-    "rest_framework.authentication.SessionAuthentication",
-]
-REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", default="kumamoto-welfare")
 # --- end of accounts and sessions ------------------------------------------------------------
 
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+# REST API (/api/v1/): read for everyone (approved data), write for staff roles. Written once,
+# after the accounts settings it reads (NUM_PROXIES).
+REST_FRAMEWORK = {
+    # Tried in this order. A token first: knox's, hashed and expiring (API_TOKEN_TTL_HOURS),
+    # for scripts; then the staff's admin session, for the browsable pages (with CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Reads for everyone (approved data only, by the querysets), writes for staff roles.
+    "DEFAULT_PERMISSION_CLASSES": ["kumamoto_welfare.api.permissions.ReadOrStaffWrite"],
+    # JSON first, the default when Accept says nothing; CSV and xlsx on ?format= or Accept.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "kumamoto_welfare.api.renderers.CSVRenderer",
+        "kumamoto_welfare.api.renderers.XLSXRenderer",
+    ],
+    # JSON through the project's parser: a lone surrogate or a control character in a body is
+    # a 400 naming where it is (kumamoto_welfare/text.py); forms for the browsable pages.
+    "DEFAULT_PARSER_CLASSES": [
+        "kumamoto_welfare.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Filter first (the same FilterSets as the pages), then order what is left.
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    # Pages with a total, so that a list never loads every row.
+    "DEFAULT_PAGINATION_CLASS": "kumamoto_welfare.api.pagination.Pagination",
+    # Remembers the format it chose, so a cached copy is keyed by it (response cache).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
+        "kumamoto_welfare.api.negotiation.RememberingContentNegotiation"
+    ),
+    # Anonymous clients only, by address (NUM_PROXIES below); staff are not throttled.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_RATE", default="120/minute")},
+    # The OpenAPI schema at /api/schema/ (drf-spectacular, settings below).
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error shape for every refusal, with the field and the reason (docs/api.md).
+    "EXCEPTION_HANDLER": "kumamoto_welfare.api.errors.exception_handler",
+    # Decimals as strings: no float rounding of a figure on the way to a client.
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The throttle's client address: the one the nearest of NUM_PROXIES proxies saw.
+    "NUM_PROXIES": NUM_PROXIES,
+}
+
+CORS_ALLOWED_ORIGINS = env_origins("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 if "PROGRESS_ON_TRACK_FACTOR" in os.environ:
@@ -520,28 +768,24 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "kumamoto_welfare.imports.storage.UploadStorag
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Larger uploads are checked and imported by the worker, followed on a status page
 # (kumamoto_welfare/imports/background.py); smaller ones in the request.
-IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=200 * 1024)
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", default=200 * 1024, minimum=0)
 
 # --- Import limits (issue 13, item 1; kumamoto_welfare/imports/limits.py) ----------------
 # One set for every door (admin, commands, community imports, background jobs). Within them
 # any import, refused or accepted, stays under 300 MB of memory (scripts/import_memory.py).
-IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
-IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
-IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
-IMPORT_MAX_XLSX_BYTES = env.int("IMPORT_MAX_XLSX_BYTES", default=30 * 1024 * 1024)
-IMPORT_MAX_XLSX_MEMBERS = env.int("IMPORT_MAX_XLSX_MEMBERS", default=100)
-IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=10_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", default=100, minimum=1)
+# At most 131072: Python's CSV reader stops at its own field limit.
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", default=10_000, minimum=1, maximum=131_072)
+IMPORT_MAX_XLSX_BYTES = env_int("IMPORT_MAX_XLSX_BYTES", default=30 * 1024 * 1024, minimum=1)
+IMPORT_MAX_XLSX_MEMBERS = env_int("IMPORT_MAX_XLSX_MEMBERS", default=100, minimum=1)
+IMPORT_MAX_XLSX_RATIO = env_int("IMPORT_MAX_XLSX_RATIO", default=100, minimum=1)
 # openpyxl reads an xlsx's shared-string table whole, used or not (issue 18, item 10).
-IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=200_000)
-IMPORT_MAX_SHARED_STRINGS_BYTES = env.int(
-    "IMPORT_MAX_SHARED_STRINGS_BYTES", default=16 * 1024 * 1024
+IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", default=200_000, minimum=1)
+IMPORT_MAX_SHARED_STRINGS_BYTES = env_int(
+    "IMPORT_MAX_SHARED_STRINGS_BYTES", default=16 * 1024 * 1024, minimum=1
 )
-for _name in [name for name in dir() if name.startswith("IMPORT_MAX_")]:
-    if globals()[_name] < 1:
-        raise ImproperlyConfigured(f"{_name} must be a positive number.")
-if IMPORT_MAX_CELL_CHARS > 131_072:  # Python's CSV reader stops at its own field limit
-    raise ImproperlyConfigured("IMPORT_MAX_CELL_CHARS may not exceed 131072.")
 # Every upload is counted as it streams in and dropped once past IMPORT_MAX_UPLOAD_BYTES.
 FILE_UPLOAD_HANDLERS = [
     "kumamoto_welfare.imports.uploads.LimitedUploadHandler",
@@ -559,7 +803,7 @@ PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
 # folder off the machine. `--clean` keeps the newest BACKUP_KEEP of each. The commands are
 # kumamoto_welfare.backups' (before dbbackup: they take its commands' place).
 INSTALLED_APPS += ["kumamoto_welfare.backups", "dbbackup"]
-BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_DIR = env_path("BACKUP_DIR", default=BASE_DIR / "backups")
 STORAGES["dbbackup"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     # Readable by their owner only: a backup holds every account's password hash.
@@ -587,12 +831,12 @@ DBBACKUP_CONNECTORS = {"default": {"EXCLUDE": BACKUP_EXCLUDED_TABLES}}
 # Encryption with the public key of a recipient (a key id, fingerprint or e-mail address of a
 # key imported with `gpg --import`): every backup is then encrypted (`.gpg`), and only the
 # holder of the private key can restore it. Recommended (docs/operations.md). Needs gnupg.
-DBBACKUP_GPG_RECIPIENT = env.str("BACKUP_GPG_RECIPIENT", default="") or None
+DBBACKUP_GPG_RECIPIENT = env_str("BACKUP_GPG_RECIPIENT", default="") or None
 # The key is trusted because the operator imported it for this purpose (no web of trust).
 DBBACKUP_GPG_ALWAYS_TRUST = True
 # The file names say which installation a backup comes from, not a container's id.
-DBBACKUP_HOSTNAME = env.str("BACKUP_NAME", default="kumamoto-welfare")
-DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=30)
+DBBACKUP_HOSTNAME = env_str("BACKUP_NAME", default="kumamoto-welfare")
+DBBACKUP_CLEANUP_KEEP = env_int("BACKUP_KEEP", default=30, minimum=1)
 DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
 # --- end of backups ---------------------------------------------------------------------
 
@@ -601,12 +845,13 @@ DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
 # carry the task id. LOG_FORMAT=json (the default with DEBUG off) writes one JSON object a
 # line for a log collector; console (the default with DEBUG on) writes readable lines. Sign-ins,
 # failed sign-ins and refused actions go to the kumamoto_welfare.audit logger.
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
-LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json").lower()
-if LOG_FORMAT not in {"json", "console"}:
-    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env_choice(
+    "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
+LOG_FORMAT = env_choice(
+    "LOG_FORMAT", default="console" if DEBUG else "json", choices=("json", "console")
+)
 INSTALLED_APPS += ["kumamoto_welfare.observability"]
-MIDDLEWARE.insert(0, "kumamoto_welfare.observability.middleware.RequestIdMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -637,10 +882,10 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Rotating SECRET_KEY (docs/operations.md): the old key, listed here for a while, still
 # checks what it signed (sessions, password-reset links); comma-separated.
-SECRET_KEY_FALLBACKS = [key for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key]
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", default=[])
 # HSTS preload is a commitment browsers keep for months: off unless SECURE_HSTS_PRELOAD says
 # so (README), and then `check --deploy` need not remind us of it.
-if not DEBUG and not SECURE_HSTS_PRELOAD:
+if not DEBUG and not _SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # --- end of logs and operations -----------------------------------------------------------
 
@@ -648,17 +893,12 @@ if not DEBUG and not SECURE_HSTS_PRELOAD:
 # The licence of the catalogue at /opendata/, as the Data Package names it. CC BY 4.0 is the
 # standard of Japan's government sites (政府標準利用規約 2.0 is compatible with it).
 OPEN_DATA_LICENSE = {
-    "name": env.str("OPEN_DATA_LICENSE_NAME", default="CC-BY-4.0"),
-    "path": env.str(
-        "OPEN_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/deed.ja"
+    "name": env_str("OPEN_DATA_LICENSE_NAME", default="CC-BY-4.0"),
+    "path": env_url(
+        "OPEN_DATA_LICENSE_URL",
+        default="https://creativecommons.org/licenses/by/4.0/deed.ja",
+        schemes={"https", "http"},
     ),
-    "title": env.str("OPEN_DATA_LICENSE_TITLE", default="クリエイティブ・コモンズ 表示 4.0 国際"),
+    "title": env_str("OPEN_DATA_LICENSE_TITLE", default="クリエイティブ・コモンズ 表示 4.0 国際"),
 }
-if not all(value.strip() for value in OPEN_DATA_LICENSE.values()):
-    raise ImproperlyConfigured(
-        "OPEN_DATA_LICENSE_NAME, OPEN_DATA_LICENSE_URL and OPEN_DATA_LICENSE_TITLE "
-        "may not be empty."
-    )
-if not OPEN_DATA_LICENSE["path"].startswith(("https://", "http://")):
-    raise ImproperlyConfigured("OPEN_DATA_LICENSE_URL must be an http(s) URL.")
 # --- end of open data ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,6 +164,19 @@ def test_gunicorn_sizes_its_workers_from_the_cpus(monkeypatch):
     monkeypatch.setenv("GUNICORN_TIMEOUT", "120")
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (config["workers"], config["timeout"]) == (3, 120)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("WEB_CONCURRENCY", "0"), ("GUNICORN_TIMEOUT", "-1"), ("GUNICORN_THREADS", "many")],
+)
+def test_gunicorn_refuses_a_bad_number_at_start_up(monkeypatch, variable, value):
+    """Issue 19 item 6: WEB_CONCURRENCY=0 or a negative timeout used to reach gunicorn."""
+    import runpy
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit, match=f"{variable} must be a whole number of at least"):
+        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
 def test_gunicorn_accepts_its_configuration_and_loads_the_app():

@@ -181,4 +181,4 @@ def test_a_bad_log_format_stops_start_up():
         text=True,
         timeout=60,
     )
-    assert result.returncode != 0 and "LOG_FORMAT must be json or console" in result.stderr
+    assert result.returncode != 0 and "LOG_FORMAT must be one of json, console" in result.stderr

@@ -20,10 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool, **options):
-        if os.environ.get("DATABASE_URL") and not force:
+        if (os.environ.get("DATABASE_URL") or os.environ.get("DATABASE_URL_FILE")) and not force:
             raise CommandError(
-                "DATABASE_URL is set: sample data goes only into the embedded default "
-                "database. Use --force if you really want it here."
+                "DATABASE_URL (or DATABASE_URL_FILE) is set: sample data goes only into the "
+                "embedded default database. Use --force if you really want it here."
             )
         loaded = demo_data_load()
         kept = (
