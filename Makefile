@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install assets migrate lint format check messages clean bench bench-short schemathesis \
+.PHONY: run test install assets migrate lint format check messages clean bench bench-short bench-report schemathesis \
 	backup restore memtest loadtest loadtest-short
 CHART_JS := static/vendor/chart.umd.min.js
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
@@ -85,6 +85,11 @@ check: install
 bench: install assets
 	$(BIN)/python scripts/bench.py --scale full
 	$(BIN)/python scripts/bench_pages.py
+	$(BIN)/python scripts/bench_report.py
+
+## The council report's PDF with a long unbroken paragraph (1,000 to 4,000 characters)
+bench-report: install
+	$(BIN)/python scripts/bench_report.py
 
 ## The same, 10x less data and 5 rounds: a smoke test for CI
 bench-short: install assets

@@ -543,6 +543,23 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# --- Jobs that die, and the report's own time limit (issue 18; docs/jobs.md) ------------
+# A running job records a heartbeat every JOB_HEARTBEAT_INTERVAL seconds (from a thread
+# beside the work, and with each progress report). One whose heartbeat is older than
+# JOB_STALE_AFTER seconds is dead (its worker or server was killed): requeue_jobs (beat)
+# sends it again, and a reader or planner asking for its report starts a fresh one.
+JOB_HEARTBEAT_INTERVAL = env_int("JOB_HEARTBEAT_INTERVAL", default=30, minimum=1)
+JOB_STALE_AFTER = env_int("JOB_STALE_AFTER", default=60 * 3, minimum=3 * JOB_HEARTBEAT_INTERVAL)
+# The annual report (xlsx, HTML, PDF) may take at most this many seconds, in the worker and
+# in the web process's thread on the embedded default; past it the job fails.
+REPORT_TIME_LIMIT = env_int(
+    "REPORT_TIME_LIMIT", default=60 * 5, minimum=31, maximum=CELERY_TASK_TIME_LIMIT
+)
+# Without a broker (the embedded default) a job that must not hold a reader's request (the
+# report's PDF) runs in a thread of the web process; off, it runs inside the request.
+JOBS_EAGER_IN_THREAD = env_bool("JOBS_EAGER_IN_THREAD", default=True)
+# --- end of jobs that die -----------------------------------------------------------------
+
 # Schedules in the city's time (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
     "reporting-reminders": {

@@ -1,8 +1,11 @@
 """The annual evaluation report (施策評価) made in the background and stored.
 
 ``annual_report_request`` records the wish (and a job) in the caller's transaction; the
-worker runs ``annual_report_generate`` through the ``annual_report`` job handler. The report
-shows approved data only, as the public pages do, whoever asked for it.
+worker runs ``annual_report_generate`` through the ``annual_report`` job handler — on the
+embedded default (no broker) in a thread of the web process, never inside the request that
+asked — within ``REPORT_TIME_LIMIT`` seconds. A job that died on the way (its worker or
+server killed: no heartbeat) is abandoned and a fresh one started by the next request for
+the report. The report shows approved data only, as the public pages do, whoever asked.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ from django.utils.translation import gettext
 
 from kumamoto_welfare.access import works_city_wide
 from kumamoto_welfare.jobs.models import Job
-from kumamoto_welfare.jobs.services import job_create, job_handler
+from kumamoto_welfare.jobs.services import (
+    JobTakenOver,
+    job_abandon,
+    job_create,
+    job_handler,
+    job_is_dead,
+)
 from portal.report_documents import report_html, report_pdf
 from portal.reports import evaluation_context, evaluation_workbook
 from programs.models import AnnualReport, AnnualReportStatus
@@ -31,6 +40,18 @@ JOB_KIND = "annual_report"
 
 def may_request_reports(user) -> bool:
     return works_city_wide(user)
+
+
+def _on_its_way(report: AnnualReport) -> bool:
+    """Whether a job is making the report now. A job that died on the way (no heartbeat for
+    JOB_STALE_AFTER: its worker or server was killed) is abandoned, so the caller starts a
+    fresh one instead of answering with it."""
+    waiting = report.status in (AnnualReportStatus.QUEUED, AnnualReportStatus.RUNNING)
+    if not (waiting and report.job and not report.job.finished):
+        return False
+    if job_is_dead(report.job) and job_abandon(report.job):
+        return False
+    return not report.job.finished
 
 
 @transaction.atomic
@@ -46,10 +67,8 @@ def annual_report_request(*, fiscal_year: int, user: AbstractBaseUser) -> Annual
     report, _created = AnnualReport.objects.select_for_update().get_or_create(
         fiscal_year=fiscal_year
     )
-    if report.status in (AnnualReportStatus.QUEUED, AnnualReportStatus.RUNNING) and (
-        report.job and not report.job.finished
-    ):
-        return report  # one is on its way already
+    if _on_its_way(report):
+        return report
     report.job = job_create(kind=JOB_KIND, user=user, params={"fiscal_year": fiscal_year})
     report.status = AnnualReportStatus.QUEUED
     report.requested_at = timezone.now()
@@ -66,8 +85,7 @@ def annual_report_ensure(*, fiscal_year: int) -> AnnualReport:
     report, _created = AnnualReport.objects.select_for_update().get_or_create(
         fiscal_year=fiscal_year
     )
-    waiting = report.status in (AnnualReportStatus.QUEUED, AnnualReportStatus.RUNNING)
-    if waiting and report.job and not report.job.finished:
+    if _on_its_way(report):
         return report
     report.job = job_create(kind=JOB_KIND, params={"fiscal_year": fiscal_year})
     report.status = AnnualReportStatus.QUEUED
@@ -77,17 +95,27 @@ def annual_report_ensure(*, fiscal_year: int) -> AnnualReport:
     return report
 
 
-def annual_report_generate(*, fiscal_year: int) -> AnnualReport:
-    """Make the workbook, the printable page and the PDF from approved data and store them."""
+STEPS = 4  # the context, the workbook, the page, the PDF; then the files are stored
+
+
+def annual_report_generate(*, fiscal_year: int, progress=None) -> AnnualReport:
+    """Make the workbook, the printable page and the PDF from approved data and store them.
+    ``progress(done, total)`` after each step (a job's: it records the heartbeat and stops
+    the work past the time limit, before anything is stored)."""
+    progress = progress or (lambda done, total=None: None)
     AnnualReport.objects.filter(fiscal_year=fiscal_year).update(status=AnnualReportStatus.RUNNING)
     generated_at = timezone.now()
     with translation.override("ja"):
         context = evaluation_context(
             fiscal_year=fiscal_year, user=AnonymousUser(), generated_at=generated_at
         )
+        progress(1, STEPS)
         workbook = evaluation_workbook(**context)
+        progress(2, STEPS)
         page = report_html(context)
+        progress(3, STEPS)
         pdf = report_pdf(context)
+        progress(STEPS, STEPS)
     stamp = timezone.localtime(generated_at).strftime("%Y%m%d-%H%M%S")
     with transaction.atomic():
         report, _created = AnnualReport.objects.select_for_update().get_or_create(
@@ -110,18 +138,19 @@ def annual_report_generate(*, fiscal_year: int) -> AnnualReport:
     return report
 
 
-@job_handler(JOB_KIND)
+@job_handler(JOB_KIND, own_thread=True, time_limit="REPORT_TIME_LIMIT")
 def _run(job: Job, progress) -> dict:
     fiscal_year = int(job.params["fiscal_year"])
-    progress(0, 1)
+    progress(0, STEPS)
     try:
-        report = annual_report_generate(fiscal_year=fiscal_year)
+        report = annual_report_generate(fiscal_year=fiscal_year, progress=progress)
+    except JobTakenOver:
+        raise  # another run makes the report now: leave its state alone
     except Exception as error:
-        AnnualReport.objects.filter(fiscal_year=fiscal_year).update(
+        AnnualReport.objects.filter(fiscal_year=fiscal_year, job=job).update(
             status=AnnualReportStatus.FAILED, error=str(error)[:2000]
         )
         raise
-    progress(1, 1)
     return {
         "fiscal_year": fiscal_year,
         "generated_at": report.generated_at.isoformat(),

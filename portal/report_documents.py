@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import normalize_newlines
 
 from kumamoto_welfare.text import export_text
 
@@ -21,6 +24,59 @@ TEMPLATE = "programs/report_document.html"
 STYLESHEET = "css/report.css"
 # The base URL of the document as WeasyPrint sees it: a name that resolves nowhere.
 BASE_URL = "https://report.invalid/"
+
+
+# Long free text (evaluations, ward narratives, target reasons) in runs of bounded length.
+#
+# WeasyPrint (70) breaks a text box into lines by handing Pango the whole rest of the box
+# for every line it takes (text/line_break.py split_first_line). In a table cell — the
+# evaluations' <dl> and the report's tables lay out as tables — it first measures the
+# cell's narrowest width by breaking at every opportunity, which in Japanese is every
+# character (layout/preferred.py inline_line_widths): n characters cost n layouts of up to
+# n characters, n². An unbroken paragraph of 1,000 characters took 4 s, 4,000 over 70 s.
+# Each run below is a text box of its own (a <span>), so Pango never sees more than
+# CHUNK_LIMIT characters at a time and a paragraph costs n × CHUNK_LIMIT. The spans are
+# inline: the sentences still flow as one paragraph, and lines break where they did.
+CHUNK_LIMIT = 100
+# A run ends after these (the end of a sentence, a line) …
+SENTENCE_ENDS = frozenset("。．！？!?\n")
+# … or, when a sentence is longer than CHUNK_LIMIT, after the last of these before it (else
+# at CHUNK_LIMIT characters exactly).
+SOFT_BREAKS = frozenset("、，,;；:： 　\t")
+
+
+def text_chunks(text: str, limit: int = CHUNK_LIMIT) -> list[str]:
+    """``text`` cut after each sentence end and into runs of at most ``limit`` characters,
+    in one pass (linear in the length). Joined, the runs are ``text`` again."""
+    chunks: list[str] = []
+    start = 0
+    soft = -1  # where the current run may end, after a comma or a space
+    for index, character in enumerate(text):
+        if character in SENTENCE_ENDS:
+            chunks.append(text[start : index + 1])
+            start, soft = index + 1, -1
+            continue
+        if character in SOFT_BREAKS:
+            soft = index + 1
+        if index + 1 - start >= limit:
+            cut = soft if soft > start else index + 1
+            chunks.append(text[start:cut])
+            start, soft = cut, -1
+    if start < len(text):
+        chunks.append(text[start:])
+    return chunks
+
+
+def report_text(text) -> SafeString:
+    """Free text for the report: escaped, each run of ``text_chunks`` a <span> of its own,
+    line breaks kept as <br> (as ``linebreaksbr`` would)."""
+    parts = []
+    for chunk in text_chunks(normalize_newlines(str(text or ""))):
+        body = chunk.rstrip("\n")
+        parts.append(f"<span>{escape(body)}</span>" if body else "")
+        if chunk.endswith("\n"):
+            parts.append("<br>")
+    return mark_safe("".join(parts))
 
 
 class RefusedURL(ValueError):

@@ -150,3 +150,12 @@ def tasks_run_at_once():
     with translation.override("ja"):
         yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings):
+    """Without a broker the report's job runs in a thread of the web process
+    (JOBS_EAGER_IN_THREAD). A test that rolls back holds its rows in an open transaction
+    no other thread can see, so there jobs run inline as before; the tests of the thread
+    itself (tests/jobs/test_dead_jobs.py) commit their data and switch it back on."""
+    settings.JOBS_EAGER_IN_THREAD = False

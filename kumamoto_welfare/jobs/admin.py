@@ -38,6 +38,7 @@ class JobAdmin(ReadOnlyAdmin):
         "enqueue_error",
         "created_at",
         "started_at",
+        "heartbeat_at",
         "finished_at",
     ]
     fields = readonly_fields

@@ -3,7 +3,9 @@
 A ``Job`` is written in the same transaction as the request that asks for it and sent to the
 broker once that transaction commits, so it is never lost: if Redis is down the row stays
 ``queued`` and beat sends it again (``tasks.requeue_jobs``). The worker claims the row before
-working, so a message delivered twice does the work once. Its progress (``done`` of
+working, so a message delivered twice does the work once; while it runs it writes a
+heartbeat (``heartbeat_at``), and a running job whose heartbeat stopped (its worker or
+server died) is taken up again (``services.job_is_dead``). Its progress (``done`` of
 ``total``) and result are what a status page shows.
 """
 
@@ -56,6 +58,14 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("最終応答日時"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "実行中の処理が生きていることを定期的に記録します。途絶えた処理はやり直します。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("バックグラウンド処理")

@@ -73,7 +73,7 @@ def test_a_planner_asks_for_a_report_in_the_admin(
     assert "/api/v1/reports/2014/xlsx/" in listing
     job = Job.objects.get(kind="annual_report")
     page = client.get(f"/admin/jobs/job/{job.pk}/change/").content.decode()
-    assert "1 / 1" in page  # the progress
+    assert "4 / 4" in page  # the progress: context, workbook, page, PDF
 
 
 def test_a_ward_officer_sees_only_their_own_jobs(client, chuo_officer, planner):

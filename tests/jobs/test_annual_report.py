@@ -98,7 +98,7 @@ def test_the_report_is_made_by_a_real_worker(worker, planner, settings):
     assert response.status_code == 202
     job = wait_for_job(response.json()["job"]["id"])
     assert job.status == JobStatus.SUCCEEDED, job.error
-    assert job.done == job.total == 1
+    assert job.done == job.total == 4  # context, workbook, page, PDF
 
     body = client_for().get(f"/api/v1/reports/{YEAR}/").json()
     assert body["status"] == "ready" and body["generated_at"]
