@@ -30,7 +30,7 @@ class SqliteBackupConnector(_StockSqliteBackupConnector):
 
     def create_dump(self):
         self.connection.ensure_connection()
-        copy = NamedTemporaryFile(suffix=".sqlite3", delete=False)
+        copy = NamedTemporaryFile(suffix=".sqlite3", delete=False)  # noqa: SIM115 (only its name)
         copy.close()
         try:
             os.chmod(copy.name, 0o600)
@@ -40,7 +40,7 @@ class SqliteBackupConnector(_StockSqliteBackupConnector):
                 self._leave_out(target)
             finally:
                 target.close()
-            dump = SpooledTemporaryFile()
+            dump = SpooledTemporaryFile()  # noqa: SIM115 (returned open to dbbackup)
             with open(copy.name, "rb") as copied:
                 shutil.copyfileobj(copied, dump)
             dump.seek(0)

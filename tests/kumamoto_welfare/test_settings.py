@@ -275,6 +275,7 @@ DEVELOPMENT_MIDDLEWARE = [
     "kumamoto_welfare.observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kumamoto_welfare.content_security.CSPMiddleware",
+    "kumamoto_welfare.url_guard.UrlGuardMiddleware",  # issue 18, item 8
     "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
