@@ -2,10 +2,12 @@
 services and the one policy (``kumamoto_welfare.access``), as in the API."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -21,6 +23,9 @@ from kumamoto_welfare.admin_mixins import (
     error_text,
 )
 from kumamoto_welfare.imports import import_file
+from kumamoto_welfare.imports import views as import_views
+from kumamoto_welfare.imports.background import import_job_start, runs_in_background
+from kumamoto_welfare.imports.sheets import SHEETS
 from kumamoto_welfare.imports.uploads import ImportUploadForm
 
 from . import services
@@ -37,7 +42,7 @@ from .models import (
     VolunteerProgram,
     Ward,
 )
-from .resources import DirectoryResource, SchoolDistrictResource
+from .resources import DIRECTORY_SHEET, SCHOOL_DISTRICT_SHEET
 
 
 class ImportForm(ImportUploadForm):
@@ -47,10 +52,18 @@ class ImportForm(ImportUploadForm):
 
 
 class ImportMixin:
-    """An admin page that imports a file, all or nothing, with ``resource_class`` through the
-    shared ``import_file`` (the commands' path)."""
+    """An admin page that imports a file, all or nothing, with the resource of the sheet
+    ``import_sheet`` (``community.resources``, registered in ``CommunityConfig.ready``)
+    through the shared ``import_file`` (the commands' path).
 
-    resource_class = None
+    An upload over ``IMPORT_BACKGROUND_BYTES`` is not read in the request: as on the
+    progress imports' page it becomes the engine's import job
+    (``kumamoto_welfare.imports.background``): a dry run on the worker, followed on the
+    engine's status page (``import/job/<id>/``: progress, then the preview with its row
+    errors or the confirm button), and on confirmation the import, all or nothing. A large
+    upload is always checked first, whether or not the dry-run box was ticked."""
+
+    import_sheet = ""  # "school_district" or "community_resource"
     import_help = ""
 
     def get_urls(self):
@@ -61,8 +74,20 @@ class ImportMixin:
                 self.admin_site.admin_view(self.import_view),
                 name="{}_{}_import".format(*info),
             ),
+            path(
+                "import/job/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def import_job_view(self, request, job_id: int):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return import_views.import_job_view(
+            request, self.import_sheet, job_id, site=self.admin_site
+        )
 
     def import_view(self, request):
         if not self.has_add_permission(request):
@@ -74,9 +99,23 @@ class ImportMixin:
         result = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            data = upload.read()
+            if runs_in_background(len(data)):
+                with transaction.atomic():  # the job is sent (eagerly: run) on commit
+                    job = import_job_start(
+                        user=request.user, kind=self.import_sheet, data=data, filename=upload.name
+                    )
+                info = self.opts.app_label, self.opts.model_name
+                return HttpResponseRedirect(
+                    reverse(
+                        "{}:{}_{}_import_job".format(self.admin_site.name, *info),
+                        args=[job.pk],
+                        current_app=self.admin_site.name,
+                    )
+                )
             result = import_file(
-                self.resource_class,
-                data=upload.read(),
+                SHEETS[self.import_sheet].resource_class,
+                data=data,
                 filename=upload.name,
                 user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
@@ -105,6 +144,7 @@ class ImportMixin:
             "form": form,
             "result": result,
             "import_help": self.import_help,
+            "background_size": filesizeformat(settings.IMPORT_BACKGROUND_BYTES),
         }
         return TemplateResponse(request, "admin/community/import.html", context)
 
@@ -144,7 +184,7 @@ class SchoolDistrictAdmin(ImportMixin, HistoryAdmin):
     search_fields = ["name", "code"]
     list_select_related = ["ward"]
     change_list_template = "admin/community/change_list_with_import.html"
-    resource_class = SchoolDistrictResource
+    import_sheet = SCHOOL_DISTRICT_SHEET.kind
     import_help = _("列：校区コード、校区名、区（英語の見出し code, name, ward も可）。")
 
     def has_change_permission(self, request, obj=None):
@@ -190,7 +230,7 @@ class DepartmentAdmin(HistoryAdmin):
 class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/community/change_list_with_import.html"
-    resource_class = DirectoryResource
+    import_sheet = DIRECTORY_SHEET.kind
     import_help = _(
         "列：名称、種類、区、小学校区、所在地、電話番号、ウェブサイト、受付時間、開所日・時間など、説明、"
         "相談窓口、ライフステージ、施策（API の CSV・xlsx の列名も可）。"

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("地域")
+
+    def ready(self):
+        from kumamoto_welfare.imports import background  # noqa: F401  (the import job)
+        from kumamoto_welfare.imports.sheets import sheet_register
+
+        from .resources import DIRECTORY_SHEET, SCHOOL_DISTRICT_SHEET
+
+        # The admin's large uploads run as the engine's import job, which finds the
+        # resource by the sheet's kind.
+        sheet_register(SCHOOL_DISTRICT_SHEET)
+        sheet_register(DIRECTORY_SHEET)

@@ -7,6 +7,11 @@ as written in the file, reason in the user's language) as the progress imports. 
 written through ``community.services`` as the importing user, so the policy
 (``kumamoto_welfare.access``) and the history apply. The doors (the commands, the admin)
 call ``kumamoto_welfare.imports.import_file(<Resource>, data=…, filename=…, user=…)``.
+
+Both are registered as sheets (``SCHOOL_DISTRICT_SHEET``, ``DIRECTORY_SHEET``, in
+``CommunityConfig.ready``) so that a large upload in the admin is checked and imported by the
+engine's import job (``kumamoto_welfare.imports.background``), which finds the resource by
+the sheet's kind. They are never detected by their headers (``Sheet.detected``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kumamoto_welfare.imports.resources import Column, SheetResource
-from kumamoto_welfare.imports.sheets import normalise_header
+from kumamoto_welfare.imports.sheets import Sheet, normalise_header
 from kumamoto_welfare.imports.widgets import (
     CodeWidget,
     ListWidget,
@@ -384,3 +389,24 @@ class DirectoryResource(SheetResource):
             **{name: changes.get(name) for name in _LISTS},
             **fields,
         )
+
+
+SCHOOL_DISTRICT_SHEET = Sheet(
+    kind="school_district",
+    title=gettext_lazy("小学校区"),
+    model_label="community.SchoolDistrict",
+    resource_class=SchoolDistrictResource,
+    file_name="school-districts",
+    detected=False,
+    template_and_export=False,
+)
+
+DIRECTORY_SHEET = Sheet(
+    kind="community_resource",
+    title=gettext_lazy("地域資源"),
+    model_label="community.CommunityResource",
+    resource_class=DirectoryResource,
+    file_name="community-resources",
+    detected=False,
+    template_and_export=False,
+)

@@ -113,7 +113,20 @@ def run_import(
     """Read ``data`` (xlsx or CSV), check every row as ``user`` and, unless ``dry_run`` or any
     row fails, write them all. ``progress(done, total)`` is called as rows are processed.
     With ``kind`` (``"indicator_value"`` or ``"initiative_progress"``), a sheet of the other
-    kind is refused: the admin page of one model imports only its own records."""
+    kind is refused: the admin page of one model imports only its own records. A ``kind``
+    not found by its headers (``Sheet.detected``: the community's) is read as that sheet
+    (``import_file`` with its resource), as its own door does."""
+    if kind is not None and not SHEETS[kind].detected:
+        report = import_file(
+            SHEETS[kind].resource_class,
+            data=data,
+            filename=filename,
+            user=user,
+            dry_run=dry_run,
+            progress=progress,
+        )
+        report.kind = kind
+        return report
     report = ImportReport(filename=filename, dry_run=dry_run)
     dataset = _read(data, filename, report, is_ours=_is_a_sheet)
     if dataset is None:

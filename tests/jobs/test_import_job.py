@@ -127,3 +127,37 @@ def test_an_import_that_crashes_on_the_worker_writes_nothing(
     job = wait_for_job(Job.objects.get(kind=IMPORT_JOB, params__retry_of=failed.pk).pk)
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert entries().count() == 105  # then everything
+
+
+DIRECTORY_IMPORT = "/admin/community/communityresource/import/"
+
+
+def test_a_large_directory_upload_is_checked_and_imported_on_the_worker(
+    worker, chuo_officer, settings
+):
+    """The community admin's large uploads take the same path as the indicator imports':
+    the dry run and the import both on the worker, nothing written until confirmed."""
+    from community.models import CommunityResource
+
+    settings.IMPORT_BACKGROUND_BYTES = 1000
+    rows = [["名称", "種類", "区", "ライフステージ"]] + [
+        [f"中央の会{n}", "老人クラブ", "中央区", "高齢期"] for n in range(80)
+    ]
+    client = Client()
+    client.force_login(chuo_officer)
+    response = client.post(DIRECTORY_IMPORT, {"file": SimpleUploadedFile("r.csv", csv_bytes(rows))})
+    assert response.status_code == 302
+    preview = wait_for_job(Job.objects.get(kind=IMPORT_JOB).pk)
+    assert response["Location"] == f"{DIRECTORY_IMPORT}job/{preview.pk}/"
+    assert preview.status == JobStatus.SUCCEEDED, preview.error
+    assert preview.done == preview.total == 80
+    entries = CommunityResource.objects.filter(origin="entry")
+    assert not entries.exists()
+
+    page = client.get(response["Location"])
+    assert page.context["report"]["counts"]["new"] == 80
+    confirmed = client.post(response["Location"], {"token": page.context["token"]})
+    done = wait_for_job(Job.objects.get(kind=IMPORT_JOB, params__preview=preview.pk).pk)
+    assert done.status == JobStatus.SUCCEEDED, done.error
+    assert done.result["written"] is True and entries.count() == 80
+    assert "取り込みました" in client.get(confirmed["Location"]).content.decode()
