@@ -36,6 +36,7 @@ from .models import (
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
+    directory_field_names,
 )
 from .resources import DirectoryResource, SchoolDistrictResource
 
@@ -201,20 +202,9 @@ class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
     update_service = staticmethod(services.community_resource_update)
     delete_service = staticmethod(services.community_resource_delete)
     fields = [
-        "name",
-        "organisation_type",
-        "ward",
-        "school_district",
-        "address",
-        "phone",
-        "website",
-        "hours",
-        "opening_notes",
-        "description",
-        "consultation",
-        "life_stages",
-        "life_stages_inferred",
-        "pillars",
+        # The directory's fields (community.models.DIRECTORY_FIELDS), then the admin's own:
+        # whether the life stages were inferred (shown beside them), and the read-only rest.
+        *directory_field_names(after={"life_stages": ("life_stages_inferred",)}),
         "origin",
         "code",
         "expected_version",

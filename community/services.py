@@ -25,6 +25,7 @@ from kumamoto_welfare.workflow import record_create, record_delete, record_updat
 
 from .choices import HealthTownPlanningStage, Origin
 from .models import (
+    DIRECTORY_FIELDS,
     CommunityResource,
     Department,
     HealthTownPlanningRecord,
@@ -204,19 +205,7 @@ def _set_if_differs(manager, wanted: list) -> bool:
 
 # --- The directory of community resources ----------------------------------------------------
 
-RESOURCE_FIELDS = {
-    "name",
-    "organisation_type",
-    "ward",
-    "school_district",
-    "address",
-    "phone",
-    "website",
-    "hours",
-    "opening_notes",
-    "description",
-    "consultation",
-}
+RESOURCE_FIELDS = frozenset(field.name for field in DIRECTORY_FIELDS)
 
 
 @transaction.atomic
