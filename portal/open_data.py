@@ -280,20 +280,13 @@ def _evaluations(plan):
 
 
 def _evaluation_row(e: Evaluation) -> dict:
-    if e.pillar_id:
-        kind, code, title = _("施策"), str(e.pillar.number), e.pillar.title
-    elif e.section_id:
-        kind = _("施策の項目")
-        code, title = f"{e.section.pillar.number}-{e.section.number}", e.section.title
-    else:
-        kind, code, title = _("取組施策"), e.initiative.code, e.initiative.title
     return {
         ID: e.pk,
         "年度": e.fiscal_year,
         "年度（和暦）": era(e.fiscal_year),
-        "評価対象の種類": str(kind),
-        "評価対象コード": code,
-        "評価対象名": title,
+        "評価対象の種類": e.subject_kind_label,
+        "評価対象コード": e.subject_code,
+        "評価対象名": e.subject.title,
         "評価段階": e.get_stage_display(),
         "評価": e.rating,
         "成果": e.results,
