@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,8 @@ from kumamoto_welfare.imports.uploads import ImportUploadForm
 
 from . import services
 from .models import (
+    DIRECTORY_FIELDS,
+    DIRECTORY_LISTS,
     CommunityResource,
     Department,
     HealthTownPlanningRecord,
@@ -192,10 +195,9 @@ class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/community/change_list_with_import.html"
     resource_class = DirectoryResource
-    import_help = _(
-        "列：名称、種類、区、小学校区、所在地、電話番号、ウェブサイト、受付時間、開所日・時間など、説明、"
-        "相談窓口、ライフステージ、施策（API の CSV・xlsx の列名も可）。"
-        "id 列のある行は既存の記録を更新します。"
+    import_help = format_lazy(
+        _("列：{columns}（API の CSV・xlsx の列名も可）。id 列のある行は既存の記録を更新します。"),
+        columns="、".join(field.column for field in (*DIRECTORY_FIELDS, *DIRECTORY_LISTS)),
     )
     updatable_fields = services.RESOURCE_FIELDS
     create_service = staticmethod(services.community_resource_create)
