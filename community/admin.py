@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,8 @@ from kumamoto_welfare.imports.uploads import ImportUploadForm
 
 from . import services
 from .models import (
+    DIRECTORY_FIELDS,
+    DIRECTORY_LISTS,
     CommunityResource,
     Department,
     HealthTownPlanningRecord,
@@ -41,6 +44,7 @@ from .models import (
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
+    directory_field_names,
 )
 from .resources import DIRECTORY_SHEET, SCHOOL_DISTRICT_SHEET
 
@@ -231,30 +235,18 @@ class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/community/change_list_with_import.html"
     import_sheet = DIRECTORY_SHEET.kind
-    import_help = _(
-        "列：名称、種類、区、小学校区、所在地、電話番号、ウェブサイト、受付時間、開所日・時間など、説明、"
-        "相談窓口、ライフステージ、施策（API の CSV・xlsx の列名も可）。"
-        "id 列のある行は既存の記録を更新します。"
+    import_help = format_lazy(
+        _("列：{columns}（API の CSV・xlsx の列名も可）。id 列のある行は既存の記録を更新します。"),
+        columns="、".join(field.column for field in (*DIRECTORY_FIELDS, *DIRECTORY_LISTS)),
     )
     updatable_fields = services.RESOURCE_FIELDS
     create_service = staticmethod(services.community_resource_create)
     update_service = staticmethod(services.community_resource_update)
     delete_service = staticmethod(services.community_resource_delete)
     fields = [
-        "name",
-        "organisation_type",
-        "ward",
-        "school_district",
-        "address",
-        "phone",
-        "website",
-        "hours",
-        "opening_notes",
-        "description",
-        "consultation",
-        "life_stages",
-        "life_stages_inferred",
-        "pillars",
+        # The directory's fields (community.models.DIRECTORY_FIELDS), then the admin's own:
+        # whether the life stages were inferred (shown beside them), and the read-only rest.
+        *directory_field_names(after={"life_stages": ("life_stages_inferred",)}),
         "origin",
         "code",
         "expected_version",

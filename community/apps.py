@@ -9,6 +9,7 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from kumamoto_welfare.imports import background  # noqa: F401  (the import job)
         from kumamoto_welfare.imports.sheets import sheet_register
+        from kumamoto_welfare.response_cache import follow_models
 
         from .resources import DIRECTORY_SHEET, SCHOOL_DISTRICT_SHEET
 
@@ -16,3 +17,7 @@ class CommunityConfig(AppConfig):
         # resource by the sheet's kind.
         sheet_register(SCHOOL_DISTRICT_SHEET)
         sheet_register(DIRECTORY_SHEET)
+
+        # The city and its wards (on every cached page), the directory (in the cached search
+        # results) and the departments (named with the evaluations on the pages).
+        follow_models(self, "Municipality", "Ward", "CommunityResource", "Department")

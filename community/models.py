@@ -2,6 +2,8 @@
 staff's wards, and the records the community keeps: the directory of resources, the health
 town-planning stage of each district, volunteer programs and their headcounts."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -373,6 +375,52 @@ class CommunityResource(VersionedRecord):
                     % {"district": self.school_district, "ward": self.school_district.ward}
                 }
             )
+
+
+class DirectoryField(NamedTuple):
+    """A field of a directory entry that people keep, as every door names it."""
+
+    name: str  # the model's field: the API's field, the English column of files
+    column: str  # the Japanese column of files (the import sheet, the open data): untranslated
+    title: str  # the column's English title (the open data's schema)
+
+
+#: The directory entry's fields that people keep (by hand, through the API or a file), in the
+#: order the doors show them: the fields ``community_resource_create`` / ``_update`` accept,
+#: the admin's form, the API's fields (and so its CSV's columns), the import sheet's columns
+#: and the open data's. Each door derives its list from this one and says where it differs.
+DIRECTORY_FIELDS = (
+    DirectoryField("name", "名称", "Name"),
+    DirectoryField("organisation_type", "種類", "Type"),
+    DirectoryField("ward", "区", "Ward"),
+    DirectoryField("school_district", "小学校区", "School district"),
+    DirectoryField("address", "所在地", "Address"),
+    DirectoryField("phone", "電話番号", "Phone"),
+    DirectoryField("website", "ウェブサイト", "Website"),
+    DirectoryField("hours", "受付時間", "Hours"),
+    DirectoryField("opening_notes", "開所日・時間など", "Opening days and hours"),
+    DirectoryField("description", "説明", "Description"),
+    DirectoryField("consultation", "相談窓口", "Consultation desk"),
+)
+#: The lists kept with an entry (many-to-many), set by the services once it is written.
+DIRECTORY_LISTS = (
+    DirectoryField("life_stages", "ライフステージ", "Life stages"),
+    DirectoryField("pillars", "施策", "Pillars"),
+)
+DIRECTORY = {field.name: field for field in (*DIRECTORY_FIELDS, *DIRECTORY_LISTS)}
+
+
+def directory_field_names(
+    *, lists: bool = True, after: dict[str, tuple[str, ...]] | None = None
+) -> list[str]:
+    """The names of ``DIRECTORY_FIELDS`` (then of ``DIRECTORY_LISTS`` unless ``lists`` is
+    false), each followed by the door's own fields ``after`` it (the API's
+    ``organisation_type_name`` after ``organisation_type`` …)."""
+    after = after or {}
+    if unknown := set(after) - set(DIRECTORY):
+        raise ValueError(f"not directory fields: {sorted(unknown)}")
+    fields = (*DIRECTORY_FIELDS, *DIRECTORY_LISTS) if lists else DIRECTORY_FIELDS
+    return [name for field in fields for name in (field.name, *after.get(field.name, ()))]
 
 
 class HealthTownPlanningRecord(VersionedRecord):

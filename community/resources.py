@@ -32,11 +32,14 @@ from kumamoto_welfare.imports.widgets import (
 )
 
 from .models import (
+    DIRECTORY,
+    DIRECTORY_LISTS,
     CommunityResource,
     LifeStage,
     OrganisationType,
     SchoolDistrict,
     Ward,
+    directory_field_names,
     pillar_model,
 )
 from .services import community_resource_create, community_resource_update, school_district_save
@@ -182,13 +185,17 @@ class SchoolDistrictResource(SheetResource):
 
 # --- The directory -------------------------------------------------------------------------
 
-_LISTS = ("life_stages", "pillars")
+_LISTS = tuple(field.name for field in DIRECTORY_LISTS)
 
 
-def _text_column(attribute: str, column_name: str) -> Column:
-    return Column(
-        attribute=attribute, column_name=column_name, en=attribute, help="", widget=TextWidget()
-    )
+def _column(name: str, **kwargs) -> Column:
+    """The column of the directory's field ``name``: its Japanese column name, and its field
+    name in English (``community.models.DIRECTORY``)."""
+    return Column(attribute=name, column_name=DIRECTORY[name].column, en=name, **kwargs)
+
+
+def _text_column(name: str) -> Column:
+    return _column(name, help="", widget=TextWidget())
 
 
 class DirectoryResource(SheetResource):
@@ -204,18 +211,14 @@ class DirectoryResource(SheetResource):
         help=_("既存の記録の id（API の書き出しの id 列）。空欄は新規。"),
         widget=RecordIdWidget(),
     )
-    name = Column(
-        attribute="name",
-        column_name="名称",
-        en="name",
+    name = _column(
+        "name",
         required=True,
         help=_("団体・施設の名称。"),
         widget=TextWidget(),
     )
-    organisation_type = Column(
-        attribute="organisation_type",
-        column_name="種類",
-        en="organisation_type",
+    organisation_type = _column(
+        "organisation_type",
         aliases=("organisation_type_name",),
         required=True,
         help=_("種類のコードか名前（例：老人クラブ）。"),
@@ -227,17 +230,13 @@ class DirectoryResource(SheetResource):
             render=lambda kind: kind.name,
         ),
     )
-    ward = Column(
-        attribute="ward",
-        column_name="区",
-        en="ward",
+    ward = _column(
+        "ward",
         help=_("区の名前。空欄は市全体（計画担当のみ）。"),
         widget=ward_widget(),
     )
-    school_district = Column(
-        attribute="school_district",
-        column_name="小学校区",
-        en="school_district",
+    school_district = _column(
+        "school_district",
         help=_("小学校区のコード（区の中の校区）。"),
         widget=LookupWidget(
             load_school_districts,
@@ -246,23 +245,19 @@ class DirectoryResource(SheetResource):
             render=lambda district: district.code,
         ),
     )
-    address = _text_column("address", "所在地")
-    phone = _text_column("phone", "電話番号")
-    website = _text_column("website", "ウェブサイト")
-    hours = _text_column("hours", "受付時間")
-    opening_notes = _text_column("opening_notes", "開所日・時間など")
-    description = _text_column("description", "説明")
-    consultation = Column(
-        attribute="consultation",
-        column_name="相談窓口",
-        en="consultation",
+    address = _text_column("address")
+    phone = _text_column("phone")
+    website = _text_column("website")
+    hours = _text_column("hours")
+    opening_notes = _text_column("opening_notes")
+    description = _text_column("description")
+    consultation = _column(
+        "consultation",
         help=_("はい／いいえ（空欄はいいえ）。"),
         widget=YesNoWidget(),
     )
-    life_stages = Column(
-        attribute="life_stages",
-        column_name="ライフステージ",
-        en="life_stages",
+    life_stages = _column(
+        "life_stages",
         help=_("ライフステージのコードか名前。複数は「;」か「、」で区切ります。"),
         widget=ListWidget(
             LookupWidget(
@@ -273,10 +268,8 @@ class DirectoryResource(SheetResource):
             )
         ),
     )
-    pillars = Column(
-        attribute="pillars",
-        column_name="施策",
-        en="pillars",
+    pillars = _column(
+        "pillars",
         help=_("施策の番号。複数は「;」か「、」で区切ります。"),
         widget=ListWidget(
             LookupWidget(
@@ -287,40 +280,14 @@ class DirectoryResource(SheetResource):
         ),
     )
 
-    compared = (  # the fields community_resource_update may change (RESOURCE_FIELDS)
-        "name",
-        "organisation_type",
-        "ward",
-        "school_district",
-        "address",
-        "phone",
-        "website",
-        "hours",
-        "opening_notes",
-        "description",
-        "consultation",
-    )
+    # The fields community_resource_update may change (DIRECTORY_FIELDS), then the lists.
+    compared = tuple(directory_field_names(lists=False))
     data_columns = (*compared, *_LISTS)
     key_description = "id"
 
     class Meta:
         model = CommunityResource
-        fields = (
-            "id",
-            "name",
-            "organisation_type",
-            "ward",
-            "school_district",
-            "address",
-            "phone",
-            "website",
-            "hours",
-            "opening_notes",
-            "description",
-            "consultation",
-            "life_stages",
-            "pillars",
-        )
+        fields = ("id", *directory_field_names())
         import_id_fields = ("id",)
 
     @classmethod

@@ -32,6 +32,7 @@ from kumamoto_welfare.workflow import (
 
 from .choices import HealthTownPlanningStage, Origin
 from .models import (
+    DIRECTORY_FIELDS,
     CommunityResource,
     Department,
     HealthTownPlanningRecord,
@@ -211,19 +212,7 @@ def _set_if_differs(manager, wanted: list) -> bool:
 
 # --- The directory of community resources ----------------------------------------------------
 
-RESOURCE_FIELDS = {
-    "name",
-    "organisation_type",
-    "ward",
-    "school_district",
-    "address",
-    "phone",
-    "website",
-    "hours",
-    "opening_notes",
-    "description",
-    "consultation",
-}
+RESOURCE_FIELDS = frozenset(field.name for field in DIRECTORY_FIELDS)
 
 
 @transaction.atomic

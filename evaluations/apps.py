@@ -8,8 +8,10 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from kumamoto_welfare.imports.sheets import sheet_register
+        from kumamoto_welfare.response_cache import follow_models
 
-        from . import signals  # noqa: F401
         from .resources import EVALUATION_SHEET
 
         sheet_register(EVALUATION_SHEET)
+        # Evaluations are on the public pages (and in the report).
+        follow_models(self, "Evaluation")

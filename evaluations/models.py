@@ -17,10 +17,11 @@ from simple_history.models import HistoricalRecords
 from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from kumamoto_welfare.text import MAX_EVALUATION, PlainTextField
 from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
+from programs.models import SUBJECT_KINDS, OneSubject, one_subject_constraint
 
 from .choices import STAGE_ORDER, Direction, EvaluationStage
 
-SUBJECTS = ("pillar", "section", "initiative")
+SUBJECTS = SUBJECT_KINDS
 
 #: Plan order: the pillar's number, the section's, the initiative's (a pillar's own
 #: evaluation before its sections', a section's before its initiatives'), then the stages.
@@ -36,7 +37,7 @@ PLAN_ORDER = [
 ]
 
 
-class Evaluation(WorkflowRecord):
+class Evaluation(OneSubject, WorkflowRecord):
     """One stage's evaluation of a pillar, a section or an initiative for a fiscal year: the
     rating (a code of the active rating rule), 成果, 要因分析, 課題, 今後の方向性 and a
     comment. The 一次評価 of a section or initiative is its department's (所管課); the rest is
@@ -45,6 +46,7 @@ class Evaluation(WorkflowRecord):
     # How a row reaches its department, and which rows a department writes (access.py).
     DEPARTMENT_LOOKUPS = ("section__department", "initiative__department")
     DEPARTMENT_WRITES = {"stage": EvaluationStage.PRIMARY}
+    SUBJECTS = SUBJECT_KINDS
 
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
@@ -93,12 +95,7 @@ class Evaluation(WorkflowRecord):
         verbose_name_plural = pgettext_lazy("plural", "施策評価")
         ordering = PLAN_ORDER
         constraints = [
-            models.CheckConstraint(
-                condition=Q(pillar__isnull=False, section__isnull=True, initiative__isnull=True)
-                | Q(pillar__isnull=True, section__isnull=False, initiative__isnull=True)
-                | Q(pillar__isnull=True, section__isnull=True, initiative__isnull=False),
-                name="evaluation_has_one_subject",
-            ),
+            one_subject_constraint(SUBJECTS, name="evaluation_has_one_subject"),
             models.CheckConstraint(
                 condition=Q(stage__in=EvaluationStage.values), name="evaluation_stage_valid"
             ),
@@ -121,17 +118,9 @@ class Evaluation(WorkflowRecord):
         ]
 
     def __str__(self) -> str:
-        subject = self.subject
-        code = subject.code if hasattr(subject, "code") else str(getattr(subject, "number", ""))
-        return f"{code} {fiscal_year_label(self.fiscal_year)} {self.get_stage_display()}"
-
-    @property
-    def subject(self):
-        """The evaluated pillar, section or initiative (None until one is set)."""
-        for name in SUBJECTS:
-            if getattr(self, f"{name}_id"):
-                return getattr(self, name)
-        return None
+        return (
+            f"{self.subject_code} {fiscal_year_label(self.fiscal_year)} {self.get_stage_display()}"
+        )
 
     @property
     def department(self):
@@ -156,7 +145,7 @@ class Evaluation(WorkflowRecord):
 
     def clean(self) -> None:
         super().clean()
-        if sum(bool(getattr(self, f"{name}_id")) for name in SUBJECTS) != 1:
+        if not self.has_one_subject():
             raise ValidationError(
                 _("評価する施策・施策の項目・取組施策のどれか一つを指定してください。")
             )

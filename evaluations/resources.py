@@ -7,7 +7,6 @@ department's officer: their items' 一次評価 only) and nothing is overwritten
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,11 +28,11 @@ from kumamoto_welfare.imports.widgets import (
     key_text,
 )
 from kumamoto_welfare.workflow import Status
-from programs.models import Initiative, Pillar, Section
-from programs.selectors import current_plan
+from programs.models import Pillar, Section, subject_kind
+from programs.selectors import current_plan, subjects_by_code
 
 from .choices import Direction, EvaluationStage
-from .models import SUBJECTS, Evaluation
+from .models import Evaluation
 from .selectors import RELATED
 from .services import evaluation_create, evaluation_update
 
@@ -41,20 +40,9 @@ EVALUATION = "evaluation"
 
 
 def load_items() -> dict[str, object]:
-    """The current plan's pillars (by number), sections and initiatives (by code). An
-    initiative wins over a section of the same code (there is none today)."""
-    plan = current_plan()
-    table: dict[str, object] = {
-        key_text(str(pillar.number)): pillar for pillar in Pillar.objects.filter(plan=plan)
-    }
-    table.update(
-        {
-            key_text(section.code): section
-            for section in Section.objects.filter(pillar__plan=plan).select_related("pillar")
-        }
-    )
-    table.update({key_text(i.code): i for i in Initiative.objects.filter(pillar__plan=plan)})
-    return table
+    """The current plan's pillars (by number), sections and initiatives (by code):
+    ``subjects_by_code`` (an initiative wins over a section of the same code)."""
+    return {key_text(code): subject for code, subject in subjects_by_code(current_plan()).items()}
 
 
 class SubjectColumn(Column):
@@ -103,19 +91,10 @@ class SubjectColumn(Column):
         return item
 
     def save(self, instance, row, is_m2m=False, **kwargs):
-        subject = self.clean(row, **kwargs)
-        for name in SUBJECTS:
-            setattr(instance, name, None)
-        setattr(instance, _subject_name(subject), subject)
+        instance.subject = self.clean(row, **kwargs)
 
     def get_value(self, instance):
         return instance.subject
-
-
-def _subject_name(subject) -> str:
-    if isinstance(subject, Pillar):
-        return "pillar"
-    return "initiative" if isinstance(subject, Initiative) else "section"
 
 
 class EvaluationResource(ProgressResource):
@@ -246,18 +225,13 @@ class EvaluationResource(ProgressResource):
         subject = values["subject"]
         if values["stage"] is None:
             return None
-        return (_subject_name(subject), subject.pk, values["fiscal_year"], values["stage"])
+        return (subject_kind(subject), subject.pk, values["fiscal_year"], values["stage"])
 
     def existing_records(self, keys: list[tuple]) -> dict:
-        condition = Q(pk__in=[])
-        for name in SUBJECTS:
-            condition |= Q(**{f"{name}__in": [pk for kind, pk, *_rest in keys if kind == name]})
         records = Evaluation.objects.filter(
-            condition, fiscal_year__in={key[2] for key in keys}
+            Evaluation.about_subjects(keys), fiscal_year__in={key[2] for key in keys}
         ).select_related(*RELATED)
-        return {
-            (_subject_name(r.subject), r.subject.pk, r.fiscal_year, r.stage): r for r in records
-        }
+        return {(*r.subject_key, r.fiscal_year, r.stage): r for r in records}
 
     def label(self, instance) -> str:
         return str(instance)
@@ -265,14 +239,13 @@ class EvaluationResource(ProgressResource):
     def candidate(self, instance):
         """The row's item and stage as a new draft: may this user write it at all?"""
         record = Evaluation(stage=instance.stage, status=Status.DRAFT)
-        for name in SUBJECTS:
-            setattr(record, name, getattr(instance, name))
+        record.subject = instance.subject
         return record
 
     def create(self, instance):
         return evaluation_create(
             user=self.user,
-            **{_subject_name(instance.subject): instance.subject},
+            **{instance.subject_kind: instance.subject},
             fiscal_year=instance.fiscal_year,
             stage=instance.stage,
             **{name: getattr(instance, name) for name in self.compared},

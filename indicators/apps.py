@@ -13,6 +13,7 @@ class IndicatorsConfig(AppConfig):
         from kumamoto_welfare.history import reason_register
         from kumamoto_welfare.imports import background  # noqa: F401  (the import job)
         from kumamoto_welfare.imports.sheets import sheet_register
+        from kumamoto_welfare.response_cache import follow_models
 
         from . import admin_jobs, derived, signals, tasks  # noqa: F401
         from .resources import INDICATOR_SHEET
@@ -20,6 +21,8 @@ class IndicatorsConfig(AppConfig):
 
         # The lower layers ask these through kumamoto_welfare, never by importing this app.
         reporting_reach_register(plan_reach)
+        # Progress data: every change moves the cached answers' generation on.
+        follow_models(self, "IndicatorValue", "Target", "Indicator", "RatingBand", "RatingRule")
         sheet_register(INDICATOR_SHEET)
         reason_register(derived.REASON_CREATED, _("自動計算で作成"))
         reason_register(derived.REASON_SOURCES, _("自動計算：数えた記録が変わり、数は同じ"))

@@ -1,51 +1,14 @@
-"""Every change to progress data, or to the plan content and city the public pages show, moves
-the summaries' and pages' cache generation on (kumamoto_welfare.response_cache)."""
+"""What the indicators do when others' data change: refresh the summaries after an approval,
+recompute the derived indicators when the community records they count change. (Which of
+the indicators' own models move the cache generation on: ``IndicatorsConfig.ready``.)"""
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from community.signals import counted_records_changed
 from kumamoto_welfare.jobs.services import job_create
-from kumamoto_welfare.response_cache import bump_generation
 from kumamoto_welfare.workflow import approved_data_changed
 
 from .derived import DERIVATIONS_COUNTING
-
-PROGRESS_MODELS = (
-    "indicators.IndicatorValue",
-    "indicators.Target",
-    "indicators.Indicator",
-    "indicators.RatingBand",
-    "indicators.RatingRule",
-    "programs.InitiativeProgress",
-    # The plan's content and the city, which the cached public pages show too.
-    "programs.Plan",
-    "programs.PriorityArea",
-    "programs.Pillar",
-    "programs.Section",
-    "programs.Challenge",
-    "programs.Initiative",
-    "programs.Action",
-    "programs.Figure",
-    "community.Municipality",
-    "community.Ward",
-    # The directory, which the cached search results show.
-    "community.CommunityResource",
-)
-
-
-def progress_data_changed(sender, **kwargs):
-    # Now, so this transaction's own reads recompute; and on commit, so that nothing
-    # computed meanwhile from the uncommitted rows outlives them.
-    bump_generation()
-    transaction.on_commit(bump_generation)
-
-
-# Connected to the progress models alone (lazy labels), not to every model's saves.
-for _label in PROGRESS_MODELS:
-    post_save.connect(progress_data_changed, sender=_label, dispatch_uid=f"progress-{_label}")
-    post_delete.connect(progress_data_changed, sender=_label, dispatch_uid=f"progress-del-{_label}")
 
 
 @receiver(approved_data_changed)

@@ -6,8 +6,9 @@ someone not signed in (no session of a user, no ``Authorization`` header) is cac
 data generation, the active language, the scheme, host, path and sorted query string, and
 whatever else the door says changes the bytes (the API: the negotiated renderer and media
 type). Every change to public data (progress data, approvals, the plan's content, the city)
-moves the generation on (``bump_generation``; connected in ``indicators.signals``), so no
-response older than the data is served.
+moves the generation on (``bump_generation``), so no response older than the data is served:
+each app names its own models whose saves and deletes do so (``follow_models`` in its
+``AppConfig.ready``).
 
 Nothing is served from, or stored into, this cache for a signed-in user: staff may see more
 (a ward officer sees the drafts of their own ward). A response that is not a 200, streams,
@@ -39,6 +40,8 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.translation import get_language, get_language_from_request
@@ -70,6 +73,33 @@ def bump_generation() -> None:
         cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
+def data_changed(sender=None, **kwargs) -> None:
+    """A receiver: public data changed, the generation moves on."""
+    # Now, so this transaction's own reads recompute; and on commit, so that nothing
+    # computed meanwhile from the uncommitted rows outlives them.
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+#: The models whose saves and deletes move the generation on, by the app that named them.
+FOLLOWED: dict[str, tuple[str, ...]] = {}
+
+
+def follow_models(app_config, *model_names: str) -> None:
+    """Move the generation on at every save and delete of the models ``model_names`` of
+    ``app_config``: its own models (``AppConfig.get_model`` knows no other app's), named in
+    its ``ready``. Each app knows which of its data the cached answers show; no app lists
+    another's."""
+    labels = []
+    for name in model_names:
+        model = app_config.get_model(name)
+        label = model._meta.label
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"progress-{label}")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"progress-del-{label}")
+        labels.append(label)
+    FOLLOWED[app_config.label] = tuple(labels)
+
+
 def _fresh_generation() -> int:
     # The number may be lost while entries made under it stay: a full cache evicts some keys
     # (the local-memory cache culls a third at 300 entries; Redis may evict too). Counting
@@ -89,12 +119,26 @@ def cacheable(request: HttpRequest, user) -> bool:
     )
 
 
-def cache_key(request: HttpRequest, *variant: str) -> str:
+def response_key(
+    prefix: str, request: HttpRequest, *variant: str, host: str, language: str | None
+) -> str:
+    """The one way a response is keyed: ``prefix``, the data generation, ``language``, and a
+    digest of the scheme, ``host``, path and sorted query with whatever else the door says
+    changes the bytes (``variant``). The doors differ only in what they pass: the views the
+    active language and the renderer; the early middleware the language the locale
+    middleware would choose and the ``Accept`` header as sent."""
     query = "&".join(sorted(request.GET.urlencode().split("&")))
     # The host and scheme too: a paginated answer links to itself absolutely.
-    where = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    where = f"{request.scheme}://{host}{request.path}?{query}"
     digest = hashlib.sha256("\n".join((where, *variant)).encode()).hexdigest()[:32]
-    return f"{RESPONSE_KEY}:{generation()}:{get_language()}:{digest}"
+    return f"{prefix}:{generation()}:{language}:{digest}"
+
+
+def cache_key(request: HttpRequest, *variant: str) -> str:
+    """The key of a view's answer (``public_page``, ``AnonymousResponseCache``)."""
+    return response_key(
+        RESPONSE_KEY, request, *variant, host=request.get_host(), language=get_language()
+    )
 
 
 def lookup(key: str) -> HttpResponse | None:
@@ -237,11 +281,8 @@ class EarlyResponseCacheMiddleware:
         except DisallowedHost:
             return None  # the normal path answers it (400)
         language = get_language_from_request(request, check_path=self.check_path)
-        query = "&".join(sorted(request.GET.urlencode().split("&")))
-        where = f"{request.scheme}://{host}{request.path}?{query}"
         accept = request.META.get("HTTP_ACCEPT", "")
-        digest = hashlib.sha256(f"{where}\n{accept}".encode()).hexdigest()[:32]
-        return f"{EARLY_KEY}:{generation()}:{language}:{digest}"
+        return response_key(EARLY_KEY, request, accept, host=host, language=language)
 
 
 class _AnonymousRequest:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.models import (
+    DIRECTORY,
     CommunityResource,
     HealthTownPlanningRecord,
     Municipality,
@@ -279,20 +280,13 @@ def _evaluations(plan):
 
 
 def _evaluation_row(e: Evaluation) -> dict:
-    if e.pillar_id:
-        kind, code, title = _("施策"), str(e.pillar.number), e.pillar.title
-    elif e.section_id:
-        kind = _("施策の項目")
-        code, title = f"{e.section.pillar.number}-{e.section.number}", e.section.title
-    else:
-        kind, code, title = _("取組施策"), e.initiative.code, e.initiative.title
     return {
         ID: e.pk,
         "年度": e.fiscal_year,
         "年度（和暦）": era(e.fiscal_year),
-        "評価対象の種類": str(kind),
-        "評価対象コード": code,
-        "評価対象名": title,
+        "評価対象の種類": e.subject_kind_label,
+        "評価対象コード": e.subject_code,
+        "評価対象名": e.subject.title,
         "評価段階": e.get_stage_display(),
         "評価": e.rating,
         "成果": e.results,
@@ -309,20 +303,25 @@ def _resources(plan):
     ).order_by(*CommunityResource._meta.ordering)
 
 
+# The directory's columns (community.models.DIRECTORY) as the open data publishes them: the
+# ward as its code and name, the school district as its code, the texts in this order (受付時間
+# before ウェブサイト), no lists (life stages are a dataset of their own).
+_RESOURCE_TEXTS = ("address", "phone", "hours", "website", "opening_notes", "description")
+
+
+def _directory_field(name: str, **kwargs) -> Field:
+    return Field(DIRECTORY[name].column, DIRECTORY[name].title, **kwargs)
+
+
 def _resource_row(r: CommunityResource) -> dict:
     return {
         ID: r.pk,
-        "名称": r.name,
-        "種類": r.organisation_type.name,
+        DIRECTORY["name"].column: r.name,
+        DIRECTORY["organisation_type"].column: r.organisation_type.name,
         **ward_cells(r.ward),
         "小学校区コード": r.school_district.code if r.school_district_id else "",
-        "所在地": r.address,
-        "電話番号": r.phone,
-        "受付時間": r.hours,
-        "ウェブサイト": r.website,
-        "開所日・時間など": r.opening_notes,
-        "説明": r.description,
-        "相談窓口": r.consultation,
+        **{DIRECTORY[name].column: getattr(r, name) for name in _RESOURCE_TEXTS},
+        DIRECTORY["consultation"].column: r.consultation,
     }
 
 
@@ -498,17 +497,12 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         [
             *_head(),
-            Field("名称", "Name", required=True),
-            Field("種類", "Type", required=True),
+            _directory_field("name", required=True),
+            _directory_field("organisation_type", required=True),
             *WARD_FIELDS,
             Field("小学校区コード", "School district code"),
-            Field("所在地", "Address"),
-            Field("電話番号", "Phone"),
-            Field("受付時間", "Hours"),
-            Field("ウェブサイト", "Website"),
-            Field("開所日・時間など", "Opening days and hours"),
-            Field("説明", "Description"),
-            Field("相談窓口", "Consultation desk", "boolean", required=True),
+            *[_directory_field(name) for name in _RESOURCE_TEXTS],
+            _directory_field("consultation", type="boolean", required=True),
         ],
         _resources,
         _resource_row,

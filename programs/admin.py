@@ -158,4 +158,4 @@ class InitiativeProgressAdmin(ProgressImportMixin, ProgressRecordAdmin):
 
     @admin.display(description=_("取組"), ordering="initiative__code")
     def subject_display(self, obj):
-        return str(obj.initiative) if obj.initiative_id else str(obj.section)
+        return str(obj.subject)

@@ -8,7 +8,21 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         from kumamoto_welfare.imports.sheets import sheet_register
+        from kumamoto_welfare.response_cache import follow_models
 
         from .resources import PROGRESS_SHEET
 
         sheet_register(PROGRESS_SHEET)
+        # Progress reports and the plan's content, which the cached pages and API reads show.
+        follow_models(
+            self,
+            "InitiativeProgress",
+            "Plan",
+            "PriorityArea",
+            "Pillar",
+            "Section",
+            "Challenge",
+            "Initiative",
+            "Action",
+            "Figure",
+        )

@@ -8,6 +8,9 @@ section). Content is loaded from the YAML files by ``load_plan`` (see docs/plan-
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -240,6 +243,97 @@ def validate_section_in_pillar(row) -> None:
         raise ValidationError({"section": _("この項目は選択した施策に属していません。")})
 
 
+# --- Subjects: a pillar, a section or an initiative, held in nullable foreign keys ------------
+
+#: Every kind of subject, each a foreign key named after it: an evaluation's.
+SUBJECT_KINDS = ("pillar", "section", "initiative")
+#: What a ward reports progress on and an action belongs to: an initiative, or a section
+#: where the plan has no numbered initiative.
+ITEM_SUBJECTS = ("initiative", "section")
+
+
+def one_subject_constraint(kinds: tuple[str, ...], *, name: str) -> models.CheckConstraint:
+    """Exactly one of the foreign keys ``kinds`` is set (the database's check)."""
+    return models.CheckConstraint(
+        condition=reduce(
+            or_, (Q(**{f"{kind}__isnull": kind != chosen for kind in kinds}) for chosen in kinds)
+        ),
+        name=name,
+    )
+
+
+def subject_kind(subject) -> str:
+    """``pillar``, ``section`` or ``initiative``: the foreign key that holds ``subject``."""
+    return subject._meta.model_name
+
+
+def subject_code(subject) -> str:
+    """``subject`` as the plan cites it: a pillar by its number (1), a section (1-2) or an
+    initiative (1-2-1, 2-3) by its code; "" for none."""
+    if subject is None:
+        return ""
+    return str(subject.number) if subject_kind(subject) == "pillar" else subject.code
+
+
+class OneSubject:
+    """A row about exactly one subject of ``SUBJECTS`` (the model's foreign keys, named after
+    the kinds, in its check constraint's order: ``one_subject_constraint``). Mixed into
+    ``InitiativeProgress``, ``Action`` and ``evaluations.Evaluation``."""
+
+    SUBJECTS: tuple[str, ...] = ()
+
+    @property
+    def subject(self):
+        """The pillar, section or initiative (None until one is set)."""
+        for kind in self.SUBJECTS:
+            if getattr(self, f"{kind}_id"):
+                return getattr(self, kind)
+        return None
+
+    @subject.setter
+    def subject(self, subject) -> None:
+        if subject is not None and subject_kind(subject) not in self.SUBJECTS:
+            raise ValueError(f"{type(self).__name__} is not about a {subject_kind(subject)}")
+        for kind in self.SUBJECTS:
+            setattr(self, kind, None)
+        if subject is not None:
+            setattr(self, subject_kind(subject), subject)
+
+    @property
+    def subject_kind(self) -> str | None:
+        for kind in self.SUBJECTS:
+            if getattr(self, f"{kind}_id"):
+                return kind
+        return None
+
+    @property
+    def subject_key(self) -> tuple[str, int] | None:
+        """``(kind, pk)``, read from the row alone (no query)."""
+        kind = self.subject_kind
+        return None if kind is None else (kind, getattr(self, f"{kind}_id"))
+
+    @property
+    def subject_code(self) -> str:
+        return subject_code(self.subject)
+
+    @property
+    def subject_kind_label(self) -> str:
+        """The kind's name (施策, 施策の項目, 取組施策): its foreign key's label."""
+        kind = self.subject_kind
+        return str(self._meta.get_field(kind).verbose_name) if kind else ""
+
+    @classmethod
+    def about_subjects(cls, keys) -> Q:
+        """Rows about any of ``keys``, ``(kind, pk, …)`` tuples (``subject_key`` first)."""
+        condition = Q(pk__in=[])
+        for kind in cls.SUBJECTS:
+            condition |= Q(**{f"{kind}__in": [key[1] for key in keys if key[0] == kind]})
+        return condition
+
+    def has_one_subject(self) -> bool:
+        return sum(bool(getattr(self, f"{kind}_id")) for kind in self.SUBJECTS) == 1
+
+
 class PillarContent(models.Model):
     """Content that belongs to a section, or to the pillar itself where it has no sections."""
 
@@ -332,9 +426,11 @@ class Initiative(PillarContent):
         return f"{self.code} {self.title}"
 
 
-class Action(models.Model):
+class Action(OneSubject, models.Model):
     """One concrete action (◇ under 取組施策), of an initiative or, where the plan lists
     actions with no numbered initiative, of a section."""
+
+    SUBJECTS = ITEM_SUBJECTS
 
     initiative = models.ForeignKey(
         Initiative,
@@ -369,11 +465,7 @@ class Action(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "取組")
         ordering = ["initiative__code", "section__number", "position"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(initiative__isnull=False, section__isnull=True)
-                | Q(initiative__isnull=True, section__isnull=False),
-                name="action_has_one_parent",
-            ),
+            one_subject_constraint(ITEM_SUBJECTS, name="action_has_one_parent"),
             models.UniqueConstraint(
                 fields=["initiative", "position"],
                 condition=Q(initiative__isnull=False),
@@ -391,7 +483,7 @@ class Action(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if bool(self.initiative_id) == bool(self.section_id):
+        if not self.has_one_subject():
             raise ValidationError(_("取組は、取組施策か施策の項目のどちらか一方に属します。"))
 
 
@@ -429,10 +521,12 @@ class Figure(PillarContent):
         return _("【参考】%(title)s") % {"title": self.title}
 
 
-class InitiativeProgress(WorkflowRecord):
+class InitiativeProgress(OneSubject, WorkflowRecord):
     """A ward's report on an initiative for a fiscal year (or on a section, where the plan
     has no numbered initiative): its state, what was done, the issues, next year's course
     and activity counts. Aggregate figures only: never data about a person."""
+
+    SUBJECTS = ITEM_SUBJECTS
 
     initiative = models.ForeignKey(
         Initiative,
@@ -486,11 +580,7 @@ class InitiativeProgress(WorkflowRecord):
         verbose_name_plural = pgettext_lazy("plural", "取組の進捗")
         ordering = ["fiscal_year", "initiative__code", "section__number", "ward__position"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(initiative__isnull=False, section__isnull=True)
-                | Q(initiative__isnull=True, section__isnull=False),
-                name="progress_has_one_subject",
-            ),
+            one_subject_constraint(ITEM_SUBJECTS, name="progress_has_one_subject"),
             models.CheckConstraint(
                 condition=Q(state__in=ProgressState.values), name="progress_state_valid"
             ),
@@ -503,19 +593,18 @@ class InitiativeProgress(WorkflowRecord):
                         "この取組・年度・区の進捗はすでに登録されています。既存の記録を編集してください。"
                     ),
                 )
-                for subject in ("initiative", "section")
+                for subject in ITEM_SUBJECTS
                 for per_ward in (True, False)
             ],
         ]
 
     def __str__(self) -> str:
-        subject = self.initiative.code if self.initiative_id else self.section.code
         where = self.ward if self.ward_id else gettext("市全体")
-        return f"{subject} {self.fiscal_year} {where}"
+        return f"{self.subject_code} {self.fiscal_year} {where}"
 
     def clean(self) -> None:
         super().clean()
-        if bool(self.initiative_id) == bool(self.section_id):
+        if not self.has_one_subject():
             raise ValidationError(
                 _(
                     "進捗は、取組施策か（取組施策のない）施策の項目のどちらか一方について記録します。"

@@ -5,7 +5,6 @@ shared ``SheetResource`` (``kumamoto_welfare.imports.resources``), registered as
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,38 +28,28 @@ from kumamoto_welfare.imports.widgets import (
 from kumamoto_welfare.workflow import Status
 
 from .choices import ProgressState
-from .models import Initiative, InitiativeProgress, Section
-from .selectors import current_plan
+from .models import ITEM_SUBJECTS, Initiative, InitiativeProgress, Section, subject_kind
+from .selectors import current_plan, subjects_by_code
 from .services import initiative_progress_create, initiative_progress_update
 
 INITIATIVE_PROGRESS = "initiative_progress"
 
 
 def load_subjects() -> dict[str, object]:
-    """Initiatives by code, and sections by code where the plan has no numbered initiative.
-    Sections first, so that an initiative with the same code (there is none today) would win:
-    progress is recorded per initiative wherever the plan has them. Of the current plan
-    (codes are unique within a plan)."""
-    plan = current_plan()
-    table: dict[str, object] = {
-        key_text(section.code): section
-        for section in Section.objects.filter(pillar__plan=plan).select_related("pillar")
-    }
-    table.update({key_text(i.code): i for i in Initiative.objects.filter(pillar__plan=plan)})
-    return table
+    """Initiatives and sections of the current plan by code (``subjects_by_code``: an
+    initiative wins over a section of the same code)."""
+    subjects = subjects_by_code(current_plan(), kinds=ITEM_SUBJECTS)
+    return {key_text(code): subject for code, subject in subjects.items()}
 
 
 class SubjectColumn(Column):
     """取組コード: an initiative, or a section where the plan has no numbered initiative."""
 
     def save(self, instance, row, is_m2m=False, **kwargs):
-        subject = self.clean(row, **kwargs)
-        is_initiative = isinstance(subject, Initiative)
-        instance.initiative = subject if is_initiative else None
-        instance.section = None if is_initiative else subject
+        instance.subject = self.clean(row, **kwargs)
 
     def get_value(self, instance):
-        return instance.initiative if instance.initiative_id else instance.section
+        return instance.subject
 
 
 class InitiativeProgressResource(ProgressResource):
@@ -166,38 +155,26 @@ class InitiativeProgressResource(ProgressResource):
 
     def key_of(self, values: dict) -> tuple:
         subject, ward = values["subject"], values["ward"]
-        kind = "initiative" if isinstance(subject, Initiative) else "section"
-        return (kind, subject.pk, values["fiscal_year"], ward and ward.pk)
+        return (subject_kind(subject), subject.pk, values["fiscal_year"], ward and ward.pk)
 
     def existing_records(self, keys: list[tuple]) -> dict:
         records = InitiativeProgress.objects.filter(
-            Q(initiative__in=[pk for kind, pk, *_rest in keys if kind == "initiative"])
-            | Q(section__in=[pk for kind, pk, *_rest in keys if kind == "section"]),
+            InitiativeProgress.about_subjects(keys),
             fiscal_year__in={key[2] for key in keys},
         ).select_related("ward")
-        return {
-            (
-                "initiative" if r.initiative_id else "section",
-                r.initiative_id or r.section_id,
-                r.fiscal_year,
-                r.ward_id,
-            ): r
-            for r in records
-        }
+        return {(*r.subject_key, r.fiscal_year, r.ward_id): r for r in records}
 
     def label(self, instance) -> str:
-        subject = instance.initiative or instance.section
         where = instance.ward.name if instance.ward else _("市全体")
-        return " ".join([subject.code, where, str(instance.fiscal_year)])
+        return " ".join([instance.subject_code, where, str(instance.fiscal_year)])
 
     def candidate(self, instance):
         return InitiativeProgress(ward=instance.ward, status=Status.DRAFT)
 
     def create(self, instance):
-        subject = "initiative" if instance.initiative_id else "section"
         return initiative_progress_create(
             user=self.user,
-            **{subject: getattr(instance, subject)},
+            **{instance.subject_kind: instance.subject},
             fiscal_year=instance.fiscal_year,
             ward=instance.ward,
             **{name: getattr(instance, name) for name in self.compared},

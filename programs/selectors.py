@@ -11,7 +11,7 @@ import datetime
 
 from kumamoto_welfare.fiscal_year import current_fiscal_year, fiscal_year_of
 
-from .models import Plan
+from .models import SUBJECT_KINDS, Initiative, Pillar, Plan, Section, subject_code
 
 
 class UnknownPlanError(LookupError):
@@ -58,3 +58,22 @@ def site_title(plan: Plan | None = None) -> str:
     if municipality is not None:
         return gettext("%(municipality)s地域福祉計画") % {"municipality": municipality.display_name}
     return gettext("地域福祉計画")
+
+
+def subjects_by_code(plan: Plan | None, *, kinds: tuple[str, ...] = SUBJECT_KINDS) -> dict:
+    """The plan's subjects of ``kinds`` by the code the plan cites them with
+    (``subject_code``): pillars by number (1), sections (1-2) and initiatives (1-2-1, 2-3).
+    The one lookup of subjects by code (the progress and evaluation sheets). An initiative
+    wins over a section of the same code (there is none today): progress is recorded per
+    initiative wherever the plan has them."""
+    querysets = {
+        "pillar": Pillar.objects.filter(plan=plan),
+        "section": Section.objects.filter(pillar__plan=plan).select_related("pillar"),
+        "initiative": Initiative.objects.filter(pillar__plan=plan),
+    }
+    return {
+        subject_code(subject): subject
+        for kind in SUBJECT_KINDS
+        if kind in kinds
+        for subject in querysets[kind]
+    }

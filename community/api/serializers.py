@@ -11,6 +11,7 @@ from community.models import (
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
+    directory_field_names,
     pillar_model,
 )
 from community.services import (
@@ -123,25 +124,17 @@ class CommunityResourceSerializer(VersionedRecordSerializer):
 
     class Meta:
         model = CommunityResource
+        # The directory's fields (community.models.DIRECTORY_FIELDS), each read-only label
+        # after what it names; the plan's code, the inferred flag and the origin read-only.
         fields = [
             "id",
             "code",
-            "name",
-            "organisation_type",
-            "organisation_type_name",
-            "ward",
-            "school_district",
-            "address",
-            "phone",
-            "website",
-            "hours",
-            "opening_notes",
-            "description",
-            "consultation",
-            "life_stages",
-            "life_stage_names",
-            "life_stages_inferred",
-            "pillars",
+            *directory_field_names(
+                after={
+                    "organisation_type": ("organisation_type_name",),
+                    "life_stages": ("life_stage_names", "life_stages_inferred"),
+                }
+            ),
             "origin",
             *VersionedRecordSerializer.versioned_fields,
         ]

@@ -337,3 +337,24 @@ def test_a_new_generation_is_missed_early_too():
     bump_generation()
     fresh = reader.get("/api/v1/sections/")
     assert fresh[MARKER] == "miss" and hasattr(fresh.wsgi_request, "user")
+
+
+def test_the_views_and_the_early_middleware_key_their_copies_one_way(monkeypatch):
+    """Reproduces the key built twice (the views' ``cache_key`` and the early middleware's
+    ``_key`` each hashed the scheme, host, path and sorted query): both go through
+    ``response_key``, the doors passing only what differs (language, renderer, Accept)."""
+    from kumamoto_welfare import response_cache
+
+    prefixes = []
+    real = response_cache.response_key
+
+    def spy(prefix, request, *variant, **kwargs):
+        prefixes.append(prefix)
+        return real(prefix, request, *variant, **kwargs)
+
+    monkeypatch.setattr(response_cache, "response_key", spy)
+    reader = anonymous()
+    assert reader.get("/api/v1/pillars/?b=2&a=1")[MARKER] == "miss"
+    assert set(prefixes) == {response_cache.RESPONSE_KEY, response_cache.EARLY_KEY}
+    # The query's order does not matter to the early copy either.
+    assert reader.get("/api/v1/pillars/?a=1&b=2")[MARKER] == "hit"
