@@ -203,10 +203,15 @@ def test_a_cached_result_is_not_served_after_the_directory_changes(client):
 
 
 def test_control_characters_in_the_query_separate_terms_and_never_reach_the_database():
+    """Other control characters separate terms; a NUL never reaches search at all: the URL
+    guard answers 400 for it in any parameter (issue 18, item 8)."""
     assert search_terms("認知症\x00サポーター\t") == ["認知症", "サポーター"]
-    response = APIClient().get("/api/v1/search/", {"q": "認知症サポーター\x00"})
+    response = APIClient().get("/api/v1/search/", {"q": "認知症サポーター\x1b"})
     assert response.status_code == 200
     assert response.json()["terms"] == ["認知症サポーター"]
+    refused = APIClient().get("/api/v1/search/", {"q": "認知症サポーター\x00"})
+    assert refused.status_code == 400
+    assert "q" in str(refused.json())
 
 
 def test_a_query_too_long_answers_400_with_the_reason_on_the_page(client):
