@@ -73,12 +73,17 @@ class FieldChange:
     text: str = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
-        text = gettext("%(label)s：%(old)s → %(new)s") % {
-            "label": self.label,
-            "old": self.old,
-            "new": self.new,
-        }
-        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "text", self.heading + self.values)
+
+    @property
+    def heading(self) -> str:
+        """The label as it leads the line: 「値：」 (the history sets it in bold)."""
+        return gettext("%(label)s：") % {"label": self.label}
+
+    @property
+    def values(self) -> str:
+        """The before and after: 「99,999 → 20,100」."""
+        return gettext("%(old)s → %(new)s") % {"old": self.old, "new": self.new}
 
     def __str__(self) -> str:
         return self.text

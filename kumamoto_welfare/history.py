@@ -14,18 +14,16 @@ indicators' recomputations), so that this layer knows no higher one.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from kumamoto_welfare.changes import field_change, places_of
+from kumamoto_welfare.changes import FieldChange, field_change, places_of
 from kumamoto_welfare.workflow import Transition
 
 HISTORY_TYPES = {"+": _("作成"), "~": _("変更"), "-": _("削除")}
@@ -72,15 +70,14 @@ class HistoryContextHelper(HistoricalRecordContextHelper):
         super().__init__(model, historical_record, **kwargs)
         self.places = places_of(historical_record) if places is _UNSET else places
 
-    def format_delta_change(self, change):
+    def context_for_delta_changes(self, delta) -> list[FieldChange]:
+        """Each change as ``changes.FieldChange``: the template shows its ``heading`` (the
+        label, in bold) and its ``values``, which together read as its ``text``."""
+        return [self.change_words(change) for change in delta.changes]
+
+    def change_words(self, change) -> FieldChange:
         old, new = (self.prepare_delta_change_value(change, v) for v in (change.old, change.new))
-        words = field_change(self.model, change.field, old, new, places=self.places)
-        return dataclasses.replace(
-            change,
-            field=words.label,
-            old=conditional_escape(words.old),
-            new=conditional_escape(words.new),
-        )
+        return field_change(self.model, change.field, old, new, places=self.places)
 
 
 def history_date_text(moment: datetime.datetime) -> str:
