@@ -86,9 +86,6 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
     list_select_related = ["indicator", "ward"]
     autocomplete_fields = ["indicator"]
 
-    def figure_places(self, obj):
-        return obj.indicator.decimal_places if obj.indicator_id else None
-
     def get_changeform_initial_data(self, request):
         # Wards enter actuals; a baseline is the rarer entry.
         return {"kind": ValueKind.ACTUAL, **super().get_changeform_initial_data(request)}
@@ -236,9 +233,6 @@ class TargetAdmin(HistoryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
-
-    def figure_places(self, obj):
-        return obj.indicator.decimal_places if obj.indicator_id else None
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # a target once set is not changed: revise it with a new one

@@ -275,6 +275,12 @@ class IndicatorValue(WorkflowRecord):
             f"{self.get_kind_display()} {where}: {self.indicator.figure_text(self.value)}"
         )
 
+    @property
+    def figure_places(self) -> int | None:
+        """The decimals its figures print with: its indicator's (``kumamoto_welfare.changes``
+        words every change of it so, in the history, conflicts, imports and the plan loader)."""
+        return self.indicator.decimal_places if self.indicator_id else None
+
 
 class IndicatorValueTransition(TransitionLog):
     record = models.ForeignKey(
@@ -391,6 +397,12 @@ class Target(models.Model):
             f"{self.indicator.code} {where} {fiscal_year_label(self.fiscal_year)} "
             f"{self.indicator.figure_text(self.value)}（{when}）"
         )
+
+    @property
+    def figure_places(self) -> int | None:
+        """The decimals its figures print with: its indicator's (``kumamoto_welfare.changes``
+        words every change of it so, in the history, conflicts, imports and the plan loader)."""
+        return self.indicator.decimal_places if self.indicator_id else None
 
     def clean(self) -> None:
         super().clean()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kumamoto_welfare import access
+from kumamoto_welfare.changes import places_of
 from kumamoto_welfare.display import EMPTY, figure_input
 from kumamoto_welfare.fiscal_year import fiscal_year_label
 from kumamoto_welfare.forms import FiscalYearField, fiscal_year_choices
@@ -43,7 +44,6 @@ from kumamoto_welfare.workflow import (
     TRANSITIONS,
     Transition,
     VersionConflict,
-    describe_changes,
     lock_for_update,
     record_create,
     record_delete,
@@ -60,7 +60,7 @@ def error_text(error: Exception) -> str:
 
 
 def conflict_error(conflict: VersionConflict) -> ValidationError:
-    lines = describe_changes(type(conflict.record), conflict.changes)
+    lines = [change.text for change in conflict.described()]
     detail = (gettext("相手の変更：") + "；".join(lines)) if lines else ""
     return ValidationError(f"{conflict} {detail}".strip(), code="conflict")
 
@@ -75,13 +75,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"
     object_history_form_template = "admin/history/object_history_form.html"
-    # What an empty field means in the history (a record without a ward is city-wide).
-    history_empty_labels = {"ward": _("市全体")}
 
     def figure_places(self, obj) -> int | None:
-        """The decimals the record's figures are shown with (its indicator's), None if the
-        record has no such rule."""
-        return None
+        """The decimals the record's figures are shown with, as the record declares them
+        (its indicator's: ``changes.places_of``), None if the record has no such rule."""
+        return places_of(obj)
 
     # --- Never restored ------------------------------------------------------------------
 
@@ -165,7 +163,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
             self.model,
             historical_record,
             places=self.figure_places(historical_record),
-            empty_labels=self.history_empty_labels,
         )
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import models
 
+from kumamoto_welfare.changes import FieldChange, describe
+
 OUTCOMES = ("created", "updated", "deleted", "unchanged")
 
 
@@ -20,12 +22,22 @@ class PlanConflictError(Exception):
 @dataclass
 class SyncReport:
     """What a load changed: how many rows of each model were created, updated, deleted or
-    left unchanged."""
+    left unchanged, and each updated row's changes in words (``kumamoto_welfare.changes``,
+    as the history and a conflict word them)."""
 
     counts: Counter = field(default_factory=Counter)
+    updates: list[tuple[models.Model, list[FieldChange]]] = field(default_factory=list)
 
     def add(self, model: type[models.Model], outcome: str) -> None:
         self.counts[(model, outcome)] += 1
+
+    def lines(self) -> list[str]:
+        """Each updated row (its model's name and the row), then its changes, indented."""
+        lines = []
+        for instance, changes in self.updates:
+            lines.append(f"{instance._meta.verbose_name} {instance}")
+            lines.extend(f"  {change.text}" for change in changes)
+        return lines
 
     @property
     def changed(self) -> bool:
@@ -97,14 +109,17 @@ class Synchroniser:
         if (editor := self._edited_by(instance, managed=values)) is not None:
             self.edited.append((instance, editor))
             return instance
+        before = {name: getattr(instance, name) for name in changed}
         for name in changed:
             setattr(instance, name, values[name])
+        words = describe(instance, {name: (before[name], values[name]) for name in changed})
         if hasattr(instance, "version"):  # a versioned record: its ETag must change too
             instance.version += 1
             changed.append("version")
         instance.full_clean()
         self._save(instance, update_fields=changed)
         self.report.add(model, "updated")
+        self.report.updates.append((instance, words))
         return instance
 
     def prune(self, queryset: models.QuerySet, keep: Iterable[models.Model]) -> None:

@@ -8,7 +8,6 @@ transition is logged with who, when and the comment. Who may do what is decided 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare.display import figure_text
+from kumamoto_welfare.changes import FieldChange, describe
 from kumamoto_welfare.text import MAX_COMMENT, PlainTextField, validate_input
 from kumamoto_welfare.uniqueness import save_unique
 
@@ -88,7 +87,7 @@ class VersionConflict(Exception):
 
     def __init__(self, record: models.Model, changes: dict[str, tuple[Any, Any]] | None = None):
         self.record = record
-        self.changes = changes or {}
+        self.changes = changes or {}  # {attname: (the version the client read, now)}
         super().__init__(
             gettext(
                 "この記録は他の人が更新しました（現在の版: %(version)s）。最新の内容を確認して"
@@ -96,6 +95,12 @@ class VersionConflict(Exception):
             )
             % {"version": record.version}
         )
+
+    def described(self) -> list[FieldChange]:
+        """What the other person changed, in the words every door uses
+        (``kumamoto_welfare.changes``): 「年度：2015年度（平成27年度） →
+        2016年度（平成28年度）」."""
+        return describe(self.record, self.changes)
 
 
 class WorkflowQuerySet(models.QuerySet):
@@ -259,27 +264,6 @@ def _changes_since(current: WorkflowRecord, version: int) -> dict[str, tuple[Any
         for name in names
         if getattr(then, name, None) != getattr(current, name)
     }
-
-
-def describe_changes(model: type[models.Model], changes: dict[str, tuple[Any, Any]]) -> list[str]:
-    """``changes`` (as a VersionConflict holds them) as lines people read: 「値: 10 → 12」."""
-    lines = []
-    for attname, (before, after) in changes.items():
-        field = model._meta.get_field(attname)
-        if field.is_relation:
-            related = field.related_model._default_manager
-            names = {o.pk: str(o) for o in related.filter(pk__in=[before, after])}
-            before, after = names.get(before, before), names.get(after, after)
-        elif field.choices:
-            labels = dict(field.flatchoices)
-            before, after = labels.get(before, before), labels.get(after, after)
-        before, after = (figure_text(v) if isinstance(v, Decimal) else v for v in (before, after))
-        empty = gettext("（空欄）")
-        lines.append(
-            f"{field.verbose_name}: {empty if before in (None, '') else before}"
-            f" → {empty if after in (None, '') else after}"
-        )
-    return lines
 
 
 def _full_validate(record: WorkflowRecord, validate) -> None:

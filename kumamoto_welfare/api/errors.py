@@ -76,6 +76,8 @@ def exception_handler(exc, context):
             str(exc),
             current_version=exc.record.version,
             changes=changes,
+            # The same lines as the admin's conflict message (kumamoto_welfare.changes).
+            changes_in_words=[change.text for change in exc.described()],
         )
         response["ETag"] = exc.record.etag
         return response

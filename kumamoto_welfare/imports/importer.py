@@ -25,10 +25,11 @@ from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kumamoto_welfare.changes import FieldChange
 from kumamoto_welfare.fiscal_year import reporting_reach_held
 
 from .formats import FileError, SheetDataset, read_dataset
-from .resources import CHANGED, NEW, SKIPPED, UNCHANGED, Change, SheetResource
+from .resources import CHANGED, NEW, SKIPPED, UNCHANGED, SheetResource
 from .sheets import SHEETS, detect_sheet
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class RowResult:
     row: int
     outcome: str
     label: str
-    changes: list[Change] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
 
     @property
     def outcome_label(self) -> str:
@@ -271,7 +272,6 @@ __all__ = [
     "OUTCOME_LABELS",
     "SKIPPED",
     "UNCHANGED",
-    "Change",
     "ImportReport",
     "RowError",
     "RowResult",

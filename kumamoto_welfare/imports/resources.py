@@ -28,7 +28,6 @@ rules differ from its defaults:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -41,6 +40,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from kumamoto_welfare import access
 from kumamoto_welfare.api.renderers import escape_cell
+from kumamoto_welfare.changes import FieldChange, field_change
 from kumamoto_welfare.workflow import Status, Transition, VersionConflict, record_transition
 
 from .sheets import normalise_header
@@ -70,13 +70,6 @@ class Column(Field):
 
 
 @dataclass
-class Change:
-    column: str
-    old: str
-    new: str
-
-
-@dataclass
 class RowState:
     """What we know of one data row while the library imports it."""
 
@@ -87,7 +80,7 @@ class RowState:
     old: dict | None = None  # an existing record's values before the row was applied
     changes: dict = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
-    shown: list[Change] = field(default_factory=list)
+    shown: list[FieldChange] = field(default_factory=list)  # in words: kumamoto_welfare.changes
     lists: dict = field(default_factory=dict)  # many-to-many columns, for the services
 
 
@@ -331,19 +324,15 @@ class SheetResource(resources.ModelResource):
             if is_create:
                 record = self.create(instance)
                 state.shown = [
-                    Change(self.header(name), "", shown)
+                    field_change(record, name, None, value)
                     for name in self.compared
                     if name in state.columns
-                    and (shown := self.display(name, getattr(record, name)))
+                    and (value := self.current(record, name)) not in (None, "", [])
                 ]
             else:
                 record = self.update(instance, state.changes) if state.changes else instance
                 state.shown = [
-                    Change(
-                        self.header(name),
-                        self.display(name, state.old[name]),
-                        self.display(name, getattr(record, name)),
-                    )
+                    field_change(record, name, state.old[name], self.current(record, name))
                     for name in state.changes
                 ]
         except PermissionDenied as denial:
@@ -366,13 +355,11 @@ class SheetResource(resources.ModelResource):
         """Nothing: ModelResource's resets the table's id sequence, and our rows never
         carry ids."""
 
-    def display(self, name: str, value) -> str:
-        """A value as the preview shows it: 1200, not 1200.0000; labels for choices."""
-        if value is None or value == "":
-            return ""
-        if isinstance(value, Decimal):
-            return f"{value.normalize():f}"
-        return str(self.fields[name].widget.render(value))
+    @staticmethod
+    def current(record, name: str):
+        """A field's value as written (a many-to-many field's objects as a list)."""
+        value = getattr(record, name)
+        return list(value.all()) if hasattr(value, "all") else value
 
     # -- export ----------------------------------------------------------------------------
     def export_field(self, field, instance, **kwargs):
@@ -442,10 +429,8 @@ class ProgressResource(SheetResource):
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 raise ValidationError({"status": messages}) from error
         if state.steps:
-            before = "" if is_create else str(Status(state.old["status"]).label)
-            state.shown.append(
-                Change(self.header("status"), before, str(record.get_status_display()))
-            )
+            before = None if is_create else state.old["status"]
+            state.shown.append(field_change(record, "status", before, record.status))
 
     def export_queryset(self, user): ...
 

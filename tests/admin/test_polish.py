@@ -421,7 +421,7 @@ def test_a_decimal_is_shown_as_it_is_without_an_indicator():
 
 
 def test_a_list_of_counted_records_reads_by_its_labels():
-    from kumamoto_welfare.history import value_text
+    from kumamoto_welfare.changes import value_words as value_text
 
     field = IndicatorValue._meta.get_field("computation")
     counted = [{"label": "A校区：活動の展開"}, {"label": "B校区：活動の展開"}]

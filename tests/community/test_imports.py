@@ -240,7 +240,7 @@ def test_a_directory_row_with_an_id_updates_that_entry_and_leaves_out_columns_al
     assert circle.consultation and circle.address == "中央区手取本町1-1"  # not in the file
     assert circle.ward == ward("chuo") and [p.number for p in circle.pillars.all()] == [3]
     assert circle.history.first().history_user == chuo_officer
-    assert {c.column for c in result.rows[0].changes} == {"相談窓口", "ライフステージ"}
+    assert {c.label for c in result.rows[0].changes} == {"相談窓口", "ライフステージ"}
 
 
 def test_a_directory_row_with_an_unknown_id_is_an_error_on_the_id_column(chuo_officer):

@@ -28,7 +28,7 @@ GOOD = [INDICATOR_HEADERS, ["KPI-3-1", "", "中央区", "H27", "", "1,200", ""]]
 
 def test_a_dry_run_prints_the_preview_and_writes_nothing(chuo_officer, tmp_path):
     out, _err = run(write(tmp_path, GOOD), "--user", "chuo_officer", "--dry-run")
-    assert "2行目\t新規\tKPI-3-1 中央区 2015 実績値\t値:  → 1200" in out
+    assert "2行目\t新規\tKPI-3-1 中央区 2015 実績値\t値：— → 1,200" in out
     assert "新規 1件" in out and "--dry-run" in out
     assert not IndicatorValue.objects.filter(origin="entry").exists()
 

@@ -157,7 +157,7 @@ def test_a_dry_run_writes_nothing(chuo_officer):
     )
     assert report.ok and not report.written
     assert report.counts == {"new": 3, "changed": 0, "unchanged": 0, "skipped": 0}
-    assert [c.column for c in report.rows[1].changes] == ["値", "備考"]
+    assert [c.label for c in report.rows[1].changes] == ["値", "備考"]
     assert snapshot() == before
 
 
@@ -190,9 +190,9 @@ def test_a_changed_row_goes_through_the_update_service(chuo_officer):
     assert report.ok, errors_of(report)
     (row,) = report.rows
     assert row.outcome == "changed"
-    assert [(c.column, c.old, c.new) for c in row.changes] == [
+    assert [(c.label, c.old, c.new) for c in row.changes] == [
         ("値", "100", "120"),
-        ("備考", "", "見直し"),
+        ("備考", "—", "見直し"),
     ]
     existing.refresh_from_db()
     assert (existing.value, existing.note, existing.version) == (120, "見直し", 2)

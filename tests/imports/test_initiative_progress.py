@@ -107,9 +107,7 @@ def test_columns_left_out_of_the_file_are_left_alone(chuo_officer):
     run_import(data=csv_bytes(rows), filename="p.csv", user=chuo_officer, dry_run=False)
     rows = [["取組コード", "区", "年度", "進捗"], ["1-1-1", "中央区", "2015", "完了"]]
     report = run_import(data=csv_bytes(rows), filename="p.csv", user=chuo_officer, dry_run=False)
-    assert [(c.column, c.old, c.new) for c in report.rows[0].changes] == [
-        ("進捗", "実施中", "完了")
-    ]
+    assert [(c.label, c.old, c.new) for c in report.rows[0].changes] == [("進捗", "実施中", "完了")]
     record = InitiativeProgress.objects.get()
     assert (record.state, record.results, record.issues, record.events_held) == (
         "completed",

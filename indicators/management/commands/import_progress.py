@@ -47,7 +47,7 @@ class Command(BaseCommand):
         for row in report.rows:
             if row.outcome == UNCHANGED and not verbose:
                 continue
-            changes = "; ".join(f"{c.column}: {c.old} → {c.new}" for c in row.changes)
+            changes = "; ".join(c.text for c in row.changes)
             self.stdout.write(
                 _("%(row)s行目\t%(outcome)s\t%(label)s\t%(changes)s")
                 % {

@@ -80,6 +80,8 @@ class Command(BaseCommand):
             )
             for name, created, updated, deleted, unchanged in report.rows():
                 self.stdout.write(f"{name:<16}{created:>9}{updated:>9}{deleted:>9}{unchanged:>11}")
+            for line in report.lines():  # what each updated row changed, in words
+                self.stdout.write(line)
         if check and report.changed:
             raise CommandError("The database differs from the plan data (nothing was written).")
         if verbosity >= 1:
