@@ -86,14 +86,30 @@ def _fast_password_hasher() -> None:
 _fast_password_hasher()
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`--dist loadgroup`, as `make test` runs it) every browser test goes
-    to one worker: they share one served app (tests/browser/conftest.py), set up once, and
-    some change its data for the tests after them in the same module."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+# Tests that share an expensive set-up run on one pytest-xdist worker, so that it is made once:
+# the browser tests share one served app (tests/browser/conftest.py; some change its data for
+# the tests after them), the council report's tests one rendered PDF (a module fixture).
+SHARED_SET_UP = ("tests/browser/", "tests/test_council_report.py::")
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work a test is scheduled in: its SHARED_SET_UP entry, else the test alone."""
+    return next((prefix for prefix in SHARED_SET_UP if nodeid.startswith(prefix)), nodeid)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (as `make test` runs it) by SHARED_SET_UP. The `xdist_group` mark
+    does not group on pytest 9.2 (xdist 3.8 renames a test through `item._nodeid`, which
+    pytest 9.2 no longer reads), so the scheduler groups by path instead."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetUpScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    return SharedSetUpScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

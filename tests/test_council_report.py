@@ -29,9 +29,8 @@ from portal.reports import (
 from programs.models import AnnualReport, Initiative, Pillar, Section
 
 # Every test on the database (the rendering fixture too): pytest-django then runs them with
-# the other database tests, before the transactional ones that flush tables. One xdist
-# group: the module's tests run on one worker, so the PDF is rendered once, not per worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("council_report")]
+# the other database tests, before the transactional ones that flush tables.
+pytestmark = pytest.mark.django_db
 
 YEAR = 2016
 A4 = (595.28, 841.89)

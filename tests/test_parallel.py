@@ -1,13 +1,13 @@
 """The suite runs in two pytest-xdist workers (`make test`; XDIST=0 for one process). Each
 worker has its own test database (pytest-django) and its own Redis database
-(tests/conftest.py); the browser tests share one served app and so one worker."""
+(tests/conftest.py); tests that share an expensive set-up share a worker."""
 
 import os
 
 import pytest
 from django.conf import settings
 
-from tests.conftest import SESSION_REDIS_URL, worker_redis_url
+from tests.conftest import SESSION_REDIS_URL, worker_redis_url, xdist_scope
 
 
 @pytest.mark.parametrize(
@@ -50,8 +50,16 @@ def test_cache_broker_results_and_subprocesses_use_this_workers_redis():
         assert app.conf.result_backend == expected
 
 
-def test_every_browser_test_is_in_the_browser_group(request):
+def test_tests_that_share_a_set_up_are_scheduled_together(request):
+    """Reproduces: with `xdist_group` marks, pytest 9.2 and xdist 3.8 still sent the browser
+    tests to both workers, and each built its own served app (a minute or more each)."""
     for item in request.session.items:
         if item.get_closest_marker("browser"):
-            groups = [mark.args[0] for mark in item.iter_markers("xdist_group")]
-            assert groups == ["browser"], item.nodeid
+            assert xdist_scope(item.nodeid) == "tests/browser/", item.nodeid
+    assert xdist_scope("tests/browser/test_pages_in_chromium.py::test_language_switch") == (
+        xdist_scope("tests/browser/test_search_in_chromium.py::test_x[phone]")
+    )
+    assert xdist_scope("tests/test_council_report.py::test_every_page_is_a4") == (
+        xdist_scope("tests/test_council_report.py::test_indicators_appear_in_plan_order")
+    )
+    assert xdist_scope("tests/test_pages.py::test_home") == "tests/test_pages.py::test_home"
