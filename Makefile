@@ -51,15 +51,21 @@ run: migrate assets
 ## are left out with a notice, except where REQUIRE_BROWSER=1 (CI), where that is an error.
 ## The peak-memory tests of hostile imports (minutes; GNU time) run on their own: make memtest.
 ## MARKERS narrows the run further (CI: MARKERS="not browser" on PostgreSQL).
+## XDIST: how many pytest-xdist workers (default 2, one per core of the reference machine;
+## `auto` for one per core here); XDIST=0 runs in one process, e.g. to debug a failure.
+## Each worker has its own test database and, with REDIS_URL, its own Redis database (the
+## URL's number plus the worker's; docs/performance.md).
 MARKERS ?=
+XDIST ?= 2
+XDIST_ARGS := $(if $(filter-out 0,$(XDIST)),-n $(XDIST) --dist loadgroup)
 test: install assets
 	@if [ -n "$(CHROMIUM)" ] && [ -f $(CHART_JS) ]; then \
-		$(BIN)/python -m pytest -m "not memory $(if $(MARKERS),and $(MARKERS))" $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -m "not memory $(if $(MARKERS),and $(MARKERS))" $(XDIST_ARGS) $(PYTEST_ARGS); \
 	elif [ "$$REQUIRE_BROWSER" = "1" ]; then \
 		echo "REQUIRE_BROWSER=1 but chromium or $(CHART_JS) is missing"; exit 1; \
 	else \
 		echo "NOTE: browser tests left out (install Debian's chromium and Node.js to run them)"; \
-		$(BIN)/python -m pytest -m "not memory and not browser $(if $(MARKERS),and $(MARKERS))" $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -m "not memory and not browser $(if $(MARKERS),and $(MARKERS))" $(XDIST_ARGS) $(PYTEST_ARGS); \
 	fi
 
 ## Peak memory of importing hostile files and the largest accepted ones, under /usr/bin/time -v

@@ -18,6 +18,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -430,6 +431,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic compresses each file (Brotli and gzip, at their highest levels) under its
+# plain and its hashed name; source maps (16 MB of the 27, mostly the API docs' bundles) are
+# read only by developer tools, so they are served as they are and their compression, most
+# of collectstatic's time, is skipped.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Uploaded and generated files (the annual reports): shared by web and worker.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")

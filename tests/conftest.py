@@ -4,6 +4,9 @@ it. Personas, as in the docs: 中央区 officer ``chuo_officer``, 東区 officer
 ``dept_officer`` (an officer of the department responsible for section 1-2 and initiative
 1-2-1), ``planner``, ``city_admin``."""
 
+import os
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -12,6 +15,101 @@ from community.services import staff_create
 from kumamoto_welfare.access import Role
 
 PASSWORD = "kumamoto-test-password-2026"
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """The Redis database of one pytest-xdist worker: worker ``gwN`` takes the database
+    number of ``url`` plus N, so that each worker has its own cache, broker queue and
+    results (a cache.clear() is a FLUSHDB, and one worker's Celery worker must never take
+    another's task: it would look for the job in the wrong test database)."""
+    index = int(worker.removeprefix("gw"))
+    match = re.fullmatch(r"(rediss?://[^/?#]*)(?:/(\d*))?(\?.*)?", url)
+    if not match:
+        raise ValueError(f"REDIS_URL is not a redis:// URL: {url!r}")
+    base, number, query = match.groups()
+    return f"{base}/{int(number or 0) + index}{query or ''}"
+
+
+def _replaced(value, old: str, new: str):
+    if isinstance(value, str):
+        return new if value == old else value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _replaced(item, old, new)
+    elif isinstance(value, list):
+        value[:] = [_replaced(item, old, new) for item in value]
+    return value
+
+
+SESSION_REDIS_URL = ""  # REDIS_URL as the run was started with (before the worker's number)
+
+
+def _isolate_redis_per_worker() -> None:
+    """Under pytest-xdist (`make test` runs two workers) point every setting that holds
+    REDIS_URL (the cache, the broker, the result backend), and the environment handed to
+    subprocesses, at this worker's own Redis database. Runs as this module is imported:
+    after Django read its settings, before any test touched the cache or the broker."""
+    from django.conf import settings
+
+    global SESSION_REDIS_URL
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    SESSION_REDIS_URL = old = settings.REDIS_URL
+    if not worker or not old:
+        return
+    new = worker_redis_url(old, worker)
+    for name in dir(settings):
+        if name.isupper():
+            value = getattr(settings, name)
+            replaced = _replaced(value, old, new)
+            if replaced is not value:
+                setattr(settings, name, replaced)
+    os.environ["REDIS_URL"] = new
+    from kumamoto_welfare.celery import app
+
+    # The Celery app reads its settings lazily; had it read them already, say so here.
+    assert app.conf.broker_url == new, (app.conf.broker_url, new)
+
+
+_isolate_redis_per_worker()
+
+
+def _fast_password_hasher() -> None:
+    """One fast hasher for the whole suite: the personas are made, and many tests log in,
+    with a password, and PBKDF2's million rounds cost a quarter of a second of CPU each time
+    (hundreds of times a run). The production hasher is Django's default, untouched; no test
+    checks its cost. Set before any password is hashed (Django caches the hashers)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_fast_password_hasher()
+
+
+# Tests that share an expensive set-up run on one pytest-xdist worker, so that it is made once:
+# the browser tests share one served app (tests/browser/conftest.py; some change its data for
+# the tests after them), the council report's tests one rendered PDF (a module fixture).
+SHARED_SET_UP = ("tests/browser/", "tests/test_council_report.py::")
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work a test is scheduled in: its SHARED_SET_UP entry, else the test alone."""
+    return next((prefix for prefix in SHARED_SET_UP if nodeid.startswith(prefix)), nodeid)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (as `make test` runs it) by SHARED_SET_UP. The `xdist_group` mark
+    does not group on pytest 9.2 (xdist 3.8 renames a test through `item._nodeid`, which
+    pytest 9.2 no longer reads), so the scheduler groups by path instead."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetUpScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    return SharedSetUpScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
