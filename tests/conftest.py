@@ -163,6 +163,17 @@ def _city_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """Each test starts with the test client's address unthrottled: the anonymous API
+    throttle (120 a minute) keeps its history in the cache, and a suite run in parallel asks
+    more than that of one worker in a minute. Tests of the throttle set their own rate."""
+    from django.core.cache import cache
+    from rest_framework.throttling import AnonRateThrottle
+
+    cache.delete(AnonRateThrottle.cache_format % {"scope": "anon", "ident": "127.0.0.1"})
+
+
+@pytest.fixture(autouse=True)
 def _fresh_summaries():
     """Each test's rolled-back rows must not linger in cached summaries: start every test on
     a new data generation (without flushing a Redis that may hold other data)."""
