@@ -25,7 +25,10 @@ ERROR_SCHEMA = {
 }
 
 DESCRIPTIONS = {
-    "400": "The request is invalid; `fields` names each field and why.",
+    "400": (
+        "The request is invalid; `fields` names each field and why. Also for a NUL, a lone "
+        "surrogate or invalid UTF-8 anywhere in the path or query, on every operation."
+    ),
     "401": "Authentication failed (a wrong token).",
     "403": "The user may not do this (the message says why).",
     "404": "No such record, or not one the user may see (also for an unknown `format`).",
@@ -71,7 +74,9 @@ def add_error_responses(result, generator, request, public):
                 # 404: DRF answers an unknown ?format= with Not Found.
                 codes = ["400", "401", "403", "404", "415", "429"]
             if method == "delete" and path.rstrip("/").endswith("auth/token"):
-                codes = ["401", "404", "429"]  # revoking the token sent: no record, no If-Match
+                # Revoking the token sent: no record, no If-Match; 400 only for a NUL or a
+                # surrogate in the URL (kumamoto_welfare/url_guard.py), as on every operation.
+                codes = ["400", "401", "404", "429"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(

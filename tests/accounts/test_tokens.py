@@ -160,6 +160,6 @@ def test_the_schema_documents_the_token_endpoint():
     assert ok["$ref"].endswith("/AuthToken")
     assert {"token", "expiry"} <= set(schema["components"]["schemas"]["AuthToken"]["properties"])
     assert {"400", "403", "429"} <= set(operation["post"]["responses"])
-    assert set(operation["delete"]["responses"]) == {"204", "401", "404", "429"}
+    assert set(operation["delete"]["responses"]) == {"204", "400", "401", "404", "429"}
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert scheme["name"] == "Authorization" and "expires" in scheme["description"]
