@@ -33,6 +33,7 @@ RUN apt-get update \
 # The dependencies install in their own layer, kept while only other files change.
 COPY pyproject.toml README.md ./
 COPY kumamoto_welfare kumamoto_welfare
+COPY infrastructure infrastructure
 COPY programs programs
 COPY indicators indicators
 COPY evaluations evaluations

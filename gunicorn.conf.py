@@ -51,8 +51,8 @@ if os.environ.get("LOG_FORMAT", "console" if _debug else "json").lower() == "jso
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "json": {"()": "kumamoto_welfare.observability.logs.JsonFormatter"},
-            "access": {"()": "kumamoto_welfare.observability.logs.GunicornAccessJsonFormatter"},
+            "json": {"()": "infrastructure.observability.logs.JsonFormatter"},
+            "access": {"()": "infrastructure.observability.logs.GunicornAccessJsonFormatter"},
         },
         "handlers": {
             "error": {

@@ -1,5 +1,5 @@
 """The admin of wards, districts and the community's records: every write through the
-services and the one policy (``kumamoto_welfare.access``), as in the API."""
+services and the one policy (``infrastructure.access``), as in the API."""
 
 from django import forms
 from django.conf import settings
@@ -15,19 +15,19 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare import access
-from kumamoto_welfare.admin_mixins import (
+from infrastructure import access
+from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
     ProgressRecordForm,
     VersionedRecordAdmin,
     error_text,
 )
-from kumamoto_welfare.imports import import_file
-from kumamoto_welfare.imports import views as import_views
-from kumamoto_welfare.imports.background import import_job_start, runs_in_background
-from kumamoto_welfare.imports.sheets import SHEETS
-from kumamoto_welfare.imports.uploads import ImportUploadForm
+from infrastructure.imports import import_file
+from infrastructure.imports import views as import_views
+from infrastructure.imports.background import import_job_start, runs_in_background
+from infrastructure.imports.sheets import SHEETS
+from infrastructure.imports.uploads import ImportUploadForm
 
 from . import services
 from .models import (
@@ -62,7 +62,7 @@ class ImportMixin:
 
     An upload over ``IMPORT_BACKGROUND_BYTES`` is not read in the request: as on the
     progress imports' page it becomes the engine's import job
-    (``kumamoto_welfare.imports.background``): a dry run on the worker, followed on the
+    (``infrastructure.imports.background``): a dry run on the worker, followed on the
     engine's status page (``import/job/<id>/``: progress, then the preview with its row
     errors or the confirm button), and on confirmation the import, all or nothing. A large
     upload is always checked first, whether or not the dry-run box was ticked."""

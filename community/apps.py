@@ -7,9 +7,9 @@ class CommunityConfig(AppConfig):
     verbose_name = _("地域")
 
     def ready(self):
-        from kumamoto_welfare.imports import background  # noqa: F401  (the import job)
-        from kumamoto_welfare.imports.sheets import sheet_register
-        from kumamoto_welfare.response_cache import follow_models
+        from infrastructure.imports import background  # noqa: F401  (the import job)
+        from infrastructure.imports.sheets import sheet_register
+        from infrastructure.response_cache import follow_models
 
         from .resources import DIRECTORY_SHEET, SCHOOL_DISTRICT_SHEET
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from kumamoto_welfare.filters import FiscalYearFilter
+from infrastructure.filters import FiscalYearFilter
 
 from .choices import HealthTownPlanningStage, Origin
 from .models import CommunityResource, HealthTownPlanningRecord, SchoolDistrict, VolunteerHeadcount

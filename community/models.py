@@ -13,20 +13,20 @@ from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kumamoto_welfare.fiscal_year import (
+from infrastructure.fiscal_year import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
     fiscal_year_label,
     fiscal_year_of,
 )
-from kumamoto_welfare.text import (
+from infrastructure.text import (
     MAX_DESCRIPTION,
     MAX_NOTE,
     PlainCharField,
     PlainTextField,
     validate_text,
 )
-from kumamoto_welfare.workflow import VersionedRecord
+from infrastructure.workflow import VersionedRecord
 
 from .choices import HealthTownPlanningStage, Origin
 
@@ -216,7 +216,7 @@ class OrganisationType(models.Model):
 class StaffProfile(models.Model):
     """A staff account's ward or department. Ward officers have a ward, department officers
     a department (所管課); planners and admins work city-wide. Roles themselves are groups
-    (kumamoto_welfare.access)."""
+    (infrastructure.access)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -1,16 +1,16 @@
 """School districts and directory entries (地域資源) as import sheets.
 
 Each is a django-import-export ``ModelResource`` on the shared ``SheetResource``
-(``kumamoto_welfare.imports.resources``): the same reading (``formats``), widgets, header
+(``infrastructure.imports.resources``): the same reading (``formats``), widgets, header
 matching, all-or-nothing ``import_data`` and errors (row as the spreadsheet shows it, column
 as written in the file, reason in the user's language) as the progress imports. Rows are
 written through ``community.services`` as the importing user, so the policy
-(``kumamoto_welfare.access``) and the history apply. The doors (the commands, the admin)
-call ``kumamoto_welfare.imports.import_file(<Resource>, data=…, filename=…, user=…)``.
+(``infrastructure.access``) and the history apply. The doors (the commands, the admin)
+call ``infrastructure.imports.import_file(<Resource>, data=…, filename=…, user=…)``.
 
 Both are registered as sheets (``SCHOOL_DISTRICT_SHEET``, ``DIRECTORY_SHEET``, in
 ``CommunityConfig.ready``) so that a large upload in the admin is checked and imported by the
-engine's import job (``kumamoto_welfare.imports.background``), which finds the resource by
+engine's import job (``infrastructure.imports.background``), which finds the resource by
 the sheet's kind. They are never detected by their headers (``Sheet.detected``).
 """
 
@@ -19,9 +19,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare.imports.resources import Column, SheetResource
-from kumamoto_welfare.imports.sheets import Sheet, normalise_header
-from kumamoto_welfare.imports.widgets import (
+from infrastructure.imports.resources import Column, SheetResource
+from infrastructure.imports.sheets import Sheet, normalise_header
+from infrastructure.imports.widgets import (
     CodeWidget,
     ListWidget,
     LookupWidget,

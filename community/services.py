@@ -2,7 +2,7 @@
 
 Directory entries, health town-planning stages and volunteer headcounts are written through
 the workflow's ``record_create`` / ``record_update`` / ``record_delete``, so that the one
-policy (``kumamoto_welfare.access``) decides who may, and optimistic locking holds. A change
+policy (``infrastructure.access``) decides who may, and optimistic locking holds. A change
 to a record a derived indicator counts queues its recomputation on commit.
 """
 
@@ -18,12 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kumamoto_welfare import access
-from kumamoto_welfare.access import Role
-from kumamoto_welfare.fiscal_year import validate_reporting_year
-from kumamoto_welfare.text import validate_input
-from kumamoto_welfare.uniqueness import save_unique
-from kumamoto_welfare.workflow import (
+from infrastructure import access
+from infrastructure.access import Role
+from infrastructure.fiscal_year import validate_reporting_year
+from infrastructure.text import validate_input
+from infrastructure.uniqueness import save_unique
+from infrastructure.workflow import (
     CHANGE_REASON_MAX,
     record_create,
     record_delete,
@@ -49,7 +49,7 @@ from .models import (
 from .signals import counted_records_changed
 
 if TYPE_CHECKING:
-    from kumamoto_welfare.sync import Synchroniser
+    from infrastructure.sync import Synchroniser
     from portal.plan_data import MunicipalityData, PlanDocument
 
 

@@ -1,13 +1,13 @@
 """The admin of evaluations (施策評価): entry, the workflow's actions, history, import and
-export of the 評価シート, by the same rules as the API (``kumamoto_welfare.access``)."""
+export of the 評価シート, by the same rules as the API (``infrastructure.access``)."""
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare import access
-from kumamoto_welfare.admin_mixins import FiscalYearListFilter, ProgressRecordAdmin
-from kumamoto_welfare.imports.admin import ProgressImportMixin
+from infrastructure import access
+from infrastructure.admin_mixins import FiscalYearListFilter, ProgressRecordAdmin
+from infrastructure.imports.admin import ProgressImportMixin
 from programs.models import Pillar
 
 from .models import Evaluation

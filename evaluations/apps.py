@@ -7,8 +7,8 @@ class EvaluationsConfig(AppConfig):
     verbose_name = pgettext_lazy("plural", "施策評価")
 
     def ready(self):
-        from kumamoto_welfare.imports.sheets import sheet_register
-        from kumamoto_welfare.response_cache import follow_models
+        from infrastructure.imports.sheets import sheet_register
+        from infrastructure.response_cache import follow_models
 
         from .resources import EVALUATION_SHEET
 

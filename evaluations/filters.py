@@ -3,8 +3,8 @@
 import django_filters
 from django.db.models import Q
 
-from kumamoto_welfare.filters import FiscalYearFilter
-from kumamoto_welfare.workflow import Status
+from infrastructure.filters import FiscalYearFilter
+from infrastructure.workflow import Status
 
 from .choices import Direction, EvaluationStage
 from .models import Evaluation

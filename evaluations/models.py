@@ -1,7 +1,7 @@
 """Evaluations (施策評価): per fiscal year, a stage's verdict on a pillar, a section or an
 initiative of the plan, with the reasons behind it and the course set. The same workflow,
-history and optimistic locking as progress records (``kumamoto_welfare.workflow``); who
-writes which stage is ``kumamoto_welfare.access``' rule for records kept per department."""
+history and optimistic locking as progress records (``infrastructure.workflow``); who
+writes which stage is ``infrastructure.access``' rule for records kept per department."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
-from kumamoto_welfare.text import MAX_EVALUATION, PlainTextField
-from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
+from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from infrastructure.text import MAX_EVALUATION, PlainTextField
+from infrastructure.workflow import TransitionLog, WorkflowRecord
 from programs.models import SUBJECT_KINDS, OneSubject, one_subject_constraint
 
 from .choices import STAGE_ORDER, Direction, EvaluationStage

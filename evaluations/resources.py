@@ -1,5 +1,5 @@
 """The evaluation sheet (評価シート): a django-import-export ``ModelResource`` on the shared
-``ProgressResource`` (``kumamoto_welfare.imports.resources``), registered in
+``ProgressResource`` (``infrastructure.imports.resources``), registered in
 ``EvaluationsConfig.ready``. One row per item, year and stage; rows are written through
 ``evaluations.services`` as the importing user, so the one policy decides every row (a
 department's officer: their items' 一次評価 only) and nothing is overwritten silently."""
@@ -10,15 +10,15 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kumamoto_welfare.imports.resources import (
+from infrastructure.imports.resources import (
     INFORMATIONAL,
     Column,
     ProgressResource,
     status_column,
     year_column,
 )
-from kumamoto_welfare.imports.sheets import Sheet
-from kumamoto_welfare.imports.widgets import (
+from infrastructure.imports.sheets import Sheet
+from infrastructure.imports.widgets import (
     CellError,
     ChoiceWidget,
     CodeWidget,
@@ -27,7 +27,7 @@ from kumamoto_welfare.imports.widgets import (
     is_blank,
     key_text,
 )
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.models import Pillar, Section, subject_kind
 from programs.selectors import current_plan, subjects_by_code
 

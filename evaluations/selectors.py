@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 
 from .models import Evaluation
 

@@ -1,13 +1,13 @@
 """Writes to evaluations (施策評価), through the workflow every progress record shares:
-keyword-only, atomic, ``full_clean``, the one policy (``kumamoto_welfare.access``) and a
+keyword-only, atomic, ``full_clean``, the one policy (``infrastructure.access``) and a
 history row for each write."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kumamoto_welfare.fiscal_year import validate_reporting_year
-from kumamoto_welfare.workflow import (
+from infrastructure.fiscal_year import validate_reporting_year
+from infrastructure.workflow import (
     Transition,
     record_create,
     record_delete,

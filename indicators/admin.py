@@ -3,15 +3,15 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare import access
-from kumamoto_welfare.admin_mixins import (
+from infrastructure import access
+from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
     ProgressRecordAdmin,
 )
-from kumamoto_welfare.fiscal_year import fiscal_year_label
-from kumamoto_welfare.forms import FiscalYearField
-from kumamoto_welfare.imports.admin import ProgressImportMixin
+from infrastructure.fiscal_year import fiscal_year_label
+from infrastructure.forms import FiscalYearField
+from infrastructure.imports.admin import ProgressImportMixin
 
 from .choices import ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, RatingRule, Target

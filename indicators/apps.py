@@ -9,11 +9,11 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kumamoto_welfare.fiscal_year import reporting_reach_register
-        from kumamoto_welfare.history import reason_register
-        from kumamoto_welfare.imports import background  # noqa: F401  (the import job)
-        from kumamoto_welfare.imports.sheets import sheet_register
-        from kumamoto_welfare.response_cache import follow_models
+        from infrastructure.fiscal_year import reporting_reach_register
+        from infrastructure.history import reason_register
+        from infrastructure.imports import background  # noqa: F401  (the import job)
+        from infrastructure.imports.sheets import sheet_register
+        from infrastructure.response_cache import follow_models
 
         from . import admin_jobs, derived, signals, tasks  # noqa: F401
         from .resources import INDICATOR_SHEET

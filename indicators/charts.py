@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_short_label
+from infrastructure.fiscal_year import fiscal_year_label, fiscal_year_short_label
 
 from .choices import Unit, ValueKind
 from .progress import Point

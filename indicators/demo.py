@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from community.models import Ward
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.models import Initiative, InitiativeProgress, Section
 
 from .choices import COUNT_UNITS, Unit, ValueKind
@@ -174,6 +174,6 @@ def demo_data_clear() -> int:
 
 def _changed() -> None:
     # bulk writes send no signals: move the summaries' cache generation on by hand.
-    from kumamoto_welfare.response_cache import bump_generation
+    from infrastructure.response_cache import bump_generation
 
     bump_generation()

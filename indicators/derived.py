@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from community.choices import IN_ACTION
 from community.models import HealthTownPlanningRecord, VolunteerHeadcount, Ward
-from kumamoto_welfare.fiscal_year import fiscal_year_label
-from kumamoto_welfare.workflow import Status, record_revert_to_draft, save_version
+from infrastructure.fiscal_year import fiscal_year_label
+from infrastructure.workflow import Status, record_revert_to_draft, save_version
 
 from .choices import Derivation, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from kumamoto_welfare.filters import ProgressRecordFilter
+from infrastructure.filters import ProgressRecordFilter
 
 from .choices import ValueKind
 from .models import IndicatorValue

@@ -12,10 +12,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kumamoto_welfare.display import figure_text
-from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
-from kumamoto_welfare.text import MAX_NOTE, MAX_REASON, PlainCharField, PlainTextField
-from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
+from infrastructure.display import figure_text
+from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from infrastructure.text import MAX_NOTE, MAX_REASON, PlainCharField, PlainTextField
+from infrastructure.workflow import TransitionLog, WorkflowRecord
 from programs.models import validate_section_in_pillar
 
 from .choices import (
@@ -277,7 +277,7 @@ class IndicatorValue(WorkflowRecord):
 
     @property
     def figure_places(self) -> int | None:
-        """The decimals its figures print with: its indicator's (``kumamoto_welfare.changes``
+        """The decimals its figures print with: its indicator's (``infrastructure.changes``
         words every change of it so, in the history, conflicts, imports and the plan loader)."""
         return self.indicator.decimal_places if self.indicator_id else None
 
@@ -400,7 +400,7 @@ class Target(models.Model):
 
     @property
     def figure_places(self) -> int | None:
-        """The decimals its figures print with: its indicator's (``kumamoto_welfare.changes``
+        """The decimals its figures print with: its indicator's (``infrastructure.changes``
         words every change of it so, in the history, conflicts, imports and the plan loader)."""
         return self.indicator.decimal_places if self.indicator_id else None
 

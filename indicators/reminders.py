@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from community.models import Ward
-from kumamoto_welfare.access import Role, role_of
-from kumamoto_welfare.fiscal_year import fiscal_year_label
+from infrastructure.access import Role, role_of
+from infrastructure.fiscal_year import fiscal_year_label
 
 from .models import Reminder, ReminderKind, ReportingRound
 from .selectors import reporting_gaps

@@ -1,5 +1,5 @@
 """The indicator-value sheet (指標の値): a django-import-export ``ModelResource`` on the
-shared ``SheetResource`` (``kumamoto_welfare.imports.resources``), registered as a sheet in
+shared ``SheetResource`` (``infrastructure.imports.resources``), registered as a sheet in
 ``IndicatorsConfig.ready``. Rows are written through ``indicators.services``."""
 
 from __future__ import annotations
@@ -8,15 +8,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.resources import ward_column
-from kumamoto_welfare.imports.resources import (
+from infrastructure.imports.resources import (
     INFORMATIONAL,
     Column,
     ProgressResource,
     status_column,
     year_column,
 )
-from kumamoto_welfare.imports.sheets import Sheet
-from kumamoto_welfare.imports.widgets import (
+from infrastructure.imports.sheets import Sheet
+from infrastructure.imports.widgets import (
     CellError,
     ChoiceWidget,
     LookupWidget,
@@ -25,7 +25,7 @@ from kumamoto_welfare.imports.widgets import (
     is_blank,
     key_text,
 )
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.selectors import current_plan
 
 from .choices import Derivation, RecordedKind, ValueKind

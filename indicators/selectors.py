@@ -26,10 +26,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, RowNumber
 
-from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import current_fiscal_year
-from kumamoto_welfare.response_cache import CACHE_SECONDS, generation
-from kumamoto_welfare.workflow import Status
+from infrastructure import access
+from infrastructure.fiscal_year import current_fiscal_year
+from infrastructure.response_cache import CACHE_SECONDS, generation
+from infrastructure.workflow import Status
 
 from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
@@ -501,7 +501,7 @@ def plan_reach(plan=None) -> tuple[int, int] | None:
     states it, else the span of the plan's own indicator years (baseline to last target);
     either way extended to the latest target year, a revised one included. Of the current
     plan unless ``plan`` is given. Registered (for the current plan) as
-    ``kumamoto_welfare.fiscal_year.reporting_reach``, which every layer asks."""
+    ``infrastructure.fiscal_year.reporting_reach``, which every layer asks."""
     from django.db.models import Max, Min
 
     from programs.selectors import current_plan

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import validate_reporting_year
-from kumamoto_welfare.sync import PlanConflictError
-from kumamoto_welfare.workflow import Status, record_create, record_delete, record_update
+from infrastructure import access
+from infrastructure.fiscal_year import validate_reporting_year
+from infrastructure.sync import PlanConflictError
+from infrastructure.workflow import Status, record_create, record_delete, record_update
 from programs.models import Pillar, Plan, Section
 
 from .choices import ValueKind, ValueOrigin
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from community.models import Ward
-    from kumamoto_welfare.sync import Synchroniser
+    from infrastructure.sync import Synchroniser
     from portal.plan_data import PlanDocument
 
 

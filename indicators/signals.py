@@ -5,8 +5,8 @@ the indicators' own models move the cache generation on: ``IndicatorsConfig.read
 from django.dispatch import receiver
 
 from community.signals import counted_records_changed
-from kumamoto_welfare.jobs.services import job_create
-from kumamoto_welfare.workflow import approved_data_changed
+from infrastructure.jobs.services import job_create
+from infrastructure.workflow import approved_data_changed
 
 from .derived import DERIVATIONS_COUNTING
 

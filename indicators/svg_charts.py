@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from kumamoto_welfare.fiscal_year import fiscal_year_label, fiscal_year_short_label
+from infrastructure.fiscal_year import fiscal_year_label, fiscal_year_short_label
 
 from .choices import ValueKind
 

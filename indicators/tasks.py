@@ -7,8 +7,8 @@ import smtplib
 
 from celery import shared_task
 
-from kumamoto_welfare.jobs.services import TransientJobError, job_handler
-from kumamoto_welfare.jobs.tasks import IDEMPOTENT
+from infrastructure.jobs.services import TransientJobError, job_handler
+from infrastructure.jobs.tasks import IDEMPOTENT
 
 from .reminders import reminders_send
 
@@ -35,7 +35,7 @@ def refresh_summaries(job, progress) -> dict:
     """After an approval: move the summaries' generation on (in case a cache outage kept
     the approval's own move from landing) and compute them again, so the next reader is
     served from a warm cache."""
-    from kumamoto_welfare.response_cache import bump_generation
+    from infrastructure.response_cache import bump_generation
 
     from .api.summaries import summaries_warm
 

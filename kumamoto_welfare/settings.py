@@ -246,8 +246,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # The admin with the staff site of kumamoto_welfare.accounts (two factors, see below).
-    "kumamoto_welfare.accounts.admin_apps.StaffAdminConfig",
+    # The admin with the staff site of infrastructure.accounts (two factors, see below).
+    "infrastructure.accounts.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -265,7 +265,7 @@ INSTALLED_APPS = [
     "indicators",
     "evaluations",
     "community",
-    "kumamoto_welfare.jobs",
+    "infrastructure.jobs",
     "portal",
 ]
 
@@ -274,23 +274,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id (those the middleware below
     # write too) and every response answers X-Request-ID, even one answered early below
-    # (kumamoto_welfare/observability).
-    "kumamoto_welfare.observability.middleware.RequestIdMiddleware",
+    # (infrastructure/observability).
+    "infrastructure.observability.middleware.RequestIdMiddleware",
     # The HTTPS redirect and the security headers, before any work is done (Django's advice).
     "django.middleware.security.SecurityMiddleware",
     # Production only: WhiteNoise serves the collected static files (no CDN, no extra server),
     # straight after SecurityMiddleware as WhiteNoise asks, so a file gets the security
     # headers and no session or database work. In development runserver serves them.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
-    # django-csp's, with the site's own policy built once (kumamoto_welfare/content_security.py);
+    # django-csp's, with the site's own policy built once (infrastructure/content_security.py);
     # above the response cache so that a cached copy gets the policy too.
-    "kumamoto_welfare.content_security.CSPMiddleware",
+    "infrastructure.content_security.CSPMiddleware",
     # A NUL or a surrogate in the path or query is a 400 before anything reads them
-    # (kumamoto_welfare/url_guard.py): PostgreSQL refuses a NUL with a 500 otherwise.
-    "kumamoto_welfare.url_guard.UrlGuardMiddleware",
+    # (infrastructure/url_guard.py): PostgreSQL refuses a NUL with a 500 otherwise.
+    "infrastructure.url_guard.UrlGuardMiddleware",
     # The anonymous copies of public pages and API reads, before session, auth and the rest
-    # (kumamoto_welfare/response_cache.py; docs/performance.md).
-    "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware",
+    # (infrastructure/response_cache.py; docs/performance.md).
+    "infrastructure.response_cache.EarlyResponseCacheMiddleware",
     # request.session, which LocaleMiddleware, CSRF, auth and messages below read.
     "django.contrib.sessions.middleware.SessionMiddleware",
     # As high as it can be and before CommonMiddleware, as django-cors-headers asks: a
@@ -313,10 +313,10 @@ MIDDLEWARE = [
     # Flash messages, after the session (their storage) and auth.
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a staff session idle or too old (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS): needs the
-    # session and the user, and leaves a message saying why (kumamoto_welfare/accounts).
-    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
+    # session and the user, and leaves a message saying why (infrastructure/accounts).
+    "infrastructure.accounts.sessions.SessionTimeoutMiddleware",
     # REQUIRE_2FA: ends an unverified planner's or admin's session; needs OTP's is_verified.
-    "kumamoto_welfare.accounts.second_factor.SecondFactorMiddleware",
+    "infrastructure.accounts.second_factor.SecondFactorMiddleware",
     # X-Frame-Options: DENY on every response (the CSP's frame-ancestors for old browsers).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables: after auth, so request.user is set.
@@ -400,8 +400,8 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 # After a failed connection, misses at once for a few seconds rather than a
-                # connect timeout on every cache call (kumamoto_welfare/redis_pool.py).
-                "CONNECTION_POOL_CLASS": "kumamoto_welfare.redis_pool.QuickFailConnectionPool",
+                # connect timeout on every cache call (infrastructure/redis_pool.py).
+                "CONNECTION_POOL_CLASS": "infrastructure.redis_pool.QuickFailConnectionPool",
             },
         }
     }
@@ -572,20 +572,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_reporting_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
-    "worker-heartbeat": {"task": "kumamoto_welfare.jobs.tasks.heartbeat", "schedule": 60.0},
-    "requeue-jobs": {"task": "kumamoto_welfare.jobs.tasks.requeue_jobs", "schedule": 120.0},
+    "worker-heartbeat": {"task": "infrastructure.jobs.tasks.heartbeat", "schedule": 60.0},
+    "requeue-jobs": {"task": "infrastructure.jobs.tasks.requeue_jobs", "schedule": 120.0},
     "purge-finished-jobs": {
-        "task": "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
+        "task": "infrastructure.jobs.tasks.purge_finished_jobs",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Uploads never confirmed (kumamoto_welfare/imports/storage.py), after a day.
+    # Uploads never confirmed (infrastructure/imports/storage.py), after a day.
     "purge-import-uploads": {
-        "task": "kumamoto_welfare.imports.tasks.purge_uploads",
+        "task": "infrastructure.imports.tasks.purge_uploads",
         "schedule": crontab(hour=3, minute=30),
     },
 }
 # Task modules outside an app's tasks.py.
-CELERY_IMPORTS = ["kumamoto_welfare.imports.tasks"]
+CELERY_IMPORTS = ["infrastructure.imports.tasks"]
 # /healthz: a worker counts as alive if its heartbeat is at most this old (beat sends one a
 # minute, so less than 90 seconds would report a healthy worker dead between two of them).
 HEALTHZ_WORKER_MAX_AGE = env_int("HEALTHZ_WORKER_MAX_AGE", default=60 * 3, minimum=90)
@@ -661,11 +661,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "kumamoto_welfare.api.schema.add_error_responses",
+        "infrastructure.api.schema.add_error_responses",
         "portal.schema.title_from_plan",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "WorkflowStatusEnum": "kumamoto_welfare.workflow.Status",
+        "WorkflowStatusEnum": "infrastructure.workflow.Status",
         "ValueKindEnum": "indicators.choices.ValueKind",
         "ValueOriginEnum": "indicators.choices.ValueOrigin",
         "CommunityOriginEnum": "community.choices.Origin",
@@ -673,27 +673,27 @@ SPECTACULAR_SETTINGS = {
         "RatingBandUseEnum": "indicators.choices.BandUse",
     },
 }
-# --- Accounts and sessions (issue 13; kumamoto_welfare/accounts, docs/operations.md) -------
+# --- Accounts and sessions (issue 13; infrastructure/accounts, docs/operations.md) -------
 # Lockout after repeated failed logins (django-axes), on the admin login and the API token
 # endpoint alike: by username and by client address, each counted on its own and each with its
-# own limit (kumamoto_welfare/accounts/lockout.py LockoutHandler).
+# own limit (infrastructure/accounts/lockout.py LockoutHandler).
 INSTALLED_APPS += ["axes", "knox", "django_otp", "django_otp.plugins.otp_totp"]
-INSTALLED_APPS += ["kumamoto_welfare.accounts"]
+INSTALLED_APPS += ["infrastructure.accounts"]
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username or address before the password is checked.
-    "kumamoto_welfare.accounts.lockout.LockoutBackend",
+    "infrastructure.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=10, minimum=1)
 # Failures from one address, across usernames, before that address is throttled: far above the
 # account's limit, because a whole office may reach the app through one proxy address.
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100, minimum=1)
-AXES_HANDLER = "kumamoto_welfare.accounts.lockout.LockoutHandler"
+AXES_HANDLER = "infrastructure.accounts.lockout.LockoutHandler"
 # Failures count for this long after the last one; a lockout lasts as long.
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_CALLABLE = "kumamoto_welfare.accounts.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "kumamoto_welfare.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "infrastructure.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "infrastructure.accounts.lockout.client_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login, listed in the admin
 AXES_RESET_ON_SUCCESS = False  # one good account must not wipe an address's failures
 AXES_HTTP_RESPONSE_CODE = 429
@@ -724,21 +724,21 @@ REST_FRAMEWORK = {
     # Tried in this order. A token first: knox's, hashed and expiring (API_TOKEN_TTL_HOURS),
     # for scripts; then the staff's admin session, for the browsable pages (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",
+        "infrastructure.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Reads for everyone (approved data only, by the querysets), writes for staff roles.
-    "DEFAULT_PERMISSION_CLASSES": ["kumamoto_welfare.api.permissions.ReadOrStaffWrite"],
+    "DEFAULT_PERMISSION_CLASSES": ["infrastructure.api.permissions.ReadOrStaffWrite"],
     # JSON first, the default when Accept says nothing; CSV and xlsx on ?format= or Accept.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "kumamoto_welfare.api.renderers.CSVRenderer",
-        "kumamoto_welfare.api.renderers.XLSXRenderer",
+        "infrastructure.api.renderers.CSVRenderer",
+        "infrastructure.api.renderers.XLSXRenderer",
     ],
     # JSON through the project's parser: a lone surrogate or a control character in a body is
-    # a 400 naming where it is (kumamoto_welfare/text.py); forms for the browsable pages.
+    # a 400 naming where it is (infrastructure/text.py); forms for the browsable pages.
     "DEFAULT_PARSER_CLASSES": [
-        "kumamoto_welfare.api.parsers.JSONParser",
+        "infrastructure.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -748,10 +748,10 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     # Pages with a total, so that a list never loads every row.
-    "DEFAULT_PAGINATION_CLASS": "kumamoto_welfare.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "infrastructure.api.pagination.Pagination",
     # Remembers the format it chose, so a cached copy is keyed by it (response cache).
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
-        "kumamoto_welfare.api.negotiation.RememberingContentNegotiation"
+        "infrastructure.api.negotiation.RememberingContentNegotiation"
     ),
     # Anonymous clients only, by address (NUM_PROXIES below); staff are not throttled.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
@@ -759,7 +759,7 @@ REST_FRAMEWORK = {
     # The OpenAPI schema at /api/schema/ (drf-spectacular, settings below).
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # One error shape for every refusal, with the field and the reason (docs/api.md).
-    "EXCEPTION_HANDLER": "kumamoto_welfare.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "infrastructure.api.errors.exception_handler",
     # Decimals as strings: no float rounding of a figure on the way to a client.
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -777,7 +777,7 @@ if "PROGRESS_ON_TRACK_FACTOR" in os.environ:
         "edit them in the admin (評価基準) and unset the variable."
     )
 
-# Spreadsheet imports and exports (kumamoto_welfare.imports, docs/imports.md). Importing needs
+# Spreadsheet imports and exports (infrastructure.imports, docs/imports.md). Importing needs
 # the model's add permission and exporting its view permission (without these codes a user
 # with only view permission could import); the row-level policy applies to every row on top.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
@@ -786,14 +786,14 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True  # Excel's phantom blank rows
 # The upload waits between preview and confirm in the media storage (MEDIA_ROOT, shared by
 # every web server and the worker), not the cache: a preview can be confirmed with Redis down.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "kumamoto_welfare.imports.storage.UploadStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "infrastructure.imports.storage.UploadStorage"
 # Exports escape formulas themselves (= + - @ tab CR, numbers kept as numbers).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Larger uploads are checked and imported by the worker, followed on a status page
-# (kumamoto_welfare/imports/background.py); smaller ones in the request.
+# (infrastructure/imports/background.py); smaller ones in the request.
 IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", default=200 * 1024, minimum=0)
 
-# --- Import limits (issue 13, item 1; kumamoto_welfare/imports/limits.py) ----------------
+# --- Import limits (issue 13, item 1; infrastructure/imports/limits.py) ----------------
 # One set for every door (admin, commands, community imports, background jobs). Within them
 # any import, refused or accepted, stays under 300 MB of memory (scripts/import_memory.py).
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024, minimum=1)
@@ -811,7 +811,7 @@ IMPORT_MAX_SHARED_STRINGS_BYTES = env_int(
 )
 # Every upload is counted as it streams in and dropped once past IMPORT_MAX_UPLOAD_BYTES.
 FILE_UPLOAD_HANDLERS = [
-    "kumamoto_welfare.imports.uploads.LimitedUploadHandler",
+    "infrastructure.imports.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -820,12 +820,12 @@ FILE_UPLOAD_HANDLERS = [
 # Plan content: the YAML files that `load_plan` reads.
 PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
 
-# --- Backups (django-dbbackup; kumamoto_welfare/backups, docs/operations.md) -------------
+# --- Backups (django-dbbackup; infrastructure/backups, docs/operations.md) -------------
 # `python manage.py dbbackup` / `mediabackup` (make backup) write the database and the media
 # files into BACKUP_DIR, `dbrestore` / `mediarestore` (make restore) read them back; copy that
 # folder off the machine. `--clean` keeps the newest BACKUP_KEEP of each. The commands are
-# kumamoto_welfare.backups' (before dbbackup: they take its commands' place).
-INSTALLED_APPS += ["kumamoto_welfare.backups", "dbbackup"]
+# infrastructure.backups' (before dbbackup: they take its commands' place).
+INSTALLED_APPS += ["infrastructure.backups", "dbbackup"]
 BACKUP_DIR = env_path("BACKUP_DIR", default=BASE_DIR / "backups")
 STORAGES["dbbackup"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -837,7 +837,7 @@ STORAGES["dbbackup"] = {
     },
 }
 DBBACKUP_CONNECTOR_MAPPING = {
-    "django.db.backends.sqlite3": "kumamoto_welfare.backups.SqliteBackupConnector",
+    "django.db.backends.sqlite3": "infrastructure.backups.SqliteBackupConnector",
 }
 # Left out of every database backup (their tables are kept, empty) and emptied after every
 # restore: a backup must not hold a live session, API token or login attempt. TOTP devices
@@ -863,7 +863,7 @@ DBBACKUP_CLEANUP_KEEP = env_int("BACKUP_KEEP", default=30, minimum=1)
 DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
 # --- end of backups ---------------------------------------------------------------------
 
-# --- Logs and operations (kumamoto_welfare/observability, docs/operations.md) -------------
+# --- Logs and operations (infrastructure/observability, docs/operations.md) -------------
 # Every line a request writes carries its request id (answered in X-Request-ID); a worker's
 # carry the task id. LOG_FORMAT=json (the default with DEBUG off) writes one JSON object a
 # line for a log collector; console (the default with DEBUG on) writes readable lines. Sign-ins,
@@ -874,13 +874,13 @@ LOG_LEVEL = env_choice(
 LOG_FORMAT = env_choice(
     "LOG_FORMAT", default="console" if DEBUG else "json", choices=("json", "console")
 )
-INSTALLED_APPS += ["kumamoto_welfare.observability"]
+INSTALLED_APPS += ["infrastructure.observability"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "kumamoto_welfare.observability.logs.ContextFilter"}},
+    "filters": {"context": {"()": "infrastructure.observability.logs.ContextFilter"}},
     "formatters": {
-        "json": {"()": "kumamoto_welfare.observability.logs.JsonFormatter"},
+        "json": {"()": "infrastructure.observability.logs.JsonFormatter"},
         "console": {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },

@@ -6,8 +6,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from kumamoto_welfare.converters import FiscalYearConverter
-from kumamoto_welfare.health import healthz
+from infrastructure.converters import FiscalYearConverter
+from infrastructure.health import healthz
 from portal.context_processors import admin_site_header
 from portal.views import completeness, plan, search, wards, yasashii
 from portal.views import indicators as indicator_views
@@ -22,7 +22,7 @@ register_converter(FiscalYearConverter, "fiscal_year")
 urlpatterns = [
     # The API first: its answers are the most asked for, and every pattern tried before the
     # one that matches costs a little on every request. (No page's path starts with api/v1/.)
-    path("api/v1/", include("kumamoto_welfare.api.urls")),
+    path("api/v1/", include("kumamoto_welfare.api_urls")),
     path("", plan.home, name="home"),
     path("pillars/<int:number>/", plan.pillar_detail, name="pillar"),
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator"),
@@ -49,7 +49,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Without a CSRF token: choosing a language changes nothing but the visitor's own cookie,
     # and a token in every page's language form would make each public page personal (one
-    # cookie per visitor) and so uncacheable (kumamoto_welfare.response_cache).
+    # cookie per visitor) and so uncacheable (infrastructure.response_cache).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a second request (?script), so

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from kumamoto_welfare.access import works_city_wide
-from kumamoto_welfare.jobs.models import Job
-from kumamoto_welfare.jobs.services import (
+from infrastructure.access import works_city_wide
+from infrastructure.jobs.models import Job
+from infrastructure.jobs.services import (
     JobTakenOver,
     job_abandon,
     job_create,

@@ -23,10 +23,10 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from indicators.selectors import reporting_years
-from kumamoto_welfare.api.caching import AnonymousResponseCache
-from kumamoto_welfare.api.permissions import ReadOrStaffWrite
-from kumamoto_welfare.content_security import stored_document_policy
-from kumamoto_welfare.fiscal_year import fiscal_year_label
+from infrastructure.api.caching import AnonymousResponseCache
+from infrastructure.api.permissions import ReadOrStaffWrite
+from infrastructure.content_security import stored_document_policy
+from infrastructure.fiscal_year import fiscal_year_label
 from portal.annual_reports import annual_report_request, report_is_stale
 from portal.search import SearchQueryError, search
 from programs.api.plans import PLAN_PARAMETER, plan_from_request

@@ -33,8 +33,8 @@ from community.models import (
 )
 from evaluations.models import Evaluation
 from indicators.models import Indicator, IndicatorValue, Target
-from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import era_label
+from infrastructure import access
+from infrastructure.fiscal_year import era_label
 from programs.models import InitiativeProgress, Plan
 from programs.selectors import current_plan
 

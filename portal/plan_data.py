@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from community.models import validate_municipality_code
 from indicators.choices import Derivation, Direction, Unit, ValueKind
-from kumamoto_welfare.fiscal_year import (
+from infrastructure.fiscal_year import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
     FiscalYearError,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from community.services import community_sync_from_plan, municipality_sync_from_plan
 from indicators.services import indicators_sync_from_plan
-from kumamoto_welfare.sync import PlanConflictError, Synchroniser, SyncReport
+from infrastructure.sync import PlanConflictError, Synchroniser, SyncReport
 from programs.services import plan_sync_from_plan
 
 if TYPE_CHECKING:

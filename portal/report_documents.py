@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
-from kumamoto_welfare.text import export_text
+from infrastructure.text import export_text
 
 TEMPLATE = "programs/report_document.html"
 STYLESHEET = "css/report.css"

@@ -7,9 +7,9 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kumamoto_welfare.api.renderers import escape_cell
-from kumamoto_welfare.fiscal_year import era_label, fiscal_year_label
-from kumamoto_welfare.text import export_text
+from infrastructure.api.renderers import escape_cell
+from infrastructure.fiscal_year import era_label, fiscal_year_label
+from infrastructure.text import export_text
 
 
 def _point(point):

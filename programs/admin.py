@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kumamoto_welfare.admin_mixins import (
+from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
     ProgressRecordAdmin,
 )
-from kumamoto_welfare.imports.admin import ProgressImportMixin
+from infrastructure.imports.admin import ProgressImportMixin
 
 from .models import (
     Action,

@@ -7,8 +7,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("計画")
 
     def ready(self):
-        from kumamoto_welfare.imports.sheets import sheet_register
-        from kumamoto_welfare.response_cache import follow_models
+        from infrastructure.imports.sheets import sheet_register
+        from infrastructure.response_cache import follow_models
 
         from .resources import PROGRESS_SHEET
 

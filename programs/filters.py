@@ -1,6 +1,6 @@
 import django_filters
 
-from kumamoto_welfare.filters import ProgressRecordFilter
+from infrastructure.filters import ProgressRecordFilter
 from programs.choices import ProgressState
 
 from .models import InitiativeProgress

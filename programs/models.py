@@ -19,15 +19,15 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kumamoto_welfare.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
-from kumamoto_welfare.text import (
+from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from infrastructure.text import (
     MAX_BODY,
     MAX_DESCRIPTION,
     MAX_EVALUATION,
     PlainCharField,
     PlainTextField,
 )
-from kumamoto_welfare.workflow import TransitionLog, WorkflowRecord
+from infrastructure.workflow import TransitionLog, WorkflowRecord
 
 from .choices import FigureKind, ProgressState, Theme
 
@@ -674,6 +674,6 @@ class AnnualReport(models.Model):
         ordering = ["-fiscal_year"]
 
     def __str__(self) -> str:
-        from kumamoto_welfare.fiscal_year import fiscal_year_label
+        from infrastructure.fiscal_year import fiscal_year_label
 
         return gettext("施策評価 %(year)s") % {"year": fiscal_year_label(self.fiscal_year)}

@@ -1,5 +1,5 @@
 """The initiative-progress sheet (取組の進捗): a django-import-export ``ModelResource`` on the
-shared ``SheetResource`` (``kumamoto_welfare.imports.resources``), registered as a sheet in
+shared ``SheetResource`` (``infrastructure.imports.resources``), registered as a sheet in
 ``ProgramsConfig.ready``. Rows are written through ``programs.services``."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.resources import ward_column
-from kumamoto_welfare.imports.resources import (
+from infrastructure.imports.resources import (
     COUNT_HELP,
     INFORMATIONAL,
     Column,
@@ -17,15 +17,15 @@ from kumamoto_welfare.imports.resources import (
     status_column,
     year_column,
 )
-from kumamoto_welfare.imports.sheets import Sheet
-from kumamoto_welfare.imports.widgets import (
+from infrastructure.imports.sheets import Sheet
+from infrastructure.imports.widgets import (
     ChoiceWidget,
     CountWidget,
     LookupWidget,
     TextWidget,
     key_text,
 )
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 
 from .choices import ProgressState
 from .models import ITEM_SUBJECTS, Initiative, InitiativeProgress, Section, subject_kind

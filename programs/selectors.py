@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from kumamoto_welfare.fiscal_year import current_fiscal_year, fiscal_year_of
+from infrastructure.fiscal_year import current_fiscal_year, fiscal_year_of
 
 from .models import SUBJECT_KINDS, Initiative, Pillar, Plan, Section, subject_code
 

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from kumamoto_welfare.fiscal_year import validate_reporting_year
-from kumamoto_welfare.sync import PlanConflictError, Synchroniser
-from kumamoto_welfare.workflow import record_create, record_delete, record_update
+from infrastructure.fiscal_year import validate_reporting_year
+from infrastructure.sync import PlanConflictError, Synchroniser
+from infrastructure.workflow import record_create, record_delete, record_update
 
 from .models import (
     Action,

@@ -174,7 +174,7 @@ def build_data(scale: Scale, *, seed: int = 20130401) -> dict[str, int]:
     from community.models import Ward
     from indicators.choices import Direction, Unit
     from indicators.models import Indicator, IndicatorValue, Target
-    from kumamoto_welfare.workflow import Status
+    from infrastructure.workflow import Status
     from programs.choices import ProgressState
     from programs.models import Initiative, InitiativeProgress, Pillar, Section, initiative_code
 
@@ -277,7 +277,7 @@ def _values_of(indicator, wards, rng: random.Random):
     approved, one per indicator/year/kind/ward, percentages within 0–100, counts whole."""
     from indicators.choices import Direction, Unit, ValueKind, ValueOrigin
     from indicators.models import IndicatorValue, Target
-    from kumamoto_welfare.workflow import Status
+    from infrastructure.workflow import Status
 
     percent = indicator.unit == Unit.PERCENT
     base = rng.uniform(10, 80) if percent else float(rng.randint(100, 50_000))
@@ -328,7 +328,7 @@ def _latest_values_sql(*, up_to: int | None) -> tuple[str, list]:
     latest set in or before ``up_to``, the current fiscal year if None): the CTE both floors
     join three times (baseline, target, latest actual)."""
     from indicators.models import IndicatorValue, Target
-    from kumamoto_welfare.fiscal_year import current_fiscal_year
+    from infrastructure.fiscal_year import current_fiscal_year
 
     actuals = "" if up_to is None else "AND (kind <> 'actual' OR fiscal_year <= %s)"
     year = current_fiscal_year() if up_to is None else up_to
@@ -433,7 +433,7 @@ def floor_indicators() -> bytes:
 
     from indicators.choices import Direction, Unit
     from indicators.models import Indicator
-    from kumamoto_welfare.fiscal_year import current_fiscal_year, fiscal_year_label
+    from infrastructure.fiscal_year import current_fiscal_year, fiscal_year_label
     from programs.models import Pillar, Section
 
     latest, params = _latest_values_sql(up_to=None)
@@ -521,7 +521,7 @@ def floor_dashboard(year: int = DASHBOARD_YEAR) -> bytes:
     from community.models import Ward
     from indicators.models import Indicator, IndicatorValue
     from indicators.progress import ProgressStatus
-    from kumamoto_welfare.fiscal_year import fiscal_year_label
+    from infrastructure.fiscal_year import fiscal_year_label
     from programs.models import Initiative, InitiativeProgress, Pillar, Section
 
     latest, params = _latest_values_sql(up_to=year)

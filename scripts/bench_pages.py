@@ -65,7 +65,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kumamoto_welfare.response_cache import bump_generation
+    from infrastructure.response_cache import bump_generation
 
     def cold() -> None:
         bump_generation()

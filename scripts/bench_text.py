@@ -49,8 +49,8 @@ def main() -> int:
     import django
 
     django.setup()
-    from kumamoto_welfare.api.parsers import JSONParser
-    from kumamoto_welfare.text import MAX_COMMENT, export_text, validate_input, validate_text
+    from infrastructure.api.parsers import JSONParser
+    from infrastructure.text import MAX_COMMENT, export_text, validate_input, validate_text
 
     clean = "地域福祉の推進。\n" * 10_000
     dirty = clean[:-1] + "\x01"

@@ -77,8 +77,8 @@ def _sample_evaluations() -> None:
     from community.services import staff_create
     from evaluations.models import Evaluation
     from evaluations.services import evaluation_create
-    from kumamoto_welfare.access import Role
-    from kumamoto_welfare.workflow import Transition, record_transition
+    from infrastructure.access import Role
+    from infrastructure.workflow import Transition, record_transition
     from programs.models import Pillar, Section
 
     department = Department.objects.create(

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from community.models import Ward
 from community.services import staff_create
-from kumamoto_welfare.access import Role
+from infrastructure.access import Role
 
 PASSWORD = "kumamoto-test-password-2026"
 
@@ -116,7 +116,7 @@ def pytest_xdist_make_scheduler(config, log):
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """On SQLite the test database is a file, as in production, not Django's shared
     in-memory one: with it the live server would hand one connection to every request
-    thread, and nothing would run concurrently (tests/kumamoto_welfare/test_concurrency.py)."""
+    thread, and nothing would run concurrently (tests/infrastructure/test_concurrency.py)."""
     from django.conf import settings
 
     for alias in settings.DATABASES.values():
@@ -177,7 +177,7 @@ def _fresh_throttle():
 def _fresh_summaries():
     """Each test's rolled-back rows must not linger in cached summaries: start every test on
     a new data generation (without flushing a Redis that may hold other data)."""
-    from kumamoto_welfare.response_cache import bump_generation
+    from infrastructure.response_cache import bump_generation
 
     bump_generation()
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from community.models import Ward
 from indicators.models import Indicator, IndicatorValue
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 
 
 def ward(code: str) -> Ward:

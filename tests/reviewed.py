@@ -9,8 +9,8 @@ from community.models import Department
 from community.services import staff_create
 from evaluations.services import evaluation_update
 from indicators.services import indicator_value_update
-from kumamoto_welfare.access import Role
-from kumamoto_welfare.workflow import record_transition
+from infrastructure.access import Role
+from infrastructure.workflow import record_transition
 from programs.services import initiative_progress_update
 from tests.conftest import PASSWORD
 from tests.factories import evaluation, progress, value

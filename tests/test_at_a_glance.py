@@ -13,8 +13,8 @@ from indicators.charts import ward_chart
 from indicators.models import Indicator
 from indicators.progress import Point, compute_progress
 from indicators.selectors import ward_value_table
-from kumamoto_welfare import access
-from kumamoto_welfare.workflow import Status
+from infrastructure import access
+from infrastructure.workflow import Status
 from portal.pages import analysis_for, evaluations_by_pillar
 from programs.models import Section
 from tests.factories import value

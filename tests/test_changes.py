@@ -1,4 +1,4 @@
-"""One description of a change (``kumamoto_welfare.changes``), the same through every door.
+"""One description of a change (``infrastructure.changes``), the same through every door.
 
 Before it, four pieces of code worded a change each their own way and disagreed: a version
 conflict said 「年度: 2015 → 2016」 and 「値: 18.2 → 22」 (no era, not the indicator's
@@ -24,14 +24,14 @@ from django.utils import translation
 from community.models import CommunityResource
 from indicators.models import Indicator, IndicatorValue, Target
 from indicators.services import indicator_value_update
-from kumamoto_welfare.changes import (
+from infrastructure.changes import (
     FieldChange,
     describe,
     field_change,
     places_of,
     value_words,
 )
-from kumamoto_welfare.imports import run_import
+from infrastructure.imports import run_import
 from programs.models import Plan
 from tests.factories import value, ward
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes

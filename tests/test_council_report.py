@@ -17,7 +17,7 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from indicators.svg_charts import trend_chart_svg
-from kumamoto_welfare.jobs.models import Job
+from infrastructure.jobs.models import Job
 from portal.annual_reports import annual_report_generate
 from portal.report_documents import RefusedURL, report_html, report_pdf, url_fetcher
 from portal.reports import (

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from indicators.demo import DEMO_SOURCE
 from indicators.models import IndicatorValue, Target
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.models import InitiativeProgress
 from tests.api.test_queries import grow
 from tests.factories import value

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from pypdf import PdfReader
 
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from portal.report_documents import report_html, report_pdf
 from portal.reports import _is_final, evaluation_context
 from programs.models import Section

@@ -13,7 +13,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from community.models import Municipality
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from portal import open_data
 from tests.community.helpers import district, resource, stage
 from tests.factories import evaluation, progress, value

@@ -1,4 +1,4 @@
-"""The public pages' HTML cache (kumamoto_welfare.response_cache): per language and query,
+"""The public pages' HTML cache (infrastructure.response_cache): per language and query,
 for anonymous readers only, invalidated by the same data generation as the API's summaries."""
 
 from decimal import Decimal
@@ -8,7 +8,7 @@ import pytest
 from indicators.choices import ValueKind
 from indicators.models import Indicator
 from indicators.services import indicator_value_create
-from kumamoto_welfare.workflow import Transition, record_transition
+from infrastructure.workflow import Transition, record_transition
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_a_lost_generation_never_brings_old_copies_back(client):
     the entries stored under an earlier count."""
     from django.core.cache import cache
 
-    from kumamoto_welfare.response_cache import GENERATION_KEY, bump_generation
+    from infrastructure.response_cache import GENERATION_KEY, bump_generation
 
     url = "/indicators/KPI-1-1/"
     cache.set(GENERATION_KEY, 1, timeout=None)  # a count that started at 1

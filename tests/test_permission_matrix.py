@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from tests.community.helpers import district, resource, stage
 from tests.factories import evaluation, progress, value
 

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from pypdf import PdfReader
 
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from portal.report_documents import CHUNK_LIMIT, report_pdf, report_text, text_chunks
 from portal.reports import evaluation_context
 from tests.factories import evaluation

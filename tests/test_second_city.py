@@ -24,7 +24,7 @@ from community.models import (
 )
 from community.services import staff_create
 from indicators.models import Indicator, IndicatorValue, Reminder, Target
-from kumamoto_welfare.access import Role
+from infrastructure.access import Role
 from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReport, InitiativeProgress, Pillar, Plan
 from programs.selectors import current_plan

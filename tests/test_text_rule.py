@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from evaluations.models import Evaluation
 from indicators.admin import TargetForm
 from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition, Target
-from kumamoto_welfare.imports import run_import
-from kumamoto_welfare.text import MAX_COMMENT, MAX_EVALUATION, MAX_REASON
-from kumamoto_welfare.workflow import Status
+from infrastructure.imports import run_import
+from infrastructure.text import MAX_COMMENT, MAX_EVALUATION, MAX_REASON
+from infrastructure.workflow import Status
 from portal import open_data
 from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReportStatus
@@ -278,7 +278,7 @@ def test_the_open_data_files_survive_a_stored_control_character(client, stored_c
 def test_the_import_export_files_survive_a_stored_control_character(
     planner, stored_control_characters
 ):
-    from kumamoto_welfare.imports.workbooks import export_file
+    from infrastructure.imports.workbooks import export_file
 
     for file_format in ("csv", "xlsx"):
         content, _type, _name = export_file("indicator_value", planner, file_format)

@@ -9,7 +9,7 @@ import pytest
 from community.models import CommunityResource, LifeStage
 from indicators.choices import ProgressStatus
 from indicators.models import Indicator
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from portal.views.yasashii import yasashii_text
 from tests.factories import value, ward
 

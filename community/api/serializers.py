@@ -19,11 +19,11 @@ from community.services import (
     health_town_planning_create,
     volunteer_headcount_create,
 )
-from kumamoto_welfare.api.fields import FiscalYearField
-from kumamoto_welfare.api.serializers import VersionedRecordSerializer
-from kumamoto_welfare.fiscal_year import fiscal_year_label
-from kumamoto_welfare.text import validate_text
-from kumamoto_welfare.workflow import CHANGE_REASON_MAX
+from infrastructure.api.fields import FiscalYearField
+from infrastructure.api.serializers import VersionedRecordSerializer
+from infrastructure.fiscal_year import fiscal_year_label
+from infrastructure.text import validate_text
+from infrastructure.workflow import CHANGE_REASON_MAX
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):

@@ -28,9 +28,9 @@ from community.services import (
     volunteer_headcount_delete,
     volunteer_headcount_update,
 )
-from kumamoto_welfare.api.permissions import ReadOrStaffWrite
-from kumamoto_welfare.api.workflow import VersionedViewSet
-from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+from infrastructure.api.permissions import ReadOrStaffWrite
+from infrastructure.api.workflow import VersionedViewSet
+from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
 
 from .serializers import (
     CommunityResourceSerializer,

@@ -5,7 +5,7 @@ A later migration that adds models calls ``sync_role_groups`` again so the roles
 
 from django.db import migrations
 
-from kumamoto_welfare.access import sync_role_groups
+from infrastructure.access import sync_role_groups
 
 
 def create_roles(apps, schema_editor):

@@ -3,7 +3,7 @@ permissions on the new community records."""
 
 from django.db import migrations
 
-from kumamoto_welfare.access import sync_role_groups
+from infrastructure.access import sync_role_groups
 
 LIFE_STAGES = [
     ("early-childhood", "幼児期", "Early childhood"),

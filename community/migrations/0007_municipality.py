@@ -7,7 +7,7 @@ import community.models
 import django.db.models.deletion
 from django.db import migrations, models
 
-from kumamoto_welfare.access import sync_role_groups
+from infrastructure.access import sync_role_groups
 
 
 def update_roles(apps, schema_editor):

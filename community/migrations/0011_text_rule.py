@@ -5,10 +5,10 @@ the rule refuses."""
 
 from django.db import migrations, models
 
-import kumamoto_welfare.text
-from kumamoto_welfare.text import clean_stored_text
+import infrastructure.text
+from infrastructure.text import clean_stored_text
 
-# The text fields under the text rule (kumamoto_welfare/text.py) when this migration was made.
+# The text fields under the text rule (infrastructure/text.py) when this migration was made.
 TEXT_FIELDS = {
     "Municipality": ["name", "name_en", "prefecture"],
     "Ward": ["name", "name_en"],
@@ -88,12 +88,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='communityresource',
             name='website',
-            field=models.URLField(blank=True, max_length=300, validators=[kumamoto_welfare.text.validate_text], verbose_name='ウェブサイト'),
+            field=models.URLField(blank=True, max_length=300, validators=[infrastructure.text.validate_text], verbose_name='ウェブサイト'),
         ),
         migrations.AlterField(
             model_name='historicalcommunityresource',
             name='website',
-            field=models.URLField(blank=True, max_length=300, validators=[kumamoto_welfare.text.validate_text], verbose_name='ウェブサイト'),
+            field=models.URLField(blank=True, max_length=300, validators=[infrastructure.text.validate_text], verbose_name='ウェブサイト'),
         ),
         migrations.RunPython(clean_text, migrations.RunPython.noop),
     ]

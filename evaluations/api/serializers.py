@@ -5,7 +5,7 @@ from rest_framework import serializers
 from evaluations.choices import Direction, EvaluationStage
 from evaluations.models import Evaluation
 from evaluations.services import evaluation_create
-from kumamoto_welfare.api.serializers import WorkflowRecordSerializer
+from infrastructure.api.serializers import WorkflowRecordSerializer
 from programs.api.plans import PlanScopedSlugRelatedField
 from programs.api.serializers import SectionCodeField
 from programs.models import Initiative, Pillar, Section

@@ -5,7 +5,7 @@ from evaluations.filters import EvaluationFilter
 from evaluations.models import Evaluation, EvaluationTransition
 from evaluations.selectors import RELATED, in_plan
 from evaluations.services import evaluation_delete, evaluation_update
-from kumamoto_welfare.api.workflow import WorkflowViewSet
+from infrastructure.api.workflow import WorkflowViewSet
 from programs.api.plans import PLAN_PARAMETER, PlanScopedMixin
 
 from .serializers import EvaluationSerializer

@@ -7,7 +7,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from kumamoto_welfare.access import sync_role_groups
+from infrastructure.access import sync_role_groups
 
 
 def update_roles(apps, schema_editor):

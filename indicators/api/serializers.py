@@ -9,17 +9,17 @@ from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
 from indicators.rating_labels import rating_label
 from indicators.services import indicator_value_create
-from kumamoto_welfare import access
-from kumamoto_welfare.api.fields import FiscalYearField
-from kumamoto_welfare.api.serializers import (
+from infrastructure import access
+from infrastructure.api.fields import FiscalYearField
+from infrastructure.api.serializers import (
     PlainDecimalField,
     PointSerializer,
     WorkflowRecordSerializer,
     plain,
     reader,
 )
-from kumamoto_welfare.fiscal_year import fiscal_year_label
-from kumamoto_welfare.text import MAX_REASON, validate_text
+from infrastructure.fiscal_year import fiscal_year_label
+from infrastructure.text import MAX_REASON, validate_text
 from programs.api.plans import PlanScopedSlugRelatedField
 
 

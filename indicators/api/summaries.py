@@ -15,8 +15,8 @@ from indicators.selectors import (
     progress_by_indicator,
     ward_completeness,
 )
-from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import current_fiscal_year, fiscal_year_label
+from infrastructure import access
+from infrastructure.fiscal_year import current_fiscal_year, fiscal_year_label
 from programs.models import Pillar, Plan
 from programs.selectors import current_plan
 

@@ -24,12 +24,12 @@ from indicators.services import (
     rating_rule_activate,
     target_create,
 )
-from kumamoto_welfare import access
-from kumamoto_welfare.access import check_sets_targets
-from kumamoto_welfare.api.caching import AnonymousResponseCache
-from kumamoto_welfare.api.permissions import ReadOrStaffWrite
-from kumamoto_welfare.api.workflow import WorkflowViewSet
-from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
+from infrastructure import access
+from infrastructure.access import check_sets_targets
+from infrastructure.api.caching import AnonymousResponseCache
+from infrastructure.api.permissions import ReadOrStaffWrite
+from infrastructure.api.workflow import WorkflowViewSet
+from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
 from programs.api.plans import PLAN_PARAMETER, PlanScopedMixin, plan_from_request
 
 from .serializers import (

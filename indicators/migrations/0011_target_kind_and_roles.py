@@ -3,7 +3,7 @@ own; the roles cover targets (planners set them, ward officers read them)."""
 
 from django.db import migrations, models
 
-from kumamoto_welfare.access import sync_role_groups
+from infrastructure.access import sync_role_groups
 
 
 def update_roles(apps, schema_editor):

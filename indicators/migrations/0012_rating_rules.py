@@ -3,7 +3,7 @@ group (the status) and its use, and the other presets come in inactive."""
 
 from django.db import migrations, models
 
-from kumamoto_welfare.access import sync_role_groups
+from infrastructure.access import sync_role_groups
 
 # The presets' bands as they were on the day of this migration (code, label, group, use,
 # minimum); indicators.rating_rules.PRESET_BANDS may change later, a migration may not.

@@ -11,9 +11,9 @@ from indicators.selectors import (
     reporting_years,
     ward_completeness,
 )
-from kumamoto_welfare import access
-from kumamoto_welfare.fiscal_year import fiscal_year_label
-from kumamoto_welfare.forms import fiscal_year_choices
+from infrastructure import access
+from infrastructure.fiscal_year import fiscal_year_label
+from infrastructure.forms import fiscal_year_choices
 from portal.views.plan import selected_fiscal_year
 
 

@@ -9,7 +9,7 @@ from indicators.selectors import (
     series_by_indicator,
     ward_value_table,
 )
-from kumamoto_welfare.response_cache import public_page
+from infrastructure.response_cache import public_page
 from portal.views.plan import requested_plan, selected_fiscal_year
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kumamoto_welfare.api.renderers import escape_cell
+from infrastructure.api.renderers import escape_cell
 from portal import open_data
 
 SHIFT_JIS_NAMES = {"shift_jis", "shift-jis", "sjis", "cp932", "windows-31j"}

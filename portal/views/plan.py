@@ -22,8 +22,8 @@ from indicators.selectors import (
     reporting_years,
     series_by_indicator,
 )
-from kumamoto_welfare.fiscal_year import FiscalYearError, parse_fiscal_year
-from kumamoto_welfare.response_cache import public_page
+from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
+from infrastructure.response_cache import public_page
 from portal.annual_reports import annual_report_ensure, report_is_stale
 from portal.pages import (
     approved_evaluations_for,

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from kumamoto_welfare.response_cache import public_page
+from infrastructure.response_cache import public_page
 from portal.search import MAX_QUERY_LENGTH, SearchQueryError, search
 from portal.views.plan import requested_plan
 

@@ -5,7 +5,7 @@ from community.models import LifeStage, Ward
 from community.selectors import consultation_places, life_stage_named, ward_named
 from indicators.charts import achievement_chart
 from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
-from kumamoto_welfare.response_cache import public_page
+from infrastructure.response_cache import public_page
 from portal.views.plan import selected_fiscal_year
 
 

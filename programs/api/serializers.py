@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ward
-from kumamoto_welfare.api.serializers import WorkflowRecordSerializer
+from infrastructure.api.serializers import WorkflowRecordSerializer
 from programs.models import (
     Action,
     Challenge,

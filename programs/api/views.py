@@ -2,9 +2,9 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
-from kumamoto_welfare.api.caching import AnonymousResponseCache
-from kumamoto_welfare.api.permissions import ReadOrStaffWrite
-from kumamoto_welfare.api.workflow import WorkflowViewSet
+from infrastructure.api.caching import AnonymousResponseCache
+from infrastructure.api.permissions import ReadOrStaffWrite
+from infrastructure.api.workflow import WorkflowViewSet
 from programs.filters import InitiativeProgressFilter
 from programs.models import (
     Challenge,

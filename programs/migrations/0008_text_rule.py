@@ -5,9 +5,9 @@ the rule refuses."""
 
 from django.db import migrations, models
 
-from kumamoto_welfare.text import clean_stored_text
+from infrastructure.text import clean_stored_text
 
-# The text fields under the text rule (kumamoto_welfare/text.py) when this migration was made.
+# The text fields under the text rule (infrastructure/text.py) when this migration was made.
 TEXT_FIELDS = {
     "Plan": ["title", "title_en"],
     "PriorityArea": ["title"],

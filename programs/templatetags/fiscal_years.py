@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import translation
 
-from kumamoto_welfare.fiscal_year import fiscal_year_label
+from infrastructure.fiscal_year import fiscal_year_label
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def fiscal_year(year: int) -> str:
 @register.filter
 def fiscal_year_compact(year: int) -> str:
     """``2013`` → ``2013（H25）`` for narrow table cells (``FY2013 (H25)`` in English)."""
-    from kumamoto_welfare.fiscal_year import fiscal_year_short_label
+    from infrastructure.fiscal_year import fiscal_year_short_label
 
     if (translation.get_language() or "ja").startswith("en"):
         return f"FY{year} ({fiscal_year_short_label(year)})"

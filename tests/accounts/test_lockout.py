@@ -160,10 +160,10 @@ def test_the_limit_comes_from_the_settings(planner, settings):
 
 def test_failures_and_lockouts_are_logged_and_kept(planner, caplog):
     client = Client()
-    with caplog.at_level(logging.WARNING, logger="kumamoto_welfare.accounts"):
+    with caplog.at_level(logging.WARNING, logger="infrastructure.accounts"):
         for _attempt in range(10):
             admin_login(client, "planner", "wrong", ip="203.0.113.5")
-    messages = [r.getMessage() for r in caplog.records if r.name == "kumamoto_welfare.accounts"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "infrastructure.accounts"]
     assert sum("login failed: username='planner' ip=203.0.113.5" in m for m in messages) == 10
     assert any("login locked out: username='planner' ip=203.0.113.5" in m for m in messages)
     assert not any(PASSWORD in m or "wrong" in m for m in messages)

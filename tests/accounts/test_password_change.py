@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from knox.models import AuthToken
 
-from kumamoto_welfare.accounts.tokens import token_issue
+from infrastructure.accounts.tokens import token_issue
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

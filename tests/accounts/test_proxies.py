@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from rest_framework.throttling import AnonRateThrottle
 
-from kumamoto_welfare.accounts.lockout import client_ip
+from infrastructure.accounts.lockout import client_ip
 
 pytestmark = pytest.mark.django_db
 

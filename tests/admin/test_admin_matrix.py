@@ -4,7 +4,7 @@ checked through the admin's pages for both kinds of progress record."""
 import pytest
 from django.urls import reverse
 
-from kumamoto_welfare.workflow import TRANSITIONS
+from infrastructure.workflow import TRANSITIONS
 from tests.api.test_policy import MATRIX, RECORDS
 from tests.factories import progress, value
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators.models import IndicatorValue
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -115,7 +115,7 @@ def test_a_reopened_record_has_no_history_outside_the_scope(
     """Reopened, the record is a draft again: out of another ward's sight, its history too
     (refused before the fix too; a guard that the history, now of approved versions only,
     does not fall back to the last approved one)."""
-    from kumamoto_welfare.workflow import record_transition
+    from infrastructure.workflow import record_transition
 
     record_transition(record=higashi_value, transition="reopen", user=planner, comment="再確認")
     response, _html = _page(client, chuo_officer, f"{VALUES}_history", higashi_value.pk)

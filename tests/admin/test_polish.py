@@ -24,9 +24,9 @@ from community.models import (
 )
 from indicators.models import Indicator, IndicatorValue, Target
 from indicators.rating_labels import PRESET_LABELS, rating_label
-from kumamoto_welfare.admin_mixins import HistoryAdmin, existing_duplicate
-from kumamoto_welfare.history import reason_label
-from kumamoto_welfare.workflow import Status, record_transition
+from infrastructure.admin_mixins import HistoryAdmin, existing_duplicate
+from infrastructure.history import reason_label
+from infrastructure.workflow import Status, record_transition
 from programs.models import InitiativeProgress
 from tests.factories import evaluation, progress, value, ward
 
@@ -281,6 +281,8 @@ def test_no_message_glues_a_noun_phrase_to_shimashita():
         p
         for folder in (
             "kumamoto_welfare",
+            "infrastructure",
+            "evaluations",
             "indicators",
             "programs",
             "community",
@@ -412,7 +414,7 @@ def test_the_api_names_types_and_life_stages_in_the_responses_language(client):
 
 
 def test_a_decimal_is_shown_as_it_is_without_an_indicator():
-    from kumamoto_welfare.display import figure_text
+    from infrastructure.display import figure_text
 
     assert figure_text(Decimal("79.1000")) == "79.1"
     assert figure_text(Decimal("1234.0000")) == "1,234"
@@ -421,7 +423,7 @@ def test_a_decimal_is_shown_as_it_is_without_an_indicator():
 
 
 def test_a_list_of_counted_records_reads_by_its_labels():
-    from kumamoto_welfare.changes import value_words as value_text
+    from infrastructure.changes import value_words as value_text
 
     field = IndicatorValue._meta.get_field("computation")
     counted = [{"label": "A校区：活動の展開"}, {"label": "B校区：活動の展開"}]

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import indicator_value_update
-from kumamoto_welfare.workflow import Status, record_transition
+from infrastructure.workflow import Status, record_transition
 from programs.models import Challenge, Initiative, InitiativeProgress
 from tests.factories import value, ward
 

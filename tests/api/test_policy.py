@@ -1,12 +1,12 @@
-"""The row-level policy (kumamoto_welfare.access), as a matrix: persona × record × action.
+"""The row-level policy (infrastructure.access), as a matrix: persona × record × action.
 The API, the admin and imports all ask these same questions."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from indicators.models import IndicatorValue
-from kumamoto_welfare import access
-from kumamoto_welfare.workflow import Status
+from infrastructure import access
+from infrastructure.workflow import Status
 from tests.factories import value
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from community.models import Department, Municipality, Ward
 from evaluations.models import Evaluation
 from indicators.models import Indicator, IndicatorValue, Target
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.models import Initiative, InitiativeProgress, Pillar, Section
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_cold_summaries_keep_their_query_budget_with_more_data(client, url, budg
 
 
 def test_summaries_are_cached_and_dropped_when_data_changes(client, planner):
-    from kumamoto_welfare.workflow import record_transition
+    from infrastructure.workflow import record_transition
 
     url = "/api/v1/indicators/KPI-3-1/?fiscal_year=2016"  # before the target year (R1)
     assert client.get(url).json()["status"] == "no_data"

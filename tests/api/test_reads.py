@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from tests.factories import progress, value, ward
 
 pytestmark = pytest.mark.django_db

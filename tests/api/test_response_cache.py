@@ -1,5 +1,5 @@
 """The API's public reads answered from the anonymous response cache
-(kumamoto_welfare.response_cache, the pages' cache too): the same bytes and headers as the
+(infrastructure.response_cache, the pages' cache too): the same bytes and headers as the
 view's own answer, per language and format; a new generation (an approval) invalidates; staff
 are never served from it and never fill it."""
 
@@ -14,8 +14,8 @@ from community.models import Ward
 from indicators.choices import ValueKind
 from indicators.models import Indicator
 from indicators.services import indicator_value_create
-from kumamoto_welfare.response_cache import MARKER, bump_generation
-from kumamoto_welfare.workflow import Transition, record_transition
+from infrastructure.response_cache import MARKER, bump_generation
+from infrastructure.workflow import Transition, record_transition
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,7 @@ def test_a_new_generation_is_a_new_copy():
 
 # --- The early middleware (response_cache.EarlyResponseCacheMiddleware) ----------------------
 
-EARLY = "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware"
+EARLY = "infrastructure.response_cache.EarlyResponseCacheMiddleware"
 
 
 def _without_early(settings):
@@ -343,7 +343,7 @@ def test_the_views_and_the_early_middleware_key_their_copies_one_way(monkeypatch
     """Reproduces the key built twice (the views' ``cache_key`` and the early middleware's
     ``_key`` each hashed the scheme, host, path and sorted query): both go through
     ``response_key``, the doors passing only what differs (language, renderer, Accept)."""
-    from kumamoto_welfare import response_cache
+    from infrastructure import response_cache
 
     prefixes = []
     real = response_cache.response_key

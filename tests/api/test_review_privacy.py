@@ -10,7 +10,7 @@ the return comment 「予算削減の件は非公開」 and the usernames of the
 
 import pytest
 
-from kumamoto_welfare.response_cache import MARKER
+from infrastructure.response_cache import MARKER
 from tests.api.conftest import client_for
 from tests.reviewed import (
     APPROVE_COMMENT,

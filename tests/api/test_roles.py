@@ -3,7 +3,7 @@ the officer of the record's own ward, and a planner."""
 
 import pytest
 
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from tests.api.conftest import client_for
 from tests.factories import value
 

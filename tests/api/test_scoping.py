@@ -3,8 +3,8 @@ officer sees their own ward's unapproved counts and no other ward's, on every do
 
 import pytest
 
-from kumamoto_welfare import access
-from kumamoto_welfare.workflow import Status
+from infrastructure import access
+from infrastructure.workflow import Status
 from tests.factories import value
 
 pytestmark = pytest.mark.django_db

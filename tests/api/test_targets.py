@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from indicators.models import Target
-from kumamoto_welfare.fiscal_year import current_fiscal_year
-from kumamoto_welfare.workflow import Status
+from infrastructure.fiscal_year import current_fiscal_year
+from infrastructure.workflow import Status
 from tests.factories import value
 
 pytestmark = pytest.mark.django_db

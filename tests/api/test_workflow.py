@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from community.models import SchoolDistrict
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import indicator_value_create, indicator_value_update
-from kumamoto_welfare.workflow import Status, VersionConflict, record_transition
+from infrastructure.workflow import Status, VersionConflict, record_transition
 from programs.models import Initiative, InitiativeProgress, Section
 from programs.services import initiative_progress_create
 from tests.factories import value, ward

@@ -3,7 +3,7 @@
 import pytest
 
 from indicators.models import IndicatorValue
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.models import InitiativeProgress
 from tests.conftest import PASSWORD
 from tests.factories import value

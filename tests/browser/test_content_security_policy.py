@@ -126,7 +126,7 @@ def test_import_preview_and_progress_page(live_app, live_site, page):
         "shell",
         "-c",
         "from django.contrib.auth import get_user_model; "
-        "from kumamoto_welfare.jobs.models import Job; "
+        "from infrastructure.jobs.models import Job; "
         "print(Job.objects.create(kind='import', user=get_user_model().objects.get("
         "username='planner'), status='running', done=40, total=100, params={"
         "'sheet': 'indicator_value', 'token': 'none', 'filename': 'values.xlsx', "

@@ -20,7 +20,7 @@ from community.models import (
 )
 from community.resources import DirectoryResource
 from community.services import RESOURCE_FIELDS
-from kumamoto_welfare.imports.sheets import normalise_header
+from infrastructure.imports.sheets import normalise_header
 from portal import open_data
 
 FIELDS = [field.name for field in DIRECTORY_FIELDS]

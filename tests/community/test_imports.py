@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from community.models import CommunityResource, SchoolDistrict
 from community.resources import DirectoryResource, SchoolDistrictResource
-from kumamoto_welfare.imports import import_file
+from infrastructure.imports import import_file
 from tests.conftest import PASSWORD
 from tests.factories import ward
 
@@ -325,8 +325,8 @@ def post_file(client, url, data, name="r.csv", **fields):
 
 
 def import_jobs():
-    from kumamoto_welfare.imports.background import IMPORT_JOB
-    from kumamoto_welfare.jobs.models import Job
+    from infrastructure.imports.background import IMPORT_JOB
+    from infrastructure.jobs.models import Job
 
     return Job.objects.filter(kind=IMPORT_JOB).order_by("pk")
 
@@ -485,7 +485,7 @@ def test_the_file_of_issue_18_is_refused_by_the_job_not_read_in_the_request(
 def test_the_progress_door_does_not_take_a_community_file_for_its_own(planner):
     """The community's sheets are registered for the import job, but a file is never
     recognised as one of them by its headers: ``import_progress`` still refuses it."""
-    from kumamoto_welfare.imports import run_import
+    from infrastructure.imports import run_import
 
     report = run_import(data=csv_bytes(RESOURCES), filename="r.csv", user=planner, dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(1, None)]

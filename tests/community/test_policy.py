@@ -1,11 +1,11 @@
-"""The one policy (kumamoto_welfare.access) for the records wards keep without approval:
+"""The one policy (infrastructure.access) for the records wards keep without approval:
 directory entries, school districts, health town-planning stages, volunteer headcounts."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from community.models import CommunityResource, HealthTownPlanningRecord, VolunteerHeadcount
-from kumamoto_welfare import access
+from infrastructure import access
 from tests.community.helpers import district, headcount, resource, stage
 
 pytestmark = pytest.mark.django_db

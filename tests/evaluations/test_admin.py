@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from community.models import Department
 from evaluations.models import Evaluation
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.models import Initiative, Pillar, Section
 from tests.factories import evaluation
 

@@ -4,7 +4,7 @@ workflow's actions, If-Match and the errors."""
 import pytest
 
 from evaluations.models import Evaluation
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from tests.api.conftest import client_for
 from tests.factories import evaluation
 

@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluations.models import Evaluation
-from kumamoto_welfare.imports import run_import
-from kumamoto_welfare.imports.workbooks import build_template, export_xlsx
-from kumamoto_welfare.workflow import Status
+from infrastructure.imports import run_import
+from infrastructure.imports.workbooks import build_template, export_xlsx
+from infrastructure.workflow import Status
 from tests.factories import evaluation
 from tests.imports.files import csv_bytes, errors_of, xlsx_bytes
 

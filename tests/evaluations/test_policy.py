@@ -1,5 +1,5 @@
 """Who may write which evaluation: the department its items' 一次評価, planners the rest; in
-the one policy (kumamoto_welfare.access), through the services."""
+the one policy (infrastructure.access), through the services."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -13,9 +13,9 @@ from evaluations.services import (
     evaluation_submit,
     evaluation_update,
 )
-from kumamoto_welfare import access
-from kumamoto_welfare.access import Role, scope_of
-from kumamoto_welfare.workflow import Status
+from infrastructure import access
+from infrastructure.access import Role, scope_of
+from infrastructure.workflow import Status
 from programs.models import Initiative, Pillar, Section
 from tests.factories import evaluation
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from evaluations.selectors import approved_evaluations, evaluations_complete
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from programs.models import Initiative, Section
 from tests.factories import evaluation
 

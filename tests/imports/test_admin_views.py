@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from indicators.models import IndicatorValue
-from kumamoto_welfare.workflow import Status
+from infrastructure.workflow import Status
 from tests.conftest import PASSWORD
 from tests.factories import value
 from tests.imports.files import INDICATOR_HEADERS, PROGRESS_HEADERS, csv_bytes, snapshot

@@ -7,13 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from indicators.models import IndicatorValue, IndicatorValueTransition
-from kumamoto_welfare.imports.background import (
+from infrastructure.imports.background import (
     IMPORT_JOB,
     ImportRefused,
     import_job_confirm,
 )
-from kumamoto_welfare.jobs.models import Job, JobStatus
-from kumamoto_welfare.jobs.services import ProgressWriter, job_run
+from infrastructure.jobs.models import Job, JobStatus
+from infrastructure.jobs.services import ProgressWriter, job_run
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -262,7 +262,7 @@ def test_a_crashed_import_writes_nothing_and_can_be_retried(
 def test_an_expired_upload_fails_the_job_and_says_so(
     eager, chuo, django_capture_on_commit_callbacks
 ):
-    from kumamoto_welfare.imports.background import tmp_storage
+    from infrastructure.imports.background import tmp_storage
 
     upload(chuo, large_rows(), django_capture_on_commit_callbacks)
     preview = Job.objects.get(kind=IMPORT_JOB)

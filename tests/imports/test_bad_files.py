@@ -3,8 +3,8 @@ database is left exactly as it was, even for the good rows of the same file."""
 
 import pytest
 
-from kumamoto_welfare.imports import run_import
-from kumamoto_welfare.workflow import Status
+from infrastructure.imports import run_import
+from infrastructure.workflow import Status
 from tests.factories import value
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes, errors_of, snapshot, xlsx_bytes
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from community.resources import SchoolDistrictResource
-from kumamoto_welfare.imports import import_file, run_import
-from kumamoto_welfare.imports.storage import UploadStorage
-from kumamoto_welfare.imports.uploads import LimitedUploadHandler, upload_refused
+from infrastructure.imports import import_file, run_import
+from infrastructure.imports.storage import UploadStorage
+from infrastructure.imports.uploads import LimitedUploadHandler, upload_refused
 from tests.imports import hostile
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes, errors_of, snapshot, xlsx_bytes
 
@@ -296,8 +296,8 @@ def test_the_commands_refuse_a_hostile_file_with_the_reason(planner, tmp_path):
 
 
 def test_a_background_job_holds_the_upload_to_the_same_limits(planner, settings):
-    from kumamoto_welfare.imports.background import import_job_run
-    from kumamoto_welfare.jobs.models import Job
+    from infrastructure.imports.background import import_job_run
+    from infrastructure.jobs.models import Job
 
     storage = UploadStorage()
     storage.save(hostile.many_rows_xlsx(10_001))
@@ -333,7 +333,7 @@ def test_uploads_never_confirmed_are_purged_after_a_day(settings):
     import os
     import time
 
-    from kumamoto_welfare.imports.tasks import purge_uploads
+    from infrastructure.imports.tasks import purge_uploads
 
     old, fresh = UploadStorage(), UploadStorage()
     old.save(b"old")
@@ -354,7 +354,7 @@ def test_past_the_guards_openpyxl_parses_with_defusedxml_and_its_refusal_is_caug
 ):
     import openpyxl
 
-    from kumamoto_welfare.imports import formats
+    from infrastructure.imports import formats
 
     assert openpyxl.DEFUSEDXML is True  # defusedxml is installed: openpyxl uses it
     monkeypatch.setattr(formats, "inspect_xlsx", lambda *args: None)  # no guard in front
@@ -372,7 +372,7 @@ def test_damaged_files_are_file_errors_never_exceptions(seed):
     NotImplementedError)."""
     import random
 
-    from kumamoto_welfare.imports.formats import FileError, read_dataset
+    from infrastructure.imports.formats import FileError, read_dataset
 
     rng = random.Random(seed)
     originals = [

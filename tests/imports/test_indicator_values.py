@@ -7,8 +7,8 @@ import pytest
 from django.utils import translation
 
 from indicators.models import IndicatorValue
-from kumamoto_welfare.imports import run_import
-from kumamoto_welfare.workflow import Status
+from infrastructure.imports import run_import
+from infrastructure.workflow import Status
 from tests.factories import value
 from tests.imports.files import (
     INDICATOR_HEADERS,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kumamoto_welfare.imports import run_import
+from infrastructure.imports import run_import
 from programs.models import InitiativeProgress
 from tests.imports.files import PROGRESS_HEADERS, csv_bytes, errors_of, snapshot, xlsx_bytes
 

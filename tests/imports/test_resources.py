@@ -8,10 +8,10 @@ from openpyxl import Workbook, load_workbook
 
 from community.models import Ward
 from indicators.resources import IndicatorValueResource
-from kumamoto_welfare.imports import run_import
-from kumamoto_welfare.imports.formats import CSV, read_dataset
-from kumamoto_welfare.imports.widgets import CellError, NumberWidget, TextWidget
-from kumamoto_welfare.imports.workbooks import build_template, export_dataset
+from infrastructure.imports import run_import
+from infrastructure.imports.formats import CSV, read_dataset
+from infrastructure.imports.widgets import CellError, NumberWidget, TextWidget
+from infrastructure.imports.workbooks import build_template, export_dataset
 from programs.resources import InitiativeProgressResource
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes, errors_of, where
 

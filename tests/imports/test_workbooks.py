@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 
 from community.models import Ward
 from indicators.models import Indicator
-from kumamoto_welfare.imports import run_import
-from kumamoto_welfare.imports.workbooks import build_template, export_csv, export_xlsx
-from kumamoto_welfare.workflow import Status
+from infrastructure.imports import run_import
+from infrastructure.imports.workbooks import build_template, export_csv, export_xlsx
+from infrastructure.workflow import Status
 from programs.models import InitiativeProgress
 from tests.factories import value
 from tests.imports.files import errors_of, snapshot

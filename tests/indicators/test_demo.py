@@ -10,7 +10,7 @@ from community.models import Ward
 from indicators.demo import DEMO_SOURCE, demo_data_load
 from indicators.models import IndicatorValue
 from indicators.services import indicator_value_delete, indicator_value_update
-from kumamoto_welfare.workflow import Status, Transition, record_transition
+from infrastructure.workflow import Status, Transition, record_transition
 from programs.models import InitiativeProgress
 from programs.services import initiative_progress_update
 

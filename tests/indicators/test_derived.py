@@ -16,7 +16,7 @@ from community.services import (
 )
 from indicators.models import IndicatorValue, Target
 from indicators.services import indicator_value_create
-from kumamoto_welfare.workflow import Status, Transition, record_transition
+from infrastructure.workflow import Status, Transition, record_transition
 from tests.community.helpers import district
 from tests.factories import ward
 

@@ -201,7 +201,7 @@ def test_rating_bands_are_data_planners_edit():
 
 @pytest.mark.django_db
 def test_a_ward_is_measured_against_the_city_only_for_rates():
-    from kumamoto_welfare.workflow import Status
+    from infrastructure.workflow import Status
     from tests.factories import value, ward
 
     chuo = ward("chuo")

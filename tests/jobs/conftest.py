@@ -64,7 +64,7 @@ def wait_for(predicate, *, timeout: float = 30, message: str = "condition"):
 
 
 def wait_for_job(job_id: int, *, timeout: float = 60):
-    from kumamoto_welfare.jobs.models import Job
+    from infrastructure.jobs.models import Job
 
     return wait_for(
         lambda: (job := Job.objects.get(pk=job_id)).finished and job,

@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-from kumamoto_welfare.jobs.services import job_handler
+from infrastructure.jobs.services import job_handler
 
 KIND = "test_crash"
 QUEUE = "kw-test-crash"

@@ -6,8 +6,8 @@ import datetime
 from django.contrib.auth.models import Permission
 
 from indicators.models import Reminder, ReminderKind, ReportingRound
-from kumamoto_welfare.access import Role, permission_codenames
-from kumamoto_welfare.jobs.models import Job
+from infrastructure.access import Role, permission_codenames
+from infrastructure.jobs.models import Job
 from programs.models import AnnualReport
 from tests.conftest import PASSWORD
 

@@ -4,8 +4,8 @@ import io
 
 from openpyxl import load_workbook
 
-from kumamoto_welfare.jobs.models import Job, JobStatus
-from kumamoto_welfare.workflow import Status
+from infrastructure.jobs.models import Job, JobStatus
+from infrastructure.workflow import Status
 from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReport, AnnualReportStatus
 from tests.api.conftest import client_for

@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.utils import translation
 
 from indicators.selectors import generation
-from kumamoto_welfare.fiscal_year import current_fiscal_year
-from kumamoto_welfare.jobs.models import Job, JobStatus
-from kumamoto_welfare.workflow import Status
+from infrastructure.fiscal_year import current_fiscal_year
+from infrastructure.jobs.models import Job, JobStatus
+from infrastructure.workflow import Status
 from tests.api.conftest import client_for
 from tests.factories import value
 

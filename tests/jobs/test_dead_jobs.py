@@ -29,8 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from kumamoto_welfare.jobs.models import Job, JobStatus
-from kumamoto_welfare.jobs.services import _claim, job_create, job_is_dead, jobs_requeue
+from infrastructure.jobs.models import Job, JobStatus
+from infrastructure.jobs.services import _claim, job_create, job_is_dead, jobs_requeue
 from programs.models import AnnualReport, AnnualReportStatus
 from tests.jobs import crash_jobs
 from tests.jobs.conftest import require_broker, wait_for, wait_for_job

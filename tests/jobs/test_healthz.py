@@ -4,8 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from infrastructure.jobs.models import WorkerHeartbeat
 from kumamoto_welfare.celery import app
-from kumamoto_welfare.jobs.models import WorkerHeartbeat
 
 from .conftest import wait_for
 
@@ -39,7 +39,7 @@ def test_a_stale_heartbeat_fails_the_worker_check(client, db, settings):
 
 
 def test_a_heartbeat_from_a_real_worker_makes_healthz_green(worker, client):
-    from kumamoto_welfare.jobs.tasks import heartbeat
+    from infrastructure.jobs.tasks import heartbeat
 
     heartbeat.delay()
     wait_for(WorkerHeartbeat.objects.exists, message="a heartbeat")

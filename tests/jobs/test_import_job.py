@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from indicators.models import IndicatorValue
-from kumamoto_welfare.imports.background import IMPORT_JOB
-from kumamoto_welfare.jobs import services as job_services
-from kumamoto_welfare.jobs.models import Job, JobStatus
-from kumamoto_welfare.jobs.services import ProgressWriter
+from infrastructure.imports.background import IMPORT_JOB
+from infrastructure.jobs import services as job_services
+from infrastructure.jobs.models import Job, JobStatus
+from infrastructure.jobs.services import ProgressWriter
 from tests.imports.files import INDICATOR_HEADERS, csv_bytes, snapshot
 from tests.jobs.conftest import wait_for, wait_for_job
 

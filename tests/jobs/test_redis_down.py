@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from infrastructure.jobs.models import Job, JobStatus
+from infrastructure.jobs.services import jobs_requeue
 from kumamoto_welfare.celery import app
-from kumamoto_welfare.jobs.models import Job, JobStatus
-from kumamoto_welfare.jobs.services import jobs_requeue
 from tests.api.conftest import client_for
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -35,7 +35,7 @@ def _point_redis_at(settings, url: str):
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": settings.REDIS_CONNECT_TIMEOUT,
                 "SOCKET_TIMEOUT": settings.REDIS_SOCKET_TIMEOUT,
-                "CONNECTION_POOL_CLASS": "kumamoto_welfare.redis_pool.QuickFailConnectionPool",
+                "CONNECTION_POOL_CLASS": "infrastructure.redis_pool.QuickFailConnectionPool",
             },
         }
     }

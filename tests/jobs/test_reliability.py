@@ -14,11 +14,11 @@ from kumamoto_welfare.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_TASKS = {
-    "kumamoto_welfare.jobs.tasks.run_job",
-    "kumamoto_welfare.jobs.tasks.heartbeat",
-    "kumamoto_welfare.jobs.tasks.requeue_jobs",
-    "kumamoto_welfare.jobs.tasks.purge_finished_jobs",
-    "kumamoto_welfare.imports.tasks.purge_uploads",
+    "infrastructure.jobs.tasks.run_job",
+    "infrastructure.jobs.tasks.heartbeat",
+    "infrastructure.jobs.tasks.requeue_jobs",
+    "infrastructure.jobs.tasks.purge_finished_jobs",
+    "infrastructure.imports.tasks.purge_uploads",
     "indicators.tasks.send_reporting_reminders",
 }
 
@@ -53,7 +53,7 @@ def test_schedules_live_in_code_in_the_citys_time_zone():
     reminders = schedule["reporting-reminders"]["schedule"]
     assert isinstance(reminders, crontab)
     assert reminders.hour == {8} and reminders.minute == {30}
-    assert "kumamoto_welfare.jobs.tasks.heartbeat" in {entry["task"] for entry in schedule.values()}
+    assert "infrastructure.jobs.tasks.heartbeat" in {entry["task"] for entry in schedule.values()}
 
 
 EMAIL_PROBE = (

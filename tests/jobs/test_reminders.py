@@ -10,8 +10,8 @@ from community.models import Ward
 from indicators.models import Indicator, Reminder, ReminderKind, ReportingRound
 from indicators.reminders import reminders_send
 from indicators.selectors import reporting_gaps, ward_completeness
-from kumamoto_welfare import access
-from kumamoto_welfare.workflow import Status
+from infrastructure import access
+from infrastructure.workflow import Status
 from tests.factories import value
 
 from .conftest import wait_for
@@ -129,7 +129,7 @@ def test_after_the_deadline_planners_get_the_late_wards_once(people):
 
 
 def test_a_planner_who_joined_after_a_rounds_deadline_gets_no_summary_of_it(people):
-    from kumamoto_welfare.access import Role
+    from infrastructure.access import Role
     from tests.conftest import _staff
 
     a_round(TODAY - datetime.timedelta(days=30))  # closed long before the new planner joined

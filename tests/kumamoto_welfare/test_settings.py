@@ -272,11 +272,11 @@ def probe_values(**environment) -> dict:
 
 # The order a request goes down, in the default (development) configuration.
 DEVELOPMENT_MIDDLEWARE = [
-    "kumamoto_welfare.observability.middleware.RequestIdMiddleware",
+    "infrastructure.observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "kumamoto_welfare.content_security.CSPMiddleware",
-    "kumamoto_welfare.url_guard.UrlGuardMiddleware",  # issue 18, item 8
-    "kumamoto_welfare.response_cache.EarlyResponseCacheMiddleware",
+    "infrastructure.content_security.CSPMiddleware",
+    "infrastructure.url_guard.UrlGuardMiddleware",  # issue 18, item 8
+    "infrastructure.response_cache.EarlyResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -286,8 +286,8 @@ DEVELOPMENT_MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "kumamoto_welfare.accounts.sessions.SessionTimeoutMiddleware",
-    "kumamoto_welfare.accounts.second_factor.SecondFactorMiddleware",
+    "infrastructure.accounts.sessions.SessionTimeoutMiddleware",
+    "infrastructure.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -300,7 +300,7 @@ def test_the_middleware_order_is_the_one_written_down():
     development = probe_values()
     assert development["middleware"] == DEVELOPMENT_MIDDLEWARE
     assert development["rest_framework"]["DEFAULT_AUTHENTICATION_CLASSES"] == [
-        "kumamoto_welfare.accounts.tokens.ExpiringTokenAuthentication",
+        "infrastructure.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ]
     assert development["rest_framework"]["NUM_PROXIES"] == 0

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from community.models import Department, Ward
 from community.services import staff_create
-from kumamoto_welfare.access import Role
+from infrastructure.access import Role
 
 
 class Command(BaseCommand):

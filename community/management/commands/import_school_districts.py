@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from community.resources import SchoolDistrictResource
-from kumamoto_welfare.imports import import_file
-from kumamoto_welfare.imports.formats import FileError
-from kumamoto_welfare.imports.uploads import read_file
+from infrastructure.imports import import_file
+from infrastructure.imports.formats import FileError
+from infrastructure.imports.uploads import read_file
 
 
 class Command(BaseCommand):

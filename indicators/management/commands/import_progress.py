@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kumamoto_welfare.imports import run_import
-from kumamoto_welfare.imports.formats import FileError
-from kumamoto_welfare.imports.importer import OUTCOME_LABELS, UNCHANGED
-from kumamoto_welfare.imports.uploads import read_file
+from infrastructure.imports import run_import
+from infrastructure.imports.formats import FileError
+from infrastructure.imports.importer import OUTCOME_LABELS, UNCHANGED
+from infrastructure.imports.uploads import read_file
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from community.services import MunicipalityMismatchError
-from kumamoto_welfare.sync import PlanConflictError
+from infrastructure.sync import PlanConflictError
 from portal.plan_data import PlanDataError, read_plan_data
 from portal.plan_loading import plan_load
 

@@ -1,0 +1,69 @@
+"""Jobs in the admin, read-only: what runs, its progress, and what could not be queued.
+A job's page is its status page (it reloads itself while the job is unfinished)."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from infrastructure.access import works_city_wide
+
+from .models import Job, WorkerHeartbeat
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "kind", "status", "progress", "user", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [
+        "kind",
+        "user",
+        "status",
+        "progress",
+        "params",
+        "result",
+        "error",
+        "attempts",
+        "enqueued_at",
+        "enqueue_error",
+        "created_at",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+    ]
+    fields = readonly_fields
+    change_form_template = "admin/jobs/job/change_form.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        if works_city_wide(request.user) or request.user.is_superuser:
+            return queryset
+        return queryset.filter(user=request.user)  # one's own jobs (e.g. large imports)
+
+    @admin.display(description=_("進捗"))
+    def progress(self, job):
+        if job.total is None:
+            return f"{job.done}"
+        return format_html(
+            '<progress max="{}" value="{}">{}%</progress> {} / {}',
+            job.total,
+            job.done,
+            job.percent,
+            job.done,
+            job.total,
+        )
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["hostname", "seen_at"]

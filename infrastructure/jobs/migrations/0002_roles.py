@@ -1,0 +1,20 @@
+"""The roles cover the models of the background jobs (jobs, reporting rounds and their
+reminders, annual reports)."""
+
+from django.db import migrations
+
+from infrastructure.access import sync_role_groups
+
+
+def update_roles(apps, schema_editor):
+    sync_role_groups(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("jobs", "0001_initial"),
+        ("indicators", "0006_reportinground_reminder"),
+        ("programs", "0004_annualreport"),
+        ("community", "0003_roles"),
+    ]
+    operations = [migrations.RunPython(update_roles, migrations.RunPython.noop)]

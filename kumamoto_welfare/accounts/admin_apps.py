@@ -1,7 +1,0 @@
-from django.contrib.admin.apps import AdminConfig
-
-
-class StaffAdminConfig(AdminConfig):
-    """django.contrib.admin with the staff site as ``admin.site`` (the second factor)."""
-
-    default_site = "kumamoto_welfare.accounts.admin_site.StaffAdminSite"

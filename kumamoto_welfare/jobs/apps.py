@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class JobsConfig(AppConfig):
-    name = "kumamoto_welfare.jobs"
-    label = "jobs"
-    verbose_name = _("バックグラウンド処理")
