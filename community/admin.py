@@ -1,5 +1,5 @@
 """The admin of wards, districts and the community's records: every write through the
-services and the one policy (``infrastructure.access``), as in the API."""
+services and the one policy (``infrastructure.policy``), as in the API."""
 
 from django import forms
 from django.conf import settings
@@ -15,11 +15,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from infrastructure import access
+from community import access
 from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
     ProgressRecordForm,
+    RestrictedAdmin,
     VersionedRecordAdmin,
     error_text,
 )
@@ -153,7 +154,7 @@ class ImportMixin:
         return TemplateResponse(request, "admin/community/import.html", context)
 
 
-class FromPlanDataAdmin(admin.ModelAdmin):
+class FromPlanDataAdmin(RestrictedAdmin):
     """Rows that come from the plan's data files (load_plan): shown, never edited here."""
 
     def has_add_permission(self, request) -> bool:
@@ -172,12 +173,12 @@ class MunicipalityAdmin(FromPlanDataAdmin):
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(RestrictedAdmin):
     list_display = ["name", "name_en", "code", "municipality_code"]
 
 
 @admin.register(LifeStage)
-class LifeStageAdmin(admin.ModelAdmin):
+class LifeStageAdmin(RestrictedAdmin):
     list_display = ["name", "name_en", "code"]
 
 
@@ -190,16 +191,6 @@ class SchoolDistrictAdmin(ImportMixin, HistoryAdmin):
     change_list_template = "admin/community/change_list_with_import.html"
     import_sheet = SCHOOL_DISTRICT_SHEET.kind
     import_help = _("列：校区コード、校区名、区（英語の見出し code, name, ward も可）。")
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or access.allowed(request.user, access.CHANGE, obj)
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or access.allowed(request.user, access.DELETE, obj)
-        )
 
     def save_model(self, request, obj, form, change):
         services.school_district_save(
@@ -214,7 +205,7 @@ class OrganisationTypeAdmin(HistoryAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(RestrictedAdmin):
     list_display = ["user", "ward", "department"]
     list_filter = ["ward", "department"]
     list_select_related = ["user", "ward", "department"]

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from infrastructure import policy
 
 
 class CommunityConfig(AppConfig):
@@ -7,6 +10,10 @@ class CommunityConfig(AppConfig):
     verbose_name = _("地域")
 
     def ready(self):
+        from . import access
+
+        access.register()
+        post_migrate.connect(policy.sync_role_groups, sender=self, dispatch_uid="role-groups")
         from infrastructure.imports import background  # noqa: F401  (the import job)
         from infrastructure.imports.sheets import sheet_register
         from infrastructure.response_cache import follow_models

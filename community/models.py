@@ -216,7 +216,7 @@ class OrganisationType(models.Model):
 class StaffProfile(models.Model):
     """A staff account's ward or department. Ward officers have a ward, department officers
     a department (所管課); planners and admins work city-wide. Roles themselves are groups
-    (infrastructure.access)."""
+    (infrastructure.policy)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -5,7 +5,7 @@ Each is a django-import-export ``ModelResource`` on the shared ``SheetResource``
 matching, all-or-nothing ``import_data`` and errors (row as the spreadsheet shows it, column
 as written in the file, reason in the user's language) as the progress imports. Rows are
 written through ``community.services`` as the importing user, so the policy
-(``infrastructure.access``) and the history apply. The doors (the commands, the admin)
+(``infrastructure.policy``) and the history apply. The doors (the commands, the admin)
 call ``infrastructure.imports.import_file(<Resource>, data=…, filename=…, user=…)``.
 
 Both are registered as sheets (``SCHOOL_DISTRICT_SHEET``, ``DIRECTORY_SHEET``, in

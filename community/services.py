@@ -2,7 +2,7 @@
 
 Directory entries, health town-planning stages and volunteer headcounts are written through
 the workflow's ``record_create`` / ``record_update`` / ``record_delete``, so that the one
-policy (``infrastructure.access``) decides who may, and optimistic locking holds. A change
+policy (``infrastructure.policy``) decides who may, and optimistic locking holds. A change
 to a record a derived indicator counts queues its recomputation on commit.
 """
 
@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from infrastructure import access
-from infrastructure.access import Role
+from community.access import Role
+from infrastructure import policy
 from infrastructure.fiscal_year import validate_reporting_year
 from infrastructure.text import validate_input
 from infrastructure.uniqueness import save_unique
@@ -277,12 +277,12 @@ def school_district_save(
     if district is not None and (district.name, district.ward_id) == (name, ward.pk):
         return district, False
     if user is not None and district is not None:
-        access.check(user, access.CHANGE, district)
+        policy.check(user, policy.CHANGE, district)
     moved = district is not None and district.ward_id != ward.pk
     district = district or SchoolDistrict(code=code)
     district.name, district.ward = name, ward
     if user is not None:
-        access.check(user, access.CREATE, district)
+        policy.check(user, policy.CREATE, district)
     district.full_clean()
     district._history_user = user
     save_unique(district)

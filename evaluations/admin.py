@@ -1,11 +1,11 @@
 """The admin of evaluations (施策評価): entry, the workflow's actions, history, import and
-export of the 評価シート, by the same rules as the API (``infrastructure.access``)."""
+export of the 評価シート, by the same rules as the API (``infrastructure.policy``)."""
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from infrastructure import access
+from community import access
 from infrastructure.admin_mixins import FiscalYearListFilter, ProgressRecordAdmin
 from infrastructure.imports.admin import ProgressImportMixin
 from programs.models import Pillar

@@ -7,6 +7,9 @@ class EvaluationsConfig(AppConfig):
     verbose_name = pgettext_lazy("plural", "施策評価")
 
     def ready(self):
+        from . import policy as app_policy
+
+        app_policy.register()
         from infrastructure.imports.sheets import sheet_register
         from infrastructure.response_cache import follow_models
 

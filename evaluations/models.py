@@ -1,7 +1,7 @@
 """Evaluations (施策評価): per fiscal year, a stage's verdict on a pillar, a section or an
 initiative of the plan, with the reasons behind it and the course set. The same workflow,
 history and optimistic locking as progress records (``infrastructure.workflow``); who
-writes which stage is ``infrastructure.access``' rule for records kept per department."""
+writes which stage is ``infrastructure.policy``' rule for records kept per department."""
 
 from __future__ import annotations
 
@@ -43,9 +43,6 @@ class Evaluation(OneSubject, WorkflowRecord):
     comment. The 一次評価 of a section or initiative is its department's (所管課); the rest is
     the planners'."""
 
-    # How a row reaches its department, and which rows a department writes (access.py).
-    DEPARTMENT_LOOKUPS = ("section__department", "initiative__department")
-    DEPARTMENT_WRITES = {"stage": EvaluationStage.PRIMARY}
     SUBJECTS = SUBJECT_KINDS
 
     fiscal_year = models.PositiveSmallIntegerField(

@@ -1,5 +1,5 @@
 """Writes to evaluations (施策評価), through the workflow every progress record shares:
-keyword-only, atomic, ``full_clean``, the one policy (``infrastructure.access``) and a
+keyword-only, atomic, ``full_clean``, the one policy (``infrastructure.policy``) and a
 history row for each write."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from infrastructure import access
+from indicators import policy as indicator_policy
 from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
@@ -297,7 +297,7 @@ class TargetAdmin(HistoryAdmin):
 
 def _sets_targets(user) -> bool:
     try:
-        access.check_sets_targets(user)
+        indicator_policy.check_sets_targets(user)
     except PermissionDenied:
         return False
     return True

@@ -3,6 +3,8 @@ are a record and read-only. Registered from IndicatorsConfig.ready()."""
 
 from django.contrib import admin
 
+from infrastructure.admin_mixins import RestrictedAdmin
+
 from .models import Reminder, ReportingRound
 
 
@@ -19,14 +21,14 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(RestrictedAdmin):
     list_display = ["fiscal_year", "deadline", "lead_days", "created_at"]
     fields = ["fiscal_year", "deadline", "reminder_lead_days"]
     inlines = [ReminderInline]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(RestrictedAdmin):
     list_display = ["sent_at", "round", "kind", "recipient", "ward", "email", "subject"]
     list_filter = ["kind", "round", "ward"]
     readonly_fields = [

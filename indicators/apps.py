@@ -7,6 +7,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = pgettext_lazy("plural", "成果指標")
 
     def ready(self):
+        from . import policy as app_policy
+
+        app_policy.register()
         from django.utils.translation import gettext_lazy as _
 
         from infrastructure.fiscal_year import reporting_reach_register

@@ -22,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from community.access import Role, role_of
 from community.models import Ward
-from infrastructure.access import Role, role_of
 from infrastructure.fiscal_year import fiscal_year_label
 
 from .models import Reminder, ReminderKind, ReportingRound

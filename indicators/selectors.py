@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, RowNumber
 
-from infrastructure import access
+from community import access
 from infrastructure.fiscal_year import current_fiscal_year
 from infrastructure.response_cache import CACHE_SECONDS, generation
 from infrastructure.workflow import Status

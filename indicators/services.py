@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from infrastructure import access
+from indicators import policy as indicator_policy
 from infrastructure.fiscal_year import validate_reporting_year
 from infrastructure.sync import PlanConflictError
 from infrastructure.workflow import Status, record_create, record_delete, record_update
@@ -253,7 +253,7 @@ def target_create(
     """Record a target set by a planner: a revision (``revised_in`` the fiscal year it is
     set in, with a reason) or, where the plan has none, an original. Earlier targets are
     never changed; which one is in force is ``indicators.targets``' answer."""
-    access.check_sets_targets(user)
+    indicator_policy.check_sets_targets(user)
     with transaction.atomic():
         # One revision at a time per indicator, so two planners' revisions get distinct,
         # ordered set_at times and neither is lost.
@@ -304,7 +304,7 @@ def target_revise(
 
 def target_delete(*, user: AbstractBaseUser, target: Target) -> None:
     """Remove a target recorded by mistake (the history keeps it); the plan's are load_plan's."""
-    access.check_sets_targets(user)
+    indicator_policy.check_sets_targets(user)
     if target.origin == ValueOrigin.PLAN:
         raise ValidationError(_("計画書の目標値は削除できません（load_plan で管理しています）。"))
     with transaction.atomic():
@@ -315,7 +315,7 @@ def target_delete(*, user: AbstractBaseUser, target: Target) -> None:
 def rating_rule_activate(*, user: AbstractBaseUser, rule: RatingRule) -> RatingRule:
     """Make ``rule`` the one in use; every verdict from now on follows its bands. Refused
     while its bands could not judge every case."""
-    access.check_sets_rating_rule(user)
+    indicator_policy.check_sets_rating_rule(user)
     with transaction.atomic():
         rule = RatingRule.objects.select_for_update().get(pk=rule.pk)
         bands = [Band(b.code, b.label, b.group, b.use, b.minimum) for b in rule.bands.all()]

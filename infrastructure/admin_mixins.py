@@ -2,7 +2,7 @@
 
 Progress records (indicator values, initiative progress) are entered, submitted, approved,
 returned and reopened here by the same rules as in the API and in imports: every question of
-who may do what goes to ``infrastructure.access``, and every write to the workflow's
+who may do what goes to ``infrastructure.policy``, and every write to the workflow's
 ``record_create`` / ``record_update`` / ``record_delete`` / ``record_transition``.
 """
 
@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from infrastructure import access
+from infrastructure import policy, workflow
 from infrastructure.changes import places_of
 from infrastructure.display import EMPTY, figure_input
 from infrastructure.fiscal_year import fiscal_year_label
@@ -65,7 +65,59 @@ def conflict_error(conflict: VersionConflict) -> ValidationError:
     return ValidationError(f"{conflict} {detail}".strip(), code="conflict")
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class RestrictedAdmin(admin.ModelAdmin):
+    """Every model's admin asks the one access policy (``infrastructure.policy``): the list
+    holds the rows the user may see, and each row's view, change and delete are the policy's
+    answer for that row, on top of the role's model permissions (which the policy's grants
+    keep in step). A model no app granted shows nothing to anyone."""
+
+    def get_queryset(self, request):
+        return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # As before the policy restricted the list: a row that exists but that the role may
+        # not see is a 403, a row that does not exist the admin's redirect.
+        if not self.has_view_or_change_permission(request) and self._exists(object_id):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def _exists(self, object_id) -> bool:
+        try:
+            return self.model._default_manager.filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            return False
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and policy.grant_of(self.model) is not None
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            policy.may(request.user, policy.VIEW, self.model)
+            if obj is None
+            else policy.allowed(request.user, policy.VIEW, obj)
+        )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and policy.may(
+            request.user, policy.CREATE, self.model
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            policy.may(request.user, policy.CHANGE, self.model)
+            if obj is None
+            else policy.allowed(request.user, policy.CHANGE, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            policy.may(request.user, policy.DELETE, self.model)
+            if obj is None
+            else policy.allowed(request.user, policy.DELETE, obj)
+        )
+
+
+class HistoryAdmin(RestrictedAdmin, SimpleHistoryAdmin):
     """Every model's admin: a history of each change (who, when, before and after, with the
     changes between versions), in the admin's language with labels, not codes
     (``infrastructure.history``). Old versions are shown, never restored: a restore would
@@ -98,7 +150,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         request.viewing_past_version = True  # the form's fields are shown, not editable
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    # --- Which past the reader sees: ``access.past_versions`` ----------------------------
+    # --- Which past the reader sees: ``workflow.past_versions`` ----------------------------
 
     def _history_manager(self):
         return getattr(self.model, self.opts.simple_history_manager_attribute)
@@ -118,7 +170,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return record
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        """The versions the reader may see (``access.past_versions``): outside the record's
+        """The versions the reader may see (``workflow.past_versions``): outside the record's
         scope, its approved versions only, and none of a record the reader may not see now.
         Notes on the request whether the reader sees who changed it and why."""
         versions = super().get_history_queryset(request, history_manager, pk_name, object_id)
@@ -130,10 +182,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
             and not self.get_queryset(request).filter(pk=record.pk).exists()
         ):
             return versions.none()  # a record the reader may not see now: no past either
-        request.history_in_full = not access.has_workflow(record) or access.in_scope(
+        request.history_in_full = not workflow.has_workflow(record) or policy.in_scope(
             request.user, record
         )
-        return access.past_versions(request.user, record, versions)
+        return workflow.past_versions(request.user, record, versions)
 
     def history_view(self, request, object_id, extra_context=None):
         pk = unquote(object_id)
@@ -245,7 +297,7 @@ class ProgressRecordForm(forms.ModelForm):
             except VersionConflict as conflict:
                 raise conflict_error(conflict) from conflict
             try:
-                access.check(self.user, access.CHANGE, current)
+                policy.check(self.user, policy.CHANGE, current)
             except PermissionDenied as denied:
                 raise ValidationError(str(denied)) from denied
         return cleaned
@@ -258,7 +310,7 @@ class ProgressRecordForm(forms.ModelForm):
         try:
             # The record as it would be saved: its ward, city-wide or not, and the rules
             # across records (the plan's reach, a big change against last year).
-            access.check(self.user, access.CREATE, self.instance)
+            policy.check(self.user, policy.CREATE, self.instance)
             type(self).validate_record(self.instance)
         except PermissionDenied as denied:
             self.add_error(None, str(denied))
@@ -326,9 +378,6 @@ class ProgressRecordAdmin(HistoryAdmin):
 
     # --- Which rows, and what may be done to them: the one policy -----------------------
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
@@ -336,26 +385,15 @@ class ProgressRecordAdmin(HistoryAdmin):
             raise Http404(gettext("この記録は見つからないか、見る権限がありません。"))
         return obj
 
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and (
-            obj is None or access.allowed(request.user, access.VIEW, obj)
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or access.allowed(request.user, access.CHANGE, obj)
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or access.allowed(request.user, access.DELETE, obj)
-        )
-
     def has_submit_permission(self, request):
-        return self.has_view_permission(request) and access.may_ever(request.user, access.SUBMIT)
+        return self.has_view_permission(request) and policy.may(
+            request.user, policy.SUBMIT, self.model
+        )
 
     def has_approve_permission(self, request):
-        return self.has_view_permission(request) and access.may_ever(request.user, access.APPROVE)
+        return self.has_view_permission(request) and policy.may(
+            request.user, policy.APPROVE, self.model
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -368,7 +406,7 @@ class ProgressRecordAdmin(HistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
             obj.reader = request.user  # whose eyes ``transition_log`` shows the log to
-        if not access.works_city_wide(request.user):
+        if policy.choices(request.user, self.model, "ward", self.model.objects.none()) is not None:
             # 「空欄は市全体」 is for planners: a ward officer's ward is fixed to theirs.
             kwargs["help_texts"] = {"ward": "", **kwargs.get("help_texts", {})}
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -379,7 +417,7 @@ class ProgressRecordAdmin(HistoryAdmin):
 
     def visible_change_url(self, user, record) -> str | None:
         """The change page of ``record`` if ``user`` may see it, else None."""
-        if not access.allowed(user, access.VIEW, record):
+        if not policy.allowed(user, policy.VIEW, record):
             return None
         info = self.opts.app_label, self.opts.model_name
         return reverse(
@@ -394,11 +432,14 @@ class ProgressRecordAdmin(HistoryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        ward = access.ward_of(request.user)
-        own_ward_only = db_field.name == "ward" and not access.works_city_wide(request.user)
+        own = policy.choices(
+            request.user, self.model, db_field.name, db_field.related_model.objects
+        )
+        own_ward_only = db_field.name == "ward" and own is not None
+        ward = own.first() if own_ward_only else None
         if own_ward_only:
             # A ward officer reports for their own ward only, never city-wide.
-            kwargs["queryset"] = db_field.related_model.objects.filter(pk=getattr(ward, "pk", None))
+            kwargs["queryset"] = own
             kwargs["initial"] = ward
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if own_ward_only and field is not None:
@@ -474,7 +515,7 @@ class ProgressRecordAdmin(HistoryAdmin):
         return [
             (name, Transition(name).label)
             for name, (source, _target, _comment) in TRANSITIONS.items()
-            if obj.status == source and access.allowed(request.user, name, obj)
+            if obj.status == source and policy.allowed(request.user, name, obj)
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -537,10 +578,10 @@ class ProgressRecordAdmin(HistoryAdmin):
             "form": form,
             "action_label": Transition(transition).label,
             "cannot_label": TRANSITION_CANNOT[transition],
-            "allowed": access.allowed(request.user, transition, obj)
+            "allowed": policy.allowed(request.user, transition, obj)
             and obj.status == TRANSITIONS[transition][0],
         }
-        context["transitions_log"], context["transitions_in_full"] = access.transitions_shown(
+        context["transitions_log"], context["transitions_in_full"] = workflow.transitions_shown(
             request.user, obj, obj.transitions.select_related("user")
         )
         return TemplateResponse(request, "admin/progress/transition.html", context)
@@ -585,9 +626,9 @@ class ProgressRecordAdmin(HistoryAdmin):
     def transition_log(self, obj):
         """Who moved the record through the workflow, when, and why; outside the record's
         scope, when it was approved (or the approval withdrawn) only
-        (``access.transitions_shown``)."""
+        (``workflow.transitions_shown``)."""
         reader = getattr(obj, "reader", None) or AnonymousUser()
-        entries, in_full = access.transitions_shown(
+        entries, in_full = workflow.transitions_shown(
             reader, obj, obj.transitions.select_related("user") if obj.pk else []
         )
         if not entries:

@@ -44,7 +44,7 @@ def reason_register(code: str, label: str | Promise) -> None:
 def reason_label(reason: str | None, *, with_comment: bool = True) -> str:
     """A change reason in words: 「承認：数値を確認」 for ``approve: 数値を確認``; a reason a
     person typed (e.g. why a stage went back) as it is. Without ``with_comment`` (a reader
-    outside the record's scope: ``access.in_scope``), a transition's label alone (「承認」)
+    outside the record's scope: ``policy.in_scope``), a transition's label alone (「承認」)
     and nothing a person typed."""
     if not reason:
         return ""

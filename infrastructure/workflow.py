@@ -3,7 +3,7 @@
 draft → submitted → approved; a submitted record can be returned (差し戻し) to draft with a
 required comment; a planner can reopen an approved record to draft with a reason. Every
 transition is logged with who, when and the comment. Who may do what is decided in
-``infrastructure.access``; this module holds the states and the mechanics.
+``infrastructure.policy``; this module holds the states and the mechanics.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from infrastructure import policy
 from infrastructure.changes import FieldChange, describe
 from infrastructure.text import MAX_COMMENT, PlainTextField, validate_input
 from infrastructure.uniqueness import save_unique
@@ -103,16 +104,8 @@ class VersionConflict(Exception):
         return describe(self.record, self.changes)
 
 
-class WorkflowQuerySet(models.QuerySet):
-    def visible_to(self, user) -> WorkflowQuerySet:
-        from infrastructure.access import visible_filter
-
-        return self.filter(visible_filter(user, self.model))
-
-    def editable_by(self, user) -> WorkflowQuerySet:
-        from infrastructure.access import editable_filter
-
-        return self.filter(editable_filter(user, self.model))
+class WorkflowQuerySet(policy.RestrictedQuerySet):
+    """The records the policy lets a user see (``visible_to``) or change (``editable_by``)."""
 
 
 class WorkflowRecord(models.Model):
@@ -217,11 +210,9 @@ def record_transition(
     expected_version: int | None = None,
 ) -> WorkflowRecord:
     """Move ``record`` through ``transition`` if the user may; returns the saved record."""
-    from infrastructure.access import check
-
     current = lock_for_update(record, expected_version)
     source, target, needs_comment = TRANSITIONS[transition]
-    check(user, transition, current)
+    policy.check(user, transition, current)
     if current.status != source:
         raise ValidationError(
             gettext("「%(status)s」の記録は%(cannot)s。")
@@ -276,11 +267,9 @@ def _full_validate(record: WorkflowRecord, validate) -> None:
 def record_create(
     *, record: WorkflowRecord, user: AbstractBaseUser, validate=None
 ) -> WorkflowRecord:
-    from infrastructure.access import CREATE, check
-
     if isinstance(record, WorkflowRecord):
         record.status = Status.DRAFT
-    check(user, CREATE, record)
+    policy.check(user, policy.CREATE, record)
     _full_validate(record, validate)
     record._history_user = user
     save_unique(record)
@@ -301,16 +290,16 @@ def record_update(
     """Apply ``changes`` (to ``updatable`` fields only) to the record if the user may and
     nobody saved it since ``expected_version``; a conflict names what the other person
     changed."""
-    from infrastructure.access import CHANGE, CREATE, check
-
     if unknown := set(changes) - updatable:
         raise ValueError(f"cannot update {sorted(unknown)}")
 
     current = lock_for_update(record, expected_version)
-    check(user, CHANGE, current)
+    policy.check(user, policy.CHANGE, current)
     for name, value in changes.items():
         setattr(current, name, value)
-    check(user, CREATE, current)  # the record as it would become, e.g. moved to another ward
+    policy.check(
+        user, policy.CREATE, current
+    )  # the record as it would become, e.g. moved to another ward
     _full_validate(current, validate)
     save_version(current, user=user, reason=reason)
     return current
@@ -340,9 +329,43 @@ def record_revert_to_draft(*, record: WorkflowRecord, user: AbstractBaseUser, co
 def record_delete(
     *, record: WorkflowRecord, user: AbstractBaseUser, expected_version: int | None
 ) -> None:
-    from infrastructure.access import DELETE, check
-
     current = lock_for_update(record, expected_version)
-    check(user, DELETE, current)
+    policy.check(user, policy.DELETE, current)
     current._history_user = user
     current.delete()
+
+
+# --- A record's past and its review -------------------------------------------------------
+#
+# Staff in a record's scope (``policy.in_scope``: planners and admins; the officers of its
+# ward, or of its department for a record kept per department) see its whole past: every
+# version, drafts included, every transition with who took it and the comment. Everyone else
+# sees a record only as approved, and so its past only from its approvals: of its versions the
+# approved ones, of its transitions the outcomes (approvals and their withdrawal), and of those
+# neither who nor why. Every door to the past (the admin's history, a past version's page, the
+# transition log, the API's ``transitions``) asks these functions.
+
+OUTCOME_TRANSITIONS = (Transition.APPROVE, Transition.REOPEN)
+
+
+def has_workflow(model_or_record) -> bool:
+    """Whether the record goes through draft → submitted → approved."""
+    model = model_or_record if isinstance(model_or_record, type) else type(model_or_record)
+    return issubclass(model, WorkflowRecord)
+
+
+def past_versions(user, record, versions):
+    """Of ``versions`` (``record``'s historical rows), those the user may see: all of them in
+    the record's scope or for a record without a workflow, else the approved ones only."""
+    if not has_workflow(record) or policy.in_scope(user, record):
+        return versions
+    return versions.filter(status=Status.APPROVED)
+
+
+def transitions_shown(user, record, transitions) -> tuple[list, bool]:
+    """Of ``transitions`` (the record's log, in order), those the user may see, and whether
+    with who took them and why (``True`` in the record's scope). Outside it: the outcomes
+    (approvals and their withdrawal) only, never who or the comment."""
+    if policy.in_scope(user, record):
+        return list(transitions), True
+    return [t for t in transitions if t.transition in OUTCOME_TRANSITIONS], False

@@ -261,11 +261,13 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "import_export",
+    # The apps from the bottom layer up: each app's ready() grants its models to roles that
+    # community's registers first.
+    "infrastructure.jobs",
+    "community",
     "programs",
     "indicators",
     "evaluations",
-    "community",
-    "infrastructure.jobs",
     "portal",
 ]
 

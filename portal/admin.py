@@ -9,12 +9,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from infrastructure.admin_mixins import RestrictedAdmin
 from portal.annual_reports import annual_report_request, may_request_reports, report_is_stale
 from programs.models import AnnualReport
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(RestrictedAdmin):
     list_display = ["fiscal_year", "status", "generated_at", "stale", "downloads"]
     fields = ["fiscal_year", "status", "generated_at", "stale", "downloads", "job", "error"]
     readonly_fields = ["status", "generated_at", "stale", "downloads", "job", "error"]

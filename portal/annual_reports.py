@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from infrastructure.access import works_city_wide
+from community.access import works_city_wide
 from infrastructure.jobs.models import Job
 from infrastructure.jobs.services import (
     JobTakenOver,

@@ -24,6 +24,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community import access
 from community.models import (
     DIRECTORY,
     CommunityResource,
@@ -33,7 +34,6 @@ from community.models import (
 )
 from evaluations.models import Evaluation
 from indicators.models import Indicator, IndicatorValue, Target
-from infrastructure import access
 from infrastructure.fiscal_year import era_label
 from programs.models import InitiativeProgress, Plan
 from programs.selectors import current_plan

@@ -7,6 +7,9 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("計画")
 
     def ready(self):
+        from . import policy as app_policy
+
+        app_policy.register()
         from infrastructure.imports.sheets import sheet_register
         from infrastructure.response_cache import follow_models
 

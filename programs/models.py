@@ -8,6 +8,7 @@ section). Content is loaded from the YAML files by ``load_plan`` (see docs/plan-
 
 from __future__ import annotations
 
+import datetime
 from functools import reduce
 from operator import or_
 
@@ -19,7 +20,12 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from infrastructure.fiscal_year import (
+    MAX_FISCAL_YEAR,
+    MIN_FISCAL_YEAR,
+    current_fiscal_year,
+    fiscal_year_of,
+)
 from infrastructure.text import (
     MAX_BODY,
     MAX_DESCRIPTION,
@@ -52,6 +58,21 @@ def _unique_within_pillar_or_section(model: str, field: str) -> list[models.Uniq
     ]
 
 
+class PlanQuerySet(models.QuerySet):
+    def current(self, *, today: datetime.date | None = None) -> Plan | None:
+        """The plan the site shows by default: of the plans whose period has begun by this
+        fiscal year (a plan whose data states no period counts as begun), the one that began
+        last; where several began alike (or state no period), the one loaded first. If no
+        plan has begun, the one that begins first. None when no plan is loaded."""
+        year = fiscal_year_of(today) if today else current_fiscal_year()
+        plans = list(self.order_by("pk"))
+        begun = [p for p in plans if p.period_start is None or p.period_start <= year]
+        if begun:
+            # max() keeps the first of equals: the plan loaded first.
+            return max(begun, key=lambda p: p.period_start or 0)
+        return min(plans, key=lambda p: p.period_start, default=None)
+
+
 class Plan(models.Model):
     """A community-welfare plan (地域福祉計画) of the city, for a period of fiscal years."""
 
@@ -81,6 +102,8 @@ class Plan(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("計画")
@@ -133,11 +156,9 @@ class PriorityArea(models.Model):
 
 class PillarQuerySet(models.QuerySet):
     def of_current_plan(self) -> PillarQuerySet:
-        """The current plan's pillars (``programs.selectors.current_plan``): where a door
-        names a pillar by its number, which is unique within a plan only."""
-        from .selectors import current_plan
-
-        return self.filter(plan=current_plan())
+        """The current plan's pillars (``Plan.objects.current()``): where a door names a
+        pillar by its number, which is unique within a plan only."""
+        return self.filter(plan=Plan.objects.current())
 
 
 class Pillar(models.Model):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime
 
-from infrastructure.fiscal_year import current_fiscal_year, fiscal_year_of
-
 from .models import SUBJECT_KINDS, Initiative, Pillar, Plan, Section, subject_code
 
 
@@ -19,17 +17,8 @@ class UnknownPlanError(LookupError):
 
 
 def current_plan(*, today: datetime.date | None = None) -> Plan | None:
-    """The plan the site shows by default: of the plans whose period has begun by this
-    fiscal year (a plan whose data states no period counts as begun), the one that began
-    last; where several began alike (or state no period), the one loaded first. If no plan
-    has begun, the one that begins first. None when no plan is loaded."""
-    year = fiscal_year_of(today) if today else current_fiscal_year()
-    plans = list(Plan.objects.order_by("pk"))
-    begun = [p for p in plans if p.period_start is None or p.period_start <= year]
-    if begun:
-        # max() keeps the first of equals: the plan loaded first.
-        return max(begun, key=lambda p: p.period_start or 0)
-    return min(plans, key=lambda p: p.period_start, default=None)
+    """The plan the site shows by default (``Plan.objects.current``)."""
+    return Plan.objects.current(today=today)
 
 
 def plan_by_code(code: str | None) -> Plan | None:

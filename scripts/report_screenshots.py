@@ -73,11 +73,11 @@ def main() -> None:
 
 
 def _sample_evaluations() -> None:
+    from community.access import Role
     from community.models import Department, Municipality
     from community.services import staff_create
     from evaluations.models import Evaluation
     from evaluations.services import evaluation_create
-    from infrastructure.access import Role
     from infrastructure.workflow import Transition, record_transition
     from programs.models import Pillar, Section
 

@@ -10,9 +10,9 @@ import re
 import pytest
 from django.core.management import call_command
 
+from community.access import Role
 from community.models import Ward
 from community.services import staff_create
-from infrastructure.access import Role
 
 PASSWORD = "kumamoto-test-password-2026"
 

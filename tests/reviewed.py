@@ -5,11 +5,11 @@ transition log are what the application writes."""
 
 from decimal import Decimal
 
+from community.access import Role
 from community.models import Department
 from community.services import staff_create
 from evaluations.services import evaluation_update
 from indicators.services import indicator_value_update
-from infrastructure.access import Role
 from infrastructure.workflow import record_transition
 from programs.services import initiative_progress_update
 from tests.conftest import PASSWORD

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 
+from community import access
 from indicators.charts import ward_chart
 from indicators.models import Indicator
 from indicators.progress import Point, compute_progress
 from indicators.selectors import ward_value_table
-from infrastructure import access
 from infrastructure.workflow import Status
 from portal.pages import analysis_for, evaluations_by_pillar
 from programs.models import Section

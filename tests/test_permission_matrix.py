@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "no_role", "own_ward", "other_ward", "department", "planner", "admin")
 TESTED_ROLES = ROLES
 APP_INDEX = (
-    "admin/^(?P<app_label>auth|programs|indicators|evaluations|community|jobs|axes|knox|otp_totp)/$"
+    "admin/^(?P<app_label>auth|jobs|community|programs|indicators|evaluations|axes|knox|otp_totp)/$"
 )
 
 
@@ -439,6 +439,50 @@ POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
     'api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$': '401 401 403 403 403 200 200',
     # own_ward: already submitted by the plain request above, hence 400 (not 500).
     "api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\\.(?P<format>[a-z0-9]+)/?$": "401 401 400 404 404 200 200",  # noqa: E501
+    # The plan's content in the admin: a form posted (empty: it is refused as incomplete, or
+    # asked to confirm) by a role that may only read it is a 403.
+    'admin/programs/plan/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/plan/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/plan/add/': '302 403 403 403 403 200 200',
+    'admin/programs/priorityarea/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/priorityarea/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/priorityarea/add/': '302 403 403 403 403 200 200',
+    'admin/programs/pillar/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/pillar/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/pillar/add/': '302 403 403 403 403 200 200',
+    'admin/programs/section/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/section/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/section/add/': '302 403 403 403 403 200 200',
+    'admin/programs/challenge/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/challenge/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/challenge/add/': '302 403 403 403 403 200 200',
+    'admin/programs/initiative/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/initiative/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/initiative/add/': '302 403 403 403 403 200 200',
+    'admin/programs/action/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/action/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/action/add/': '302 403 403 403 403 200 200',
+    'admin/programs/figure/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/programs/figure/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/programs/figure/add/': '302 403 403 403 403 200 200',
+    'admin/indicators/indicator/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/indicators/indicator/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/indicators/indicator/add/': '302 403 403 403 403 200 200',
+    'admin/indicators/target/<path:object_id>/change/': '302 403 403 403 403 403 403',  # revised, never changed  # noqa: E501
+    'admin/indicators/target/<path:object_id>/delete/': '302 403 403 403 403 403 403',
+    'admin/indicators/target/add/': '302 403 403 403 403 200 200',
+    'admin/indicators/ratingrule/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/indicators/ratingrule/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/indicators/ratingrule/add/': '302 403 403 403 403 403 403',
+    'admin/community/department/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/community/department/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/community/department/add/': '302 403 403 403 403 200 200',
+    'admin/community/organisationtype/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/community/organisationtype/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/community/organisationtype/add/': '302 403 403 403 403 200 200',
+    'admin/community/volunteerprogram/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/community/volunteerprogram/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/community/volunteerprogram/add/': '302 403 403 403 403 200 200',
 }
 # fmt: on
 
@@ -604,6 +648,12 @@ def get_all(role, as_role, sample):
     return seen
 
 
+PLAN_CONTENT_ADMINS = (
+    *(f"programs/{m}" for m in ("plan", "priorityarea", "pillar", "section", "challenge")),
+    *(f"programs/{m}" for m in ("initiative", "action", "figure")),
+    *(f"indicators/{m}" for m in ("indicator", "target", "ratingrule")),
+    *(f"community/{m}" for m in ("department", "organisationtype", "volunteerprogram")),
+)
 POSTS = [  # (route, body): the unsafe requests, in this order (each role on fresh records)
     *[
         (f"api/v1/^{collection}/$", {})
@@ -628,11 +678,16 @@ POSTS = [  # (route, body): the unsafe requests, in this order (each role on fre
     (r"api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\.(?P<format>[a-z0-9]+)/?$", {}),
     ("api/v1/auth/token/", {}),
     ("api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$", {}),  # the one in use: no change
+    *[
+        (f"admin/{model}/{page}", {})
+        for model in PLAN_CONTENT_ADMINS
+        for page in ("<path:object_id>/change/", "<path:object_id>/delete/", "add/")
+    ],
 ]
 
 
 def post_all(role, as_role, sample):
-    _session, api = as_role(role)
+    session, api = as_role(role)
     seen = {}
     for route, body in POSTS:
         path = url_for(route, sample)
@@ -641,6 +696,9 @@ def post_all(role, as_role, sample):
             # The version the role reads (none when it cannot read the record).
             etag = api.get(re.sub(r"/\w+(/|\.json/)$", "/", path)).headers.get("ETag")
             headers = {"HTTP_IF_MATCH": etag} if etag else {}
+        if route.startswith("admin/"):
+            seen[route] = session.post(path, body).status_code
+            continue
         seen[route] = api.post(path, body, format="json", **headers).status_code
     return seen
 

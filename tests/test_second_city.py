@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from community.access import Role
 from community.models import (
     CommunityResource,
     HealthTownPlanningRecord,
@@ -24,7 +25,6 @@ from community.models import (
 )
 from community.services import staff_create
 from indicators.models import Indicator, IndicatorValue, Reminder, Target
-from infrastructure.access import Role
 from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReport, InitiativeProgress, Pillar, Plan
 from programs.selectors import current_plan

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from community.filters import (
@@ -29,6 +29,11 @@ from community.services import (
     volunteer_headcount_update,
 )
 from infrastructure.api.permissions import ReadOrStaffWrite
+from infrastructure.api.viewsets import (
+    RestrictedListView,
+    RestrictedReadOnlyViewSet,
+    RestrictedRetrieveView,
+)
 from infrastructure.api.workflow import VersionedViewSet
 from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
 
@@ -43,7 +48,7 @@ from .serializers import (
 )
 
 
-class MunicipalityView(generics.RetrieveAPIView):
+class MunicipalityView(RestrictedRetrieveView):
     """The municipality this installation serves, as the plan's data files name it, with
     its 全国地方公共団体コード and the codes of its wards."""
 
@@ -51,13 +56,13 @@ class MunicipalityView(generics.RetrieveAPIView):
     permission_classes = [ReadOrStaffWrite]
 
     def get_object(self):
-        municipality = Municipality.objects.prefetch_related("wards").first()
+        municipality = self.filter_queryset(Municipality.objects.prefetch_related("wards")).first()
         if municipality is None:
             raise NotFound("No municipality is loaded (python manage.py load_plan).")
         return municipality
 
 
-class WardViewSet(viewsets.ReadOnlyModelViewSet):
+class WardViewSet(RestrictedReadOnlyViewSet):
     """The municipality's wards, each with its own 全国地方公共団体コード."""
 
     queryset = Ward.objects.all()
@@ -67,7 +72,7 @@ class WardViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class SchoolDistrictViewSet(viewsets.ReadOnlyModelViewSet):
+class SchoolDistrictViewSet(RestrictedReadOnlyViewSet):
     """Elementary-school districts, as the city imported them (``import_school_districts``
     or the admin); none is invented."""
 
@@ -125,7 +130,7 @@ YEAR_AND_WARD = [
 
 
 @extend_schema(parameters=YEAR_AND_WARD)
-class VolunteerProgramViewSet(viewsets.ReadOnlyModelViewSet):
+class VolunteerProgramViewSet(RestrictedReadOnlyViewSet):
     """Volunteer programs, with their headcounts (``volunteer-headcounts/`` to write them)."""
 
     serializer_class = VolunteerProgramSerializer
@@ -165,7 +170,7 @@ class VolunteerProgramViewSet(viewsets.ReadOnlyModelViewSet):
         ),
     ]
 )
-class ConsultationView(generics.ListAPIView):
+class ConsultationView(RestrictedListView):
     """'Where can I consult?': the directory's consultation bodies for a life stage, in a
     ward and city-wide, the ward's own first."""
 

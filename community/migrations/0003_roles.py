@@ -1,15 +1,14 @@
 """The staff roles (ward_officer, planner, admin) as groups with their permissions.
 
-A later migration that adds models calls ``sync_role_groups`` again so the roles cover them.
+The roles' groups are now kept in step after every migrate (community.access).
 """
 
 from django.db import migrations
 
-from infrastructure.access import sync_role_groups
 
 
 def create_roles(apps, schema_editor):
-    sync_role_groups(apps)
+    return  # the roles' groups are kept in step after every migrate (community.access)
 
 
 class Migration(migrations.Migration):

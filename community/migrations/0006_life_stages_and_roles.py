@@ -3,7 +3,6 @@ permissions on the new community records."""
 
 from django.db import migrations
 
-from infrastructure.access import sync_role_groups
 
 LIFE_STAGES = [
     ("early-childhood", "幼児期", "Early childhood"),
@@ -28,7 +27,7 @@ def remove_life_stages(apps, schema_editor):
 
 
 def update_roles(apps, schema_editor):
-    sync_role_groups(apps)
+    return  # the roles' groups are kept in step after every migrate (community.access)
 
 
 class Migration(migrations.Migration):

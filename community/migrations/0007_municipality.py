@@ -7,11 +7,10 @@ import community.models
 import django.db.models.deletion
 from django.db import migrations, models
 
-from infrastructure.access import sync_role_groups
 
 
 def update_roles(apps, schema_editor):
-    sync_role_groups(apps)
+    return  # the roles' groups are kept in step after every migrate (community.access)
 
 
 class Migration(migrations.Migration):

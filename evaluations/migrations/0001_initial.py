@@ -7,12 +7,11 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from infrastructure.access import sync_role_groups
 
 
 def update_roles(apps, schema_editor):
     """The department_officer role, and every role's rights on evaluations and departments."""
-    sync_role_groups(apps)
+    return  # the roles' groups are kept in step after every migrate (community.access)
 
 
 class Migration(migrations.Migration):

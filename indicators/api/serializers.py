@@ -9,7 +9,7 @@ from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
 from indicators.rating_labels import rating_label
 from indicators.services import indicator_value_create
-from infrastructure import access
+from infrastructure import policy
 from infrastructure.api.fields import FiscalYearField
 from infrastructure.api.serializers import (
     PlainDecimalField,
@@ -240,7 +240,7 @@ class TargetSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_set_by(self, row) -> str | None:
-        if row.set_by_id is None or not access.in_scope(reader(self), row):
+        if row.set_by_id is None or not policy.in_scope(reader(self), row.target):
             return None
         return row.set_by.get_username()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
+from community import access
 from community.models import Ward
 from indicators.models import Indicator
 from indicators.selectors import (
@@ -15,7 +16,6 @@ from indicators.selectors import (
     progress_by_indicator,
     ward_completeness,
 )
-from infrastructure import access
 from infrastructure.fiscal_year import current_fiscal_year, fiscal_year_label
 from programs.models import Pillar, Plan
 from programs.selectors import current_plan

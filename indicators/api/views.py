@@ -9,14 +9,17 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community import access
 from community.models import Ward
+from indicators import policy as indicator_policy
 from indicators.filters import IndicatorValueFilter
 from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition, RatingRule
+from indicators.policy import check_sets_targets
 from indicators.selectors import indicator_series, indicator_targets
 from indicators.services import (
     indicator_value_delete,
@@ -24,10 +27,9 @@ from indicators.services import (
     rating_rule_activate,
     target_create,
 )
-from infrastructure import access
-from infrastructure.access import check_sets_targets
 from infrastructure.api.caching import AnonymousResponseCache
 from infrastructure.api.permissions import ReadOrStaffWrite
+from infrastructure.api.viewsets import RestrictedReadOnlyViewSet
 from infrastructure.api.workflow import WorkflowViewSet
 from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
 from programs.api.plans import PLAN_PARAMETER, PlanScopedMixin, plan_from_request
@@ -136,7 +138,7 @@ def as_of_year(request, *, required: bool = False) -> int | None:
     list=extend_schema(parameters=[FISCAL_YEAR_AS_OF]),
     retrieve=extend_schema(parameters=[FISCAL_YEAR_AS_OF], examples=[KPI_1_1_EXAMPLE]),
 )
-class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOnlyViewSet):
     """Outcome indicators with their progress, from approved data only, as of a fiscal year
     (the current one by default). Summaries are cached and recomputed after any change to
     progress data."""
@@ -318,7 +320,7 @@ __all__ = [
 ]
 
 
-class RatingRuleViewSet(viewsets.ReadOnlyModelViewSet):
+class RatingRuleViewSet(RestrictedReadOnlyViewSet):
     """The rating rules (評価基準) the city may use, each with its bands; the active one
     gives every indicator its verdict. Planners switch rules with ``activate``."""
 
@@ -332,6 +334,6 @@ class RatingRuleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def activate(self, request, name=None, format=None):
         """Make this rule the one in use (planners only; a ward officer gets 403)."""
-        access.check_sets_rating_rule(request.user)  # 403 before a word on the rule
+        indicator_policy.check_sets_rating_rule(request.user)  # 403 before a word on the rule
         rule = rating_rule_activate(user=request.user, rule=self.get_object())
         return Response(self.get_serializer(RatingRule.objects.get(pk=rule.pk)).data)

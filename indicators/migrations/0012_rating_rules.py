@@ -3,7 +3,6 @@ group (the status) and its use, and the other presets come in inactive."""
 
 from django.db import migrations, models
 
-from infrastructure.access import sync_role_groups
 
 # The presets' bands as they were on the day of this migration (code, label, group, use,
 # minimum); indicators.rating_rules.PRESET_BANDS may change later, a migration may not.
@@ -114,7 +113,7 @@ def update_roles(apps, schema_editor):
     apps.get_model("auth", "Permission").objects.filter(
         codename__regex=r"_(historical)?ratingscale$"
     ).delete()
-    sync_role_groups(apps)
+    return  # the roles' groups are kept in step after every migrate (community.access)
 
 
 class Migration(migrations.Migration):

@@ -10,9 +10,7 @@ from django.contrib.auth import logout
 from django_otp import devices_for_user
 from django_otp.models import Device
 
-from infrastructure.access import Role, role_of
-
-SECOND_FACTOR_ROLES = (Role.PLANNER, Role.ADMIN)
+from infrastructure import policy
 
 
 def second_factor_required(user) -> bool:
@@ -21,7 +19,7 @@ def second_factor_required(user) -> bool:
         return False
     cached = getattr(user, "_second_factor_required", None)
     if cached is None:
-        cached = user.is_superuser or role_of(user) in SECOND_FACTOR_ROLES
+        cached = user.is_superuser or policy.actor_of(user).second_factor
         user._second_factor_required = cached
     return cached
 

@@ -13,12 +13,12 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 from rest_framework import exceptions
 
-from infrastructure.access import role_of
+from infrastructure import policy
 
 
 def may_hold_token(user) -> bool:
     """Active staff with a role: the only accounts a token is issued to or accepted for."""
-    return bool(user.is_active and user.is_staff and role_of(user) is not None)
+    return bool(user.is_active and user.is_staff and policy.actor_of(user).role is not None)
 
 
 def token_issue(*, user) -> tuple[str, datetime]:

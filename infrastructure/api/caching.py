@@ -23,7 +23,7 @@ from infrastructure import response_cache
 
 def vary_by_reader(request, response) -> None:
     """Mark an answer that depends on who reads it (staff in a record's scope see its
-    review: ``access.transitions_shown``; a target's setter): it varies by the session
+    review: ``workflow.transitions_shown``; a target's setter): it varies by the session
     cookie and the token, and a signed-in reader's is ``private``, so that no shared cache
     on the way hands a staff answer to the public. The anonymous response cache itself
     keeps and serves anonymous answers only (``response_cache.cacheable``)."""

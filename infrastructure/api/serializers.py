@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from infrastructure import access
+from infrastructure import workflow
 from infrastructure.fiscal_year import fiscal_year_label
 
 from .fields import FiscalYearField
@@ -42,7 +42,7 @@ def reader(serializer: serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     """One step of a record's workflow. Who took it and why only for staff in the record's
-    scope (``context["in_full"]``, from ``access.transitions_shown``); null for anyone else."""
+    scope (``context["in_full"]``, from ``workflow.transitions_shown``); null for anyone else."""
 
     transition = serializers.CharField()
     transition_label = serializers.CharField(source="get_transition_display")
@@ -98,7 +98,9 @@ class WorkflowRecordSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TransitionSerializer(many=True))
     def get_transitions(self, record) -> list[dict]:
-        entries, in_full = access.transitions_shown(reader(self), record, record.transitions.all())
+        entries, in_full = workflow.transitions_shown(
+            reader(self), record, record.transitions.all()
+        )
         return TransitionSerializer(
             entries, many=True, context={**self.context, "in_full": in_full}
         ).data

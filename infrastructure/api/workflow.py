@@ -19,6 +19,7 @@ from infrastructure.workflow import Transition, record_transition
 from .caching import vary_by_reader
 from .errors import PreconditionFailed, PreconditionRequired
 from .permissions import ReadOrStaffWrite
+from .viewsets import RestrictedMixin
 
 ETAG = re.compile(r'^(?:W/)?"(?P<pk>\d+)-(?P<version>\d+)"$')
 
@@ -69,6 +70,7 @@ def with_validators(response: Response, record) -> Response:
 
 
 class VersionedViewSet(
+    RestrictedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -82,9 +84,6 @@ class VersionedViewSet(
     permission_classes = [ReadOrStaffWrite]
     update_service = None  # (user, record, expected_version, **changes) -> record
     delete_service = None  # (user, record, expected_version) -> None
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

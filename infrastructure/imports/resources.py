@@ -17,7 +17,7 @@ rules differ from its defaults:
 - writing: ``do_instance_save`` calls the domain services (``indicator_value_create`` /
   ``_update``, ``initiative_progress_create`` / ``_update``) and ``record_transition`` for
   状態, as the importing user: never bulk mode, so validation, the row-level policy
-  (``infrastructure.access``) and the history apply; ``skip_row`` leaves unchanged and
+  (``infrastructure.policy``) and the history apply; ``skip_row`` leaves unchanged and
   blank rows alone (no write, no new version);
 - errors: widget errors, service errors and policy denials all end up as the row's
   ``ValidationError``, keyed by field, which ``importer`` turns into 行 / 列 / 理由; a row
@@ -38,7 +38,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
-from infrastructure import access
+from infrastructure import policy
 from infrastructure.api.renderers import escape_cell
 from infrastructure.changes import FieldChange, field_change
 from infrastructure.workflow import Status, Transition, VersionConflict, record_transition
@@ -308,7 +308,7 @@ class SheetResource(resources.ModelResource):
     def is_unchanged(self, instance) -> bool:
         """Nothing to write (and the user may see the record: an unchanged row of a record
         they may not see is not reported as such)."""
-        return not self.state.changes and access.allowed(self.user, access.VIEW, instance)
+        return not self.state.changes and policy.allowed(self.user, policy.VIEW, instance)
 
     def do_instance_save(self, instance, is_create):
         """Write through the services as the importing user, never with ``save()``; every
@@ -317,7 +317,7 @@ class SheetResource(resources.ModelResource):
         candidate = self.candidate(instance)
         if candidate is not None:  # may this user keep records in this place at all?
             try:
-                access.check(self.user, access.CREATE, candidate)
+                policy.check(self.user, policy.CREATE, candidate)
             except PermissionDenied as denial:
                 raise ValidationError({self.place_column: str(denial)}) from denial
         try:

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from infrastructure.access import ward_of, works_city_wide
+from infrastructure import policy
 from infrastructure.fiscal_year import current_fiscal_year, reporting_years
 from infrastructure.forms import fiscal_year_choices
 from infrastructure.jobs.models import Job, JobStatus
@@ -255,17 +255,18 @@ class TemplateForm(forms.Form):
     )
     fiscal_year = forms.TypedChoiceField(label=gettext_lazy("年度"), coerce=int)
 
-    def __init__(self, *args, user, wards, **kwargs):
+    def __init__(self, *args, user, model, wards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_year_choices(_reporting_years())
         if wards is None:  # a sheet kept per plan item, not per ward (施策評価)
             del self.fields["ward"]
             return
         self.fields["ward"].queryset = wards
-        if not works_city_wide(user):
+        own = policy.choices(user, model, "ward", wards)
+        if own is not None:
             # A ward officer's template is for their own ward, whatever is asked for.
-            own = ward_of(user)
-            self.fields["ward"].queryset = wards.filter(pk=getattr(own, "pk", None))
+            self.fields["ward"].queryset = own
+            own = own.first()
             self.fields["ward"].required = True
             self.fields["ward"].empty_label = None
             self.fields["ward"].initial = own
@@ -278,7 +279,7 @@ def template_view(request, kind: str, *, site=None):
     # A sheet whose records are kept per ward: the choices are the ward field's.
     fields = {field.name: field for field in _model(kind)._meta.get_fields()}
     wards = fields["ward"].related_model.objects.all() if "ward" in fields else None
-    form = TemplateForm(request.GET or None, user=request.user, wards=wards)
+    form = TemplateForm(request.GET or None, user=request.user, model=_model(kind), wards=wards)
     if form.is_bound and form.is_valid():
         ward, year = form.cleaned_data.get("ward"), form.cleaned_data["fiscal_year"]
         response = HttpResponse(

@@ -24,8 +24,7 @@ from .widgets import ChoiceWidget
 
 if TYPE_CHECKING:
     import tablib
-
-    from community.models import Ward
+    from django.db.models import Model
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_UTF8 = "csv"
@@ -76,7 +75,7 @@ def export_file(kind: str, user, file_format: str) -> tuple[bytes, str, str]:
 # --- the template ------------------------------------------------------------------------
 
 
-def template_rows(kind: str, *, ward: Ward | None, fiscal_year: int) -> list[list]:
+def template_rows(kind: str, *, ward: Model | None, fiscal_year: int) -> list[list]:
     """One row per subject of the sheet (indicator, initiative …), the ward and the year
     filled in, the values left for the ward to enter."""
     return SHEETS[kind].resource_class().template_rows(ward=ward, fiscal_year=fiscal_year)
@@ -85,7 +84,7 @@ def template_rows(kind: str, *, ward: Ward | None, fiscal_year: int) -> list[lis
 _WIDTHS = {"name": 48, "title": 48, "results": 40, "issues": 40, "next_steps": 40}
 
 
-def build_template(kind: str, *, ward: Ward | None, fiscal_year: int) -> bytes:
+def build_template(kind: str, *, ward: Model | None, fiscal_year: int) -> bytes:
     """An xlsx to fill in: the data sheet first, then 記入方法 (how to fill it in)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -158,7 +157,7 @@ def build_template(kind: str, *, ward: Ward | None, fiscal_year: int) -> bytes:
     return stream.getvalue()
 
 
-def template_filename(kind: str, *, ward: Ward | None, fiscal_year: int) -> str:
+def template_filename(kind: str, *, ward: Model | None, fiscal_year: int) -> str:
     name = SHEETS[kind].file_name
     return f"{name}-{ward.code if ward else 'city'}-{fiscal_year}.xlsx"
 

@@ -5,12 +5,12 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from infrastructure.access import works_city_wide
+from infrastructure.admin_mixins import RestrictedAdmin
 
 from .models import Job, WorkerHeartbeat
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(RestrictedAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -45,10 +45,8 @@ class JobAdmin(ReadOnlyAdmin):
     change_form_template = "admin/jobs/job/change_form.html"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("user")
-        if works_city_wide(request.user) or request.user.is_superuser:
-            return queryset
-        return queryset.filter(user=request.user)  # one's own jobs (e.g. large imports)
+        # One's own jobs (e.g. large imports); planners' and admins' all (the policy).
+        return super().get_queryset(request).select_related("user")
 
     @admin.display(description=_("進捗"))
     def progress(self, job):

@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from infrastructure.access import works_city_wide
+from infrastructure import policy
 
 from .models import Job
 
@@ -54,7 +54,5 @@ class JobView(APIView):
         # Any text in the path (not the int converter): a malformed id is this view's JSON 404.
         if not id.isdigit():
             raise NotFound()
-        jobs = Job.objects.all()
-        if not works_city_wide(request.user):
-            jobs = jobs.filter(user=request.user)
+        jobs = policy.restrict(Job.objects.all(), request.user)  # one's own; planners' all
         return Response(JobSerializer(get_object_or_404(jobs, pk=int(id))).data)

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from celery import current_app
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
@@ -98,10 +99,16 @@ def _stale_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_AFTER)
 
 
-def _eager() -> bool:
-    from .tasks import run_job
+# The task that runs a job (``tasks.run_job``), found by name: the tasks import this module.
+RUN_JOB = "infrastructure.jobs.tasks.run_job"
 
-    return bool(run_job.app.conf.task_always_eager)
+
+def _run_job_task():
+    return current_app.tasks[RUN_JOB]
+
+
+def _eager() -> bool:
+    return bool(current_app.conf.task_always_eager)
 
 
 def job_is_dead(job: Job) -> bool:
@@ -164,8 +171,7 @@ def job_send(*, job_id: int) -> bool:
     """Hand the job to the broker; on failure keep it queued with the reason (beat sends it
     again), never raise. True if sent. Without a broker, a kind with ``own_thread`` starts
     in a thread of this process (``JOBS_EAGER_IN_THREAD``); any other runs at once."""
-    from .tasks import run_job
-
+    run_job = _run_job_task()
     kind = Job.objects.filter(pk=job_id).values_list("kind", flat=True).first()
     options = KINDS.get(kind, KindOptions())
     if run_job.app.conf.task_always_eager and options.own_thread and settings.JOBS_EAGER_IN_THREAD:

@@ -1,7 +1,7 @@
 """Audit events on the ``kumamoto_welfare.audit`` logger: sign-ins and failed sign-ins (the
 admin's login form and the API's token endpoint alike go through ``authenticate``), and
 sign-outs. Refused actions are logged where the policy refuses them
-(``infrastructure.access.check``)."""
+(``infrastructure.policy.check``)."""
 
 from __future__ import annotations
 

@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from community import access
 from community.models import Ward
 from indicators.selectors import (
     reporting_matrix,
     reporting_years,
     ward_completeness,
 )
-from infrastructure import access
 from infrastructure.fiscal_year import fiscal_year_label
 from infrastructure.forms import fiscal_year_choices
 from portal.views.plan import selected_fiscal_year

@@ -1,9 +1,9 @@
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
 
 from infrastructure.api.caching import AnonymousResponseCache
 from infrastructure.api.permissions import ReadOrStaffWrite
+from infrastructure.api.viewsets import RestrictedReadOnlyViewSet
 from infrastructure.api.workflow import WorkflowViewSet
 from programs.filters import InitiativeProgressFilter
 from programs.models import (
@@ -38,7 +38,7 @@ SECTION_CONTENT = [
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])
-class PillarViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class PillarViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOnlyViewSet):
     """The plan's four pillars with everything in them: sections, 現状と課題, initiatives
     and their actions, figures and indicator codes."""
 
@@ -72,7 +72,7 @@ class PillarViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyMo
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])
-class SectionViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class SectionViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOnlyViewSet):
     """Numbered sections of the pillars (pillar 2 has none). Looked up by id."""
 
     plan_lookup = "pillar__plan"
@@ -87,7 +87,7 @@ class SectionViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyM
 
 
 @extend_schema(parameters=[PLAN_PARAMETER])
-class InitiativeViewSet(AnonymousResponseCache, PlanScopedMixin, viewsets.ReadOnlyModelViewSet):
+class InitiativeViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOnlyViewSet):
     """Initiatives (取組施策) with their actions, by code (1-2-1, 2-3 …)."""
 
     plan_lookup = "pillar__plan"

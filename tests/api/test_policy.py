@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from indicators.models import IndicatorValue
-from infrastructure import access
+from infrastructure import policy
 from infrastructure.workflow import Status
 from tests.factories import value
 
@@ -51,15 +51,15 @@ def test_matrix(request, persona, record):
     row = value(**RECORDS[record])
     allowed = set(MATRIX[(persona, record)].split())
     for action in ACTIONS:
-        assert access.allowed(user, action, row) == (action in allowed), (persona, record, action)
+        assert policy.allowed(user, action, row) == (action in allowed), (persona, record, action)
 
 
 def test_the_plan_values_are_for_load_plan_alone(planner, city_admin):
     plan_value = IndicatorValue.objects.get(indicator__code="KPI-1-1", kind="actual")
     for user in (planner, city_admin):
-        assert access.allowed(user, "view", plan_value)
+        assert policy.allowed(user, "view", plan_value)
         for action in ("change", "delete", "reopen"):
-            assert not access.allowed(user, action, plan_value)
+            assert not policy.allowed(user, action, plan_value)
 
 
 def test_visible_records_per_persona(chuo_officer, planner):
@@ -86,6 +86,6 @@ def test_denials_say_why_in_the_users_language(chuo_officer):
 
     row = value(ward_code="higashi")
     with translation.override("ja"), pytest.raises(PermissionDenied, match="他の区"):
-        access.check(chuo_officer, "change", row)
+        policy.check(chuo_officer, "change", row)
     with translation.override("en"), pytest.raises(PermissionDenied, match="another ward"):
-        access.check(chuo_officer, "change", row)
+        policy.check(chuo_officer, "change", row)

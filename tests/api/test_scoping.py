@@ -3,7 +3,7 @@ officer sees their own ward's unapproved counts and no other ward's, on every do
 
 import pytest
 
-from infrastructure import access
+from community import access
 from infrastructure.workflow import Status
 from tests.factories import value
 

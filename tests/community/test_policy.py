@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from community.models import CommunityResource, HealthTownPlanningRecord, VolunteerHeadcount
-from infrastructure import access
+from infrastructure import policy
 from tests.community.helpers import district, headcount, resource, stage
 
 pytestmark = pytest.mark.django_db
@@ -54,15 +54,15 @@ def test_matrix(request, kind, persona, place):
     record = build(kind, PLACES[place])
     allowed = set(MATRIX[(persona, place)].split())
     for action in ACTIONS:
-        assert access.allowed(user, action, record) == (action in allowed), (kind, action)
+        assert policy.allowed(user, action, record) == (action in allowed), (kind, action)
 
 
 def test_plan_entries_are_for_load_plan_alone(planner, city_admin):
     entry = CommunityResource.objects.get(code="child-guidance-centre")
     for user in (planner, city_admin):
-        assert access.allowed(user, "view", entry)
+        assert policy.allowed(user, "view", entry)
         for action in ("change", "delete"):
-            assert not access.allowed(user, action, entry)
+            assert not policy.allowed(user, action, entry)
     assert entry not in CommunityResource.objects.editable_by(planner)
 
 
@@ -81,5 +81,5 @@ def test_the_existing_progress_policy_is_unchanged_for_workflow_records(chuo_off
     from tests.factories import value
 
     draft = value(ward_code="chuo")
-    assert access.allowed(chuo_officer, "submit", draft)
-    assert not access.allowed(AnonymousUser(), "view", draft)
+    assert policy.allowed(chuo_officer, "submit", draft)
+    assert not policy.allowed(AnonymousUser(), "view", draft)

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from infrastructure.access import Role, role_of, ward_of
+from community.access import Role, role_of, ward_of
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,8 @@ the one policy (infrastructure.access), through the services."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from community import access
+from community.access import Role, scope_of
 from evaluations.models import Evaluation
 from evaluations.services import (
     evaluation_approve,
@@ -13,8 +15,7 @@ from evaluations.services import (
     evaluation_submit,
     evaluation_update,
 )
-from infrastructure import access
-from infrastructure.access import Role, scope_of
+from infrastructure import policy
 from infrastructure.workflow import Status
 from programs.models import Initiative, Pillar, Section
 from tests.factories import evaluation
@@ -148,5 +149,5 @@ def test_a_department_officer_sees_no_other_wards_records(dept_officer):
     from tests.factories import value
 
     draft = value(ward_code="chuo")
-    assert not access.allowed(dept_officer, access.VIEW, draft)
-    assert not access.allowed(dept_officer, access.CHANGE, draft)
+    assert not policy.allowed(dept_officer, policy.VIEW, draft)
+    assert not policy.allowed(dept_officer, policy.CHANGE, draft)

@@ -5,9 +5,10 @@ import datetime
 
 from django.contrib.auth.models import Permission
 
+from community.access import Role
 from indicators.models import Reminder, ReminderKind, ReportingRound
-from infrastructure.access import Role, permission_codenames
 from infrastructure.jobs.models import Job
+from infrastructure.policy import permission_codenames
 from programs.models import AnnualReport
 from tests.conftest import PASSWORD
 

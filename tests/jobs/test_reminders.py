@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.core import mail
 
+from community import access
 from community.models import Ward
 from indicators.models import Indicator, Reminder, ReminderKind, ReportingRound
 from indicators.reminders import reminders_send
 from indicators.selectors import reporting_gaps, ward_completeness
-from infrastructure import access
 from infrastructure.workflow import Status
 from tests.factories import value
 
@@ -129,7 +129,7 @@ def test_after_the_deadline_planners_get_the_late_wards_once(people):
 
 
 def test_a_planner_who_joined_after_a_rounds_deadline_gets_no_summary_of_it(people):
-    from infrastructure.access import Role
+    from community.access import Role
     from tests.conftest import _staff
 
     a_round(TODAY - datetime.timedelta(days=30))  # closed long before the new planner joined

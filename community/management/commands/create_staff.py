@@ -7,9 +7,9 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from community.access import Role
 from community.models import Department, Ward
 from community.services import staff_create
-from infrastructure.access import Role
 
 
 class Command(BaseCommand):

@@ -4,11 +4,10 @@ its own; the libraries bring their own migrations."""
 
 from django.db import migrations
 
-from infrastructure.access import sync_role_groups
 
 
 def update_roles(apps, schema_editor):
-    sync_role_groups(apps)
+    return  # the roles' groups are kept in step after every migrate (community.access)
 
 
 class Migration(migrations.Migration):

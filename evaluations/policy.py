@@ -1,0 +1,25 @@
+"""What each role may do with evaluations (``infrastructure.policy``; the roles and rules:
+``community.access``): departments (所管課) write their items' 一次評価, planners the rest."""
+
+from community.access import READ, REPORT, REVIEW, DepartmentWorkflow
+from infrastructure import policy
+
+from .choices import EvaluationStage
+from .models import Evaluation, EvaluationTransition
+
+EVERYONE = {"public": READ, "ward_officer": READ, "department_officer": READ}
+
+
+def register() -> None:
+    policy.grant(
+        Evaluation,
+        DepartmentWorkflow(
+            lookups=("section__department", "initiative__department"),
+            writes={"stage": EvaluationStage.PRIMARY},
+        ),
+        public=READ,
+        ward_officer=READ,
+        department_officer=REPORT,
+        planner=REVIEW,
+    )
+    policy.grant(EvaluationTransition, **EVERYONE, planner=READ)

@@ -1,0 +1,54 @@
+"""What each role may do with indicators, their figures, targets and the rating rules
+(``infrastructure.policy``; the roles and rules: ``community.access``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from community.access import (
+    READ,
+    REPORT,
+    REVIEW,
+    WRITE,
+    PlanContent,
+    WardPlanContent,
+    WardWorkflow,
+    check_city_wide,
+)
+from infrastructure import policy
+from infrastructure.policy import CREATE, VIEW
+
+from . import models
+
+EVERYONE = {"public": READ, "ward_officer": READ, "department_officer": READ}
+
+
+def register() -> None:
+    policy.grant(models.Indicator, PlanContent(), **EVERYONE, planner=WRITE)
+    policy.grant(
+        models.IndicatorValue,
+        WardWorkflow(),
+        public=READ,
+        ward_officer=REPORT,
+        department_officer=READ,
+        planner=REVIEW,
+    )
+    policy.grant(models.IndicatorValueTransition, **EVERYONE, planner=READ)
+    # Targets: everyone reads them; planners set them (a revision, or one the plan lacks).
+    policy.grant(models.Target, WardPlanContent(), **EVERYONE, planner=WRITE)
+    # Rating rules: everyone reads them; planners choose the one in use and edit bands.
+    policy.grant(models.RatingRule, PlanContent(), **EVERYONE, planner=WRITE)
+    policy.grant(models.RatingBand, PlanContent(), **EVERYONE, planner=WRITE)
+    policy.grant(models.ReportingRound, planner=WRITE)
+    policy.grant(models.Reminder, planner=READ)
+
+
+def check_sets_targets(user) -> None:
+    """Raise PermissionDenied unless the user may set targets."""
+    check_city_wide(user, CREATE, models.Target, _("目標値は計画担当だけが設定できます。"))
+
+
+def check_sets_rating_rule(user) -> None:
+    """Raise PermissionDenied unless the user may choose the rating rule in use."""
+    check_city_wide(user, "change", models.RatingRule, _("評価基準は計画担当だけが選べます。"))
+
+
+__all__ = ["VIEW", "check_sets_rating_rule", "check_sets_targets", "register"]
