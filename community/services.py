@@ -9,7 +9,7 @@ to a record a derived indicator counts queues its recomputation on commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Group
@@ -37,20 +37,13 @@ from .models import (
     Department,
     HealthTownPlanningRecord,
     LifeStage,
-    Municipality,
-    OrganisationType,
     SchoolDistrict,
     StaffProfile,
     VolunteerHeadcount,
     VolunteerProgram,
     Ward,
-    pillar_model,
 )
 from .signals import counted_records_changed
-
-if TYPE_CHECKING:
-    from infrastructure.sync import Synchroniser
-    from portal.plan_data import MunicipalityData, PlanDocument
 
 
 @transaction.atomic
@@ -99,115 +92,6 @@ def counted_records_changed_send(
     every year), so that what they compute from them is brought up to date."""
     years = sorted(set(fiscal_years)) if fiscal_years is not None else None
     counted_records_changed.send(sender=model, fiscal_years=years, user=user)
-
-
-# --- The municipality and its wards, from the plan's data files ----------------------------
-
-
-class MunicipalityMismatchError(ValueError):
-    """The data files name another municipality than the one this installation serves."""
-
-
-def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -> Municipality:
-    """Make the municipality and its wards match the plan's data files. One installation
-    serves one municipality: data of another is refused. Wards are upserted by code and
-    never deleted (progress data refers to them)."""
-    other = Municipality.objects.exclude(code=data.code).first()
-    if other is not None:
-        raise MunicipalityMismatchError(
-            _(
-                "この環境は%(name)s（%(code)s）の計画のためのものです。"
-                "別の自治体（%(other)s、%(other_code)s）の計画データは読み込めません。"
-            )
-            % {"name": other.name, "code": other.code, "other": data.name, "other_code": data.code}
-        )
-    municipality = sync.upsert(
-        Municipality,
-        {"code": data.code},
-        {"name": data.name, "name_en": data.name_en, "prefecture": data.prefecture},
-    )
-    for position, ward in enumerate(data.wards, start=1):
-        sync.upsert(
-            Ward,
-            {"code": ward.code},
-            {
-                "municipality": municipality,
-                "municipality_code": ward.municipality_code,
-                "name": ward.name,
-                "name_en": ward.name_en,
-                "position": position,
-            },
-        )
-    return municipality
-
-
-# --- The plan's organisations and volunteer programs ---------------------------------------
-
-
-def community_sync_from_plan(*, sync: Synchroniser, document: PlanDocument) -> None:
-    """Upsert the organisation types the plan names, and make the directory's plan entries
-    (origin ``plan``) and the plan's volunteer programs match ``document``. Entries staff made
-    are never touched; types and volunteer programs are only upserted, never pruned (the city
-    adds its own). A plan folder that names no community file leaves the directory alone.
-    Pillar numbers are the document's plan's."""
-    # Organisation types are only upserted, never pruned: types the city added are kept.
-    for position, data in enumerate(document.organisation_types, start=1):
-        names = {"name": data.name, **({"name_en": data.name_en} if data.name_en else {})}
-        sync.upsert(OrganisationType, {"code": data.code}, {**names, "position": position})
-    if not document.community_file:
-        return
-    pillars = {p.number: p for p in pillar_model().objects.filter(plan__code=document.code)}
-    types = {t.code: t for t in OrganisationType.objects.all()}
-    stages = {s.code: s for s in LifeStage.objects.all()}
-    wards = {w.code: w for w in Ward.objects.all()}
-    kept = []
-    for item in document.resources:
-        is_new = not CommunityResource.objects.filter(code=item.code).exists()
-        resource = sync.upsert(
-            CommunityResource,
-            {"code": item.code},
-            {
-                "name": item.name,
-                "organisation_type": types[item.type],
-                "ward": wards.get(item.ward),
-                "school_district": None,
-                "consultation": item.consultation,
-                "life_stages_inferred": item.life_stages_inferred,
-                "description": "\n".join(p for p in (item.description, item.source) if p),
-                "phone": item.phone,
-                "hours": item.hours,
-                "origin": Origin.PLAN,
-            },
-        )
-        changed = _set_if_differs(resource.life_stages, [stages[c] for c in item.life_stages])
-        changed |= _set_if_differs(resource.pillars, [pillars[n] for n in item.pillars])
-        if changed and not is_new:
-            resource.version += 1
-            resource._change_reason = sync.reason  # a load's change, not a person's
-            resource.save(update_fields=["version", "updated_at"])
-            sync.report.add(CommunityResource, "updated")
-        kept.append(resource)
-    sync.prune(CommunityResource.objects.filter(origin=Origin.PLAN), kept)
-
-    for position, program in enumerate(document.volunteer_programs, start=1):
-        sync.upsert(
-            VolunteerProgram,
-            {"code": program.code},
-            {
-                "name": program.name,
-                "pillar": pillars.get(program.pillar),
-                "health_volunteer": program.health_volunteer,
-                "position": position,
-                "origin": Origin.PLAN,
-            },
-        )
-
-
-def _set_if_differs(manager, wanted: list) -> bool:
-    if {o.pk for o in manager.all()} == {o.pk for o in wanted}:
-        return False
-    manager.set(wanted)
-    return True
 
 
 # --- The directory of community resources ----------------------------------------------------

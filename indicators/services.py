@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 
 from indicators import policy as indicator_policy
 from infrastructure.fiscal_year import validate_reporting_year
-from infrastructure.sync import PlanConflictError
 from infrastructure.workflow import Status, record_create, record_delete, record_update
-from programs.models import Pillar, Plan, Section
 
 from .choices import ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
@@ -24,113 +22,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from community.models import Ward
-    from infrastructure.sync import Synchroniser
-    from portal.plan_data import PlanDocument
-
-
-def indicators_sync_from_plan(*, sync: Synchroniser, document: PlanDocument, plan: Plan) -> None:
-    """Make the plan's indicators and their plan values (origin ``plan``) match ``document``.
-
-    Values entered by staff are left alone; if one stands where the plan now puts a value,
-    or belongs to an indicator the plan no longer has, nothing is written and the conflict is
-    reported, for a person to resolve. Codes are the plan's own; indicators of other plans,
-    and of chapters the document does not hold, are left alone.
-    """
-    kept = []
-    for position, (pillar_number, section_number, data) in enumerate(
-        document.indicator_places(), start=1
-    ):
-        pillar = Pillar.objects.get(plan=plan, number=pillar_number)
-        section = (
-            Section.objects.get(pillar=pillar, number=section_number) if section_number else None
-        )
-        indicator = sync.upsert(
-            Indicator,
-            {"plan": plan, "code": data.code},
-            {
-                "name": data.name,
-                "unit": data.unit,
-                "direction": data.direction,
-                "pillar": pillar,
-                "section": section,
-                "position": position,
-                # Shown with as many decimals as the plan prints (34.0％, 78.61％).
-                "decimal_places": max(
-                    (max(-v.value.as_tuple().exponent, 0) for v in data.values), default=0
-                ),
-                "source": data.source,
-                "notes": "\n".join(data.notes),
-                "derivation": data.derivation,
-            },
-        )
-        kept_values, kept_targets = [], []
-        for value in data.values:
-            if value.kind == ValueKind.TARGET:
-                # The plan's original target: a Target of origin plan, never a revision.
-                kept_targets.append(
-                    sync.upsert(
-                        Target,
-                        {
-                            "indicator": indicator,
-                            "fiscal_year": value.fiscal_year,
-                            "ward": None,
-                            "origin": ValueOrigin.PLAN,
-                        },
-                        {
-                            "value": value.value,
-                            "revised_in": None,
-                            "as_of": value.as_of,
-                            "note": value.note,
-                            "source": document.title,
-                        },
-                    )
-                )
-                continue
-            key = {
-                "indicator": indicator,
-                "fiscal_year": value.fiscal_year,
-                "kind": value.kind,
-                "ward": None,
-            }
-            if IndicatorValue.objects.filter(**key).exclude(origin=ValueOrigin.PLAN).exists():
-                raise PlanConflictError(
-                    _("%(code)s の%(year)s年度の%(kind)s は入力済みの値と重なります。")
-                    % {
-                        "code": data.code,
-                        "year": value.fiscal_year,
-                        "kind": ValueKind(value.kind).label,
-                    }
-                )
-            kept_values.append(
-                sync.upsert(
-                    IndicatorValue,
-                    key,
-                    {
-                        "value": value.value,
-                        "as_of": value.as_of,
-                        "note": value.note,
-                        "source": document.title,
-                        "origin": ValueOrigin.PLAN,
-                        "status": Status.APPROVED,
-                    },
-                )
-            )
-        sync.prune(indicator.values.filter(origin=ValueOrigin.PLAN), kept_values)
-        sync.prune(indicator.targets.filter(origin=ValueOrigin.PLAN), kept_targets)
-        kept.append(indicator)
-
-    held = [area.number for area in document.priority_areas]
-    own = Indicator.objects.filter(plan=plan, pillar__priority_area__number__in=held)
-    for stale in own.exclude(pk__in=[i.pk for i in kept]):
-        entered = stale.values.exclude(origin=ValueOrigin.PLAN).exists()
-        if entered or stale.targets.exclude(origin=ValueOrigin.PLAN).exists():
-            raise PlanConflictError(
-                _("%(code)s は計画から外れましたが、入力済みの値があるため削除できません。")
-                % {"code": stale.code}
-            )
-        sync.prune(stale.values.all(), [])
-        sync.prune(stale.targets.all(), [])
-        sync.prune(Indicator.objects.filter(pk=stale.pk), [])
 
 
 # --- Progress reporting: entering indicator values -----------------------------------------

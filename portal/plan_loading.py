@@ -3,24 +3,66 @@
 A plan folder (docs/plan-data.md) holds what every layer keeps: the municipality and its wards
 (community), the plan, its chapters and their content (programs), the indicators and their
 plan values (indicators), and the organisations and volunteer programs the plan names
-(community). Each app makes its part match the document; this puts the parts together in one
-transaction, so that a load writes everything or nothing.
+(community). Each app reads and writes its own part (its ``plan_folder`` module); this puts
+the parts together: ``plan_document_read`` reads them all (each file once) or raises
+``PlanDataError``, and ``plan_load`` writes them in one transaction, so that a load writes
+everything or nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from community.services import community_sync_from_plan, municipality_sync_from_plan
-from indicators.services import indicators_sync_from_plan
+from community.plan_folder import INDEX_KEYS as COMMUNITY_INDEX_KEYS
+from community.plan_folder import (
+    CommunityData,
+    MunicipalityData,
+    community_read_from_plan,
+    community_sync_from_plan,
+    municipality_read_from_plan,
+    municipality_sync_from_plan,
+)
+from indicators.plan_folder import (
+    IndicatorsData,
+    indicators_read_from_plan,
+    indicators_sync_from_plan,
+)
+from infrastructure.plan_folder import PlanFolder
 from infrastructure.sync import PlanConflictError, Synchroniser, SyncReport
-from programs.services import plan_sync_from_plan
+from programs.plan_folder import INDEX_KEYS as PROGRAMS_INDEX_KEYS
+from programs.plan_folder import PlanData, plan_read_from_plan, plan_sync_from_plan
 
-if TYPE_CHECKING:
-    from .plan_data import PlanDocument
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """A plan folder, read and checked: each app's part."""
+
+    municipality: MunicipalityData
+    plan: PlanData
+    indicators: IndicatorsData
+    community: CommunityData
+
+
+def plan_document_read(directory: Path | str) -> PlanDocument:
+    """Read ``plan.yaml`` and the files it names (municipality, pillars, community) from
+    ``directory``; raises ``PlanDataError`` at the first mistake. Touches no database."""
+    folder = PlanFolder(directory)
+    folder.index.check_keys(COMMUNITY_INDEX_KEYS | PROGRAMS_INDEX_KEYS)
+    municipality = municipality_read_from_plan(folder)
+    plan = plan_read_from_plan(folder)
+    indicators = indicators_read_from_plan(plan)
+    community = community_read_from_plan(
+        folder,
+        ward_codes={ward.code for ward in municipality.wards},
+        pillar_numbers={pillar.number for pillar in plan.pillars},
+    )
+    return PlanDocument(
+        municipality=municipality, plan=plan, indicators=indicators, community=community
+    )
 
 
 @transaction.atomic
@@ -38,9 +80,9 @@ def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncR
     report = SyncReport()
     sync = Synchroniser(report, reason="load_plan", overwrite_edits=overwrite_edits)
     municipality = municipality_sync_from_plan(sync=sync, data=document.municipality)
-    plan = plan_sync_from_plan(sync=sync, document=document, municipality=municipality)
-    indicators_sync_from_plan(sync=sync, document=document, plan=plan)
-    community_sync_from_plan(sync=sync, document=document)
+    plan = plan_sync_from_plan(sync=sync, data=document.plan, municipality=municipality)
+    indicators_sync_from_plan(sync=sync, data=document.indicators, plan=plan)
+    community_sync_from_plan(sync=sync, data=document.community, plan_code=document.plan.code)
     if sync.edited:
         raise PlanConflictError(
             _(

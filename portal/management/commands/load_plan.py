@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from community.services import MunicipalityMismatchError
+from community.plan_folder import MunicipalityMismatchError
+from infrastructure.plan_folder import PlanDataError
 from infrastructure.sync import PlanConflictError
-from portal.plan_data import PlanDataError, read_plan_data
-from portal.plan_loading import plan_load
+from portal.plan_loading import plan_document_read, plan_load
 
 
 class _DryRun(Exception):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         if not (folder / "plan.yaml").is_file():
             raise CommandError(f"{folder}: no plan.yaml here (see docs/plan-data.md).")
         try:
-            document = read_plan_data(folder)
+            document = plan_document_read(folder)
         except PlanDataError as error:
             raise CommandError(str(error)) from error
         try:

@@ -1,0 +1,244 @@
+"""The indicators' part of a plan folder (docs/plan-data.md): read, checked, and written.
+
+The indicators (成果指標) stand in the pillar files, in a pillar or one of its sections, with
+their plan values (baseline, actuals, the original targets). ``programs.plan_folder`` reads
+the pillar files and keeps each indicator's node in its place; here the nodes are read and
+checked (raising ``PlanDataError`` naming the file and the place), and written by
+``indicators_sync_from_plan``, one step of ``portal.plan_loading.plan_load``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, NamedTuple
+
+from django.utils.translation import gettext as _
+
+from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
+from infrastructure.plan_folder import Node, PlanDataError
+from infrastructure.sync import PlanConflictError
+from infrastructure.workflow import Status
+from programs.models import Pillar, Plan, Section
+
+from .choices import Derivation, Direction, Unit, ValueKind, ValueOrigin
+from .models import Indicator, IndicatorValue, Target
+
+if TYPE_CHECKING:
+    from infrastructure.sync import Synchroniser
+    from programs.plan_folder import PlanData
+
+# The choices the models accept, so a data file can hold nothing the database would refuse.
+_VALUE_KINDS = set(ValueKind.values)
+_DIRECTIONS = set(Direction.values)
+_UNITS = set(Unit.values)
+_DERIVATIONS = set(Derivation.values)
+
+
+@dataclass(frozen=True)
+class ValueData:
+    kind: str
+    fiscal_year: int
+    value: Decimal
+    as_of: str
+    note: str
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    code: str
+    name: str
+    unit: str
+    direction: str
+    source: str
+    notes: tuple[str, ...]
+    values: tuple[ValueData, ...]
+    derivation: str = ""
+
+
+class PlacedIndicator(NamedTuple):
+    """An indicator with the pillar it stands in, and its section (None for an indicator of
+    the whole pillar)."""
+
+    pillar: int
+    section: int | None
+    indicator: IndicatorData
+
+
+@dataclass(frozen=True)
+class IndicatorsData:
+    """The plan's indicators in its order, and what their writing needs of the plan."""
+
+    indicators: tuple[PlacedIndicator, ...]
+    source: str  # the plan's title: where the plan values come from
+    priority_areas: tuple[int, ...]  # the chapters the folder holds
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def indicators_read_from_plan(plan: PlanData) -> IndicatorsData:
+    """The indicators of the pillar files ``plan`` was read from (``plan_read_from_plan``)."""
+    indicators = tuple(
+        PlacedIndicator(pillar, section, _indicator(node))
+        for pillar, section, node in plan.indicator_places()
+    )
+    codes = [placed.indicator.code for placed in indicators]
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        raise PlanDataError(f"indicator codes used twice: {', '.join(duplicates)}")
+    return IndicatorsData(
+        indicators=indicators,
+        source=plan.title,
+        priority_areas=tuple(area.number for area in plan.priority_areas),
+    )
+
+
+def _value(node: Node) -> ValueData:
+    node.check_keys({"kind", "fiscal_year", "value", "as_of", "note"})
+    raw_year = node.data.get("fiscal_year")
+    try:
+        fiscal_year = parse_fiscal_year(raw_year)
+    except FiscalYearError as error:
+        raise node.error("fiscal_year", str(error)) from error
+    raw_value = node.data.get("value")
+    if not isinstance(raw_value, str):
+        raise node.error("value", f"write the number as a quoted decimal string, got {raw_value!r}")
+    try:
+        value = Decimal(raw_value)
+    except InvalidOperation as error:
+        raise node.error("value", f"{raw_value!r} is not a decimal number") from error
+    if not value.is_finite():
+        raise node.error("value", f"{raw_value!r} is not a finite number")
+    return ValueData(
+        kind=node.choice("kind", _VALUE_KINDS),
+        fiscal_year=fiscal_year,
+        value=value,
+        as_of=node.text("as_of", required=False),
+        note=node.text("note", required=False),
+    )
+
+
+def _indicator(node: Node) -> IndicatorData:
+    node.check_keys(
+        {"code", "name", "unit", "direction", "source", "notes", "values", "derivation"}
+    )
+    values = tuple(_value(child) for child in node.children("values"))
+    keys = [(v.kind, v.fiscal_year) for v in values]
+    if len(set(keys)) != len(keys):
+        raise node.error("values", "the same kind and fiscal year is given twice")
+    return IndicatorData(
+        code=node.text("code"),
+        name=node.text("name"),
+        unit=node.choice("unit", _UNITS),
+        direction=node.choice("direction", _DIRECTIONS),
+        source=node.text("source", required=False),
+        notes=node.strings("notes"),
+        values=values,
+        derivation=node.choice("derivation", _DERIVATIONS) if node.data.get("derivation") else "",
+    )
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan: Plan) -> None:
+    """Make the plan's indicators and their plan values (origin ``plan``) match ``data``.
+
+    Values entered by staff are left alone; if one stands where the plan now puts a value,
+    or belongs to an indicator the plan no longer has, nothing is written and the conflict is
+    reported, for a person to resolve. Codes are the plan's own; indicators of other plans,
+    and of chapters the data does not hold, are left alone.
+    """
+    kept = []
+    for position, (pillar_number, section_number, item) in enumerate(data.indicators, start=1):
+        pillar = Pillar.objects.get(plan=plan, number=pillar_number)
+        section = (
+            Section.objects.get(pillar=pillar, number=section_number) if section_number else None
+        )
+        indicator = sync.upsert(
+            Indicator,
+            {"plan": plan, "code": item.code},
+            {
+                "name": item.name,
+                "unit": item.unit,
+                "direction": item.direction,
+                "pillar": pillar,
+                "section": section,
+                "position": position,
+                # Shown with as many decimals as the plan prints (34.0％, 78.61％).
+                "decimal_places": max(
+                    (max(-v.value.as_tuple().exponent, 0) for v in item.values), default=0
+                ),
+                "source": item.source,
+                "notes": "\n".join(item.notes),
+                "derivation": item.derivation,
+            },
+        )
+        kept_values, kept_targets = [], []
+        for value in item.values:
+            if value.kind == ValueKind.TARGET:
+                # The plan's original target: a Target of origin plan, never a revision.
+                kept_targets.append(
+                    sync.upsert(
+                        Target,
+                        {
+                            "indicator": indicator,
+                            "fiscal_year": value.fiscal_year,
+                            "ward": None,
+                            "origin": ValueOrigin.PLAN,
+                        },
+                        {
+                            "value": value.value,
+                            "revised_in": None,
+                            "as_of": value.as_of,
+                            "note": value.note,
+                            "source": data.source,
+                        },
+                    )
+                )
+                continue
+            key = {
+                "indicator": indicator,
+                "fiscal_year": value.fiscal_year,
+                "kind": value.kind,
+                "ward": None,
+            }
+            if IndicatorValue.objects.filter(**key).exclude(origin=ValueOrigin.PLAN).exists():
+                raise PlanConflictError(
+                    _("%(code)s の%(year)s年度の%(kind)s は入力済みの値と重なります。")
+                    % {
+                        "code": item.code,
+                        "year": value.fiscal_year,
+                        "kind": ValueKind(value.kind).label,
+                    }
+                )
+            kept_values.append(
+                sync.upsert(
+                    IndicatorValue,
+                    key,
+                    {
+                        "value": value.value,
+                        "as_of": value.as_of,
+                        "note": value.note,
+                        "source": data.source,
+                        "origin": ValueOrigin.PLAN,
+                        "status": Status.APPROVED,
+                    },
+                )
+            )
+        sync.prune(indicator.values.filter(origin=ValueOrigin.PLAN), kept_values)
+        sync.prune(indicator.targets.filter(origin=ValueOrigin.PLAN), kept_targets)
+        kept.append(indicator)
+
+    own = Indicator.objects.filter(plan=plan, pillar__priority_area__number__in=data.priority_areas)
+    for stale in own.exclude(pk__in=[i.pk for i in kept]):
+        entered = stale.values.exclude(origin=ValueOrigin.PLAN).exists()
+        if entered or stale.targets.exclude(origin=ValueOrigin.PLAN).exists():
+            raise PlanConflictError(
+                _("%(code)s は計画から外れましたが、入力済みの値があるため削除できません。")
+                % {"code": stale.code}
+            )
+        sync.prune(stale.values.all(), [])
+        sync.prune(stale.targets.all(), [])
+        sync.prune(Indicator.objects.filter(pk=stale.pk), [])
