@@ -40,7 +40,10 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 ## Set up everything and serve on http://127.0.0.1:$(PORT); on the embedded default database
-## also load the sample data (source 「デモデータ」; python manage.py clear_demo_data removes it)
+## also load the sample data (source 「デモデータ」; python manage.py clear_demo_data removes it).
+## The plan is the one in the folder PLAN_DATA_DIR names (README "Another municipality"; the
+## shipped plan unless set): `PLAN_DATA_DIR=path make run` or `make run PLAN_DATA_DIR=path`,
+## which make hands to every command below, load_plan (without a folder) and the server alike.
 run: migrate assets
 	$(BIN)/python manage.py load_plan
 	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/python manage.py load_demo_data; fi
@@ -55,23 +58,25 @@ run: migrate assets
 ## `auto` for one per core here); XDIST=0 runs in one process, e.g. to debug a failure.
 ## Each worker has its own test database and, with REDIS_URL, its own Redis database (the
 ## URL's number plus the worker's; docs/performance.md).
+## The suite tests the shipped plan and names the fixtures' folders itself: PLAN_DATA_DIR,
+## set for a deployment, is blanked here (tests/conftest.py pins it too).
 MARKERS ?=
 XDIST ?= 2
 XDIST_ARGS := $(if $(filter-out 0,$(XDIST)),-n $(XDIST) --dist loadgroup)
 test: install assets
 	@if [ -n "$(CHROMIUM)" ] && [ -f $(CHART_JS) ]; then \
-		$(BIN)/python -m pytest -m "not memory $(if $(MARKERS),and $(MARKERS))" $(XDIST_ARGS) $(PYTEST_ARGS); \
+		PLAN_DATA_DIR= $(BIN)/python -m pytest -m "not memory $(if $(MARKERS),and $(MARKERS))" $(XDIST_ARGS) $(PYTEST_ARGS); \
 	elif [ "$$REQUIRE_BROWSER" = "1" ]; then \
 		echo "REQUIRE_BROWSER=1 but chromium or $(CHART_JS) is missing"; exit 1; \
 	else \
 		echo "NOTE: browser tests left out (install Debian's chromium and Node.js to run them)"; \
-		$(BIN)/python -m pytest -m "not memory and not browser $(if $(MARKERS),and $(MARKERS))" $(XDIST_ARGS) $(PYTEST_ARGS); \
+		PLAN_DATA_DIR= $(BIN)/python -m pytest -m "not memory and not browser $(if $(MARKERS),and $(MARKERS))" $(XDIST_ARGS) $(PYTEST_ARGS); \
 	fi
 
 ## Peak memory of importing hostile files and the largest accepted ones, under /usr/bin/time -v
 ## (Debian's `time`): every one stays under 300 MB. A few minutes.
 memtest: install
-	$(BIN)/python -m pytest -m memory $(PYTEST_ARGS)
+	PLAN_DATA_DIR= $(BIN)/python -m pytest -m memory $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -86,21 +91,23 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## The measurements below are of the shipped plan, as the test suite is: PLAN_DATA_DIR is blanked.
+
 ## Latency of dashboard/ and indicators/ against a hand-written floor, on synthetic data in a
 ## throwaway database (BENCH_DATABASE_URL for PostgreSQL); see docs/performance.md
 bench: install assets
-	$(BIN)/python scripts/bench.py --scale full
-	$(BIN)/python scripts/bench_pages.py
-	$(BIN)/python scripts/bench_report.py
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench.py --scale full
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench_pages.py
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench_report.py
 
 ## The council report's PDF with a long unbroken paragraph (1,000 to 4,000 characters)
 bench-report: install
-	$(BIN)/python scripts/bench_report.py
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench_report.py
 
 ## The same, 10x less data and 5 rounds: a smoke test for CI
 bench-short: install assets
-	$(BIN)/python scripts/bench.py --scale small --repeat 5
-	$(BIN)/python scripts/bench_pages.py --repeat 5
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench.py --scale small --repeat 5
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench_pages.py --repeat 5
 
 ## Requests per second and p99 through gunicorn with production settings, on loopback, in a
 ## throwaway database: a static file (the floor), /, the indicator list and the dashboard.
@@ -108,16 +115,16 @@ bench-short: install assets
 LOADTEST_REQUESTS ?= 3000
 LOADTEST_SECONDS ?= 20
 loadtest: install assets
-	$(BIN)/python scripts/loadtest.py --requests $(LOADTEST_REQUESTS) --seconds $(LOADTEST_SECONDS)
+	PLAN_DATA_DIR= $(BIN)/python scripts/loadtest.py --requests $(LOADTEST_REQUESTS) --seconds $(LOADTEST_SECONDS)
 
 ## The same for CI: 2 workers, 1.5 s per URL (under a minute with the set-up)
 loadtest-short: install assets
-	$(BIN)/python scripts/loadtest.py --requests 400 --seconds 1.5 --warmup 40 --workers 2
+	PLAN_DATA_DIR= $(BIN)/python scripts/loadtest.py --requests 400 --seconds 1.5 --warmup 40 --workers 2
 
 ## The API against its OpenAPI schema: spectacular --validate, then schemathesis (anonymous and
 ## as a planner) on a throwaway server and database; SCHEMATHESIS_MAX_EXAMPLES, _TIMEOUT, _SEED
 schemathesis: install
-	VENV=$(VENV) bash scripts/schemathesis.sh
+	PLAN_DATA_DIR= VENV=$(VENV) bash scripts/schemathesis.sh
 
 ## Back up the database and the media files into BACKUP_DIR (default backups/), compressed,
 ## mode 600, without sessions or tokens, encrypted to BACKUP_GPG_RECIPIENT's key when set;

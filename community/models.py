@@ -130,8 +130,8 @@ class Ward(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the active language (中央区, Chuo Ward): what every page, the API's
-        labels and the admin show. Codes and URLs keep ``name``."""
+        """The name in the active language (``name``, or ``name_en`` in English): what every
+        page, the API's labels and the admin show. Codes and URLs keep ``name``."""
         return self.name_en if _in_english() and self.name_en else self.name
 
 

@@ -191,6 +191,18 @@ def env_path(name: str, *, default: Path) -> Path:
     return default if raw is None else Path(raw)
 
 
+def env_folder(name: str, *, default: Path, holding: str, accepts: str) -> Path:
+    """A folder that must exist and hold the file ``holding``; a relative path is taken from
+    the project folder (where manage.py is), wherever the command runs from."""
+    raw = _raw(name)
+    folder = default if raw is None else Path(raw).expanduser()
+    if not folder.is_absolute():
+        folder = BASE_DIR / folder
+    if not (folder / holding).is_file():
+        _refuse(name, raw if raw is not None else str(folder), accepts)
+    return folder
+
+
 def env_secret(name: str, *, default: str) -> str:
     """A secret from ``NAME`` or from the file that ``NAME_FILE`` names (a Docker or systemd
     secret): the file's content without its trailing newline. Setting both is an error."""
@@ -819,8 +831,15 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # --- end of import limits ----------------------------------------------------------------
 
-# Plan content: the YAML files that `load_plan` reads.
-PLAN_DATA_DIR = BASE_DIR / "programs" / "data" / "plan"
+# The plan folder (README "Another municipality"; docs/plan-data.md): the municipality and its
+# plan, which `load_plan` without a folder loads (so `make run` and the compose web container
+# load it at start). The shipped plan (programs/data/plan/) unless set.
+PLAN_DATA_DIR = env_folder(
+    "PLAN_DATA_DIR",
+    default=BASE_DIR / "programs" / "data" / "plan",
+    holding="plan.yaml",
+    accepts="a plan folder holding plan.yaml (docs/plan-data.md)",
+)
 
 # --- Backups (django-dbbackup; infrastructure/backups, docs/operations.md) -------------
 # `python manage.py dbbackup` / `mediabackup` (make backup) write the database and the media

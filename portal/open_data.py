@@ -563,6 +563,14 @@ DATASETS: tuple[Dataset, ...] = (
 BY_SLUG = {d.slug: d for d in DATASETS}
 
 
+def package_name(publisher: Municipality | None) -> str:
+    """The Data Package's ``name``: ``<全国地方公共団体コード>-community-welfare-open-data``
+    (lower-case letters, digits and ``-``, as Frictionless asks); without a municipality
+    loaded, ``community-welfare-open-data``."""
+    base = "community-welfare-open-data"
+    return f"{publisher.code}-{base}" if publisher else base
+
+
 def data_package(resource_path: Callable[[Dataset], str], *, base_url: str = "") -> dict:
     """The Frictionless Data Package describing every dataset; ``resource_path`` gives a
     dataset's path (an absolute URL on the site, or a file name inside the zip)."""
@@ -570,7 +578,9 @@ def data_package(resource_path: Callable[[Dataset], str], *, base_url: str = "")
     name = publisher.name if publisher else ""
     package = {
         "profile": "tabular-data-package",
-        "name": "kumamoto-welfare-open-data",
+        # The package's identifier and title are the municipality's (its 全国地方公共団体コード
+        # and name), so that packages of several municipalities can sit side by side.
+        "name": package_name(publisher),
         "title": f"{name} 地域福祉計画 オープンデータ".strip(),
         "description": "Open data of the community welfare plan: indicators, targets, "
         "values, initiative progress, evaluations, the directory and school districts.",

@@ -6,6 +6,7 @@ it. Personas, as in the docs: 中央区 officer ``chuo_officer``, 東区 officer
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -84,6 +85,23 @@ def _fast_password_hasher() -> None:
 
 
 _fast_password_hasher()
+
+
+SHIPPED_PLAN = Path(__file__).resolve().parents[1] / "programs" / "data" / "plan"
+
+
+def _shipped_plan_folder() -> None:
+    """The suite tests the shipped plan (and names the fixtures' plan folders itself), whatever
+    plan folder PLAN_DATA_DIR names for a deployment (README "Another municipality"): the
+    setting, and the environment handed to subprocesses, name the shipped folder. `make test`
+    blanks the variable before Django starts; this covers a bare `pytest`."""
+    from django.conf import settings
+
+    settings.PLAN_DATA_DIR = SHIPPED_PLAN
+    os.environ.pop("PLAN_DATA_DIR", None)
+
+
+_shipped_plan_folder()
 
 
 # Tests that share an expensive set-up run on one pytest-xdist worker, so that it is made once:

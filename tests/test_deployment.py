@@ -57,6 +57,111 @@ def test_data_lives_in_volumes():
     assert "gnupg:/home/app/.gnupg" in web["volumes"]
 
 
+def test_compose_mounts_the_plan_folder_that_plan_data_dir_names():
+    """The plan folder is configuration (issue 20, item 5): PLAN_DATA_DIR on the host names
+    it (the shipped plan unless set), every app container sees it read-only at /app/plan with
+    PLAN_DATA_DIR pointing there, and the web container's bare load_plan loads it before
+    gunicorn starts (a load_plan that fails keeps gunicorn from starting)."""
+    document = compose()
+    mount = {
+        "type": "bind",
+        "source": "${PLAN_DATA_DIR:-./programs/data/plan}",
+        "target": "/app/plan",
+        "read_only": True,
+    }
+    for name in ("web", "worker", "beat"):
+        service = document["services"][name]
+        assert mount in service["volumes"], name
+        assert service["environment"]["PLAN_DATA_DIR"] == "/app/plan", name
+    assert (ROOT / "programs" / "data" / "plan" / "plan.yaml").is_file()
+    steps = [step.strip() for step in document["services"]["web"]["command"].split("&&")]
+    assert steps[1:] == [
+        "python manage.py load_plan",
+        'exec gunicorn --config gunicorn.conf.py kumamoto_welfare.wsgi"',
+    ]
+
+
+def fake_venv(tmp_path: Path) -> tuple[Path, Path]:
+    """A virtualenv whose python only writes down what it was asked and the PLAN_DATA_DIR it
+    saw, newer than pyproject.toml (make installs nothing), and a chart asset newer than
+    package.json (make fetches nothing)."""
+    venv, log = tmp_path / "venv", tmp_path / "calls"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text(
+        f'#!/bin/sh\nprintf \'%s|%s\\n\' "$PLAN_DATA_DIR" "$*" >> {log}\n', encoding="utf-8"
+    )
+    python.chmod(0o755)
+    (venv / ".installed").touch()
+    (tmp_path / "chart.umd.min.js").touch()
+    return venv, log
+
+
+def make(tmp_path: Path, *args: str, **env: str) -> list[tuple[str, str]]:
+    import os
+    import subprocess
+
+    venv, log = fake_venv(tmp_path)
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DATABASE_URL_FILE", "REQUIRE_BROWSER", "PLAN_DATA_DIR"}
+        and not k.startswith("MAKE")
+    }
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            f"VENV={venv}",
+            f"CHART_JS={tmp_path / 'chart.umd.min.js'}",
+            "CHROMIUM=",
+            *args,
+        ],
+        cwd=ROOT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    return [tuple(part.strip() for part in line.split("|", 1)) for line in lines]
+
+
+KAKU_FOLDER = "tests/fixtures/plans/kaku-city"
+
+
+@pytest.mark.parametrize("given", ["environment", "make variable"])
+def test_make_run_loads_and_serves_the_folder_plan_data_dir_names(tmp_path, given):
+    """`PLAN_DATA_DIR=… make run` and `make run PLAN_DATA_DIR=…` alike: every command sees it,
+    load_plan (without a folder: the setting) and the server."""
+    if given == "environment":
+        calls = make(tmp_path, "run", PLAN_DATA_DIR=KAKU_FOLDER)
+    else:
+        calls = make(tmp_path, "run", f"PLAN_DATA_DIR={KAKU_FOLDER}")
+    assert calls == [
+        (KAKU_FOLDER, "manage.py migrate --noinput"),
+        (KAKU_FOLDER, "manage.py load_plan"),
+        (KAKU_FOLDER, "manage.py load_demo_data"),
+        (KAKU_FOLDER, "manage.py runserver 127.0.0.1:8000"),
+    ]
+
+
+def test_make_run_without_the_variable_loads_the_shipped_plan(tmp_path):
+    calls = make(tmp_path, "run")
+    assert ("", "manage.py load_plan") in calls  # the setting's default: programs/data/plan
+
+
+@pytest.mark.parametrize("target", ["test", "memtest"])
+def test_make_test_runs_the_suite_on_the_shipped_plan_whatever_the_variable(tmp_path, target):
+    """The suite tests the shipped plan; a deployment's PLAN_DATA_DIR does not reach it,
+    given in the environment or to make."""
+    calls = make(tmp_path / "env", target, "XDIST=0", PLAN_DATA_DIR=KAKU_FOLDER)
+    calls += make(tmp_path / "arg", target, "XDIST=0", f"PLAN_DATA_DIR={KAKU_FOLDER}")
+    markers = "not memory and not browser" if target == "test" else "memory"
+    assert calls == [("", f"-m pytest -m {markers}")] * 2
+
+
 def test_dockerfile_builds_the_app_on_python_3_11():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert dockerfile.startswith("# ") and "FROM python:3.11" in dockerfile

@@ -164,6 +164,9 @@ def test_the_page_in_english(client, data):
 
 def test_the_data_package_names_urls_on_the_same_site(client, data):
     package = client.get("/opendata/datapackage.json").json()
+    # Named after the municipality (its code and name), not in the code (issue 20, item 7).
+    assert package["name"] == "431001-community-welfare-open-data"
+    assert package["title"] == "熊本市 地域福祉計画 オープンデータ"
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert package["contributors"][0]["role"] == "publisher"
     assert [r["name"] for r in package["resources"]] == [d.slug for d in open_data.DATASETS]

@@ -1,7 +1,8 @@
 """python manage.py load_plan [DIR] [--check] [--overwrite-edits]
 
 DIR is a plan folder in the schema of docs/plan-data.md (``--data DIR`` says the same); without
-it, the plan the project ships (``PLAN_DATA_DIR``)."""
+it, the plan folder of the installation: ``settings.PLAN_DATA_DIR``, which the environment
+variable ``PLAN_DATA_DIR`` names (the shipped plan, programs/data/plan/, unless set)."""
 
 from pathlib import Path
 
@@ -30,8 +31,8 @@ class Command(BaseCommand):
             "directory",
             nargs="?",
             type=Path,
-            help="Plan folder holding plan.yaml and the files it names (default: the project's "
-            "own plan).",
+            help="Plan folder holding plan.yaml and the files it names (default: the folder "
+            "PLAN_DATA_DIR names; the shipped plan unless set).",
         )
         parser.add_argument("--data", type=Path, help="The same as DIR.")
         parser.add_argument(
