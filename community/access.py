@@ -23,13 +23,14 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from infrastructure import policy
 from infrastructure.policy import APPROVE, CHANGE, CREATE, DELETE, REOPEN, RETURN, SUBMIT, VIEW
-from infrastructure.workflow import Status
+from infrastructure.workflow import Status, entered_or_submitted_by
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -252,41 +253,88 @@ class WardRecords(policy.Rule):
 
 class WardWorkflow(WardRecords):
     """Records a ward reports and a planner approves (indicator values, initiative progress):
-    draft → submitted → approved (``infrastructure.workflow``)."""
+    draft → submitted → approved (``infrastructure.workflow``). A ward's records are its
+    officers'; the city-wide ones (no ward) are the planners' and, where ``department_rows``
+    says how a row reaches its department (所管課), that department's officers'."""
+
+    def __init__(self, ward="ward", not_from_plan=None, *, department_rows=None):
+        super().__init__(ward=ward, not_from_plan=not_from_plan)
+        self.department_rows = department_rows  # department id -> Q, or None
+
+    def bind(self, model) -> WardWorkflow:
+        bound = super().bind(model)
+        bound.department_rows = self.department_rows
+        return bound
+
+    def _own_city_wide(self, actor: Scope) -> Q | None:
+        """A department officer's city-wide rows, or None where the rule has none."""
+        if (
+            self.department_rows is None
+            or actor.role is not Role.DEPARTMENT_OFFICER
+            or actor.department_id is None
+        ):
+            return None
+        return Q(ward__isnull=True) & self.department_rows(actor.department_id)
 
     def rows(self, actor: Scope, action: str) -> Q:
+        own_city_wide = self._own_city_wide(actor)
         if action == VIEW:
             if actor.city_wide:
                 return Q()
             approved = Q(status=Status.APPROVED)
             if actor.role is Role.WARD_OFFICER and actor.ward_id is not None:
                 return approved | Q(ward=actor.ward_id)
-            return approved
+            return approved | own_city_wide if own_city_wide is not None else approved
         if actor.city_wide:
             return Q(status__in=[Status.DRAFT, Status.SUBMITTED])
         if actor.role is Role.WARD_OFFICER and actor.ward_id is not None:
             return Q(status=Status.DRAFT, ward=actor.ward_id)
+        if own_city_wide is not None:
+            return Q(status=Status.DRAFT) & own_city_wide
         return Q(pk__in=[])
+
+    def _owns(self, actor: Scope, record) -> bool:
+        """Whether the record is in the actor's own reach: its ward's officer, or for a
+        city-wide record its department's officer."""
+        if record.ward_id is not None:
+            return actor.role is Role.WARD_OFFICER and record.ward_id == actor.ward_id
+        return (
+            self.department_rows is not None
+            and actor.role is Role.DEPARTMENT_OFFICER
+            and actor.department_id is not None
+            and record.department_id == actor.department_id
+        )
 
     def denial(self, actor: Scope, action: str, record) -> str | None:
         if action == VIEW and record.status == Status.APPROVED:
             return None  # approved figures are public
         if actor.role is None:
             return str(LOGIN_FIRST)
-        own_ward = record.ward_id is not None and record.ward_id == actor.ward_id
-        if actor.role is not Role.WARD_OFFICER:
-            own_ward = False
+        own = self._owns(actor, record)
         if action == VIEW:
-            if actor.city_wide or own_ward:
+            if actor.city_wide or own:
                 return None
             return gettext("他の区の未承認のデータは見られません。")
-        if not actor.city_wide and not own_ward:
+        if not actor.city_wide and not own:
             if record.ward_id is None:
-                return gettext("市全体の値は計画担当だけが登録・変更できます。")
+                if self.department_rows is None:
+                    return gettext("市全体の値は計画担当だけが登録・変更できます。")
+                return gettext(
+                    "市全体の値は、その項目の所管課の職員と計画担当が登録・変更できます。"
+                )
             return gettext("他の区のデータは登録・変更できません。")
         if getattr(record, "origin", "") == "plan":
             return gettext("計画書の値は変更できません（load_plan で管理しています）。")
         return status_denial(actor, action, record)
+
+    def in_scope(self, actor: Scope, record) -> bool:
+        return actor.city_wide or self._owns(actor, record)
+
+    def choices(self, actor: Scope, field_name: str, queryset):
+        own_city_wide = self._own_city_wide(actor)
+        if own_city_wide is not None and field_name == "ward":
+            return queryset.none()  # city-wide only
+        return super().choices(actor, field_name, queryset)
 
 
 def status_denial(actor: Scope, action: str, record) -> str | None:
@@ -302,7 +350,18 @@ def status_denial(actor: Scope, action: str, record) -> str | None:
             return gettext("提出済みの記録は変更できません。差し戻しを待ってください。")
         return None
     if action in (APPROVE, RETURN, REOPEN):
-        return None if actor.city_wide else gettext("承認・差し戻しは計画担当が行います。")
+        if not actor.city_wide:
+            return gettext("承認・差し戻しは計画担当が行います。")
+        if (
+            action == APPROVE
+            and not settings.ALLOW_SELF_APPROVAL
+            and actor.user_id is not None
+            and entered_or_submitted_by(record, actor.user_id)
+        ):
+            return gettext(
+                "自分が入力または提出した記録は承認できません。別の計画担当が承認します。"
+            )
+        return None
     raise ValueError(f"unknown action {action!r}")
 
 

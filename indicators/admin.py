@@ -27,10 +27,19 @@ from .services import (
 
 @admin.register(Indicator)
 class IndicatorAdmin(HistoryAdmin):
-    list_display = ["code", "name", "unit", "direction", "derivation", "pillar", "section"]
-    list_filter = ["plan", "pillar", "unit", "direction"]
+    list_display = [
+        "code",
+        "name",
+        "unit",
+        "direction",
+        "derivation",
+        "pillar",
+        "section",
+        "department",
+    ]
+    list_filter = ["plan", "pillar", "unit", "direction", "department"]
     search_fields = ["code", "name"]
-    list_select_related = ["pillar", "section__pillar"]
+    list_select_related = ["pillar", "section__pillar", "department"]
     readonly_fields = ["plan"]  # the pillar's plan
 
 

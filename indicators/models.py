@@ -69,6 +69,18 @@ class Indicator(models.Model):
         verbose_name=_("施策の項目"),
         help_text=_("施策全体の指標では空欄。"),
     )
+    department = models.ForeignKey(
+        "community.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("所管課"),
+        help_text=_(
+            "市全体の値を入力・提出する課。空欄なら施策の項目の所管課。計画担当が設定します"
+            "（load_plan は変えません）。"
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
     decimal_places = models.PositiveSmallIntegerField(
         _("表示する小数の桁数"),
@@ -130,6 +142,14 @@ class Indicator(models.Model):
     def _take_plan_from_pillar(self) -> None:
         if self.pillar_id and not self.plan_id:
             self.plan_id = self.pillar.plan_id
+
+    @property
+    def responsible_department_id(self) -> int | None:
+        """The department (所管課) that reports its city-wide figures: its own, else its
+        section's (None: the planners')."""
+        if self.department_id is not None:
+            return self.department_id
+        return self.section.department_id if self.section_id else None
 
     @property
     def survey_percentage(self) -> bool:
@@ -280,6 +300,11 @@ class IndicatorValue(WorkflowRecord):
         """The decimals its figures print with: its indicator's (``infrastructure.changes``
         words every change of it so, in the history, conflicts, imports and the plan loader)."""
         return self.indicator.decimal_places if self.indicator_id else None
+
+    @property
+    def department_id(self) -> int | None:
+        """The department (所管課) that reports the city-wide figure (None: planners)."""
+        return self.indicator.responsible_department_id if self.indicator_id else None
 
 
 class IndicatorValueTransition(TransitionLog):

@@ -1,6 +1,7 @@
 """What each role may do with indicators, their figures, targets and the rating rules
 (``infrastructure.policy``; the roles and rules: ``community.access``)."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from community.access import (
@@ -25,10 +26,15 @@ def register() -> None:
     policy.grant(models.Indicator, PlanContent(), **EVERYONE, planner=WRITE)
     policy.grant(
         models.IndicatorValue,
-        WardWorkflow(),
+        WardWorkflow(
+            department_rows=lambda department: (
+                Q(indicator__department=department)
+                | Q(indicator__department__isnull=True, indicator__section__department=department)
+            )
+        ),
         public=READ,
         ward_officer=REPORT,
-        department_officer=READ,
+        department_officer=REPORT,
         planner=REVIEW,
     )
     policy.grant(models.IndicatorValueTransition, **EVERYONE, planner=READ)

@@ -435,19 +435,23 @@ class ProgressRecordAdmin(HistoryAdmin):
         own = policy.choices(
             request.user, self.model, db_field.name, db_field.related_model.objects
         )
-        own_ward_only = db_field.name == "ward" and own is not None
-        ward = own.first() if own_ward_only else None
-        if own_ward_only:
-            # A ward officer reports for their own ward only, never city-wide.
+        limited = db_field.name == "ward" and own is not None
+        ward = own.first() if limited else None
+        if limited:
+            # A ward officer reports for their own ward only, never city-wide; a department
+            # officer for the city as a whole (their department's items) only.
             kwargs["queryset"] = own
             kwargs["initial"] = ward
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if own_ward_only and field is not None:
-            field.required = True
-            field.empty_label = None
-            field.help_text = (
-                gettext("所属の区（%(ward)s）の記録です。") % {"ward": ward} if ward else ""
-            )
+        if limited and field is not None:
+            if ward is None:
+                field.required = False
+                field.empty_label = gettext("市全体")
+                field.help_text = gettext("所管課の記録は市全体の記録です。")
+            else:
+                field.required = True
+                field.empty_label = None
+                field.help_text = gettext("所属の区（%(ward)s）の記録です。") % {"ward": ward}
         return field
 
     # --- Writes, through the workflow ----------------------------------------------------

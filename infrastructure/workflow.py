@@ -369,3 +369,18 @@ def transitions_shown(user, record, transitions) -> tuple[list, bool]:
     if policy.in_scope(user, record):
         return list(transitions), True
     return [t for t in transitions if t.transition in OUTCOME_TRANSITIONS], False
+
+
+def entered_or_submitted_by(record, user_id: int) -> bool:
+    """Whether the user entered the record (created it or changed its content: a version of
+    theirs that is not a transition) or submitted it: who may not approve it as well
+    (``ALLOW_SELF_APPROVAL`` aside)."""
+    if record.pk is None:
+        return False
+    if record.transitions.filter(transition=Transition.SUBMIT, user_id=user_id).exists():
+        return True
+    transitions = {str(t) for t in Transition}
+    reasons = record.history.filter(history_user_id=user_id).values_list(
+        "history_change_reason", flat=True
+    )
+    return any((reason or "").split(":", 1)[0] not in transitions for reason in reasons)

@@ -730,6 +730,9 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60  # the cookie and the row never
 # planners and admins when REQUIRE_2FA is on.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", default="kumamoto-welfare")
+# Four eyes: nobody approves a record they entered or submitted. A small town where one
+# person does everything may allow it (the record's log then names that person for both).
+ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", default=False)
 # --- end of accounts and sessions ------------------------------------------------------------
 
 # REST API (/api/v1/): read for everyone (approved data), write for staff roles. Written once,

@@ -619,6 +619,12 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
             ],
         ]
 
+    @property
+    def department_id(self) -> int | None:
+        """The department (所管課) that reports city-wide progress (None: planners)."""
+        subject = self.initiative if self.initiative_id else self.section
+        return subject.department_id if subject is not None else None
+
     def __str__(self) -> str:
         where = self.ward if self.ward_id else gettext("市全体")
         return f"{self.subject_code} {self.fiscal_year} {where}"

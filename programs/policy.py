@@ -1,6 +1,8 @@
 """What each role may do with the plan's content and its progress reports
 (``infrastructure.policy``; the roles and rules: ``community.access``)."""
 
+from django.db.models import Q
+
 from community.access import (
     READ,
     REPORT,
@@ -38,10 +40,14 @@ def register() -> None:
         )
     policy.grant(
         models.InitiativeProgress,
-        WardWorkflow(),
+        WardWorkflow(
+            department_rows=lambda department: (
+                Q(initiative__department=department) | Q(section__department=department)
+            )
+        ),
         public=READ,
         ward_officer=REPORT,
-        department_officer=READ,
+        department_officer=REPORT,
         planner=REVIEW,
     )
     policy.grant(

@@ -264,11 +264,13 @@ class TemplateForm(forms.Form):
         self.fields["ward"].queryset = wards
         own = policy.choices(user, model, "ward", wards)
         if own is not None:
-            # A ward officer's template is for their own ward, whatever is asked for.
+            # A ward officer's template is for their own ward, a department officer's for the
+            # city as a whole, whatever is asked for.
             self.fields["ward"].queryset = own
             own = own.first()
-            self.fields["ward"].required = True
-            self.fields["ward"].empty_label = None
+            self.fields["ward"].required = own is not None
+            if own is not None:
+                self.fields["ward"].empty_label = None
             self.fields["ward"].initial = own
             self.fields["ward"].disabled = True
 

@@ -48,7 +48,8 @@ def correct(record: IndicatorValue, planner, amount: Decimal) -> IndicatorValue:
     return record
 
 
-def test_loading_again_keeps_a_planners_correction_its_id_and_its_history(planner):
+def test_loading_again_keeps_a_planners_correction_its_id_and_its_history(planner, settings):
+    settings.ALLOW_SELF_APPROVAL = True  # one person here (four eyes: test_department_reporting)
     first = demo_data_load()
     assert first.created > 200 and first.kept_changed == 0
     chuo = Ward.objects.get(code="chuo")
@@ -120,8 +121,9 @@ def test_loading_again_changes_no_row_and_fills_only_what_is_missing(planner):
     assert progress.results == "実際の取組内容" and progress.status == Status.DRAFT
 
 
-def test_make_run_twice_keeps_every_row(monkeypatch, planner):
+def test_make_run_twice_keeps_every_row(monkeypatch, planner, settings):
     """``make run`` loads the sample data on each start, through the command."""
+    settings.ALLOW_SELF_APPROVAL = True  # one person here (four eyes: test_department_reporting)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     call_command("load_demo_data", verbosity=0)
     record = demo_values().filter(ward__isnull=True).first()
