@@ -26,6 +26,7 @@ from community.plan_folder import (
     municipality_read_from_plan,
     municipality_sync_from_plan,
 )
+from indicators.plan_folder import INDEX_KEYS as INDICATORS_INDEX_KEYS
 from indicators.plan_folder import (
     IndicatorsData,
     indicators_read_from_plan,
@@ -51,10 +52,10 @@ def plan_document_read(directory: Path | str) -> PlanDocument:
     """Read ``plan.yaml`` and the files it names (municipality, pillars, community) from
     ``directory``; raises ``PlanDataError`` at the first mistake. Touches no database."""
     folder = PlanFolder(directory)
-    folder.index.check_keys(COMMUNITY_INDEX_KEYS | PROGRAMS_INDEX_KEYS)
+    folder.index.check_keys(COMMUNITY_INDEX_KEYS | PROGRAMS_INDEX_KEYS | INDICATORS_INDEX_KEYS)
     municipality = municipality_read_from_plan(folder)
     plan = plan_read_from_plan(folder)
-    indicators = indicators_read_from_plan(plan)
+    indicators = indicators_read_from_plan(folder, plan)
     community = community_read_from_plan(
         folder,
         ward_codes={ward.code for ward in municipality.wards},
