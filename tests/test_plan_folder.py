@@ -101,5 +101,5 @@ def test_plan_yaml_allows_the_keys_of_every_part(tmp_path):
         plan_document_read(tmp_path)
     assert str(error.value) == (
         "plan.yaml: colour: unknown key (allowed: community, municipality, organisation_types, "
-        "plan, priority_areas, themes, units)"
+        "plan, priority_areas, themes, units, yasashii)"
     )
