@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import io
 import itertools
@@ -396,10 +397,17 @@ def _bands(rows):
     return Rule(name, tuple(bands)) if bands else Rule.preset()
 
 
+@functools.cache
+def _units() -> dict:
+    from indicators.models import Unit
+
+    return {unit.symbol: unit for unit in Unit.objects.all()}
+
+
 def _survey(unit, source) -> bool:
     from indicators.models import Indicator
 
-    return Indicator(unit=unit, source=source or "").survey_percentage
+    return Indicator(unit=_units()[unit], source=source or "").survey_percentage
 
 
 def _progress(direction, b_year, b_value, t_year, t_value, a_year, a_value, rule, *, as_of, survey):
@@ -456,6 +464,7 @@ def floor_indicators() -> bytes:
     rule = _bands([(r[3], r[4], r[13], r[5]) for r in rows if r[0] == 1])
     as_of = current_fiscal_year()
     units = {u.symbol: u.display_label for u in Unit.objects.all()}
+    kinds = dict(Unit.objects.values_list("symbol", "kind"))
     directions = {d.value: str(d.label) for d in Direction}
 
     def point(p):
@@ -479,6 +488,7 @@ def floor_indicators() -> bytes:
                 "name": name,
                 "unit": unit,
                 "unit_label": units[unit],
+                "unit_kind": kinds[unit],
                 "decimal_places": places,
                 "direction": direction,
                 "direction_label": directions[direction],
