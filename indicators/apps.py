@@ -25,7 +25,9 @@ class IndicatorsConfig(AppConfig):
         # The lower layers ask these through kumamoto_welfare, never by importing this app.
         reporting_reach_register(plan_reach)
         # Progress data: every change moves the cached answers' generation on.
-        follow_models(self, "IndicatorValue", "Target", "Indicator", "RatingBand", "RatingRule")
+        follow_models(
+            self, "IndicatorValue", "Target", "Indicator", "Unit", "RatingBand", "RatingRule"
+        )
         sheet_register(INDICATOR_SHEET)
         reason_register(derived.REASON_CREATED, _("自動計算で作成"))
         reason_register(derived.REASON_SOURCES, _("自動計算：数えた記録が変わり、数は同じ"))

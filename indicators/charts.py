@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from infrastructure.fiscal_year import fiscal_year_label, fiscal_year_short_label
 
-from .choices import Unit, ValueKind
+from .choices import ValueKind
 from .progress import Point
 
 
@@ -122,7 +122,7 @@ def ward_chart(indicator, table: dict) -> dict:
     on their scale the ward lines would collapse at the bottom. The city then goes on a
     second axis (``axis: "city"``, drawn on the right), each axis titled with what it counts."""
     unit, places = str(indicator.get_unit_display()), indicator.decimal_places
-    own_axis = indicator.unit != Unit.PERCENT
+    own_axis = indicator.unit.summed
     years = [row["fiscal_year"] for row in table["rows"]]
     # Keys by the ward's place in the list (ward-1 …), so each has its own line style
     # whatever the municipality's wards are called.

@@ -2,15 +2,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Unit(models.TextChoices):
-    """The unit of an indicator; it decides which values make sense (issue: unit-aware checks)."""
+class UnitKind(models.TextChoices):
+    """What an indicator's unit measures: it decides which values make sense and whether
+    the city's figure is the sum of its areas' (docs/plan-data.md, "Units"). The units
+    themselves are data: each plan folder declares the ones its indicators use
+    (``indicators.models.Unit``)."""
 
-    PERCENT = "%", _("％")
-    PERSONS = "人", _("人")
-    SCHOOL_DISTRICTS = "校区", _("校区")
-    COUNT = "件", _("件")
-    TIMES = "回", _("回")
-    PLACES = "か所", _("か所")
+    COUNT = "count", _("数")
+    PERCENTAGE = "percentage", _("割合")
+    MONEY = "money", _("金額")
+    MEASURE = "measure", _("その他の量")
+
+
+# The kinds whose city-wide figure is the sum of the areas' figures: an area's own target
+# and baseline only, never the city's, and on a chart the city on an axis of its own.
+SUMMED_KINDS = frozenset({UnitKind.COUNT, UnitKind.MONEY})
+# The unit that counts elementary-school districts (小学校区): an actual in it is at most
+# the number of districts imported (community.SchoolDistrict).
+SCHOOL_DISTRICT_UNIT = "校区"
 
 
 class Direction(models.TextChoices):
@@ -51,8 +60,6 @@ class RecordedKind(models.TextChoices):
 RECORDED_KINDS = RecordedKind.choices
 # Where a target came from: the plan document (load_plan) or a planner.
 TARGET_ORIGINS = [(o.value, o.label) for o in (ValueOrigin.PLAN, ValueOrigin.ENTRY)]
-
-COUNT_UNITS = {Unit.PERSONS, Unit.SCHOOL_DISTRICTS, Unit.COUNT, Unit.TIMES, Unit.PLACES}
 
 
 class ProgressStatus(models.TextChoices):

@@ -15,8 +15,8 @@ from community.models import Ward
 from infrastructure.workflow import Status
 from programs.models import Initiative, InitiativeProgress, Section
 
-from .choices import COUNT_UNITS, Unit, ValueKind
-from .models import Indicator, IndicatorValue
+from .choices import UnitKind, ValueKind
+from .models import Indicator, IndicatorValue, Unit
 from .selectors import cached
 from .targets import targets_in_force
 
@@ -79,9 +79,7 @@ def demo_data_load(*, seed: int = 2014) -> DemoLoad:
                     continue
                 # A ward's share of a city-wide count; a rate is about the city's.
                 scale = (
-                    Decimal(1)
-                    if ward is None or indicator.unit == Unit.PERCENT
-                    else (Decimal("0.2"))
+                    Decimal(1) if ward is None or not indicator.unit.summed else (Decimal("0.2"))
                 )
                 # Around the expected line, mostly a little behind it.
                 values.append(
@@ -156,12 +154,15 @@ def _deleted_by_a_person(model, fields: tuple[str, ...]) -> set[tuple]:
     )
 
 
-def _fit(value: Decimal, unit: str) -> Decimal:
-    if unit == Unit.PERCENT:
-        return min(max(value, Decimal(0)), Decimal(100)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    if unit in COUNT_UNITS:
-        return max(value, Decimal(0)).quantize(Decimal(1), ROUND_HALF_UP)
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+def _fit(value: Decimal, unit: Unit) -> Decimal:
+    """A sample figure as its unit allows (``indicators.models.value_problem``): a rate
+    within 0–100 with one decimal at most, a count whole, money not negative."""
+    if unit.kind == UnitKind.PERCENTAGE:
+        value = min(max(value, Decimal(0)), Decimal(100))
+        return value.quantize(Decimal(1).scaleb(-min(unit.decimals, 1)), ROUND_HALF_UP)
+    if unit.kind in (UnitKind.COUNT, UnitKind.MONEY):
+        value = max(value, Decimal(0))
+    return value.quantize(Decimal(1).scaleb(-unit.decimals), ROUND_HALF_UP)
 
 
 @transaction.atomic

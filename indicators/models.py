@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,18 +20,110 @@ from programs.models import validate_section_in_pillar
 
 from .choices import (
     BAND_GROUPS,
-    COUNT_UNITS,
     RECORDED_KINDS,
+    SCHOOL_DISTRICT_UNIT,
+    SUMMED_KINDS,
     TARGET_ORIGINS,
     BandUse,
     Derivation,
     Direction,
     ProgressStatus,
     RulePreset,
-    Unit,
+    UnitKind,
     ValueKind,
     ValueOrigin,
 )
+
+
+def _in_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+class Unit(models.Model):
+    """A unit the plan's indicators are measured in (％, 人, 円 …), as the plan folder
+    declares it (``units`` in plan.yaml): its kind decides which values make sense, its
+    decimals how many decimal places a figure in it may have. Upserted by ``load_plan``,
+    never deleted (indicators refer to it)."""
+
+    symbol = PlainCharField(
+        _("単位"),
+        max_length=10,
+        unique=True,
+        help_text=_("データファイル・取込ファイル・APIで使う表記（例：%、人、円）。"),
+    )
+    label = PlainCharField(
+        _("表示"), max_length=20, help_text=_("数値の横に表示する表記（例：％）。")
+    )
+    label_en = PlainCharField(_("英語の表示"), max_length=40, blank=True)
+    kind = models.CharField(_("種類"), max_length=12, choices=UnitKind.choices)
+    decimals = models.PositiveSmallIntegerField(
+        _("小数の桁数"),
+        default=0,
+        validators=[MaxValueValidator(4)],
+        help_text=_("この単位の値が持てる小数の桁数の上限。"),
+    )
+
+    class Meta:
+        verbose_name = _("単位")
+        verbose_name_plural = pgettext_lazy("plural", "単位")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=UnitKind.COUNT) | Q(decimals=0), name="unit_count_is_whole"
+            ),
+            models.CheckConstraint(condition=Q(decimals__lte=4), name="unit_decimals_stored"),
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (％, 人; people in English)."""
+        return self.label_en if _in_english() and self.label_en else self.label
+
+    @property
+    def summed(self) -> bool:
+        """The city's figure is the sum of its areas' (a count, an amount of money)."""
+        return self.kind in SUMMED_KINDS
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.kind == UnitKind.PERCENTAGE
+
+
+def value_problem(kind: str, decimals: int, label: str, value: Decimal) -> str:
+    """What is wrong with ``value`` in a unit of ``kind`` with ``decimals`` (shown as
+    ``label``), in words, or "" if nothing: a percentage lies within 0–100, a count is a
+    whole number and not negative, an amount of money is not negative, and no value has
+    more decimal places than its unit allows. The one check of the plan loader and of every
+    entry (docs/plan-data.md, "Units")."""
+    if kind == UnitKind.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
+        return gettext("割合は0〜100の範囲で入力してください。")
+    whole = value == value.to_integral_value()
+    if kind == UnitKind.COUNT and (value < 0 or not whole):
+        return gettext("%(unit)sの数は0以上の整数で入力してください。") % {"unit": label}
+    if kind == UnitKind.MONEY and value < 0:
+        return gettext("%(unit)sの金額は0以上で入力してください。") % {"unit": label}
+    if max(-value.normalize().as_tuple().exponent, 0) > decimals:
+        return (
+            gettext("%(unit)sの値は小数第%(places)s位までで入力してください。")
+            % {
+                "unit": label,
+                "places": decimals,
+            }
+            if decimals
+            else gettext("%(unit)sの値は整数で入力してください。") % {"unit": label}
+        )
+    return ""
+
+
+class IndicatorManager(models.Manager):
+    """Indicators with their unit, which every page, chart and export shows beside their
+    figures (one join rather than a query per indicator)."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
 
 
 class Indicator(models.Model):
@@ -50,7 +142,15 @@ class Indicator(models.Model):
         help_text=_("計画の中で一意。"),
     )
     name = PlainCharField(_("名称"), max_length=200)
-    unit = models.CharField(_("単位"), max_length=10, choices=Unit.choices)
+    # The column holds the unit's symbol (%, 人), as before units were data.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        to_field="symbol",
+        db_column="unit",
+        related_name="indicators",
+        verbose_name=_("単位"),
+    )
     direction = models.CharField(
         _("方向"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
     )
@@ -102,12 +202,13 @@ class Indicator(models.Model):
 
     history = HistoricalRecords()
 
+    objects = IndicatorManager()
+
     class Meta:
         verbose_name = _("成果指標")
         verbose_name_plural = pgettext_lazy("plural", "成果指標")
         ordering = ["pillar__number", "position", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="indicator_unit_valid"),
             models.CheckConstraint(
                 condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
             ),
@@ -135,6 +236,10 @@ class Indicator(models.Model):
         if self.pillar_id and self.pillar.plan_id != self.plan_id:
             raise ValidationError({"pillar": _("この施策は別の計画のものです。")})
 
+    def get_unit_display(self) -> str:
+        """The unit as shown beside the figures, in the active language (％, 人)."""
+        return self.unit.display_label
+
     def figure_text(self, value: Decimal | None) -> str:
         """``value`` as the plan prints this indicator's figures: 79.1, 111,901."""
         return figure_text(value, self.decimal_places)
@@ -155,28 +260,20 @@ class Indicator(models.Model):
     def survey_percentage(self) -> bool:
         """A percentage from a survey (its 出典 names an アンケート or 調査): the fukuoka rule
         reads a result within ±3 points of the baseline as level (横ばい)."""
-        return self.unit == Unit.PERCENT and any(w in self.source for w in ("アンケート", "調査"))
+        return self.unit.is_percentage and any(w in self.source for w in ("アンケート", "調査"))
 
 
 def validate_figure(
     indicator: Indicator, value: Decimal, *, ward_id: int | None, actual: bool
 ) -> None:
-    """Whether ``value`` makes sense for the indicator's unit: a rate within 0–100, a count
-    whole and not negative; an actual 校区 count at most the (ward's) school districts (a
+    """Whether ``value`` makes sense for the indicator's unit (``value_problem``: by its
+    kind and decimals); an actual 校区 count at most the (ward's) school districts (a
     target or baseline may name more districts than have been imported so far). Values and
     targets alike."""
     unit = indicator.unit
-    if unit == Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
-        raise ValidationError({"value": gettext("割合は0〜100の範囲で入力してください。")})
-    whole = value == value.to_integral_value()
-    if unit in COUNT_UNITS and (value < 0 or not whole):
-        raise ValidationError(
-            {
-                "value": gettext("%(unit)sの数は0以上の整数で入力してください。")
-                % {"unit": indicator.get_unit_display()}
-            }
-        )
-    if unit == Unit.SCHOOL_DISTRICTS and actual:
+    if problem := value_problem(unit.kind, unit.decimals, unit.display_label, value):
+        raise ValidationError({"value": problem})
+    if unit.symbol == SCHOOL_DISTRICT_UNIT and actual:
         from community.models import SchoolDistrict
 
         districts = SchoolDistrict.objects.all()

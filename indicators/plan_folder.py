@@ -16,23 +16,37 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.utils.translation import gettext as _
 
 from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
-from infrastructure.plan_folder import Node, PlanDataError
+from infrastructure.plan_folder import Node, PlanDataError, PlanFolder
 from infrastructure.sync import PlanConflictError
 from infrastructure.workflow import Status
 from programs.models import Pillar, Plan, Section
 
-from .choices import Derivation, Direction, Unit, ValueKind, ValueOrigin
-from .models import Indicator, IndicatorValue, Target
+from .choices import Derivation, Direction, UnitKind, ValueKind, ValueOrigin
+from .models import Indicator, IndicatorValue, Target, Unit, value_problem
 
 if TYPE_CHECKING:
     from infrastructure.sync import Synchroniser
     from programs.plan_folder import PlanData
 
+# The keys of plan.yaml this part reads.
+INDEX_KEYS = frozenset({"units"})
 # The choices the models accept, so a data file can hold nothing the database would refuse.
 _VALUE_KINDS = set(ValueKind.values)
 _DIRECTIONS = set(Direction.values)
-_UNITS = set(Unit.values)
+_UNIT_KINDS = set(UnitKind.values)
 _DERIVATIONS = set(Derivation.values)
+_MAX_DECIMALS = 4  # what IndicatorValue.value stores
+
+
+@dataclass(frozen=True)
+class UnitData:
+    """A unit the plan's indicators use (plan.yaml's ``units``)."""
+
+    symbol: str
+    label: str
+    label_en: str
+    kind: str
+    decimals: int
 
 
 @dataclass(frozen=True)
@@ -72,15 +86,20 @@ class IndicatorsData:
     indicators: tuple[PlacedIndicator, ...]
     source: str  # the plan's title: where the plan values come from
     priority_areas: tuple[int, ...]  # the chapters the folder holds
+    units: tuple[UnitData, ...] = ()
 
 
 # --- Reading -------------------------------------------------------------------------------
 
 
-def indicators_read_from_plan(plan: PlanData) -> IndicatorsData:
-    """The indicators of the pillar files ``plan`` was read from (``plan_read_from_plan``)."""
+def indicators_read_from_plan(folder: PlanFolder, plan: PlanData) -> IndicatorsData:
+    """The units ``plan.yaml`` declares, and the indicators of the pillar files ``plan`` was
+    read from (``plan_read_from_plan``), each in a declared unit, its values checked
+    against the unit."""
+    units = _units(folder.index)
+    by_symbol = {unit.symbol: unit for unit in units}
     indicators = tuple(
-        PlacedIndicator(pillar, section, _indicator(node))
+        PlacedIndicator(pillar, section, _indicator(node, by_symbol))
         for pillar, section, node in plan.indicator_places()
     )
     codes = [placed.indicator.code for placed in indicators]
@@ -91,7 +110,36 @@ def indicators_read_from_plan(plan: PlanData) -> IndicatorsData:
         indicators=indicators,
         source=plan.title,
         priority_areas=tuple(area.number for area in plan.priority_areas),
+        units=units,
     )
+
+
+def _units(root: Node) -> tuple[UnitData, ...]:
+    units = []
+    for child in root.children("units"):
+        child.check_keys({"symbol", "label", "label_en", "kind", "decimals"})
+        symbol = child.text("symbol")
+        if len(symbol) > 10:
+            raise child.error("symbol", f"{symbol!r} is longer than 10 characters")
+        kind = child.choice("kind", _UNIT_KINDS)
+        decimals = child.integer("decimals")
+        if decimals > _MAX_DECIMALS:
+            raise child.error("decimals", f"at most {_MAX_DECIMALS} (what the database stores)")
+        if kind == UnitKind.COUNT and decimals:
+            raise child.error("decimals", "a count is a whole number: 0")
+        units.append(
+            UnitData(
+                symbol=symbol,
+                label=child.text("label", required=False) or symbol,
+                label_en=child.text("label_en", required=False),
+                kind=kind,
+                decimals=decimals,
+            )
+        )
+    symbols = [unit.symbol for unit in units]
+    if duplicates := sorted({s for s in symbols if symbols.count(s) > 1}):
+        raise root.error("units", f"symbols used twice: {', '.join(duplicates)}")
+    return tuple(units)
 
 
 def _value(node: Node) -> ValueData:
@@ -119,18 +167,29 @@ def _value(node: Node) -> ValueData:
     )
 
 
-def _indicator(node: Node) -> IndicatorData:
+def _indicator(node: Node, units: dict[str, UnitData]) -> IndicatorData:
     node.check_keys(
         {"code", "name", "unit", "direction", "source", "notes", "values", "derivation"}
     )
-    values = tuple(_value(child) for child in node.children("values"))
+    symbol = node.text("unit")
+    if (unit := units.get(symbol)) is None:
+        declared = ", ".join(sorted(units)) or "none"
+        raise node.error("unit", f"{symbol!r} is not one of plan.yaml's units ({declared})")
+    children = node.children("values")
+    values = tuple(_value(child) for child in children)
+    for child, value in zip(children, values, strict=True):
+        problem = value_problem(unit.kind, unit.decimals, unit.label, value.value)
+        if not problem and -value.value.as_tuple().exponent > unit.decimals:
+            problem = f"printed with more decimals than the unit's {unit.decimals}"
+        if problem:
+            raise child.error("value", f"{value.value} ({unit.symbol}, {unit.kind}): {problem}")
     keys = [(v.kind, v.fiscal_year) for v in values]
     if len(set(keys)) != len(keys):
         raise node.error("values", "the same kind and fiscal year is given twice")
     return IndicatorData(
         code=node.text("code"),
         name=node.text("name"),
-        unit=node.choice("unit", _UNITS),
+        unit=symbol,
         direction=node.choice("direction", _DIRECTIONS),
         source=node.text("source", required=False),
         notes=node.strings("notes"),
@@ -150,6 +209,20 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
     reported, for a person to resolve. Codes are the plan's own; indicators of other plans,
     and of chapters the data does not hold, are left alone.
     """
+    # Units are only upserted, never pruned: another plan's indicators may use them.
+    units = {
+        item.symbol: sync.upsert(
+            Unit,
+            {"symbol": item.symbol},
+            {
+                "label": item.label,
+                "label_en": item.label_en,
+                "kind": item.kind,
+                "decimals": item.decimals,
+            },
+        )
+        for item in data.units
+    }
     kept = []
     for position, (pillar_number, section_number, item) in enumerate(data.indicators, start=1):
         pillar = Pillar.objects.get(plan=plan, number=pillar_number)
@@ -161,14 +234,16 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
             {"plan": plan, "code": item.code},
             {
                 "name": item.name,
-                "unit": item.unit,
+                "unit": units[item.unit],
                 "direction": item.direction,
                 "pillar": pillar,
                 "section": section,
                 "position": position,
-                # Shown with as many decimals as the plan prints (34.0％, 78.61％).
+                # Shown with as many decimals as the plan prints (34.0％, 78.61％); an
+                # indicator the plan gives no figure for, with its unit's.
                 "decimal_places": max(
-                    (max(-v.value.as_tuple().exponent, 0) for v in item.values), default=0
+                    (max(-v.value.as_tuple().exponent, 0) for v in item.values),
+                    default=units[item.unit].decimals,
                 ),
                 "source": item.source,
                 "notes": "\n".join(item.notes),

@@ -31,7 +31,7 @@ from infrastructure.fiscal_year import current_fiscal_year
 from infrastructure.response_cache import CACHE_SECONDS, generation
 from infrastructure.workflow import Status
 
-from .choices import STATUS_MARKS, Derivation, Unit, ValueKind, ValueOrigin
+from .choices import STATUS_MARKS, Derivation, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
 from .progress import Point, Progress, ProgressStatus, compute_progress
 from .rating_rules import Band, Rule, problems
@@ -159,7 +159,7 @@ def progress_by_indicator(
 
     def baseline(indicator: Indicator) -> Point | None:
         own = latest(points[(indicator.pk, ValueKind.BASELINE, True)]) if ward_id else None
-        if own or (ward_id and indicator.unit != Unit.PERCENT):
+        if own or (ward_id and indicator.unit.summed):
             return own
         return latest(points[(indicator.pk, ValueKind.BASELINE, False)])
 

@@ -23,8 +23,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple, Protocol, TypeVar
 
-from .choices import Unit
-
 
 class TargetLike(Protocol):
     revised_in: int | None
@@ -62,7 +60,7 @@ def measured_against(indicator, targets: Sequence[T], *, ward_id: int | None) ->
     if ward_id is None:
         return city
     own = [t for t in targets if t.ward_id == ward_id]
-    if own or indicator.unit != Unit.PERCENT:
+    if own or indicator.unit.summed:
         return own
     return city
 

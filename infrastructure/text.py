@@ -122,7 +122,9 @@ def clean_stored_text(model: type[models.Model], fields: Iterable[str]) -> int:
     version change; returns how many rows changed."""
     fields = list(fields)
     changed = 0
-    rows = model._default_manager.only("pk", *fields).order_by("pk")
+    # The base manager: the rows as stored, whatever a model's default manager adds (the
+    # indicators' joins their unit, which ``only`` would defer).
+    rows = model._base_manager.only("pk", *fields).order_by("pk")
     for row in rows.iterator(chunk_size=500):
         cleaned = {
             name: export_text(value)
@@ -130,6 +132,6 @@ def clean_stored_text(model: type[models.Model], fields: Iterable[str]) -> int:
             if isinstance(value := getattr(row, name), str) and REFUSED.search(value)
         }
         if cleaned:
-            model._default_manager.filter(pk=row.pk).update(**cleaned)
+            model._base_manager.filter(pk=row.pk).update(**cleaned)
             changed += 1
     return changed

@@ -176,6 +176,7 @@ def _indicator_row(i: Indicator) -> dict:
         "施策番号": i.pillar.number if i.pillar_id else None,
         "施策名": i.pillar.title if i.pillar_id else "",
         "単位": i.get_unit_display(),
+        "単位の種類": i.unit.get_kind_display(),
         "望ましい方向": i.get_direction_display(),
         "小数点以下の桁数": i.decimal_places,
         "出典": i.source,
@@ -374,7 +375,8 @@ DATASETS: tuple[Dataset, ...] = (
         _("成果指標"),
         "Outcome indicators",
         _(
-            "計画の成果指標：コード、名称、単位、望ましい方向。目標値は「成果指標の目標値」にあります。"
+            "計画の成果指標：コード、名称、単位とその種類（数・割合・金額・その他の量）、"
+            "望ましい方向。目標値は「成果指標の目標値」にあります。"
         ),
         [
             *_head("string"),
@@ -382,6 +384,7 @@ DATASETS: tuple[Dataset, ...] = (
             Field("施策番号", "Pillar number", "integer"),
             Field("施策名", "Pillar"),
             Field("単位", "Unit"),
+            Field("単位の種類", "Kind of unit"),
             Field("望ましい方向", "Desired direction"),
             Field("小数点以下の桁数", "Decimal places", "integer"),
             Field("出典", "Source"),

@@ -3,7 +3,8 @@
 A plan folder (docs/plan-data.md) holds what every layer keeps: the municipality and its wards
 (community), the plan, its chapters and their content (programs), the indicators and their
 plan values (indicators), and the organisations and volunteer programs the plan names
-(community). Each app reads and writes its own part (its ``plan_folder`` module); this puts
+(community), and the plan's text in やさしい日本語 for the portal's pages (portal). Each app
+reads and writes its own part (its ``plan_folder`` module); this puts
 the parts together: ``plan_document_read`` reads them all (each file once) or raises
 ``PlanDataError``, and ``plan_load`` writes them in one transaction, so that a load writes
 everything or nothing.
@@ -26,6 +27,7 @@ from community.plan_folder import (
     municipality_read_from_plan,
     municipality_sync_from_plan,
 )
+from indicators.plan_folder import INDEX_KEYS as INDICATORS_INDEX_KEYS
 from indicators.plan_folder import (
     IndicatorsData,
     indicators_read_from_plan,
@@ -36,6 +38,13 @@ from infrastructure.sync import PlanConflictError, Synchroniser, SyncReport
 from programs.plan_folder import INDEX_KEYS as PROGRAMS_INDEX_KEYS
 from programs.plan_folder import PlanData, plan_read_from_plan, plan_sync_from_plan
 
+from .plan_folder import INDEX_KEYS as PORTAL_INDEX_KEYS
+from .plan_folder import (
+    EasyJapaneseData,
+    easy_japanese_read_from_plan,
+    easy_japanese_sync_from_plan,
+)
+
 
 @dataclass(frozen=True)
 class PlanDocument:
@@ -45,23 +54,36 @@ class PlanDocument:
     plan: PlanData
     indicators: IndicatorsData
     community: CommunityData
+    easy_japanese: EasyJapaneseData
 
 
 def plan_document_read(directory: Path | str) -> PlanDocument:
     """Read ``plan.yaml`` and the files it names (municipality, pillars, community) from
     ``directory``; raises ``PlanDataError`` at the first mistake. Touches no database."""
     folder = PlanFolder(directory)
-    folder.index.check_keys(COMMUNITY_INDEX_KEYS | PROGRAMS_INDEX_KEYS)
+    folder.index.check_keys(
+        COMMUNITY_INDEX_KEYS | PROGRAMS_INDEX_KEYS | INDICATORS_INDEX_KEYS | PORTAL_INDEX_KEYS
+    )
     municipality = municipality_read_from_plan(folder)
     plan = plan_read_from_plan(folder)
-    indicators = indicators_read_from_plan(plan)
+    indicators = indicators_read_from_plan(folder, plan)
     community = community_read_from_plan(
         folder,
         ward_codes={ward.code for ward in municipality.wards},
         pillar_numbers={pillar.number for pillar in plan.pillars},
     )
+    easy_japanese = easy_japanese_read_from_plan(
+        folder,
+        pillar_numbers={pillar.number for pillar in plan.pillars},
+        indicator_codes={placed.indicator.code for placed in indicators.indicators},
+        ward_codes={ward.code for ward in municipality.wards},
+    )
     return PlanDocument(
-        municipality=municipality, plan=plan, indicators=indicators, community=community
+        municipality=municipality,
+        plan=plan,
+        indicators=indicators,
+        community=community,
+        easy_japanese=easy_japanese,
     )
 
 
@@ -83,6 +105,7 @@ def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncR
     plan = plan_sync_from_plan(sync=sync, data=document.plan, municipality=municipality)
     indicators_sync_from_plan(sync=sync, data=document.indicators, plan=plan)
     community_sync_from_plan(sync=sync, data=document.community, plan_code=document.plan.code)
+    easy_japanese_sync_from_plan(sync=sync, data=document.easy_japanese, plan=plan)
     if sync.edited:
         raise PlanConflictError(
             _(

@@ -23,6 +23,7 @@ class ProgramsConfig(AppConfig):
             "Plan",
             "PriorityArea",
             "Pillar",
+            "Theme",
             "Section",
             "Challenge",
             "Initiative",

@@ -2,13 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Theme(models.TextChoices):
-    ELDERLY = "elderly", _("高齢者")
-    DISABILITY = "disability", _("障がい者")
-    CHILDREN = "children", _("子ども・子育て")
-    HEALTH = "health", _("健康づくり")
-
-
 class FigureKind(models.TextChoices):
     FIGURE = "figure", _("図")
     REFERENCE = "reference", _("参考")

@@ -35,7 +35,7 @@ from infrastructure.text import (
 )
 from infrastructure.workflow import TransitionLog, WorkflowRecord
 
-from .choices import FigureKind, ProgressState, Theme
+from .choices import FigureKind, ProgressState
 
 
 def _unique_within_pillar_or_section(model: str, field: str) -> list[models.UniqueConstraint]:
@@ -154,6 +154,33 @@ class PriorityArea(models.Model):
         return _("重点的取組%(number)s %(title)s") % {"number": self.number, "title": self.title}
 
 
+class Theme(models.Model):
+    """A field of welfare a pillar belongs to (分野: 高齢者, 子ども・子育て …), as the plan
+    folder declares it (``themes`` in plan.yaml). Upserted by ``load_plan``, never deleted
+    (pillars refer to it)."""
+
+    code = models.SlugField(_("コード"), max_length=20, unique=True)
+    name = PlainCharField(_("名称"), max_length=40)
+    name_en = PlainCharField(_("英語名"), max_length=80, blank=True)
+
+    class Meta:
+        # No default ordering: ordering pillars by their theme orders by its code.
+        verbose_name = _("分野")
+        verbose_name_plural = pgettext_lazy("plural", "分野")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
 class PillarQuerySet(models.QuerySet):
     def of_current_plan(self) -> PillarQuerySet:
         """The current plan's pillars (``Plan.objects.current()``): where a door names a
@@ -180,7 +207,15 @@ class Pillar(models.Model):
         _("施策番号"), help_text=_("計画の中で一意（重点的取組をまたいで通し番号）。")
     )
     title = PlainCharField(_("名称"), max_length=200)
-    theme = models.CharField(_("分野"), max_length=20, choices=Theme.choices)
+    # The column holds the theme's code (elderly, children), as before themes were data.
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="theme",
+        related_name="pillars",
+        verbose_name=_("分野"),
+    )
     overview = PlainTextField(_("概要"), max_length=MAX_DESCRIPTION, blank=True)
 
     history = HistoricalRecords()
@@ -192,7 +227,6 @@ class Pillar(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "施策")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(theme__in=Theme.values), name="pillar_theme_valid"),
             models.UniqueConstraint(
                 fields=["plan", "number"],
                 name="pillar_unique_number_in_plan",
@@ -206,6 +240,10 @@ class Pillar(models.Model):
     def save(self, *args, **kwargs) -> None:
         self._take_plan_from_chapter()
         super().save(*args, **kwargs)
+
+    def get_theme_display(self) -> str:
+        """The theme's name in the active language (高齢者; Elderly in English)."""
+        return self.theme.display_name
 
     def clean_fields(self, exclude=None) -> None:
         self._take_plan_from_chapter()

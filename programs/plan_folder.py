@@ -14,6 +14,7 @@ pillar or section they stand in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from infrastructure.plan_folder import Node, PlanFolder, check_numbering
 from infrastructure.sync import PlanConflictError
 
-from .choices import FigureKind, Theme
+from .choices import FigureKind
 from .models import (
     Action,
     Challenge,
@@ -35,6 +36,7 @@ from .models import (
     Plan,
     PriorityArea,
     Section,
+    Theme,
     initiative_code,
 )
 
@@ -42,10 +44,18 @@ if TYPE_CHECKING:
     from infrastructure.sync import Synchroniser
 
 # The keys of plan.yaml this part reads.
-INDEX_KEYS = frozenset({"plan", "priority_areas"})
+INDEX_KEYS = frozenset({"plan", "priority_areas", "themes"})
 # The choices the models accept, so a data file can hold nothing the database would refuse.
-_THEMES = set(Theme.values)
 _FIGURE_KINDS = set(FigureKind.values)
+
+
+@dataclass(frozen=True)
+class ThemeData:
+    """A field of welfare the plan's pillars belong to (plan.yaml's ``themes``)."""
+
+    code: str
+    name: str
+    name_en: str
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,7 @@ class PlanData:
     period_end: int | None
     priority_areas: tuple[PriorityAreaData, ...]
     title_en: str = ""
+    themes: tuple[ThemeData, ...] = ()
 
     @property
     def pillars(self) -> tuple[PillarData, ...]:
@@ -143,7 +154,11 @@ def plan_read_from_plan(folder: PlanFolder) -> PlanData:
     plan = Node(root.data.get("plan"), root.file, "plan")
     plan.check_keys({"code", "title", "title_en", "period_start", "period_end"})
 
-    areas = tuple(_priority_area(child, folder) for child in root.children("priority_areas"))
+    themes = _themes(root)
+    theme_codes = {theme.code for theme in themes}
+    areas = tuple(
+        _priority_area(child, folder, theme_codes) for child in root.children("priority_areas")
+    )
     if not areas:
         raise root.error("priority_areas", "a plan folder holds at least one chapter")
     for what, numbers in (
@@ -168,7 +183,27 @@ def plan_read_from_plan(folder: PlanFolder) -> PlanData:
         period_start=period_start,
         period_end=period_end,
         priority_areas=areas,
+        themes=themes,
     )
+
+
+def _themes(root: Node) -> tuple[ThemeData, ...]:
+    """The themes plan.yaml declares: each pillar names one of them."""
+    themes = []
+    for child in root.children("themes"):
+        child.check_keys({"code", "name", "name_en"})
+        code = child.text("code")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,19}", code):
+            raise child.error("code", f"{code!r}: lower-case letters, digits and -, at most 20")
+        themes.append(
+            ThemeData(
+                code=code, name=child.text("name"), name_en=child.text("name_en", required=False)
+            )
+        )
+    codes = [theme.code for theme in themes]
+    if duplicates := sorted({c for c in codes if codes.count(c) > 1}):
+        raise root.error("themes", f"codes used twice: {', '.join(duplicates)}")
+    return tuple(themes)
 
 
 def _challenge(node: Node) -> ChallengeData:
@@ -227,7 +262,7 @@ def _section(node: Node) -> SectionData:
     return section
 
 
-def _pillar(node: Node) -> PillarData:
+def _pillar(node: Node, theme_codes: set[str]) -> PillarData:
     node.check_keys(
         {
             "number",
@@ -247,7 +282,7 @@ def _pillar(node: Node) -> PillarData:
         check_numbering(sections_nodes, [s.number for s in sections], "sections")
     return PillarData(
         number=node.integer("number"),
-        theme=node.choice("theme", _THEMES),
+        theme=_theme(node, theme_codes),
         title=node.text("title"),
         overview=node.text("overview", required=False),
         challenges=tuple(_challenge(child) for child in node.children("challenges")),
@@ -258,9 +293,17 @@ def _pillar(node: Node) -> PillarData:
     )
 
 
-def _priority_area(node: Node, folder: PlanFolder) -> PriorityAreaData:
+def _theme(node: Node, theme_codes: set[str]) -> str:
+    theme = node.text("theme")
+    if theme not in theme_codes:
+        declared = ", ".join(sorted(theme_codes)) or "none"
+        raise node.error("theme", f"{theme!r} is not one of plan.yaml's themes ({declared})")
+    return theme
+
+
+def _priority_area(node: Node, folder: PlanFolder, theme_codes: set[str]) -> PriorityAreaData:
     node.check_keys({"number", "title", "pillars"})
-    pillars = tuple(_pillar(folder.file(name)) for name in node.strings("pillars"))
+    pillars = tuple(_pillar(folder.file(name), theme_codes) for name in node.strings("pillars"))
     numbers = [p.number for p in pillars]
     # A later chapter may go on from the pillar numbers of an earlier one (pillar numbers
     # are unique within the plan), so the numbers need only run on one by one.
@@ -279,6 +322,9 @@ def plan_sync_from_plan(*, sync: Synchroniser, data: PlanData, municipality) -> 
     content, match the data; return the plan. Other plans, and chapters of this plan the
     data does not hold, are never touched: a second chapter or the next plan period loads
     beside the first. Part of ``portal.plan_loading.plan_load``."""
+    # Themes are only upserted, never pruned: another plan's pillars may name them.
+    for theme in data.themes:
+        sync.upsert(Theme, {"code": theme.code}, {"name": theme.name, "name_en": theme.name_en})
     plan = sync.upsert(
         Plan,
         {"code": data.code},
@@ -326,7 +372,7 @@ def _load_pillar(sync: Synchroniser, area: PriorityArea, data: PillarData) -> Pi
         {
             "priority_area": area,
             "title": data.title,
-            "theme": data.theme,
+            "theme": Theme.objects.get(code=data.theme),
             "overview": data.overview,
         },
     )

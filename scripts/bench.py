@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import io
 import itertools
@@ -172,7 +173,7 @@ def build_data(scale: Scale, *, seed: int = 20130401) -> dict[str, int]:
     from django.db import connection, transaction
 
     from community.models import Ward
-    from indicators.choices import Direction, Unit
+    from indicators.choices import Direction
     from indicators.models import Indicator, IndicatorValue, Target
     from infrastructure.workflow import Status
     from programs.choices import ProgressState
@@ -188,12 +189,12 @@ def build_data(scale: Scale, *, seed: int = 20130401) -> dict[str, int]:
     wards = list(Ward.objects.order_by("position"))
 
     with transaction.atomic():
-        units = [Unit.PERCENT, Unit.PERSONS, Unit.COUNT, Unit.TIMES, Unit.PLACES]
+        units = ["%", "人", "件", "回", "か所"]  # as the shipped plan declares them
         Indicator.objects.bulk_create(
             Indicator(
                 code=f"BENCH-{pillar.number}-{n}",
                 name=f"ベンチマーク用の合成指標 {n}",
-                unit=rng.choices(units, weights=[5, 2, 1, 1, 1])[0],
+                unit_id=rng.choices(units, weights=[5, 2, 1, 1, 1])[0],
                 direction=rng.choices(list(Direction), weights=[80, 15, 5])[0],
                 plan_id=pillar.plan_id,
                 pillar=pillar,
@@ -275,11 +276,11 @@ def build_data(scale: Scale, *, seed: int = 20130401) -> dict[str, int]:
 def _values_of(indicator, wards, rng: random.Random):
     """Baseline and target city-wide, and an actual for every year, city-wide and per ward:
     approved, one per indicator/year/kind/ward, percentages within 0–100, counts whole."""
-    from indicators.choices import Direction, Unit, ValueKind, ValueOrigin
+    from indicators.choices import Direction, ValueKind, ValueOrigin
     from indicators.models import IndicatorValue, Target
     from infrastructure.workflow import Status
 
-    percent = indicator.unit == Unit.PERCENT
+    percent = indicator.unit.is_percentage
     base = rng.uniform(10, 80) if percent else float(rng.randint(100, 50_000))
     change = rng.uniform(0.1, 0.5) * (base if not percent else min(base, 100 - base, 40))
     target = {
@@ -396,10 +397,17 @@ def _bands(rows):
     return Rule(name, tuple(bands)) if bands else Rule.preset()
 
 
+@functools.cache
+def _units() -> dict:
+    from indicators.models import Unit
+
+    return {unit.symbol: unit for unit in Unit.objects.all()}
+
+
 def _survey(unit, source) -> bool:
     from indicators.models import Indicator
 
-    return Indicator(unit=unit, source=source or "").survey_percentage
+    return Indicator(unit=_units()[unit], source=source or "").survey_percentage
 
 
 def _progress(direction, b_year, b_value, t_year, t_value, a_year, a_value, rule, *, as_of, survey):
@@ -431,8 +439,8 @@ def floor_indicators() -> bytes:
     function, three joins), and the active rating bands (UNION ALL)."""
     from django.db import connection
 
-    from indicators.choices import Direction, Unit
-    from indicators.models import Indicator
+    from indicators.choices import Direction
+    from indicators.models import Indicator, Unit
     from infrastructure.fiscal_year import current_fiscal_year, fiscal_year_label
     from programs.models import Pillar, Section
 
@@ -455,7 +463,8 @@ def floor_indicators() -> bytes:
         rows = cursor.fetchall()
     rule = _bands([(r[3], r[4], r[13], r[5]) for r in rows if r[0] == 1])
     as_of = current_fiscal_year()
-    units = {u.value: str(u.label) for u in Unit}
+    units = {u.symbol: u.display_label for u in Unit.objects.all()}
+    kinds = dict(Unit.objects.values_list("symbol", "kind"))
     directions = {d.value: str(d.label) for d in Direction}
 
     def point(p):
@@ -479,6 +488,7 @@ def floor_indicators() -> bytes:
                 "name": name,
                 "unit": unit,
                 "unit_label": units[unit],
+                "unit_kind": kinds[unit],
                 "decimal_places": places,
                 "direction": direction,
                 "direction_label": directions[direction],

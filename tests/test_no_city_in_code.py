@@ -9,9 +9,8 @@ names a city (0002_wards once created Kumamoto's wards and is empty since they b
 data), and one that did would be seeding plan data, which is the plan folder's job.
 
 What is left out: the plan folders themselves (any folder holding a plan.yaml), the tests and
-their fixtures (not searched at all), docs/ and the README (free to name the shipped plan's
-city), and portal/data/yasashii.yaml: Kumamoto's やさしい日本語 text, which issue 20 item 4
-moves into the plan folder (remove the exception when it has moved).
+their fixtures (not searched at all), and docs/ and the README (free to name the shipped plan's
+city). Kumamoto's やさしい日本語 text is in its plan folder.
 
 What is searched for: every municipality of every plan folder in the repository (the shipped
 plan's and the fixtures'): its name, English name, prefecture and 全国地方公共団体コード, the
@@ -44,8 +43,6 @@ APPS = (
 SEARCHED = (*APPS, "templates", "static")
 LEFT_OUT = (
     ROOT / "static" / "vendor",  # Chart.js (make assets)
-    # Issue 20 item 4 moves Kumamoto's やさしい日本語 text into the plan folder.
-    ROOT / "portal" / "data" / "yasashii.yaml",
 )
 # The product's name (the project package), not the city's: the identifier itself, or as the
 # start of a Python name (the codec error handler kumamoto_welfare_geta). As the start of a
@@ -153,7 +150,6 @@ def test_the_terms_come_from_every_plan_folder():
     assert ROOT / "static" / "js" / "charts.js" in searched
     shipped = ROOT / "programs" / "data" / "plan"
     assert not [path for path in searched if shipped in path.parents]
-    assert ROOT / "portal" / "data" / "yasashii.yaml" not in searched
 
 
 def test_the_search_finds_a_city_and_leaves_the_product_name(tmp_path):

@@ -70,7 +70,7 @@ def test_the_plan_reads_its_chapters_and_places_the_indicators_unread():
 
 def test_the_indicators_read_the_nodes_the_plan_placed():
     plan = plan_read_from_plan(PlanFolder(KAKU))
-    data = indicators_read_from_plan(plan)
+    data = indicators_read_from_plan(PlanFolder(KAKU), plan)
     assert [(i.pillar, i.section, i.indicator.code) for i in data.indicators] == [
         (1, 1, "KPI-1-1"),
         (1, 1, "KPI-1-2"),
@@ -101,5 +101,5 @@ def test_plan_yaml_allows_the_keys_of_every_part(tmp_path):
         plan_document_read(tmp_path)
     assert str(error.value) == (
         "plan.yaml: colour: unknown key (allowed: community, municipality, organisation_types, "
-        "plan, priority_areas)"
+        "plan, priority_areas, themes, units, yasashii)"
     )

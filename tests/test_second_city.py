@@ -24,9 +24,9 @@ from community.models import (
     Ward,
 )
 from community.services import staff_create
-from indicators.models import Indicator, IndicatorValue, Reminder, Target
+from indicators.models import Indicator, IndicatorValue, Reminder, Target, Unit
 from portal.annual_reports import annual_report_generate
-from programs.models import AnnualReport, InitiativeProgress, Pillar, Plan
+from programs.models import AnnualReport, InitiativeProgress, Pillar, Plan, Theme
 from programs.selectors import current_plan
 from tests.api.conftest import client_for
 from tests.conftest import PASSWORD
@@ -59,6 +59,8 @@ def empty_the_database() -> None:
         Ward,
         Municipality,
         OrganisationType,
+        Unit,
+        Theme,
     ):
         model.objects.all().delete()
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ward
-from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, Unit
+from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, UnitKind
 from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
 from indicators.rating_labels import rating_label
@@ -127,7 +127,15 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     pillar = serializers.IntegerField(source="pillar.number")
     section = serializers.CharField(allow_null=True)
+    unit = serializers.CharField(
+        help_text="The unit's symbol, as the plan folder writes it (%, 人)."
+    )
     unit_label = serializers.CharField()
+    unit_kind = serializers.ChoiceField(
+        choices=UnitKind.choices,
+        help_text="What the unit measures (docs/plan-data.md, Units): count, percentage, money "
+        "or measure.",
+    )
     direction_label = serializers.CharField()
     notes = serializers.ListField(child=serializers.CharField())
 
@@ -138,6 +146,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "name",
             "unit",
             "unit_label",
+            "unit_kind",
             "decimal_places",
             "direction",
             "direction_label",
@@ -153,8 +162,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return {
             "code": indicator.code,
             "name": indicator.name,
-            "unit": indicator.unit,
-            "unit_label": str(Unit(indicator.unit).label),
+            "unit": indicator.unit_id,
+            "unit_label": indicator.get_unit_display(),
+            "unit_kind": indicator.unit.kind,
             "decimal_places": indicator.decimal_places,
             "direction": indicator.direction,
             "direction_label": str(Direction(indicator.direction).label),

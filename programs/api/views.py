@@ -42,7 +42,7 @@ class PillarViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOnlyV
     """The plan's four pillars with everything in them: sections, 現状と課題, initiatives
     and their actions, figures and indicator codes."""
 
-    queryset = Pillar.objects.prefetch_related(
+    queryset = Pillar.objects.select_related("theme").prefetch_related(
         Prefetch(
             "challenges",
             queryset=Challenge.objects.filter(section__isnull=True),

@@ -31,5 +31,6 @@ def figure(value: Decimal, indicator) -> str:
     """A value with its indicator's unit and as many decimals as the plan prints:
     ``34.0%``, ``111,901人``; ``111,901 people`` in English, where a word unit takes a space."""
     unit = indicator.get_unit_display()
-    space = "" if unit in {"%", "％"} or translation.get_language() == "ja" else " "
+    no_space = indicator.unit.is_percentage or translation.get_language() == "ja"
+    space = "" if no_space else " "
     return f"{value:,.{indicator.decimal_places}f}{space}{unit}"

@@ -44,7 +44,7 @@ def grow(factor: int, start: int) -> None:
             indicator = Indicator.objects.create(
                 code=f"KPI-{pillar.number}-{100 + n}",
                 name=f"synthetic {n}",
-                unit="人",
+                unit_id="人",
                 pillar=pillar,
                 position=100 + n,
             )

@@ -331,4 +331,15 @@ def test_the_migration_moves_every_target_value_into_targets(committed_db):
         .values_list("history_change_reason", flat=True)
     )
     assert reasons == {"load_plan"}
+    # Back to indicators 0009 took the portal's tables with it (its migrations come after
+    # the indicators'), and with them the plan's やさしい日本語 text: load_plan writes that
+    # again, and nothing else.
+    from django.conf import settings
+
+    from portal.models import EasyJapanese
+    from portal.plan_loading import plan_document_read, plan_load
+
+    report = plan_load(document=plan_document_read(settings.PLAN_DATA_DIR))
+    changed = {(model, outcome) for (model, outcome), n in report.counts.items() if n}
+    assert {pair for pair in changed if pair[1] != "unchanged"} == {(EasyJapanese, "created")}
     call_command("load_plan", "--check", verbosity=0)

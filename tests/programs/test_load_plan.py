@@ -134,7 +134,7 @@ def test_plan_and_priority_area():
 
 
 def test_every_pillar_with_its_title_and_theme():
-    assert {p.number: (p.title, p.theme) for p in Pillar.objects.all()} == SEED_PILLARS
+    assert {p.number: (p.title, p.theme_id) for p in Pillar.objects.all()} == SEED_PILLARS
 
 
 def test_every_section_title():
@@ -173,7 +173,7 @@ def test_indicator_with_every_value_and_fiscal_year(code):
     name, unit, pillar, section, values = SEED_INDICATORS[code]
     indicator = Indicator.objects.get(code=code)
     assert indicator.name == name
-    assert indicator.unit == unit
+    assert indicator.unit_id == unit
     assert indicator.direction == "increase"
     assert indicator.pillar.number == pillar
     assert (indicator.section.number if indicator.section else None) == section

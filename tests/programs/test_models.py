@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from programs.models import Action, Challenge, Figure, Initiative, Pillar, Section
 
@@ -50,5 +50,7 @@ def test_string_forms_name_the_plan_as_people_cite_it():
 
 
 def test_theme_is_checked_by_the_database():
+    """A pillar's theme is one the plan folder declared (programs.Theme), or none at all."""
     with pytest.raises(IntegrityError), transaction.atomic():
         Pillar.objects.filter(number=1).update(theme="sports")
+        connection.check_constraints(table_names=[Pillar._meta.db_table])

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('community', '0011_text_rule'),
-        ('indicators', '0014_text_rule'),
+        ('indicators', '0015_units'),
     ]
 
     operations = [

@@ -1,0 +1,36 @@
+"""The plan's text in やさしい日本語 (easy Japanese), for the /yasashii/ pages.
+
+Plan data like the rest of the plan: written by hand in the plan folder (the file plan.yaml
+names under ``yasashii``, docs/plan-data.md) and kept here by ``load_plan``
+(``portal.plan_folder``); the pages read it from here, never from the folder. A plan
+without it still has its pages, drawn from its official titles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class EasyJapanese(models.Model):
+    """A plan's やさしい日本語 text, with furigana (``<ruby>漢字<rt>かんじ</rt></ruby>``), as
+    the plan folder's file holds it: an introduction (sentences), each pillar's plain title
+    and sentences by pillar number, each indicator's plain name by code, each ward's plain
+    name by code. Checked when loaded (only ``<ruby>`` and ``<rt>`` as markup, a reading on
+    every kanji) and escaped but for that markup when shown (``portal.views.yasashii``)."""
+
+    plan = models.OneToOneField(
+        "programs.Plan",
+        on_delete=models.CASCADE,
+        related_name="easy_japanese",
+        verbose_name=_("計画"),
+    )
+    intro = models.JSONField(_("はじめの文"), default=list, blank=True)
+    pillars = models.JSONField(_("施策"), default=dict, blank=True)
+    indicators = models.JSONField(_("成果指標"), default=dict, blank=True)
+    wards = models.JSONField(_("区"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("やさしい日本語の文章")
+        verbose_name_plural = pgettext_lazy("plural", "やさしい日本語の文章")
+
+    def __str__(self) -> str:
+        return str(self.plan)
