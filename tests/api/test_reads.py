@@ -85,7 +85,9 @@ def test_ward_series_uses_the_wards_approved_actuals(anon):
         ("actual", 2016),
         ("target", 2019),
     ]
-    assert anon.get("/api/v1/indicators/KPI-3-1/series/", {"ward": "熊本区"}).status_code == 404
+    unknown = anon.get("/api/v1/indicators/KPI-3-1/series/", {"ward": "熊本区"})
+    assert unknown.status_code == 400  # a parameter, not a path: never 404 (issue 20, item 8)
+    assert unknown.json()["error"]["fields"]["ward"] == ["区「熊本区」はありません。"]
 
 
 def test_a_wards_count_has_no_city_target(anon):
