@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -19,7 +18,7 @@ from indicators import policy as indicator_policy
 from indicators.filters import IndicatorValueFilter
 from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition, RatingRule
 from indicators.policy import check_sets_targets
-from indicators.selectors import indicator_series, indicator_targets
+from indicators.selectors import default_fiscal_year, indicator_series, indicator_targets
 from indicators.services import (
     indicator_value_delete,
     indicator_value_update,
@@ -118,13 +117,11 @@ TARGET_EXAMPLE = OpenApiExample(
 )
 
 
-def as_of_year(request, *, required: bool = False) -> int | None:
+def as_of_year(request) -> int | None:
     """The ``fiscal_year`` query parameter (any form people write), or None without it. A
-    bad one, or none where it is ``required``, is a 400 naming the parameter."""
+    bad one is a 400 naming the parameter."""
     raw = request.query_params.get("fiscal_year")
     if raw in (None, ""):
-        if required:
-            raise serializers.ValidationError({"fiscal_year": [_("年度を指定してください。")]})
         return None
     try:
         return parse_fiscal_year(raw)
@@ -292,7 +289,8 @@ DashboardSerializer = inline_serializer(
 class DashboardView(AnonymousResponseCache, APIView):
     """Per pillar, the indicators counted by status and their mean achievement as of the
     fiscal year; per ward, how complete the year's reporting is. With ``ward``, of that ward
-    alone."""
+    alone. Without ``fiscal_year``, of the year the pages show first
+    (``indicators.selectors.default_fiscal_year``)."""
 
     permission_classes = [ReadOrStaffWrite]
 
@@ -301,8 +299,9 @@ class DashboardView(AnonymousResponseCache, APIView):
             OpenApiParameter(
                 "fiscal_year",
                 OpenApiTypes.STR,
-                required=True,
-                description="2013, H25, 平成25年度 …",
+                description="2013, H25, 平成25年度 …. Default: the latest fiscal year of the "
+                "plan's period with approved data, else the period's first (the year the "
+                "pages show first).",
             ),
             PLAN_PARAMETER,
             ward_openapi_parameter(
@@ -315,7 +314,9 @@ class DashboardView(AnonymousResponseCache, APIView):
     def get(self, request):
         plan = plan_from_request(request)
         ward = ward_parameter(request)
-        year = as_of_year(request, required=True)
+        year = as_of_year(request)
+        if year is None:
+            year = default_fiscal_year(plan)
         return Response(cached_dashboard(year, access.scope_of(request.user), plan, ward))
 
 
