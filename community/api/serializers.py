@@ -108,6 +108,13 @@ class CurrentPlanPillarField(serializers.SlugRelatedField):
 
 
 class CommunityResourceSerializer(VersionedRecordSerializer):
+    # Not the model's SlugField: its pattern would forbid the empty code of every entry made
+    # outside the plan (only the plan's own entries have one).
+    code = serializers.CharField(
+        read_only=True,
+        help_text="The plan's identifier of an entry it names (load_plan); empty for an "
+        "entry made by staff.",
+    )
     organisation_type = serializers.SlugRelatedField(
         slug_field="code", queryset=OrganisationType.objects.all()
     )
