@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from infrastructure.filters import FiscalYearFilter, ProgressRecordFilter
 
@@ -24,7 +25,13 @@ class WardField(forms.CharField):
         try:
             return ward_named(value)
         except UnknownWardError as error:
-            raise forms.ValidationError(str(error), code="invalid_choice") from error
+            # The text as a parameter, not inside the message: django-filter formats the
+            # message with its params, and a "%" someone typed must not break that.
+            raise forms.ValidationError(
+                _("区「%(value)s」はありません。"),
+                code="invalid_choice",
+                params={"value": error.text},
+            ) from error
 
 
 class WardFilter(django_filters.CharFilter):

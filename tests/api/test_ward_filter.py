@@ -125,6 +125,15 @@ def test_an_unknown_ward_is_a_400_naming_the_parameter(anon, path):
 
 
 @pytest.mark.parametrize("path", WARD_PARAMETERS)
+def test_an_unknown_ward_with_a_percent_sign_is_named_as_typed(anon, path):
+    # schemathesis found a 500: the typed text was formatted into the message twice.
+    response = anon.get(path, {"ward": "%s<%(x)s%", "format": "csv"})
+    assert response.status_code == 400
+    json = anon.get(path, {"ward": "%s<%(x)s%"}).json()
+    assert json["error"]["fields"]["ward"] == ["区「%s<%(x)s%」はありません。"]
+
+
+@pytest.mark.parametrize("path", WARD_PARAMETERS)
 def test_an_empty_ward_is_no_filter(anon, path):
     assert anon.get(path, {"ward": "", "fiscal_year": 2016}).status_code == 200
 
