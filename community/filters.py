@@ -1,27 +1,61 @@
 """One FilterSet per list of the community's records, for the API (and HTML lists)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from infrastructure.filters import FiscalYearFilter
+from infrastructure.filters import FiscalYearFilter, ProgressRecordFilter
 
 from .choices import HealthTownPlanningStage, Origin
 from .models import CommunityResource, HealthTownPlanningRecord, SchoolDistrict, VolunteerHeadcount
+from .selectors import UnknownWardError, ward_named
+
+WARD_HELP = (
+    "The ward: its code, its own 全国地方公共団体コード (six digits) or its name, alike "
+    "(GET wards/ lists them). An unknown one is a 400 naming the parameter."
+)
 
 
-def _ward(queryset, name, value):
-    return queryset.filter(Q(**{f"{name}__name": value}) | Q(**{f"{name}__code": value}))
+class WardField(forms.CharField):
+    """A ward as ``ward_named`` reads it; an unknown one is this field's error."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return ward_named(value)
+        except UnknownWardError as error:
+            # The text as a parameter, not inside the message: django-filter formats the
+            # message with its params, and a "%" someone typed must not break that.
+            raise forms.ValidationError(
+                _("区「%(value)s」はありません。"),
+                code="invalid_choice",
+                params={"value": error.text},
+            ) from error
 
 
 class WardFilter(django_filters.CharFilter):
-    """A ward by its name or its code, as the data files give them."""
+    """The records of a ward named as ``community.selectors.ward_named`` reads it: the one
+    ward filter of every list (a 400 naming the parameter for a ward no one has)."""
+
+    field_class = WardField
+
+    def __init__(self, *args, help_text: str = WARD_HELP, **kwargs):
+        super().__init__(*args, help_text=help_text, **kwargs)
 
     def filter(self, qs, value):
-        return qs if value in (None, "") else _ward(qs, self.field_name, value)
+        return qs if value is None else qs.filter(**{self.field_name: value})
+
+
+class WardRecordFilter(ProgressRecordFilter):
+    """The filters of a progress record kept per ward or city-wide: the shared ones, with
+    the ward read by the one rule."""
+
+    ward = WardFilter(field_name="ward")
 
 
 class SchoolDistrictFilter(django_filters.FilterSet):
-    ward = WardFilter(field_name="ward", help_text="Ward name or code.")
+    ward = WardFilter(field_name="ward")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
@@ -30,7 +64,7 @@ class SchoolDistrictFilter(django_filters.FilterSet):
 
 
 class CommunityResourceFilter(django_filters.FilterSet):
-    ward = WardFilter(field_name="ward", help_text="Ward name or code.")
+    ward = WardFilter(field_name="ward")
     city_wide = django_filters.BooleanFilter(field_name="ward", lookup_expr="isnull")
     school_district = django_filters.CharFilter(field_name="school_district__code")
     organisation_type = django_filters.CharFilter(
@@ -53,7 +87,7 @@ class CommunityResourceFilter(django_filters.FilterSet):
 
 
 class HealthTownPlanningFilter(django_filters.FilterSet):
-    ward = WardFilter(field_name="school_district__ward", help_text="Ward name or code.")
+    ward = WardFilter(field_name="school_district__ward")
     school_district = django_filters.CharFilter(field_name="school_district__code")
     fiscal_year = FiscalYearFilter(field_name="fiscal_year")
     stage = django_filters.ChoiceFilter(choices=HealthTownPlanningStage.choices)
@@ -68,7 +102,7 @@ class HealthTownPlanningFilter(django_filters.FilterSet):
 
 class VolunteerHeadcountFilter(django_filters.FilterSet):
     program = django_filters.CharFilter(field_name="program__code")
-    ward = WardFilter(field_name="ward", help_text="Ward name or code.")
+    ward = WardFilter(field_name="ward")
     city_wide = django_filters.BooleanFilter(field_name="ward", lookup_expr="isnull")
     fiscal_year = FiscalYearFilter(field_name="fiscal_year")
     health_volunteer = django_filters.BooleanFilter(field_name="program__health_volunteer")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from .models import CommunityResource, LifeStage, Ward
 
@@ -13,10 +16,34 @@ def life_stage_named(text: str) -> LifeStage | None:
     return LifeStage.objects.filter(Q(code=text) | Q(name=text)).first() if text else None
 
 
-def ward_named(text: str) -> Ward | None:
-    """A ward by its name or its code."""
-    text = (text or "").strip()
-    return Ward.objects.filter(Q(code=text) | Q(name=text)).first() if text else None
+class UnknownWardError(ValueError):
+    """No ward answers to a text; the message names the text (区「…」はありません。)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        super().__init__(_("区「%(value)s」はありません。") % {"value": text})
+
+
+def ward_named(text: str | None) -> Ward | None:
+    """The ward ``text`` names: by its code (the plan folder's slug), its own
+    全国地方公共団体コード (six digits, where it has one) or its name, alike; full-width
+    letters and digits as their plain forms, a code in any case. None for an empty text;
+    ``UnknownWardError`` for a text no ward answers to, so that no caller can take an
+    unknown ward for "every ward" or "no rows".
+
+    The one rule behind every filter, path and query parameter that takes a ward: the API's
+    FilterSets (``community.filters.WardFilter``), its other ``?ward=`` parameters
+    (``community.api.parameters.ward_parameter``), the ward pages and the consultation
+    finder."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        return None
+    found = Ward.objects.filter(
+        Q(code=text.lower()) | Q(municipality_code=text) | Q(name=text)
+    ).first()
+    if found is None:
+        raise UnknownWardError(text)
+    return found
 
 
 def consultation_places(

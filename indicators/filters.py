@@ -2,13 +2,13 @@
 
 import django_filters
 
-from infrastructure.filters import ProgressRecordFilter
+from community.filters import WardRecordFilter
 
 from .choices import ValueKind
 from .models import IndicatorValue
 
 
-class IndicatorValueFilter(ProgressRecordFilter):
+class IndicatorValueFilter(WardRecordFilter):
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="e.g. KPI-1-1")
     pillar = django_filters.NumberFilter(field_name="indicator__pillar__number")
     kind = django_filters.ChoiceFilter(choices=ValueKind.choices)

@@ -530,22 +530,39 @@ def reporting_years(plan=None) -> list[int]:
 
 
 def default_fiscal_year(plan=None) -> int:
-    """The latest fiscal year with an approved actual of the plan (the current plan by
-    default), else this fiscal year within the plan's reach."""
+    """The fiscal year shown when none is asked for: the latest fiscal year within the plan's
+    reach (``plan_reach``, the years every year selector offers) with approved data of the
+    plan (the current plan by default), an approved actual of one of its indicators (a
+    ward's or the city's) or an approved report on one of its initiatives or sections;
+    else the reach's first year. Always one of ``reporting_years(plan)``, so the selector
+    offers the year the page shows: a plan's own figure from before its period (the
+    actual the plan document was written on) does not take the pages out of it. The
+    current fiscal year only where no plan is loaded.
+
+    The one rule every door that picks a year by itself asks: the pages (home, pillars,
+    indicators, wards, やさしい日本語, the completeness view) and the API's dashboard."""
+    from django.db.models import Max
+
+    from programs.models import InitiativeProgress
     from programs.selectors import current_plan
 
-    latest = (
+    plan = plan or current_plan()
+    reach = plan_reach(plan)
+    if reach is None:
+        return current_fiscal_year()
+    first, last = reach
+    in_reach = {"fiscal_year__gte": first, "fiscal_year__lte": last}
+    actual = (
         IndicatorValue.objects.visible_to(access.PUBLIC)
-        .filter(kind=ValueKind.ACTUAL, indicator__plan=plan or current_plan())
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-        .first()
+        .filter(kind=ValueKind.ACTUAL, indicator__plan=plan, **in_reach)
+        .aggregate(latest=Max("fiscal_year"))["latest"]
     )
-    if latest:
-        return latest
-    years = reporting_years(plan)
-    today = current_fiscal_year()
-    return min(max(today, years[0]), years[-1]) if years else today
+    reported = (
+        InitiativeProgress.objects.visible_to(access.PUBLIC)
+        .filter(Q(initiative__pillar__plan=plan) | Q(section__pillar__plan=plan), **in_reach)
+        .aggregate(latest=Max("fiscal_year"))["latest"]
+    )
+    return max((y for y in (actual, reported) if y is not None), default=first)
 
 
 def indicators_with_progress(

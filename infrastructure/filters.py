@@ -1,5 +1,5 @@
 """Filters every app's lists share: fiscal years as people write them, and the fields of a
-progress record (ward, year, status)."""
+progress record (city-wide, year, status)."""
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -22,9 +22,9 @@ class FiscalYearFilter(django_filters.CharFilter):
 
 
 class ProgressRecordFilter(django_filters.FilterSet):
-    """Filters common to progress records."""
+    """Filters common to progress records. The ``ward`` filter is the community app's
+    (``community.filters.WardRecordFilter``): what names a ward is that app's rule."""
 
-    ward = django_filters.CharFilter(field_name="ward__name", help_text="Ward name.")
     city_wide = django_filters.BooleanFilter(
         field_name="ward", lookup_expr="isnull", help_text="true: city-wide records only."
     )

@@ -79,7 +79,7 @@ def _years(name: str, title: str, *, required: bool = True) -> list[Field]:
 
 
 WARD_FIELDS = [
-    Field("区コード", "Ward code"),
+    Field("区コード", "Ward code (JIS X 0402 local government code where it has one)"),
     Field("区名", "Ward name"),
 ]
 
@@ -155,7 +155,11 @@ def era(year: int | None) -> str:
 
 
 def ward_cells(ward) -> dict:
-    return {"区コード": ward.code if ward else "", "区名": ward.name if ward else ""}
+    """A ward as the open data name it: 区コード is its own 全国地方公共団体コード where it has
+    one (the code the API's ``?ward=`` takes too), else its code in the plan folder."""
+    if ward is None:
+        return {"区コード": "", "区名": ""}
+    return {"区コード": ward.municipality_code or ward.code, "区名": ward.name}
 
 
 def _fk(fields: list[str], resource: str, ref: list[str]) -> dict:

@@ -1,12 +1,12 @@
 import django_filters
 
-from infrastructure.filters import ProgressRecordFilter
+from community.filters import WardRecordFilter
 from programs.choices import ProgressState
 
 from .models import InitiativeProgress
 
 
-class InitiativeProgressFilter(ProgressRecordFilter):
+class InitiativeProgressFilter(WardRecordFilter):
     initiative = django_filters.CharFilter(field_name="initiative__code", help_text="e.g. 1-2-1")
     pillar = django_filters.NumberFilter(method="filter_pillar")
     state = django_filters.ChoiceFilter(choices=ProgressState.choices)

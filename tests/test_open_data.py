@@ -69,7 +69,9 @@ def test_fiscal_years_in_both_forms_and_no_draft(client, data):
     assert str(data["draft"].pk) not in ids
     assert all(row["値"] != "999999" for row in rows)
     approved = next(row for row in rows if row["ID"] == str(data["approved"].pk))
-    assert approved["値"] == "120000" and approved["区コード"] == "chuo"
+    # The ward by its own 全国地方公共団体コード, the code the API's ?ward= takes too.
+    assert approved["値"] == "120000" and approved["区コード"] == "431010"
+    assert approved["区名"] == "中央区"
 
     progress_text = client.get("/opendata/initiative-progress.csv")
     progress_rows = read_csv(progress_text)

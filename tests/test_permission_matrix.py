@@ -385,7 +385,7 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'api/v1/^wards/(?P<code>[^/.]+)/$': '200 401 200 200 200 200 200',
     'api/v1/auth/token/': '405 405 405 405 405 405 405',
     'api/v1/consultation/': '200 401 200 200 200 200 200',
-    'api/v1/dashboard/': '400 401 400 400 400 400 400',
+    'api/v1/dashboard/': '200 401 200 200 200 200 200',
     'api/v1/jobs/<str:id>/': '401 401 404 404 404 404 404',
     'api/v1/municipality/': '200 401 200 200 200 200 200',
     'api/v1/reports/<str:fiscal_year>/': '404 401 404 404 404 404 404',

@@ -14,6 +14,7 @@ from community.models import (
     directory_field_names,
     pillar_model,
 )
+from community.selectors import UnknownWardError, ward_named
 from community.services import (
     community_resource_create,
     health_town_planning_create,
@@ -59,15 +60,36 @@ class SchoolDistrictSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "ward", "ward_code"]
 
 
+class WardField(serializers.SlugRelatedField):
+    """A ward written in a request body: by any name it answers to (its code, its own
+    全国地方公共団体コード or its name; ``community.selectors.ward_named``), shown by its name.
+    Absent or null for city-wide unless the serializer says otherwise."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Ward.objects.all())
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            "The ward: its code, its own 全国地方公共団体コード or its name (shown as its "
+            "name); absent or null for city-wide.",
+        )
+        super().__init__(slug_field="name", **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            ward = ward_named(data)
+        except UnknownWardError as error:
+            raise serializers.ValidationError(str(error), code="does_not_exist") from error
+        if ward is None or not self.get_queryset().filter(pk=ward.pk).exists():
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return ward
+
+
 def _ward_field(**kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="name",
-        queryset=Ward.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Ward name (or code); absent or null for city-wide.",
-        **kwargs,
-    )
+    return WardField(**kwargs)
 
 
 class FiscalYearLabelMixin(serializers.Serializer):
@@ -86,6 +108,13 @@ class CurrentPlanPillarField(serializers.SlugRelatedField):
 
 
 class CommunityResourceSerializer(VersionedRecordSerializer):
+    # Not the model's SlugField: its pattern would forbid the empty code of every entry made
+    # outside the plan (only the plan's own entries have one).
+    code = serializers.CharField(
+        read_only=True,
+        help_text="The plan's identifier of an entry it names (load_plan); empty for an "
+        "entry made by staff.",
+    )
     organisation_type = serializers.SlugRelatedField(
         slug_field="code", queryset=OrganisationType.objects.all()
     )

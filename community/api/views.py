@@ -1,10 +1,12 @@
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
+from community.api.parameters import ward_openapi_parameter, ward_parameter
 from community.filters import (
+    WARD_HELP,
     CommunityResourceFilter,
     HealthTownPlanningFilter,
     SchoolDistrictFilter,
@@ -19,7 +21,12 @@ from community.models import (
     VolunteerProgram,
     Ward,
 )
-from community.selectors import consultation_places, life_stage_named, ward_named
+from community.selectors import (
+    UnknownWardError,
+    consultation_places,
+    life_stage_named,
+    ward_named,
+)
 from community.services import (
     community_resource_delete,
     community_resource_update,
@@ -62,14 +69,34 @@ class MunicipalityView(RestrictedRetrieveView):
         return municipality
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=WARD_HELP)
+        ]
+    )
+)
 class WardViewSet(RestrictedReadOnlyViewSet):
-    """The municipality's wards, each with its own 全国地方公共団体コード."""
+    """The municipality's wards, each with its own 全国地方公共団体コード. One ward is found by
+    any name it answers to (``community.selectors.ward_named``)."""
 
     queryset = Ward.objects.all()
     serializer_class = WardSerializer
     lookup_field = "code"
     permission_classes = [ReadOrStaffWrite]
     pagination_class = None
+
+    def get_object(self):
+        try:
+            ward = ward_named(self.kwargs[self.lookup_field])
+        except UnknownWardError as error:
+            raise NotFound(str(error)) from error
+        wards = self.filter_queryset(self.get_queryset())
+        found = wards.filter(pk=ward.pk).first() if ward is not None else None
+        if found is None:
+            raise NotFound()
+        self.check_object_permissions(self.request, found)
+        return found
 
 
 class SchoolDistrictViewSet(RestrictedReadOnlyViewSet):
@@ -125,7 +152,7 @@ class VolunteerHeadcountViewSet(VersionedViewSet):
 
 YEAR_AND_WARD = [
     OpenApiParameter("fiscal_year", OpenApiTypes.STR, description="Headcounts of this year only."),
-    OpenApiParameter("ward", OpenApiTypes.STR, description="Headcounts of this ward (name/code)."),
+    ward_openapi_parameter("Headcounts of this ward."),
 ]
 
 
@@ -148,8 +175,8 @@ class VolunteerProgramViewSet(RestrictedReadOnlyViewSet):
                 counts = counts.filter(fiscal_year=parse_fiscal_year(raw))
             except FiscalYearError as error:
                 raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
-        if raw := self.request.query_params.get("ward"):
-            counts = counts.filter(ward=ward_named(raw))
+        if ward := ward_parameter(self.request):
+            counts = counts.filter(ward=ward)
         return VolunteerProgram.objects.select_related("pillar").prefetch_related(
             Prefetch("headcounts", queryset=counts)
         )
@@ -163,11 +190,7 @@ class VolunteerProgramViewSet(RestrictedReadOnlyViewSet):
             description="Code or name: early-childhood/幼児期, school-age/学齢期, "
             "youth-adult/青年期・成人期, old-age/高齢期.",
         ),
-        OpenApiParameter(
-            "ward",
-            OpenApiTypes.STR,
-            description="Ward name or code; city-wide bodies always included.",
-        ),
+        ward_openapi_parameter("Bodies of this ward; city-wide bodies always included."),
     ]
 )
 class ConsultationView(RestrictedListView):
@@ -184,9 +207,11 @@ class ConsultationView(RestrictedListView):
         life_stage = life_stage_named(params.get("life_stage", ""))
         if params.get("life_stage") and life_stage is None:
             errors["life_stage"] = ["Unknown life stage."]
-        ward = ward_named(params.get("ward", ""))
-        if params.get("ward") and ward is None:
-            errors["ward"] = ["Unknown ward."]
+        try:
+            ward = ward_named(params.get("ward"))
+        except UnknownWardError as error:
+            ward = None
+            errors["ward"] = [str(error)]
         if errors:
             raise serializers.ValidationError(errors)
         return consultation_places(life_stage=life_stage, ward=ward)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.models import Ward
+from community.api.serializers import WardField
 from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, UnitKind
 from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
@@ -272,13 +272,10 @@ class TargetWriteSerializer(serializers.Serializer):
         validators=[validate_text],
         help_text="Required for a revision.",
     )
-    ward = serializers.SlugRelatedField(
-        slug_field="name",
-        queryset=Ward.objects.all(),
-        allow_null=True,
-        required=False,
+    ward = WardField(
         default=None,
-        help_text="Ward name; absent or null for a city-wide target.",
+        help_text="The ward: its code, its own 全国地方公共団体コード or its name; absent or "
+        "null for a city-wide target.",
     )
     note = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=300, validators=[validate_text]
@@ -303,12 +300,9 @@ class IndicatorValueSerializer(WorkflowRecordSerializer):
         queryset=Indicator.objects.all(),
         help_text="Indicator code (KPI-1-1 …) in the plan of ?plan= (the current plan).",
     )
-    ward = serializers.SlugRelatedField(
-        slug_field="name",
-        queryset=Ward.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Ward name (or code); absent or null for a city-wide value.",
+    ward = WardField(
+        help_text="The ward: its code, its own 全国地方公共団体コード or its name (shown as its "
+        "name); absent or null for a city-wide value.",
     )
     value = PlainDecimalField()
     kind = serializers.ChoiceField(

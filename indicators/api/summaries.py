@@ -27,9 +27,14 @@ from .serializers import IndicatorSerializer
 WARMED_SCOPES = (access.PUBLIC, access.CITY_WIDE_SCOPE)
 
 
-def indicators_payload(indicators, fiscal_year: int | None = None) -> list:
-    """Each indicator with its progress as of ``fiscal_year`` (the current one if None)."""
-    progress = progress_by_indicator(indicators, up_to=fiscal_year)
+def indicators_payload(
+    indicators, fiscal_year: int | None = None, ward: Ward | None = None
+) -> list:
+    """Each indicator with its progress as of ``fiscal_year`` (the current one if None), the
+    city's or ``ward``'s."""
+    progress = progress_by_indicator(
+        indicators, up_to=fiscal_year, ward_id=ward.pk if ward else None
+    )
     return IndicatorSerializer(indicators, many=True, context={"progress": progress}).data
 
 
@@ -59,14 +64,21 @@ def cached_indicator(indicator: Indicator, fiscal_year: int | None = None) -> di
     )
 
 
-def dashboard_payload(year: int, scope: access.Scope, plan: Plan | None = None) -> dict:
-    """Of ``plan``, the current plan by default."""
+def dashboard_payload(
+    year: int, scope: access.Scope, plan: Plan | None = None, ward: Ward | None = None
+) -> dict:
+    """Of ``plan``, the current plan by default; of the city and every ward, or of ``ward``
+    alone (its indicators measured for it, its own reporting)."""
     plan = plan or current_plan()
     pillars = pillar_summaries(
         Pillar.objects.filter(plan=plan),
-        indicators_with_progress(up_to=year, plan=plan, related=False),
+        indicators_with_progress(
+            up_to=year, plan=plan, related=False, ward_id=ward.pk if ward else None
+        ),
     )
-    wards = ward_completeness(Ward.objects.all(), fiscal_year=year, scope=scope, plan=plan)
+    wards = ward_completeness(
+        [ward] if ward else Ward.objects.all(), fiscal_year=year, scope=scope, plan=plan
+    )
     return {
         "fiscal_year": year,
         "fiscal_year_label": fiscal_year_label(year),
@@ -95,17 +107,19 @@ def dashboard_payload(year: int, scope: access.Scope, plan: Plan | None = None) 
     }
 
 
-def cached_dashboard(year: int, scope: access.Scope, plan: Plan | None = None) -> dict:
-    """The dashboard of ``plan`` (the current plan by default) as ``scope`` sees it: each
-    ward's unapproved counts only where the scope covers that ward."""
+def cached_dashboard(
+    year: int, scope: access.Scope, plan: Plan | None = None, ward: Ward | None = None
+) -> dict:
+    """The dashboard of ``plan`` (the current plan by default), of ``ward`` if given, as
+    ``scope`` sees it: each ward's unapproved counts only where the scope covers that
+    ward."""
     plan = plan or current_plan()
+    key = (year, scope.key, plan.pk if plan else None, translation.get_language())
     return cached(
         "dashboard",
-        lambda: dashboard_payload(year, scope, plan),
-        year,
-        scope.key,
-        plan.pk if plan else None,
-        translation.get_language(),
+        lambda: dashboard_payload(year, scope, plan, ward),
+        *key,
+        *((ward.pk,) if ward else ()),  # the city's keys as they were
     )
 
 

@@ -1,6 +1,4 @@
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -15,12 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import access
-from community.models import Ward
+from community.api.parameters import ward_openapi_parameter, ward_parameter
 from indicators import policy as indicator_policy
 from indicators.filters import IndicatorValueFilter
 from indicators.models import Indicator, IndicatorValue, IndicatorValueTransition, RatingRule
 from indicators.policy import check_sets_targets
-from indicators.selectors import indicator_series, indicator_targets
+from indicators.selectors import default_fiscal_year, indicator_series, indicator_targets
 from indicators.services import (
     indicator_value_delete,
     indicator_value_update,
@@ -119,13 +117,11 @@ TARGET_EXAMPLE = OpenApiExample(
 )
 
 
-def as_of_year(request, *, required: bool = False) -> int | None:
+def as_of_year(request) -> int | None:
     """The ``fiscal_year`` query parameter (any form people write), or None without it. A
-    bad one, or none where it is ``required``, is a 400 naming the parameter."""
+    bad one is a 400 naming the parameter."""
     raw = request.query_params.get("fiscal_year")
     if raw in (None, ""):
-        if required:
-            raise serializers.ValidationError({"fiscal_year": [_("年度を指定してください。")]})
         return None
     try:
         return parse_fiscal_year(raw)
@@ -133,10 +129,18 @@ def as_of_year(request, *, required: bool = False) -> int | None:
         raise serializers.ValidationError({"fiscal_year": [str(error)]}) from error
 
 
+WARD_PROGRESS = ward_openapi_parameter(
+    "The ward whose progress is given (its own actuals, against its own baseline and "
+    "targets where it has them, else the city's for a rate); absent for the city's."
+)
+
+
 @extend_schema(parameters=[PLAN_PARAMETER])
 @extend_schema_view(
-    list=extend_schema(parameters=[FISCAL_YEAR_AS_OF]),
-    retrieve=extend_schema(parameters=[FISCAL_YEAR_AS_OF], examples=[KPI_1_1_EXAMPLE]),
+    list=extend_schema(parameters=[FISCAL_YEAR_AS_OF, WARD_PROGRESS]),
+    retrieve=extend_schema(
+        parameters=[FISCAL_YEAR_AS_OF, WARD_PROGRESS], examples=[KPI_1_1_EXAMPLE]
+    ),
 )
 class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOnlyViewSet):
     """Outcome indicators with their progress, from approved data only, as of a fiscal year
@@ -154,20 +158,22 @@ class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOn
 
     def list(self, request, *args, **kwargs):
         year = as_of_year(request)
+        ward = ward_parameter(request)
         if set(request.query_params) - {"fiscal_year"}:
             queryset = self.filter_queryset(self.get_queryset())
-            return Response(indicators_payload(list(queryset), year))
+            return Response(indicators_payload(list(queryset), year, ward))
         return Response(cached_indicator_list(year))  # the current plan's
 
     def retrieve(self, request, *args, **kwargs):
         year = as_of_year(request)
+        ward = ward_parameter(request)
+        if ward is not None:
+            return Response(indicators_payload([self.get_object()], year, ward)[0])
         return Response(cached_indicator(self.get_object(), year))
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "ward", OpenApiTypes.STR, description="Ward name; absent for the city-wide series."
-            ),
+            ward_openapi_parameter("The ward's series; absent for the city-wide series."),
             FISCAL_YEAR_AS_OF,
         ],
         responses=SeriesSerializer,
@@ -178,9 +184,7 @@ class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOn
         order, with the expected trajectory from baseline to the target in force."""
         indicator = self.get_object()
         year = as_of_year(request)
-        ward = None
-        if name := request.query_params.get("ward"):
-            ward = get_object_or_404(Ward, name=name)
+        ward = ward_parameter(request)
         series = indicator_series(indicator, ward_id=ward.pk if ward else None, fiscal_year=year)
         return Response(
             SeriesSerializer(
@@ -200,9 +204,7 @@ class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOn
     @extend_schema(
         methods=["GET"],
         parameters=[
-            OpenApiParameter(
-                "ward", OpenApiTypes.STR, description="Ward name; absent for the city's targets."
-            ),
+            ward_openapi_parameter("The ward's targets; absent for the city's."),
             OpenApiParameter(
                 "fiscal_year",
                 OpenApiTypes.STR,
@@ -227,9 +229,7 @@ class IndicatorViewSet(AnonymousResponseCache, PlanScopedMixin, RestrictedReadOn
         if request.method == "POST":
             return self._create_target(request, indicator)
         year = as_of_year(request)
-        ward = None
-        if name := request.query_params.get("ward"):
-            ward = get_object_or_404(Ward, name=name)
+        ward = ward_parameter(request)
         rows = indicator_targets(indicator, ward_id=ward.pk if ward else None, fiscal_year=year)
         return Response(TargetSerializer(rows, many=True, context={"request": request}).data)
 
@@ -288,7 +288,9 @@ DashboardSerializer = inline_serializer(
 
 class DashboardView(AnonymousResponseCache, APIView):
     """Per pillar, the indicators counted by status and their mean achievement as of the
-    fiscal year; per ward, how complete the year's reporting is."""
+    fiscal year; per ward, how complete the year's reporting is. With ``ward``, of that ward
+    alone. Without ``fiscal_year``, of the year the pages show first
+    (``indicators.selectors.default_fiscal_year``)."""
 
     permission_classes = [ReadOrStaffWrite]
 
@@ -297,18 +299,25 @@ class DashboardView(AnonymousResponseCache, APIView):
             OpenApiParameter(
                 "fiscal_year",
                 OpenApiTypes.STR,
-                required=True,
-                description="2013, H25, 平成25年度 …",
+                description="2013, H25, 平成25年度 …. Default: the latest fiscal year of the "
+                "plan's period with approved data, else the period's first (the year the "
+                "pages show first).",
             ),
             PLAN_PARAMETER,
+            ward_openapi_parameter(
+                "That ward's dashboard: its indicators measured for it and its own "
+                "reporting; absent for the city and every ward."
+            ),
         ],
         responses=DashboardSerializer,
     )
     def get(self, request):
-        year = as_of_year(request, required=True)
-        return Response(
-            cached_dashboard(year, access.scope_of(request.user), plan_from_request(request))
-        )
+        plan = plan_from_request(request)
+        ward = ward_parameter(request)
+        year = as_of_year(request)
+        if year is None:
+            year = default_fiscal_year(plan)
+        return Response(cached_dashboard(year, access.scope_of(request.user), plan, ward))
 
 
 __all__ = [

@@ -47,7 +47,8 @@ def requested_plan(request) -> Plan | None:
 
 
 def selected_fiscal_year(request, plan: Plan | None = None) -> int:
-    """The fiscal year asked for (?fiscal_year=H28 …), or the latest with data."""
+    """The fiscal year asked for (?fiscal_year=H28 …) where the plan reports on it, else the
+    one the pages show first (``indicators.selectors.default_fiscal_year``)."""
     raw = request.GET.get("fiscal_year")
     if raw:
         try:

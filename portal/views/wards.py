@@ -1,8 +1,14 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from community.models import LifeStage, Ward
-from community.selectors import consultation_places, life_stage_named, ward_named
+from community.selectors import (
+    UnknownWardError,
+    consultation_places,
+    life_stage_named,
+    ward_named,
+)
 from indicators.charts import achievement_chart
 from indicators.selectors import indicators_with_progress, reporting_years, ward_completeness
 from infrastructure.response_cache import public_page
@@ -12,8 +18,14 @@ from portal.views.plan import selected_fiscal_year
 @public_page
 def ward_detail(request, name: str):
     """A ward: how complete its reporting is for the fiscal year, and its figures against the
-    city's."""
-    ward = get_object_or_404(Ward, name=name)
+    city's. The path names the ward by its name, its code or its 全国地方公共団体コード alike
+    (``community.selectors.ward_named``)."""
+    try:
+        ward = ward_named(name)
+    except UnknownWardError as error:
+        raise Http404(str(error)) from error
+    if ward is None:
+        raise Http404()
     year = selected_fiscal_year(request)
     city = indicators_with_progress(up_to=year)
     own = dict(indicators_with_progress(up_to=year, ward_id=ward.pk))
@@ -49,10 +61,10 @@ def finder_choices(request) -> dict:
         life_stage = life_stage_named(raw)
         if life_stage is None:
             errors["life_stage"] = _("ライフステージ「%(value)s」はありません。") % {"value": raw}
-    if raw := request.GET.get("ward", "").strip():
-        ward = ward_named(raw)
-        if ward is None:
-            errors["ward"] = _("区「%(value)s」はありません。") % {"value": raw}
+    try:
+        ward = ward_named(request.GET.get("ward"))
+    except UnknownWardError as error:
+        errors["ward"] = str(error)
     return {
         "life_stages": LifeStage.objects.all(),
         "wards": Ward.objects.all(),

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.models import Ward
+from community.api.serializers import WardField
 from infrastructure.api.serializers import WorkflowRecordSerializer
 from programs.models import (
     Action,
@@ -153,13 +153,7 @@ class InitiativeProgressSerializer(WorkflowRecordSerializer):
         required=False,
         help_text="Section code (4-1), only for sections without numbered initiatives.",
     )
-    ward = serializers.SlugRelatedField(
-        slug_field="name",
-        queryset=Ward.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="Ward name; absent for city-wide.",
-    )
+    ward = WardField()
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     create_service = staticmethod(initiative_progress_create)
