@@ -105,7 +105,17 @@ def make(tmp_path: Path, *args: str, **env: str) -> list[tuple[str, str]]:
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DATABASE_URL_FILE", "REQUIRE_BROWSER", "PLAN_DATA_DIR"}
+        # The make variables a calling make exports (CI runs `make test PYTEST_ARGS=…`).
+        if k
+        not in {
+            "DATABASE_URL",
+            "DATABASE_URL_FILE",
+            "REQUIRE_BROWSER",
+            "PLAN_DATA_DIR",
+            "PYTEST_ARGS",
+            "MARKERS",
+            "XDIST",
+        }
         and not k.startswith("MAKE")
     }
     result = subprocess.run(
