@@ -164,12 +164,6 @@ def wards_in_full(user, wards: QuerySet) -> QuerySet:
     return wards.filter(pk=scope.ward_id) if scope.ward_id is not None else wards.none()
 
 
-def check_city_wide(user, action: str, model, refusal) -> None:
-    """Raise PermissionDenied with ``refusal`` unless the user's role may take ``action`` on
-    ``model`` (granted to the city-wide roles: setting targets, choosing the rating rule)."""
-    policy.check_may(user, action, model, refusal)
-
-
 # --- The rules --------------------------------------------------------------------------
 #
 # - Everyone, the public included, sees approved records, and records without approval.

@@ -12,10 +12,9 @@ from community.access import (
     PlanContent,
     WardPlanContent,
     WardWorkflow,
-    check_city_wide,
 )
 from infrastructure import policy
-from infrastructure.policy import CREATE, VIEW
+from infrastructure.policy import CHANGE, CREATE
 
 from . import models
 
@@ -49,12 +48,9 @@ def register() -> None:
 
 def check_sets_targets(user) -> None:
     """Raise PermissionDenied unless the user may set targets."""
-    check_city_wide(user, CREATE, models.Target, _("目標値は計画担当だけが設定できます。"))
+    policy.check_may(user, CREATE, models.Target, _("目標値は計画担当だけが設定できます。"))
 
 
 def check_sets_rating_rule(user) -> None:
     """Raise PermissionDenied unless the user may choose the rating rule in use."""
-    check_city_wide(user, "change", models.RatingRule, _("評価基準は計画担当だけが選べます。"))
-
-
-__all__ = ["VIEW", "check_sets_rating_rule", "check_sets_targets", "register"]
+    policy.check_may(user, CHANGE, models.RatingRule, _("評価基準は計画担当だけが選べます。"))
