@@ -71,6 +71,18 @@ class Municipality(models.Model):
     name = PlainCharField(_("名称"), max_length=40)
     name_en = PlainCharField(_("英語名"), max_length=80)
     prefecture = PlainCharField(_("都道府県"), max_length=10)
+    area_word = PlainCharField(
+        _("地域の呼び方"),
+        max_length=10,
+        default="区",
+        help_text=_("市が実績を分けて報告する地域の呼び方（区、地区、支所 など）。"),
+    )
+    area_word_en = PlainCharField(
+        _("地域の呼び方（英語）"),
+        max_length=20,
+        default="ward",
+        help_text=_("英語の小文字で（ward、district など）。"),
+    )
 
     class Meta:
         verbose_name = _("自治体")
@@ -84,6 +96,11 @@ class Municipality(models.Model):
     def display_name(self) -> str:
         """The name in the active language."""
         return self.name_en if _in_english() and self.name_en else self.name
+
+    @property
+    def display_area_word(self) -> str:
+        """The city's own word for the areas it reports by, in the active language."""
+        return (self.area_word_en or "area") if _in_english() else self.area_word
 
 
 def _in_english() -> bool:

@@ -56,6 +56,8 @@ class MunicipalityData:
     name_en: str
     prefecture: str
     wards: tuple[WardData, ...]
+    area_word: str = "区"
+    area_word_en: str = "ward"
 
 
 @dataclass(frozen=True)
@@ -152,14 +154,30 @@ def _municipality_code(node: Node, key: str) -> str:
 
 
 def _municipality(node: Node) -> MunicipalityData:
-    node.check_keys({"code", "name", "name_en", "prefecture", "wards"})
+    """The municipality and the areas it reports by: ``wards`` (a designated city's, each
+    with its own 全国地方公共団体コード) or ``areas`` (any other city's: 地区, 支所 …, the
+    code optional) under the city's own word (``area_word``, ``area_word_en``); neither, for
+    a city that reports city-wide only."""
+    node.check_keys(
+        {"code", "name", "name_en", "prefecture", "wards", "areas", "area_word", "area_word_en"}
+    )
+    if "wards" in node.data and "areas" in node.data:
+        raise node.error("areas", "write the areas under either `wards` or `areas`, not both")
+    key = "areas" if "areas" in node.data else "wards"
+    if key == "areas" and node.data["areas"] and "area_word" not in node.data:
+        raise node.error("area_word", "name the areas with `area_word` (地区, 支所 …)")
     wards = []
-    for child in node.children("wards"):
+    for child in node.children(key):
         child.check_keys({"code", "municipality_code", "name", "name_en"})
+        own_code = (
+            _municipality_code(child, "municipality_code")
+            if key == "wards" or "municipality_code" in child.data
+            else ""
+        )
         wards.append(
             WardData(
                 code=child.text("code"),
-                municipality_code=_municipality_code(child, "municipality_code"),
+                municipality_code=own_code,
                 name=child.text("name"),
                 name_en=child.text("name_en"),
             )
@@ -168,16 +186,23 @@ def _municipality(node: Node) -> MunicipalityData:
     for what, values in (
         ("code", [w.code for w in wards]),
         ("name", [w.name for w in wards]),
-        ("municipality_code", [code] + [w.municipality_code for w in wards]),
+        ("municipality_code", [code] + [w.municipality_code for w in wards if w.municipality_code]),
     ):
         if duplicates := sorted({v for v in values if values.count(v) > 1}):
-            raise node.error("wards", f"{what} used twice: {', '.join(duplicates)}")
+            raise node.error(key, f"{what} used twice: {', '.join(duplicates)}")
+    area_word = node.text("area_word", required=False) or "区"
+    area_word_en = node.text("area_word_en", required=False) or "ward"
+    for field, value, limit in (("area_word", area_word, 10), ("area_word_en", area_word_en, 20)):
+        if len(value) > limit:
+            raise node.error(field, f"at most {limit} characters, got {len(value)}")
     return MunicipalityData(
         code=code,
         name=node.text("name"),
         name_en=node.text("name_en"),
         prefecture=node.text("prefecture"),
         wards=tuple(wards),
+        area_word=area_word,
+        area_word_en=area_word_en.lower(),
     )
 
 
@@ -281,7 +306,13 @@ def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -
     municipality = sync.upsert(
         Municipality,
         {"code": data.code},
-        {"name": data.name, "name_en": data.name_en, "prefecture": data.prefecture},
+        {
+            "name": data.name,
+            "name_en": data.name_en,
+            "prefecture": data.prefecture,
+            "area_word": data.area_word,
+            "area_word_en": data.area_word_en,
+        },
     )
     for position, ward in enumerate(data.wards, start=1):
         sync.upsert(
