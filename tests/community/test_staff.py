@@ -23,8 +23,11 @@ def test_create_staff_makes_a_ward_officer_of_one_ward(staff_password, capsys):
     assert "tanaka" in capsys.readouterr().out
 
 
-def test_create_staff_accepts_the_ward_code_too(staff_password):
-    call_command("create_staff", "sato", "--role", "ward_officer", "--ward", "kita")
+@pytest.mark.parametrize("named", ["kita", "KITA", "431052", "４３１０５２"])
+def test_create_staff_accepts_the_ward_code_too(staff_password, named):
+    """The ward as every other door takes it (community.selectors.ward_named): its code, its
+    own 全国地方公共団体コード, full-width or not."""
+    call_command("create_staff", "sato", "--role", "ward_officer", "--ward", named)
     assert ward_of(get_user_model().objects.get(username="sato")).name == "北区"
 
 

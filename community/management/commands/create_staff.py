@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from community.access import Role
 from community.models import Department, Ward
+from community.selectors import UnknownWardError, ward_named
 from community.services import staff_create
 
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=[role.value for role in Role])
-        parser.add_argument("--ward", help="The ward of a ward officer: its name or code.")
+        parser.add_argument(
+            "--ward",
+            help="The ward (area) of a ward officer: its name, code or 全国地方公共団体コード.",
+        )
         parser.add_argument(
             "--department", help="The department (所管課) of a department officer: its name."
         )
@@ -34,15 +38,11 @@ class Command(BaseCommand):
             if department_obj is None:
                 names = "、".join(Department.objects.values_list("name", flat=True))
                 raise CommandError(f"Unknown department {department!r}. Departments: {names}")
-        ward_obj = None
-        if ward:
-            ward_obj = (
-                Ward.objects.filter(name=ward).first()
-                or Ward.objects.filter(code=ward.lower()).first()
-            )
-            if ward_obj is None:
-                names = "、".join(Ward.objects.values_list("name", flat=True))
-                raise CommandError(f"Unknown ward {ward!r}. Wards: {names}")
+        try:
+            ward_obj = ward_named(ward)
+        except UnknownWardError as error:
+            names = "、".join(Ward.objects.values_list("name", flat=True)) or "-"
+            raise CommandError(f"Unknown ward {ward!r}. Wards: {names}") from error
         password = os.environ.get("STAFF_PASSWORD") or self._ask_password()
         try:
             user = staff_create(
