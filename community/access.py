@@ -248,22 +248,39 @@ class WardRecords(policy.Rule):
 class WardWorkflow(WardRecords):
     """Records a ward reports and a planner approves (indicator values, initiative progress):
     draft → submitted → approved (``infrastructure.workflow``). A ward's records are its
-    officers'; the city-wide ones (no ward) are the planners' and, where ``department_rows``
+    officers'; the city-wide ones (no ward) are the planners' and, where ``department_items``
     says how a row reaches its department (所管課), that department's officers'."""
 
-    def __init__(self, ward="ward", not_from_plan=None, *, department_rows=None):
+    def __init__(self, ward="ward", not_from_plan=None, *, department_items=None):
         super().__init__(ward=ward, not_from_plan=not_from_plan)
-        self.department_rows = department_rows  # department id -> Q, or None
+        # The record's subject fields (indicator, initiative, section), each with the rows of
+        # its model a department (所管課) answers for: department id -> Q on that model.
+        self.department_items = department_items or {}
+        self.subject_models = {}
 
     def bind(self, model) -> WardWorkflow:
         bound = super().bind(model)
-        bound.department_rows = self.department_rows
+        bound.department_items = self.department_items
+        bound.subject_models = {
+            name: model._meta.get_field(name).related_model for name in self.department_items
+        }
         return bound
+
+    def department_rows(self, department_id) -> Q | None:
+        """The records whose subject is the department's, or None where the rule names no
+        subject a department answers for."""
+        if not self.department_items:
+            return None
+        found = Q(pk__in=[])
+        for name, items in self.department_items.items():
+            subjects = self.subject_models[name].objects.filter(items(department_id))
+            found |= Q(**{f"{name}__in": subjects.values("pk")})
+        return found
 
     def _own_city_wide(self, actor: Scope) -> Q | None:
         """A department officer's city-wide rows, or None where the rule has none."""
         if (
-            self.department_rows is None
+            not self.department_items
             or actor.role is not Role.DEPARTMENT_OFFICER
             or actor.department_id is None
         ):
@@ -293,7 +310,7 @@ class WardWorkflow(WardRecords):
         if record.ward_id is not None:
             return actor.role is Role.WARD_OFFICER and record.ward_id == actor.ward_id
         return (
-            self.department_rows is not None
+            bool(self.department_items)
             and actor.role is Role.DEPARTMENT_OFFICER
             and actor.department_id is not None
             and record.department_id == actor.department_id
@@ -311,7 +328,7 @@ class WardWorkflow(WardRecords):
             return gettext("他の区の未承認のデータは見られません。")
         if not actor.city_wide and not own:
             if record.ward_id is None:
-                if self.department_rows is None:
+                if not self.department_items:
                     return gettext("市全体の値は計画担当だけが登録・変更できます。")
                 return gettext(
                     "市全体の値は、その項目の所管課の職員と計画担当が登録・変更できます。"
@@ -328,6 +345,9 @@ class WardWorkflow(WardRecords):
         own_city_wide = self._own_city_wide(actor)
         if own_city_wide is not None and field_name == "ward":
             return queryset.none()  # city-wide only
+        if own_city_wide is not None and field_name in self.department_items:
+            # A department officer reports on its own items only.
+            return queryset.filter(self.department_items[field_name](actor.department_id))
         return super().choices(actor, field_name, queryset)
 
 

@@ -26,10 +26,13 @@ def register() -> None:
     policy.grant(
         models.IndicatorValue,
         WardWorkflow(
-            department_rows=lambda department: (
-                Q(indicator__department=department)
-                | Q(indicator__department__isnull=True, indicator__section__department=department)
-            )
+            department_items={
+                # An indicator's 所管課 is its own, else its section's.
+                "indicator": lambda department: (
+                    Q(department=department)
+                    | Q(department__isnull=True, section__department=department)
+                )
+            }
         ),
         public=READ,
         ward_officer=REPORT,

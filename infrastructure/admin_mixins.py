@@ -435,6 +435,9 @@ class ProgressRecordAdmin(HistoryAdmin):
         own = policy.choices(
             request.user, self.model, db_field.name, db_field.related_model.objects
         )
+        if own is not None and db_field.name != "ward":
+            # Items the user may report on (a department officer: their department's).
+            kwargs["queryset"] = own
         limited = db_field.name == "ward" and own is not None
         ward = own.first() if limited else None
         if limited:

@@ -41,9 +41,10 @@ def register() -> None:
     policy.grant(
         models.InitiativeProgress,
         WardWorkflow(
-            department_rows=lambda department: (
-                Q(initiative__department=department) | Q(section__department=department)
-            )
+            department_items={
+                "initiative": lambda department: Q(department=department),
+                "section": lambda department: Q(department=department),
+            }
         ),
         public=READ,
         ward_officer=REPORT,

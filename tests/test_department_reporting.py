@@ -4,6 +4,7 @@ a record they entered or submitted (four eyes), unless ALLOW_SELF_APPROVAL allow
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 
 from community.access import Role
 from indicators.models import Indicator, IndicatorValue
@@ -187,3 +188,29 @@ def test_a_department_officer_reports_its_initiatives_city_wide_progress(dept_of
         format="json",
     )
     assert refused.status_code == 403
+
+
+def test_the_admin_offers_a_department_officer_only_its_own_items(
+    dept_officer, section_indicator, client
+):
+    """The add forms list the department's own indicators and initiatives (policy.choices),
+    not every item of the plan; a planner is offered every one."""
+    client.force_login(dept_officer)
+    form = client.get("/admin/indicators/indicatorvalue/add/").context["adminform"].form
+    offered = set(form.fields["indicator"].queryset)
+    assert section_indicator in offered
+    assert offered == set(
+        Indicator.objects.filter(
+            Q(department=dept_officer.staff_profile.department)
+            | Q(department__isnull=True, section__department=dept_officer.staff_profile.department)
+        )
+    )
+    assert Indicator.objects.count() > len(offered)
+    progress = client.get("/admin/programs/initiativeprogress/add/").context["adminform"].form
+    assert {i.code for i in progress.fields["initiative"].queryset} == {"1-2-1"}
+
+
+def test_the_admin_offers_a_planner_every_item(planner, client):
+    client.force_login(planner)
+    form = client.get("/admin/indicators/indicatorvalue/add/").context["adminform"].form
+    assert form.fields["indicator"].queryset.count() == Indicator.objects.count()
