@@ -1,17 +1,23 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indicators import plausibility
 from indicators import policy as indicator_policy
 from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
     ProgressRecordAdmin,
 )
+from infrastructure.display import EMPTY
 from infrastructure.fiscal_year import fiscal_year_label
 from infrastructure.forms import FiscalYearField
 from infrastructure.imports.admin import ProgressImportMixin
+from infrastructure.workflow import Status
 
 from .choices import ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, RatingRule, Target
@@ -43,6 +49,31 @@ class IndicatorAdmin(HistoryAdmin):
     readonly_fields = ["plan"]  # the pillar's plan
 
 
+class PlausibilityFilter(admin.SimpleListFilter):
+    """Records whose figure breaks a plausibility rule (妥当性チェック), for the approver."""
+
+    title = _("妥当性チェック")
+    parameter_name = "checks"
+
+    def lookups(self, request, model_admin):
+        return [("flagged", _("該当あり"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "flagged":
+            return queryset.filter(pk__in=plausibility.flagged_ids(queryset))
+        return queryset
+
+
+class CheckedChangeList(ChangeList):
+    """The list, with each record's plausibility checks computed at once for the page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        found = plausibility.checks_for(self.result_list)
+        for record in self.result_list:
+            record.plausibility = found.get(record.pk)
+
+
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
     import_sheet = "indicator_value"
@@ -55,6 +86,7 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
         "kind",
         "ward",
         "value",
+        "checks_display",
         "note",
         "as_of",
         "source",
@@ -72,6 +104,7 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
         "origin",
         "computation_list",
         "value_display",
+        "checks_display",
     ]
     list_display = [
         "indicator_code",
@@ -80,11 +113,13 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
         "value_display",
         "ward_display",
         "status",
+        "checks_display",
         "origin",
         "updated_at",
     ]
     list_filter = [
         "status",
+        PlausibilityFilter,
         FiscalYearListFilter,
         "ward",
         "kind",
@@ -105,6 +140,38 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
             # Shown, not edited: the figure in its indicator's decimals.
             return ["value_display" if name == "value" else name for name in fields]
         return fields
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
+
+    @admin.display(description=_("妥当性チェック"))
+    def checks_display(self, obj):
+        """The rules the figure breaks, with the previous figure and the change (or —)."""
+        result = getattr(obj, "plausibility", None)
+        if result is None and obj.pk:
+            result = plausibility.check_of(obj)
+        if result is None or not result.flagged:
+            return EMPTY
+        return format_html(
+            '<span class="plausibility-flag">⚠ {}</span>',
+            "。".join(plausibility.describe(obj, check) for check in result.broken),
+        )
+
+    @admin.action(description=_("選択した記録を承認"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        """Approve as every progress record, then name the approved ones that break a rule
+        (with their reasons), so the approver sees what they let through."""
+        flagged = set(plausibility.flagged_ids(queryset))
+        super().approve_selected(request, queryset)
+        approved = queryset.model.objects.filter(pk__in=flagged, status=Status.APPROVED)
+        if approved:
+            self.message_user(
+                request,
+                gettext("承認した記録のうち%(count)d件は妥当性チェックに該当します（理由：備考）：")
+                % {"count": len(approved)}
+                + " / ".join(f"{record}（{record.note}）" for record in approved),
+                messages.WARNING,
+            )
 
     @admin.display(description=_("計算の根拠"))
     def computation_list(self, obj):

@@ -17,8 +17,9 @@ class IndicatorsConfig(AppConfig):
         from infrastructure.imports import background  # noqa: F401  (the import job)
         from infrastructure.imports.sheets import sheet_register
         from infrastructure.response_cache import follow_models
+        from infrastructure.workflow import check_on_transition
 
-        from . import admin_jobs, derived, signals, tasks  # noqa: F401
+        from . import admin_jobs, derived, plausibility, signals, tasks  # noqa: F401
         from .resources import INDICATOR_SHEET
         from .selectors import plan_reach
 
@@ -29,6 +30,9 @@ class IndicatorsConfig(AppConfig):
             self, "IndicatorValue", "Target", "Indicator", "Unit", "RatingBand", "RatingRule"
         )
         sheet_register(INDICATOR_SHEET)
+        # A figure is checked again when submitted and approved (an earlier one may have
+        # changed since it was entered).
+        check_on_transition(self.get_model("IndicatorValue"), plausibility.validate_on_transition)
         reason_register(derived.REASON_CREATED, _("自動計算で作成"))
         reason_register(derived.REASON_SOURCES, _("自動計算：数えた記録が変わり、数は同じ"))
         reason_register(derived.REASON_RECOMPUTED, _("自動計算で再計算"))

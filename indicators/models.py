@@ -199,6 +199,37 @@ class Indicator(models.Model):
         default=Derivation.NONE,
         help_text=_("地域の記録から実績値を計算する指標では、実績値は入力できません。"),
     )
+    # Plausibility rules (妥当性チェック, indicators/plausibility.py): a figure outside them
+    # is kept only with a reason (備考).
+    plausible_minimum = models.DecimalField(
+        _("妥当な下限"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("これより小さい実績値には理由が必要です。空欄は確認しません。"),
+    )
+    plausible_maximum = models.DecimalField(
+        _("妥当な上限"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("これより大きい実績値には理由が必要です。空欄は確認しません。"),
+    )
+    largest_change = models.DecimalField(
+        _("前の値からの変化の上限（%）"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=Decimal("50"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "前の年度の値（状態を問わず）からこの割合を超えて変わった実績値には理由が必要です。"
+            "空欄は確認しません。"
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -235,6 +266,9 @@ class Indicator(models.Model):
         validate_section_in_pillar(self)
         if self.pillar_id and self.pillar.plan_id != self.plan_id:
             raise ValidationError({"pillar": _("この施策は別の計画のものです。")})
+        low, high = self.plausible_minimum, self.plausible_maximum
+        if low is not None and high is not None and low > high:
+            raise ValidationError({"plausible_maximum": _("上限は下限以上にしてください。")})
 
     def get_unit_display(self) -> str:
         """The unit as shown beside the figures, in the active language (％, 人)."""

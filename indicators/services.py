@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from indicators import policy as indicator_policy
 from infrastructure.fiscal_year import validate_reporting_year
-from infrastructure.workflow import Status, record_create, record_delete, record_update
+from infrastructure.workflow import record_create, record_delete, record_update
 
-from .choices import ValueKind, ValueOrigin
+from .choices import ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
+from .plausibility import validate_plausible
 from .rating_rules import Band, problems
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 
 # --- Progress reporting: entering indicator values -----------------------------------------
-
-BIG_CHANGE = Decimal("0.5")
 
 
 def validate_derived_not_typed(record: IndicatorValue) -> None:
@@ -42,32 +41,11 @@ def validate_derived_not_typed(record: IndicatorValue) -> None:
 
 
 def validate_value(record: IndicatorValue) -> None:
-    """Rules across rows: the reporting year, and a big jump against last year."""
+    """Rules across rows: the reporting year, and the indicator's plausibility rules (a
+    figure outside them needs a reason, ``indicators.plausibility``)."""
     validate_derived_not_typed(record)
     validate_reporting_year(record.fiscal_year)
-    if record.kind != ValueKind.ACTUAL or record.note.strip():
-        return
-    previous = (
-        IndicatorValue.objects.filter(
-            indicator_id=record.indicator_id,
-            ward_id=record.ward_id,
-            kind=ValueKind.ACTUAL,
-            fiscal_year=record.fiscal_year - 1,
-            status=Status.APPROVED,
-        )
-        .values_list("value", flat=True)
-        .first()
-    )
-    if previous and abs(record.value - previous) / abs(previous) > BIG_CHANGE:
-        raise ValidationError(
-            {
-                "note": _(
-                    "前年度の承認済みの値（%(previous)s）から50%%を超えて変わっています。"
-                    "備考に理由を記入してください。"
-                )
-                % {"previous": record.indicator.figure_text(previous)}
-            }
-        )
+    validate_plausible(record)
 
 
 def indicator_value_create(

@@ -9,6 +9,7 @@ who may do what goes to ``infrastructure.policy``, and every write to the workfl
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AnonymousUser
@@ -80,6 +81,21 @@ class RestrictedAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request) and self._exists(object_id):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The autocomplete of another model's form offers what the user may give that field
+        # (a department officer: their department's indicators), as the form's choices do.
+        asking = request.GET
+        if "field_name" in asking and "model_name" in asking and "app_label" in asking:
+            try:
+                source = apps.get_model(asking["app_label"], asking["model_name"])
+            except LookupError:
+                return queryset.none(), False
+            own = policy.choices(request.user, source, asking["field_name"], queryset)
+            if own is not None:
+                queryset = own
+        return queryset, may_have_duplicates
 
     def _exists(self, object_id) -> bool:
         try:

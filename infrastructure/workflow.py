@@ -200,6 +200,17 @@ def save_version(record: WorkflowRecord, *, user: AbstractBaseUser, reason: str 
     save_unique(record)  # an update may move a record onto another's key
 
 
+#: Rules across rows that a record must still meet when it moves on (submitted, approved),
+#: by model: each app registers its own in its ``ready`` (``check_on_transition``).
+TRANSITION_CHECKS: dict[type, Any] = {}
+
+
+def check_on_transition(model: type[WorkflowRecord], validate) -> None:
+    """Run ``validate(record)`` before a record of ``model`` is submitted or approved: the
+    rules of entry hold for what others figured since (an earlier year's figure changed)."""
+    TRANSITION_CHECKS[model] = validate
+
+
 @transaction.atomic
 def record_transition(
     *,
@@ -226,6 +237,10 @@ def record_transition(
                 % {"action": Transition(transition).label}
             }
         )
+    if target in (Status.SUBMITTED, Status.APPROVED) and (
+        validate := TRANSITION_CHECKS.get(type(current))
+    ):
+        validate(current)
     current.status = target
     save_version(current, user=user, reason=f"{transition}: {comment}".rstrip(": "))
     current.transitions.create(

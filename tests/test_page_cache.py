@@ -45,6 +45,7 @@ def test_an_approval_invalidates_the_cached_page(client, planner, settings):
         fiscal_year=2019,
         kind=ValueKind.ACTUAL,
         value=Decimal("12.34"),
+        note="テスト用の値",  # far from the plan's own figure: a reason (plausibility rule)
     )
     record = record_transition(record=record, transition=Transition.SUBMIT, user=planner)
     # Only the approval makes the figure public; every save moves the generation on anyway.

@@ -1,9 +1,10 @@
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from community.api.serializers import WardField
+from indicators import plausibility
 from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, UnitKind
 from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
@@ -294,6 +295,38 @@ class SeriesSerializer(serializers.Serializer):
     progress = ProgressSerializer()
 
 
+PlausibilityCheckSerializer = inline_serializer(
+    "PlausibilityCheck",
+    {
+        "rule": serializers.ChoiceField(choices=["minimum", "maximum", "change"]),
+        "limit": serializers.CharField(help_text="The rule's limit (a figure, or a percent)."),
+        "previous": inline_serializer(
+            "PreviousFigure",
+            {
+                "id": serializers.IntegerField(),
+                "fiscal_year": serializers.IntegerField(),
+                "value": serializers.CharField(),
+                "status": serializers.CharField(),
+            },
+            allow_null=True,
+        ),
+        "change_percent": serializers.CharField(
+            allow_null=True, help_text="The change from the previous figure, in percent (+874.6)."
+        ),
+    },
+    many=True,
+)
+
+
+class IndicatorValueListSerializer(serializers.ListSerializer):
+    """A page of values: every record's plausibility checks in one query."""
+
+    def to_representation(self, data):
+        records = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["checks"] = plausibility.checks_for(records)
+        return super().to_representation(records)
+
+
 class IndicatorValueSerializer(WorkflowRecordSerializer):
     indicator = PlanScopedSlugRelatedField(
         slug_field="code",
@@ -321,8 +354,19 @@ class IndicatorValueSerializer(WorkflowRecordSerializer):
         read_only=True,
         help_text="For a derived value (origin derived): the records it counted.",
     )
+    checks = serializers.SerializerMethodField(
+        help_text="The plausibility rules (妥当性チェック) the figure breaks, each with the "
+        "latest earlier figure of the indicator and ward in any state and the change; empty "
+        "when it breaks none. A figure that breaks one is kept only with a reason in note."
+    )
 
     create_service = staticmethod(indicator_value_create)
+
+    @extend_schema_field(PlausibilityCheckSerializer)
+    def get_checks(self, record) -> list:
+        found = self.context.get("checks")  # a list's, computed at once
+        result = plausibility.check_of(record) if found is None else found.get(record.pk)
+        return plausibility.as_json(result)
 
     class Meta:
         model = IndicatorValue
@@ -338,7 +382,9 @@ class IndicatorValueSerializer(WorkflowRecordSerializer):
             "source",
             "origin",
             "computation",
+            "checks",
             *WorkflowRecordSerializer.workflow_fields,
         ]
+        list_serializer_class = IndicatorValueListSerializer
         read_only_fields = ["origin", "status", "version", "created_at", "updated_at"]
         validators = []  # uniqueness is checked by the model (full_clean), NULL ward included

@@ -183,7 +183,7 @@ def test_a_big_change_needs_a_note(client, chuo_officer):
     jump = form_data(fiscal_year="2015", value="151000")
     response = client.post(reverse(f"{VALUES}_add"), jump)
     note = " ".join(response.context["adminform"].form.errors["note"])
-    assert "50%を超えて" in note and "（100,000）" in note
+    assert "+51.0%で、上限の50%を超えて" in note and "の100,000、承認済み" in note
     assert client.post(reverse(f"{VALUES}_add"), {**jump, "note": "新施設"}).status_code == 302
 
 

@@ -110,6 +110,7 @@ def _approve_actual(planner, value: str):
         fiscal_year=2019,
         kind=ValueKind.ACTUAL,
         value=Decimal(value),
+        note="テスト用の値",  # far from the plan's own figure: a reason (plausibility rule)
     )
     record = record_transition(record=record, transition=Transition.SUBMIT, user=planner)
     return record_transition(record=record, transition=Transition.APPROVE, user=planner)

@@ -85,7 +85,7 @@ def writer(base: str, token: str, index: int, shared_id: int, shared_etag: str, 
         opener,
         "PATCH",
         f"{base}{URL}{shared_id}/",
-        {"value": str(200000 + index)},
+        {"value": str(120000 + index)},  # within the 50 % rule
         {**auth, "If-Match": shared_etag},
     )
     statuses.append(("shared", shared[0]))
