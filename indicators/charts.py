@@ -120,9 +120,10 @@ def ward_chart(indicator, table: dict) -> dict:
 
     A rate compares on one scale. A count does not: the city's is the sum of the wards', so
     on their scale the ward lines would collapse at the bottom. The city then goes on a
-    second axis (``axis: "city"``, drawn on the right), each axis titled with what it counts."""
+    second axis (``axis: "city"``, drawn on the right), each axis titled with what it counts.
+    A city without wards has the city's line alone, on the one axis."""
     unit, places = str(indicator.get_unit_display()), indicator.decimal_places
-    own_axis = indicator.unit.summed
+    own_axis = indicator.unit.summed and bool(table["wards"])
     years = [row["fiscal_year"] for row in table["rows"]]
     # Keys by the ward's place in the list (ward-1 …), so each has its own line style
     # whatever the municipality's wards are called.

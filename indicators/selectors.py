@@ -341,38 +341,47 @@ def _expected_reports(plan=None):
     )
 
 
-def ward_completeness(wards, *, fiscal_year: int, scope, plan=None) -> list[dict]:
+def ward_completeness(
+    wards, *, fiscal_year: int, scope, plan=None, city_wide: bool = False
+) -> list[dict]:
     """Per ward, how complete the fiscal year's reporting is: the ward's actual values of
     every indicator and its progress report on every initiative (or section without one),
     counted by workflow status; what has no record is missing. Only what ``scope`` (a user
     or an ``access.Scope``) sees is counted: for a ward whose unapproved records are out of
     scope (the public; a ward officer looking at another ward) the counts are approved and
-    missing only, and an unapproved record counts as missing."""
+    missing only, and an unapproved record counts as missing.
+
+    With ``city_wide``, a first row (``"ward": None``) counts the city-wide records (no
+    ward) the same way, against the same expectations: for a city without wards the only
+    row. Still one query for every count."""
     from programs.models import InitiativeProgress
 
     scope = access.scope_of(scope)
     indicators, initiatives, sections = _expected_reports(plan)
+    # Grouped by ward, the city-wide records (ward NULL) apart; left out unless asked for.
+    ward_filter = {} if city_wide else {"ward__isnull": False}
     (expected_values, initiative_count, section_count), (value_counts, progress_counts) = _counts(
         [indicators, initiatives, sections],
         by_ward_and_status=[
             IndicatorValue.objects.visible_to(scope)
-            .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=False)
+            .filter(fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, **ward_filter)
             .filter(indicator__in=indicators),
             InitiativeProgress.objects.visible_to(scope)
-            .filter(fiscal_year=fiscal_year, ward__isnull=False)
+            .filter(fiscal_year=fiscal_year, **ward_filter)
             .filter(Q(initiative__in=initiatives) | Q(section__in=sections)),
         ],
     )
     expected_progress = initiative_count + section_count
     rows = []
-    for ward in wards:
+    for ward in [None, *wards] if city_wide else wards:
+        ward_id = getattr(ward, "pk", None)
         parts = {}
         for name, expected, counts in (
             ("indicator_values", expected_values, value_counts),
             ("initiative_progress", expected_progress, progress_counts),
         ):
-            by_status = {s: counts.get((ward.pk, s), 0) for s in Status.values}
-            if not scope.sees_unapproved(ward.pk):
+            by_status = {s: counts.get((ward_id, s), 0) for s in Status.values}
+            if not scope.sees_unapproved(ward_id):
                 by_status = {Status.APPROVED: by_status[Status.APPROVED]}
             recorded = sum(by_status.values())
             parts[name] = {
@@ -387,47 +396,71 @@ def ward_completeness(wards, *, fiscal_year: int, scope, plan=None) -> list[dict
     return rows
 
 
-def reporting_matrix(wards, *, fiscal_year: int) -> dict:
+def reporting_matrix(wards, *, fiscal_year: int, city_wide_for=None) -> dict:
     """Which records each ward has for a fiscal year: rows are what a ward reports
     (``_expected_reports``: the indicators' actual values, then the initiatives and the
     sections without one), columns the wards, each cell the record's status or None where it
-    is missing. For staff: it shows unapproved records. Five queries."""
+    is missing. For staff: it shows unapproved records of ``wards``. Five queries.
+
+    With ``city_wide_for`` (a user or an ``access.Scope``), a first column (None) holds the
+    city-wide records' statuses as far as that user sees them: every status where their
+    scope takes in the city's unapproved records (planners), else approved ones only. The
+    result's ``columns`` are then None and the wards (else the wards), each row's
+    ``labelled`` its (column, status) pairs, ``cells`` the wards' statuses alone."""
     from programs.models import InitiativeProgress
 
     wards = list(wards)
+    city_wide = city_wide_for is not None
+    columns = [None, *wards] if city_wide else wards
     indicators, initiatives, sections = _expected_reports()
+
+    def of_the_columns(model):
+        """The model's records of the wards and, if asked for, the city-wide ones the user
+        sees."""
+        records = model.objects.filter(ward__in=wards)
+        if city_wide:
+            scope = access.scope_of(city_wide_for)
+            city = model.objects.filter(ward__isnull=True).visible_to(scope)
+            if not scope.sees_unapproved(None):
+                city = city.filter(status=Status.APPROVED)
+            records = records | city
+        return records.filter(fiscal_year=fiscal_year).order_by()
+
     values = {
         (ward_id, indicator_id): status
-        for ward_id, indicator_id, status in IndicatorValue.objects.filter(
-            fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__in=wards
-        )
-        .order_by()
+        for ward_id, indicator_id, status in of_the_columns(IndicatorValue)
+        .filter(kind=ValueKind.ACTUAL)
         .values_list("ward_id", "indicator_id", "status")
     }
     progress = {
         (ward_id, initiative_id, section_id): status
-        for ward_id, initiative_id, section_id, status in InitiativeProgress.objects.filter(
-            fiscal_year=fiscal_year, ward__in=wards
-        )
-        .order_by()
-        .values_list("ward_id", "initiative_id", "section_id", "status")
+        for ward_id, initiative_id, section_id, status in of_the_columns(
+            InitiativeProgress
+        ).values_list("ward_id", "initiative_id", "section_id", "status")
     }
 
     def row(what: str, subject, key) -> dict:
-        return {"what": what, "subject": subject, "cells": [key(ward) for ward in wards]}
+        found = [key(getattr(column, "pk", None)) for column in columns]
+        return {
+            "what": what,
+            "subject": subject,
+            "cells": found[1:] if city_wide else found,
+            "labelled": list(zip(columns, found, strict=True)),
+        }
 
     return {
         "wards": wards,
+        "columns": columns,
         "indicator_rows": [
-            row("indicator_value", i, lambda w, i=i: values.get((w.pk, i.pk)))
+            row("indicator_value", i, lambda w, i=i: values.get((w, i.pk)))
             for i in indicators.select_related("pillar")
         ],
         "progress_rows": [
-            row("initiative_progress", i, lambda w, i=i: progress.get((w.pk, i.pk, None)))
+            row("initiative_progress", i, lambda w, i=i: progress.get((w, i.pk, None)))
             for i in initiatives.select_related("pillar", "section__pillar")
         ]
         + [
-            row("initiative_progress", s, lambda w, s=s: progress.get((w.pk, None, s.pk)))
+            row("initiative_progress", s, lambda w, s=s: progress.get((w, None, s.pk)))
             for s in sections.select_related("pillar")
         ],
     }

@@ -1,4 +1,5 @@
-"""Reads that only the pages need: the initiatives' progress per ward for a fiscal year."""
+"""Reads that only the pages need: the initiatives' progress, city-wide and per ward, for a
+fiscal year."""
 
 from __future__ import annotations
 
@@ -10,8 +11,16 @@ from programs.models import Initiative, InitiativeProgress, Section
 
 def progress_grid(*, pillar, fiscal_year: int, user) -> dict:
     """Rows: the pillar's initiatives (and sections with no numbered initiative); columns:
-    the wards; cells: the ward's report for the year, as the user may see it. Four queries."""
+    city-wide (None), then the wards, if the city has any; cells: the report for the year
+    of the city (a record with no ward, say a department's) or of the ward, as the user may
+    see it. Four queries.
+
+    ``wards`` are the wards alone (empty for a city without them: its pages show the
+    city-wide column only), ``columns`` the city-wide column and the wards; each row has
+    ``city_wide``, ``cells`` (the wards' records, in the order of ``wards``) and
+    ``labelled``: (column, record) in the order of ``columns``."""
     wards = list(Ward.objects.all())
+    columns = [None, *wards]
     initiatives = list(Initiative.objects.filter(pillar=pillar).select_related("section"))
     sections = list(
         Section.objects.filter(pillar=pillar, initiatives__isnull=True).select_related("pillar")
@@ -20,7 +29,6 @@ def progress_grid(*, pillar, fiscal_year: int, user) -> dict:
         InitiativeProgress.objects.filter(
             Q(initiative__pillar=pillar) | Q(section__pillar=pillar),
             fiscal_year=fiscal_year,
-            ward__isnull=False,
         )
         .visible_to(user)
         .order_by()
@@ -28,19 +36,20 @@ def progress_grid(*, pillar, fiscal_year: int, user) -> dict:
     cells = {(r.initiative_id, r.section_id, r.ward_id): r for r in records}
 
     def row(subject, initiative_id, section_id) -> dict:
-        found = [cells.get((initiative_id, section_id, w.pk)) for w in wards]
-        # ``labelled``: each cell with its ward, for the table stacked on a phone.
+        found = [cells.get((initiative_id, section_id, getattr(c, "pk", None))) for c in columns]
         return {
             "subject": subject,
-            "cells": found,
-            "labelled": list(zip(wards, found, strict=True)),
+            "city_wide": found[0],
+            "cells": found[1:],
+            # Each cell with its column, for the table stacked on a phone and the report.
+            "labelled": list(zip(columns, found, strict=True)),
         }
 
     rows = [row(i, i.pk, None) for i in initiatives] + [row(s, None, s.pk) for s in sections]
     # In plan order: a section with no numbered initiative sits where its number puts it,
     # not after the other sections' initiatives (施策4: 4-1 before 4-2-1).
     rows.sort(key=lambda row: _plan_position(row["subject"]))
-    return {"wards": wards, "rows": rows}
+    return {"wards": wards, "columns": columns, "rows": rows}
 
 
 def _plan_position(subject) -> tuple[int, int]:

@@ -124,13 +124,12 @@ def _indicator_entries(pillar_rows, series, targets, fiscal_year: int) -> list[d
 
 def _outline(pillar, grid: dict, evaluations: dict) -> list[dict]:
     """The pillar's sections and initiatives in plan order, each with its 所管課, its
-    evaluations and (where the wards report on it) its row of the progress grid."""
+    evaluations and (where progress is reported on it) its row of the progress grid."""
     from programs.models import Initiative, Section
 
-    # Each subject's reports as (ward, record or None) pairs, in the wards' order.
-    cells = {
-        row["subject"]: list(zip(grid["wards"], row["cells"], strict=True)) for row in grid["rows"]
-    }
+    # Each subject's reports as (ward, record or None) pairs: city-wide (ward None) first,
+    # then the wards in their order.
+    cells = {row["subject"]: row["labelled"] for row in grid["rows"]}
     initiatives = [row["subject"] for row in grid["rows"] if isinstance(row["subject"], Initiative)]
 
     def initiative_entry(initiative) -> dict:
@@ -175,9 +174,9 @@ def evaluation_context(
     """Everything the report (施策評価書) shows for the fiscal year, as ``user`` may see it:
     per pillar of the plan (the current plan by default), in plan order, its indicators
     with progress (approved data), targets, actuals and a trend chart, its sections and
-    initiatives with their 所管課, approved evaluations and the initiatives' reports per
-    ward. ``evaluations`` and ``is_final`` default to the evaluations app's (the seam
-    above); tests pass their own."""
+    initiatives with their 所管課, approved evaluations and the initiatives' reports,
+    city-wide and per ward. ``evaluations`` and ``is_final`` default to the evaluations
+    app's (the seam above); tests pass their own."""
     from indicators.selectors import (
         indicators_with_progress,
         reporting_years,
@@ -385,7 +384,13 @@ def evaluation_workbook(
             )
         _append(sheet, [])
         grid = entry["grid"]
-        _append(sheet, [_("取組施策"), *[ward.display_name for ward in grid["wards"]]])
+        _append(
+            sheet,
+            [
+                _("取組施策"),
+                *[ward.display_name if ward else _("市全体") for ward in grid["columns"]],
+            ],
+        )
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in grid["rows"]:
@@ -397,7 +402,7 @@ def evaluation_workbook(
                         escape_cell(f"{record.get_state_display()}: {record.results}".strip(": "))
                         if record
                         else _("未報告")
-                        for record in row["cells"]
+                        for _ward, record in row["labelled"]
                     ],
                 ],
             )

@@ -55,7 +55,8 @@ def test_pillar_page_has_overview_sections_initiatives_and_progress(client):
     assert "高齢者見守り体制の強化と地域資源の把握" in html
     assert "①将来を見据えた課題" in html and "■ シルバー人材センター" in html
     assert 'role="img"' in html and "chart-KPI-1-1" in html
-    assert html.count("未報告") == 7 * 5  # seven initiatives × five wards, nothing reported
+    # seven initiatives × (city-wide and five wards), nothing reported
+    assert html.count("未報告") == 7 * 6
     pillar_2 = client.get("/pillars/2/").content.decode()
     assert "熊本市における相談支援機関" in pillar_2 and "相談支援体制の充実" in pillar_2
 

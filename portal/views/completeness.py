@@ -18,14 +18,19 @@ from portal.views.plan import selected_fiscal_year
 
 
 def completeness(request):
-    """Per ward, which indicators and initiatives have draft, submitted, approved or no
-    record for a fiscal year. Planners see every ward; a ward officer sees their own."""
+    """City-wide and per ward, which indicators and initiatives have draft, submitted,
+    approved or no record for a fiscal year. Planners see every ward; a ward officer sees
+    their own. Everyone sees the city-wide records (a department's, say) as far as the
+    access policy lets them: planners every status, others the approved ones. A city
+    without wards has the city-wide column and row alone."""
     if access.role_of(request.user) is None:
         raise PermissionDenied
     fiscal_year = selected_fiscal_year(request)
     wards = access.wards_in_full(request.user, Ward.objects.all())
-    matrix = reporting_matrix(wards, fiscal_year=fiscal_year)
-    counts = ward_completeness(matrix["wards"], fiscal_year=fiscal_year, scope=request.user)
+    matrix = reporting_matrix(wards, fiscal_year=fiscal_year, city_wide_for=request.user)
+    counts = ward_completeness(
+        matrix["wards"], fiscal_year=fiscal_year, scope=request.user, city_wide=True
+    )
     context = {
         **admin.site.each_context(request),
         "title": _("報告の状況（%(year)s）") % {"year": fiscal_year_label(fiscal_year)},

@@ -440,7 +440,9 @@ def test_the_completeness_page_counts_each_wards_records(client, chuo_officer, p
     login(client, planner)
     page = client.get(reverse("admin-completeness"), {"fiscal_year": "H27"})
     assert page.status_code == 200 and page.context["fiscal_year"] == 2015
-    counts = {row["ward"].code: row["indicator_values"] for row in page.context["counts"]}
+    # City-wide first (no ward), then the wards.
+    assert page.context["counts"][0]["ward"] is None
+    counts = {row["ward"].code: row["indicator_values"] for row in page.context["counts"][1:]}
     total = Indicator.objects.filter(derivation="").count()  # the derived ones are never owed
     assert (counts["chuo"]["draft"], counts["chuo"]["submitted"], counts["chuo"]["missing"]) == (
         1,
