@@ -287,10 +287,6 @@ class TargetAdmin(HistoryAdmin):
     def indicator_code(self, obj):
         return obj.indicator.code
 
-    @admin.display(description=_("区"), ordering="ward__position")
-    def ward_display(self, obj):
-        return str(obj.ward) if obj.ward_id else _("市全体")
-
     @admin.display(description=_("目標年度"), ordering="fiscal_year")
     def fiscal_year_display(self, obj):
         return fiscal_year_label(obj.fiscal_year)
