@@ -19,13 +19,15 @@ Django's schema commands (``makemigrations``, ``migrate``) and the permission na
 message while the models are being loaded: the lazy texts then give the default word without
 asking the database, so a migration records 区 whatever the
 municipality calls its areas (the word is data, not schema) and a database without its
-tables yet can be migrated."""
+tables yet can be migrated. A database without the tables (``check`` generating the API
+schema before ``migrate``) reads as the default word and no areas."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from django.apps import apps
+from django.db import DatabaseError
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 
@@ -53,11 +55,16 @@ def areas() -> Areas:
     current = generation()
     if _cached is not None and _cached[0] == current:
         return _cached[1]
-    municipality = apps.get_model("community", "Municipality").objects.order_by("pk").first()
+    try:
+        municipality = apps.get_model("community", "Municipality").objects.order_by("pk").first()
+        exist = apps.get_model("community", "Ward").objects.exists()
+    except DatabaseError:
+        # No tables yet: `check` (the API schema's labels) on a database not migrated.
+        return Areas(DEFAULT_WORD, DEFAULT_WORD_EN, exist=False)
     found = Areas(
         word=(municipality.area_word if municipality else "") or DEFAULT_WORD,
         word_en=(municipality.area_word_en if municipality else "") or DEFAULT_WORD_EN,
-        exist=apps.get_model("community", "Ward").objects.exists(),
+        exist=exist,
     )
     _cached = (current, found)
     return found
