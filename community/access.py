@@ -32,6 +32,8 @@ from infrastructure import policy
 from infrastructure.policy import APPROVE, CHANGE, CREATE, DELETE, REOPEN, RETURN, SUBMIT, VIEW
 from infrastructure.workflow import Status, entered_or_submitted_by
 
+from .areas import area_word
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.db.models import QuerySet
@@ -226,7 +228,7 @@ class WardRecords(policy.Rule):
         if not actor.city_wide and (ward_id is None or ward_id != actor.ward_id):
             if ward_id is None:
                 return gettext("市全体の記録は計画担当だけが登録・変更できます。")
-            return gettext("他の区のデータは登録・変更できません。")
+            return gettext("他の%(area)sのデータは登録・変更できません。") % {"area": area_word()}
         if getattr(record, "origin", "") == "plan":
             return gettext("計画書に載っている記録は変更できません（load_plan で管理しています）。")
         return None
@@ -325,7 +327,7 @@ class WardWorkflow(WardRecords):
         if action == VIEW:
             if actor.city_wide or own:
                 return None
-            return gettext("他の区の未承認のデータは見られません。")
+            return gettext("他の%(area)sの未承認のデータは見られません。") % {"area": area_word()}
         if not actor.city_wide and not own:
             if record.ward_id is None:
                 if not self.department_items:
@@ -333,7 +335,7 @@ class WardWorkflow(WardRecords):
                 return gettext(
                     "市全体の値は、その項目の所管課の職員と計画担当が登録・変更できます。"
                 )
-            return gettext("他の区のデータは登録・変更できません。")
+            return gettext("他の%(area)sのデータは登録・変更できません。") % {"area": area_word()}
         if getattr(record, "origin", "") == "plan":
             return gettext("計画書の値は変更できません（load_plan で管理しています）。")
         return status_denial(actor, action, record)

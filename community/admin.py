@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community import access
+from community.areas import AREA
 from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
@@ -169,12 +170,17 @@ class FromPlanDataAdmin(RestrictedAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(FromPlanDataAdmin):
-    list_display = ["name", "name_en", "prefecture", "code"]
+    list_display = ["name", "name_en", "prefecture", "code", "area_word", "area_word_en"]
 
 
 @admin.register(Ward)
 class WardAdmin(RestrictedAdmin):
     list_display = ["name", "name_en", "code", "municipality_code"]
+
+    def has_module_permission(self, request):
+        # A municipality without areas (municipality.yaml declares none) is not offered an
+        # empty list of them, under a word it does not use.
+        return super().has_module_permission(request) and Ward.objects.exists()
 
 
 @admin.register(LifeStage)
@@ -303,6 +309,10 @@ class HealthTownPlanningAdmin(VersionedRecordAdmin):
 
     def service_extra(self, form) -> dict:
         return {"reason": form.cleaned_data.get("reason", "")} if form.instance.pk else {}
+
+    @admin.display(description=AREA, ordering="school_district__ward__position")
+    def ward_display(self, obj):
+        return str(obj.ward) if obj.ward_id else gettext("市全体")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ward = access.ward_of(request.user)

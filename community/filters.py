@@ -3,10 +3,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from infrastructure.filters import FiscalYearFilter, ProgressRecordFilter
 
+from .areas import area_text
 from .choices import HealthTownPlanningStage, Origin
 from .models import CommunityResource, HealthTownPlanningRecord, SchoolDistrict, VolunteerHeadcount
 from .selectors import UnknownWardError, ward_named
@@ -28,7 +29,7 @@ class WardField(forms.CharField):
             # The text as a parameter, not inside the message: django-filter formats the
             # message with its params, and a "%" someone typed must not break that.
             raise forms.ValidationError(
-                _("区「%(value)s」はありません。"),
+                area_text(gettext_noop("%(area)s「%(value)s」はありません。")),
                 code="invalid_choice",
                 params={"value": error.text},
             ) from error

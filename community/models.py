@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +28,7 @@ from infrastructure.text import (
 )
 from infrastructure.workflow import VersionedRecord
 
+from .areas import AREA, AREAS, DEFAULT_WORD, DEFAULT_WORD_EN, area_text, area_word
 from .choices import HealthTownPlanningStage, Origin
 
 # --- The municipality (自治体) and its wards ----------------------------------------------
@@ -74,13 +75,13 @@ class Municipality(models.Model):
     area_word = PlainCharField(
         _("地域の呼び方"),
         max_length=10,
-        default="区",
+        default=DEFAULT_WORD,
         help_text=_("市が実績を分けて報告する地域の呼び方（区、地区、支所 など）。"),
     )
     area_word_en = PlainCharField(
         _("地域の呼び方（英語）"),
         max_length=20,
-        default="ward",
+        default=DEFAULT_WORD_EN,
         help_text=_("英語の小文字で（ward、district など）。"),
     )
 
@@ -124,15 +125,16 @@ class Ward(models.Model):
         max_length=6,
         blank=True,
         validators=[validate_municipality_code],
-        help_text=_("区の6桁のコード（JIS X 0402、検査数字を含む）。"),
+        help_text=area_text(gettext_noop("%(area)sの6桁のコード（JIS X 0402、検査数字を含む）。")),
     )
     name = PlainCharField(_("名称"), max_length=20, unique=True)
     name_en = PlainCharField(_("英語名"), max_length=40)
     position = models.PositiveSmallIntegerField(_("順序"), unique=True)
 
     class Meta:
-        verbose_name = _("区")
-        verbose_name_plural = pgettext_lazy("plural", "区")
+        # The municipality's own word for its areas (区, 地区 …): community.areas.
+        verbose_name = AREA
+        verbose_name_plural = AREAS
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(
@@ -192,7 +194,7 @@ class SchoolDistrict(models.Model):
     code = PlainCharField(_("コード"), max_length=20, unique=True)
     name = PlainCharField(_("名称"), max_length=100, unique=True)
     ward = models.ForeignKey(
-        Ward, on_delete=models.PROTECT, related_name="school_districts", verbose_name=_("区")
+        Ward, on_delete=models.PROTECT, related_name="school_districts", verbose_name=AREA
     )
 
     history = HistoricalRecords()
@@ -247,7 +249,7 @@ class StaffProfile(models.Model):
         null=True,
         blank=True,
         related_name="staff",
-        verbose_name=_("区"),
+        verbose_name=AREA,
     )
     department = models.ForeignKey(
         Department,
@@ -321,7 +323,7 @@ class CommunityResource(VersionedRecord):
         null=True,
         blank=True,
         related_name="resources",
-        verbose_name=_("区"),
+        verbose_name=AREA,
         help_text=_("空欄は市全体。"),
     )
     school_district = models.ForeignKey(
@@ -387,9 +389,13 @@ class CommunityResource(VersionedRecord):
             raise ValidationError(
                 {
                     "school_district": gettext(
-                        "小学校区「%(district)s」は%(ward)sの校区です。区を合わせてください。"
+                        "小学校区「%(district)s」は%(ward)sの校区です。%(area)sを合わせてください。"
                     )
-                    % {"district": self.school_district, "ward": self.school_district.ward}
+                    % {
+                        "district": self.school_district,
+                        "ward": self.school_district.ward,
+                        "area": area_word(),
+                    }
                 }
             )
 
@@ -561,8 +567,8 @@ class VolunteerHeadcount(VersionedRecord):
         null=True,
         blank=True,
         related_name="volunteer_headcounts",
-        verbose_name=_("区"),
-        help_text=_("空欄は市全体（区に分けない数）。"),
+        verbose_name=AREA,
+        help_text=area_text(gettext_noop("空欄は市全体（%(area)sに分けない数）。")),
     )
     headcount = models.PositiveIntegerField(_("人数"))
     as_of = PlainCharField(_("時点"), max_length=100, blank=True, help_text=_("例：3月末現在"))
@@ -579,16 +585,20 @@ class VolunteerHeadcount(VersionedRecord):
                 fields=["program", "fiscal_year", "ward"],
                 condition=Q(ward__isnull=False),
                 name="volunteer_headcount_unique_per_ward",
-                violation_error_message=_(
-                    "この制度・年度・区の人数はすでにあります。既存の記録を編集してください。"
+                violation_error_message=area_text(
+                    gettext_noop(
+                        "この制度・年度・%(area)sの人数はすでにあります。既存の記録を編集してください。"
+                    )
                 ),
             ),
             models.UniqueConstraint(
                 fields=["program", "fiscal_year"],
                 condition=Q(ward__isnull=True),
                 name="volunteer_headcount_unique_city_wide",
-                violation_error_message=_(
-                    "この制度・年度・区の人数はすでにあります。既存の記録を編集してください。"
+                violation_error_message=area_text(
+                    gettext_noop(
+                        "この制度・年度・%(area)sの人数はすでにあります。既存の記録を編集してください。"
+                    )
                 ),
             ),
         ]

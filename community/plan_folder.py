@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from infrastructure.plan_folder import Node, PlanFolder
 
+from .areas import DEFAULT_WORD, DEFAULT_WORD_EN
 from .choices import Origin
 from .models import (
     CommunityResource,
@@ -56,8 +57,8 @@ class MunicipalityData:
     name_en: str
     prefecture: str
     wards: tuple[WardData, ...]
-    area_word: str = "区"
-    area_word_en: str = "ward"
+    area_word: str = DEFAULT_WORD
+    area_word_en: str = DEFAULT_WORD_EN
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,8 @@ def _municipality(node: Node) -> MunicipalityData:
     ):
         if duplicates := sorted({v for v in values if values.count(v) > 1}):
             raise node.error(key, f"{what} used twice: {', '.join(duplicates)}")
-    area_word = node.text("area_word", required=False) or "区"
-    area_word_en = node.text("area_word_en", required=False) or "ward"
+    area_word = node.text("area_word", required=False) or DEFAULT_WORD
+    area_word_en = node.text("area_word_en", required=False) or DEFAULT_WORD_EN
     for field, value, limit in (("area_word", area_word, 10), ("area_word_en", area_word_en, 20)):
         if len(value) > limit:
             raise node.error(field, f"at most {limit} characters, got {len(value)}")

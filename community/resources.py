@@ -16,8 +16,8 @@ the sheet's kind. They are never detected by their headers (``Sheet.detected``).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from infrastructure.imports.resources import Column, SheetResource
 from infrastructure.imports.sheets import Sheet, normalise_header
@@ -31,6 +31,7 @@ from infrastructure.imports.widgets import (
     key_text,
 )
 
+from .areas import area_text, areas
 from .models import (
     DIRECTORY,
     DIRECTORY_LISTS,
@@ -49,8 +50,10 @@ from .services import community_resource_create, community_resource_update, scho
 
 def load_wards() -> dict[str, object]:
     table = {}
+    word = areas().word
     for ward in Ward.objects.all():
-        for name in (ward.name, ward.name_en, ward.code, ward.name.removesuffix("区")):
+        # A ward also by its name without the municipality's word for its areas (○○区: ○○).
+        for name in (ward.name, ward.name_en, ward.code, ward.name.removesuffix(word)):
             table[key_text(name).lower()] = ward
     return table
 
@@ -65,15 +68,22 @@ def ward_widget(*, required: bool = False) -> LookupWidget:
         load_wards,
         normalise=str.lower,
         blanks=frozenset() if required else CITY_WIDE,
-        missing=gettext_lazy("区を入力してください。") if required else None,
-        unknown=gettext_lazy(
-            "区「%(value)s」がありません。%(choices)sのいずれか（市全体は空欄）で入力してください。"
+        missing=area_text(gettext_noop("%(area)sを入力してください。")) if required else None,
+        unknown=area_text(
+            gettext_noop(
+                "%(area)s「%(value)s」がありません。%(choices)sのいずれか（市全体は空欄）で"
+                "入力してください。"
+            )
         ),
         render=lambda ward: ward.name,
     )
 
 
-WARD_HELP = gettext_lazy("区の名前。空欄は市全体（計画担当のみ）。")
+# Without areas the column is blank (city-wide) on every row.
+WARD_HELP = area_text(
+    gettext_noop("%(area)sの名前。空欄は市全体（計画担当のみ）。"),
+    gettext_noop("空欄（市全体）。"),
+)
 
 
 def ward_column() -> Column:
@@ -145,7 +155,7 @@ class SchoolDistrictResource(SheetResource):
         column_name="区",
         en="ward",
         required=True,
-        help=_("区の名前、英語名かコード。"),
+        help=area_text(gettext_noop("%(area)sの名前、英語名かコード。")),
         widget=ward_widget(required=True),
     )
 
@@ -232,12 +242,15 @@ class DirectoryResource(SheetResource):
     )
     ward = _column(
         "ward",
-        help=_("区の名前。空欄は市全体（計画担当のみ）。"),
+        help=WARD_HELP,
         widget=ward_widget(),
     )
     school_district = _column(
         "school_district",
-        help=_("小学校区のコード（区の中の校区）。"),
+        help=area_text(
+            gettext_noop("小学校区のコード（%(area)sの中の校区）。"),
+            gettext_noop("小学校区のコード。"),
+        ),
         widget=LookupWidget(
             load_school_districts,
             blanks=frozenset({""}),
@@ -360,7 +373,7 @@ class DirectoryResource(SheetResource):
 
 SCHOOL_DISTRICT_SHEET = Sheet(
     kind="school_district",
-    title=gettext_lazy("小学校区"),
+    title=_("小学校区"),
     model_label="community.SchoolDistrict",
     resource_class=SchoolDistrictResource,
     file_name="school-districts",
@@ -370,7 +383,7 @@ SCHOOL_DISTRICT_SHEET = Sheet(
 
 DIRECTORY_SHEET = Sheet(
     kind="community_resource",
-    title=gettext_lazy("地域資源"),
+    title=_("地域資源"),
     model_label="community.CommunityResource",
     resource_class=DirectoryResource,
     file_name="community-resources",

@@ -7,6 +7,7 @@ import unicodedata
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from .areas import area_word
 from .models import CommunityResource, LifeStage, Ward
 
 
@@ -17,11 +18,14 @@ def life_stage_named(text: str) -> LifeStage | None:
 
 
 class UnknownWardError(ValueError):
-    """No ward answers to a text; the message names the text (区「…」はありません。)."""
+    """No ward answers to a text; the message names the text (区「…」はありません。, in the
+    municipality's word for its areas)."""
 
     def __init__(self, text: str):
         self.text = text
-        super().__init__(_("区「%(value)s」はありません。") % {"value": text})
+        super().__init__(
+            _("%(area)s「%(value)s」はありません。") % {"area": area_word(), "value": text}
+        )
 
 
 def ward_named(text: str | None) -> Ward | None:

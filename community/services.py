@@ -30,6 +30,7 @@ from infrastructure.workflow import (
     record_update,
 )
 
+from .areas import area_word
 from .choices import HealthTownPlanningStage, Origin
 from .models import (
     DIRECTORY_FIELDS,
@@ -60,9 +61,13 @@ def staff_create(
     department officer to exactly one department (所管課); planners and admins work
     city-wide and have neither."""
     if role is Role.WARD_OFFICER and ward is None:
-        raise ValidationError({"ward": _("区職員には区を指定してください。")})
+        raise ValidationError(
+            {"ward": _("区職員には%(area)sを指定してください。") % {"area": area_word()}}
+        )
     if role is not Role.WARD_OFFICER and ward is not None:
-        raise ValidationError({"ward": _("区を指定できるのは区職員だけです。")})
+        raise ValidationError(
+            {"ward": _("%(area)sを指定できるのは区職員だけです。") % {"area": area_word()}}
+        )
     if role is Role.DEPARTMENT_OFFICER and department is None:
         raise ValidationError({"department": _("所管課職員には所管課を指定してください。")})
     if role is not Role.DEPARTMENT_OFFICER and department is not None:

@@ -154,7 +154,7 @@ class IndicatorValueAdmin(ProgressImportMixin, ProgressRecordAdmin):
             return EMPTY
         return format_html(
             '<span class="plausibility-flag">⚠ {}</span>',
-            "。".join(plausibility.describe(obj, check) for check in result.broken),
+            plausibility.in_sentences(obj, result),
         )
 
     @admin.action(description=_("選択した記録を承認"), permissions=["approve"])
@@ -353,10 +353,6 @@ class TargetAdmin(HistoryAdmin):
     @admin.display(description=_("成果指標"), ordering="indicator__code")
     def indicator_code(self, obj):
         return obj.indicator.code
-
-    @admin.display(description=_("区"), ordering="ward__position")
-    def ward_display(self, obj):
-        return str(obj.ward) if obj.ward_id else _("市全体")
 
     @admin.display(description=_("目標年度"), ordering="fiscal_year")
     def fiscal_year_display(self, obj):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from community.areas import area_word
 from infrastructure.fiscal_year import fiscal_year_label, fiscal_year_short_label
 
 from .choices import ValueKind
@@ -156,7 +157,7 @@ def ward_chart(indicator, table: dict) -> dict:
         city["axis"] = "city"
         city["label"] = _("市全体（右の目盛）")
         chart["axes"] = {
-            "y": _("各区（%(unit)s）") % {"unit": unit},
+            "y": _("各%(area)s（%(unit)s）") % {"area": area_word(), "unit": unit},
             "city": _("市全体（%(unit)s）") % {"unit": unit},
         }
     return chart

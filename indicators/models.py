@@ -8,10 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community.areas import AREA, area_text
 from infrastructure.display import figure_text
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from infrastructure.text import MAX_NOTE, MAX_REASON, PlainCharField, PlainTextField
@@ -340,7 +341,7 @@ class IndicatorValue(WorkflowRecord):
         null=True,
         blank=True,
         related_name="indicator_values",
-        verbose_name=_("区"),
+        verbose_name=AREA,
         help_text=_("空欄は市全体。"),
     )
     as_of = PlainCharField(_("時点"), max_length=100, blank=True, help_text=_("例：H24.4月末現在"))
@@ -370,16 +371,20 @@ class IndicatorValue(WorkflowRecord):
                 fields=["indicator", "fiscal_year", "kind", "ward"],
                 condition=Q(ward__isnull=False),
                 name="indicator_value_unique_per_ward",
-                violation_error_message=_(
-                    "この指標・年度・種別・区の値はすでに登録されています。既存の記録を編集してください。"
+                violation_error_message=area_text(
+                    gettext_noop(
+                        "この指標・年度・種別・%(area)sの値はすでに登録されています。既存の記録を編集してください。"
+                    )
                 ),
             ),
             models.UniqueConstraint(
                 fields=["indicator", "fiscal_year", "kind"],
                 condition=Q(ward__isnull=True),
                 name="indicator_value_unique_city_wide",
-                violation_error_message=_(
-                    "この指標・年度・種別・区の値はすでに登録されています。既存の記録を編集してください。"
+                violation_error_message=area_text(
+                    gettext_noop(
+                        "この指標・年度・種別・%(area)sの値はすでに登録されています。既存の記録を編集してください。"
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -467,7 +472,7 @@ class Target(models.Model):
         null=True,
         blank=True,
         related_name="indicator_targets",
-        verbose_name=_("区"),
+        verbose_name=AREA,
         help_text=_("空欄は市全体。"),
     )
     fiscal_year = models.PositiveSmallIntegerField(
@@ -730,7 +735,7 @@ class Reminder(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("区"),
+        verbose_name=AREA,
     )
     subject = models.CharField(_("件名"), max_length=200)
     body = models.TextField(_("本文"))

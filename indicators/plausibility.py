@@ -178,15 +178,22 @@ def describe(record: IndicatorValue, check: Check) -> str:
     return text
 
 
+def in_sentences(record: IndicatorValue, result: Result) -> str:
+    """Every broken rule in words, a sentence each."""
+    return "".join(_("%(check)s。") % {"check": describe(record, check)} for check in result.broken)
+
+
 def validate_plausible(record: IndicatorValue, result: Result | None = None) -> None:
     """Refuse a figure that breaks a rule without a reason in its 備考, naming each rule, the
     previous figure and the change."""
     result = result or check_of(record)
     if not result.flagged or record.note.strip():
         return
-    broken = "。".join(describe(record, check) for check in result.broken)
     raise ValidationError(
-        {"note": _("%(broken)s。備考に理由を記入してください。") % {"broken": broken}}
+        {
+            "note": _("%(broken)s備考に理由を記入してください。")
+            % {"broken": in_sentences(record, result)}
+        }
     )
 
 

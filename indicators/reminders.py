@@ -1,6 +1,9 @@
 """Reporting-round reminders: before a round's deadline, each ward officer whose ward still
-owes records for the year gets one e-mail listing them; after it, each planner gets one
-summary of the late wards.
+owes records for the year gets one e-mail listing them, and so does each department officer
+whose department (所管課) still owes the city-wide records of its items; after it, each
+planner gets one summary of what is late: each ward's records and the city's (the
+city-wide ones, a department's or the planners' own). A municipality without areas has no
+ward officers: its reminders are the departments' and the planners' alone.
 
 Idempotent by construction: the ``Reminder`` row, unique per (round, recipient, kind), is
 written in the transaction that sends the mail. A second run finds the row and sends
@@ -21,13 +24,17 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from community.access import Role, role_of
 from community.models import Ward
 from infrastructure.fiscal_year import fiscal_year_label
+from infrastructure.workflow import Status
 
-from .models import Reminder, ReminderKind, ReportingRound
-from .selectors import reporting_gaps
+from .choices import ValueKind
+from .models import IndicatorValue, Reminder, ReminderKind, ReportingRound
+from .selectors import Gap, _expected_reports, reporting_gaps
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,7 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     for round_ in ReportingRound.objects.all():
         if round_.deadline - datetime.timedelta(days=round_.lead_days) <= today <= round_.deadline:
             _remind_ward_officers(round_, run)
+            _remind_department_officers(round_, run)
         elif today > round_.deadline:
             _summarise_for_planners(round_, run)
     return run
@@ -58,7 +66,7 @@ def _staff(role: Role) -> list:
         get_user_model()
         .objects.filter(groups__name__in=[r.value for r in Role], is_active=True)
         .distinct()
-        .select_related("staff_profile__ward")
+        .select_related("staff_profile__ward", "staff_profile__department")
         .prefetch_related("groups")
         .order_by("pk")
     )
@@ -73,7 +81,83 @@ def _remind_ward_officers(round_: ReportingRound, run: ReminderRun) -> None:
         ward = officer.staff_profile.ward
         if ward is None or not gaps.get(ward.pk):
             continue
-        context = {"round": round_, "ward": ward, "user": officer, "gaps": gaps[ward.pk]}
+        context = {
+            "round": round_,
+            "ward": ward,
+            "place": ward.name,
+            "user": officer,
+            "gaps": gaps[ward.pk],
+        }
+        _send_once(round_, officer, ReminderKind.BEFORE_DEADLINE, "before_deadline", context, run)
+
+
+def city_wide_gaps(*, fiscal_year: int) -> list[tuple[Gap, int | None]]:
+    """What the city as a whole still owes for a fiscal year: every report a ward owes
+    (``selectors._expected_reports``) with no city-wide record, or a draft one, each with
+    the department (所管課) that reports it (None: the planners). Three queries."""
+    from programs.models import InitiativeProgress
+
+    indicators, initiatives, sections = _expected_reports()
+    values = dict(
+        IndicatorValue.objects.filter(
+            fiscal_year=fiscal_year, kind=ValueKind.ACTUAL, ward__isnull=True
+        ).values_list("indicator_id", "status")
+    )
+    progress = {
+        (initiative_id, section_id): status
+        for initiative_id, section_id, status in InitiativeProgress.objects.filter(
+            fiscal_year=fiscal_year, ward__isnull=True
+        ).values_list("initiative_id", "section_id", "status")
+    }
+    owed = [
+        ("indicator_value", i, values.get(i.pk), i.responsible_department_id)
+        for i in indicators.select_related("pillar", "section")
+    ]
+    owed += [
+        ("initiative_progress", i, progress.get((i.pk, None)), i.department_id)
+        for i in initiatives.select_related("pillar", "section__pillar")
+    ]
+    owed += [
+        ("initiative_progress", s, progress.get((None, s.pk)), s.department_id)
+        for s in sections.select_related("pillar")
+    ]
+    return [
+        (Gap(what, subject, status), department_id)
+        for what, subject, status, department_id in owed
+        if status in (None, Status.DRAFT)
+    ]
+
+
+# Named when the e-mail is written, in the recipient's language: 市全体, 市全体（高齢福祉課）.
+_city_wide_place = gettext_lazy("市全体")
+_department_place = lazy(
+    lambda department: gettext("市全体（%(department)s）") % {"department": department}, str
+)
+
+
+def _remind_department_officers(round_: ReportingRound, run: ReminderRun) -> None:
+    """Each department officer whose department's items still owe city-wide records."""
+    officers = [
+        u
+        for u in _staff(Role.DEPARTMENT_OFFICER)
+        if getattr(u, "staff_profile", None) and u.staff_profile.department_id
+    ]
+    if not officers:
+        return
+    by_department: dict[int, list[Gap]] = {}
+    for gap, department_id in city_wide_gaps(fiscal_year=round_.fiscal_year):
+        if department_id is not None:
+            by_department.setdefault(department_id, []).append(gap)
+    for officer in officers:
+        department = officer.staff_profile.department
+        if not by_department.get(department.pk):
+            continue
+        context = {
+            "round": round_,
+            "user": officer,
+            "gaps": by_department[department.pk],
+            "place": _department_place(department),
+        }
         _send_once(round_, officer, ReminderKind.BEFORE_DEADLINE, "before_deadline", context, run)
 
 
@@ -94,7 +178,10 @@ def _summarise_for_planners(round_: ReportingRound, run: ReminderRun) -> None:
         return  # nothing due: the round's gaps are not computed again
     wards = list(Ward.objects.all())
     gaps = reporting_gaps(wards, fiscal_year=round_.fiscal_year)
-    late = [(ward, gaps[ward.pk]) for ward in wards if gaps[ward.pk]]
+    # The city's own records first (as the completeness view lists them), then each ward's.
+    city = [gap for gap, _department in city_wide_gaps(fiscal_year=round_.fiscal_year)]
+    late = [(_city_wide_place, city)] if city else []
+    late += [(ward.name, gaps[ward.pk]) for ward in wards if gaps[ward.pk]]
     if not late:
         return
     for planner in planners:

@@ -5,8 +5,9 @@ shared ``SheetResource`` (``infrastructure.imports.resources``), registered as a
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from community.areas import area_text
 from community.resources import ward_column
 from infrastructure.imports.resources import (
     INFORMATIONAL,
@@ -121,7 +122,9 @@ class IndicatorValueResource(ProgressResource):
 
     data_columns = ("value", "note", "status")
     compared = ("value", "note")
-    key_description = gettext_lazy("指標コード・区・年度・種別")
+    key_description = area_text(
+        gettext_noop("指標コード・%(area)s・年度・種別"), gettext_noop("指標コード・年度・種別")
+    )
 
     class Meta:
         model = IndicatorValue

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -66,14 +66,70 @@ def conflict_error(conflict: VersionConflict) -> ValidationError:
     return ValidationError(f"{conflict} {detail}".strip(), code="conflict")
 
 
+#: A model's ward as its admin lists, filters and edits it.
+WARD_COLUMNS = ("ward", "ward_display")
+
+
+def _ward_field(model):
+    """The model's ``ward``, a relation to the municipality's areas, or None."""
+    try:
+        field = model._meta.get_field("ward")
+    except FieldDoesNotExist:
+        return None
+    return field if field.is_relation and field.concrete else None
+
+
 class RestrictedAdmin(admin.ModelAdmin):
     """Every model's admin asks the one access policy (``infrastructure.policy``): the list
     holds the rows the user may see, and each row's view, change and delete are the policy's
     answer for that row, on top of the role's model permissions (which the policy's grants
     keep in step). A model no app granted shows nothing to anyone."""
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if (ward := _ward_field(model)) is not None and not hasattr(self, "ward_display"):
+            # The ward column (unless the admin words its own) is headed by the model's own
+            # label for its ward: the municipality's word for its areas (区, 地区 …), read
+            # when shown.
+            def ward_display(obj):
+                return str(obj.ward) if obj.ward_id else gettext("市全体")
+
+            ward_display.short_description = ward.verbose_name
+            ward_display.admin_order_field = "ward__position"
+            self.ward_display = ward_display
+
     def get_queryset(self, request):
         return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)
+
+    # --- A municipality without areas: no ward column, filter or field -------------------
+
+    def _without_areas(self) -> bool:
+        """The model has a ward, and the municipality has none to choose (it reports
+        city-wide only): the admin then leaves the ward out rather than offer an empty
+        choice."""
+        ward = _ward_field(self.model)
+        return ward is not None and not ward.related_model._default_manager.exists()
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if self._without_areas():
+            return [name for name in shown if name not in WARD_COLUMNS]
+        return shown
+
+    def get_list_filter(self, request):
+        shown = super().get_list_filter(request)
+        if self._without_areas():
+            return [name for name in shown if name not in WARD_COLUMNS]
+        return shown
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._without_areas():
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in WARD_COLUMNS]})
+            for name, options in fieldsets
+        ]
 
     def history_view(self, request, object_id, extra_context=None):
         # As before the policy restricted the list: a row that exists but that the role may
@@ -470,7 +526,11 @@ class ProgressRecordAdmin(HistoryAdmin):
             else:
                 field.required = True
                 field.empty_label = None
-                field.help_text = gettext("所属の区（%(ward)s）の記録です。") % {"ward": ward}
+                # In the municipality's word for its areas: the field's own label.
+                field.help_text = gettext("所属の%(area)s（%(ward)s）の記録です。") % {
+                    "area": str(db_field.verbose_name).lower(),
+                    "ward": ward,
+                }
         return field
 
     # --- Writes, through the workflow ----------------------------------------------------
@@ -678,10 +738,6 @@ class ProgressRecordAdmin(HistoryAdmin):
             ),
         )
         return format_html('<table class="transition-log">{}<tbody>{}</tbody></table>', head, body)
-
-    @admin.display(description=_("区"), ordering="ward__position")
-    def ward_display(self, obj):
-        return str(obj.ward) if obj.ward_id else gettext("市全体")
 
 
 class VersionedRecordAdmin(ProgressRecordAdmin):

@@ -8,9 +8,9 @@ def demo_data(request) -> dict:
 def site(request) -> dict:
     """What every page's frame shows of the data: the site's name (the current plan's
     title), the current plan's pillar numbers for the navigation, the first ward (area), and
-    the municipality's own word for its areas (``area_word``: 区, 地区 …; ``has_areas``:
-    whether it reports by any)."""
-    from community.areas import area_word, has_areas
+    the municipality's own word for its areas (``community.areas.area_context``:
+    ``area_word``, 区, 地区 …; ``has_areas``, whether it reports by any; ``ward_offices``)."""
+    from community.areas import area_context
     from community.models import Ward
     from programs.models import Pillar
     from programs.selectors import current_plan, site_title
@@ -22,8 +22,7 @@ def site(request) -> dict:
             Pillar.objects.filter(plan=plan).order_by("number").values_list("number", flat=True)
         ),
         "site_first_ward": Ward.objects.first(),
-        "area_word": area_word(),
-        "has_areas": has_areas(),
+        **area_context(),
     }
 
 

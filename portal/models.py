@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from community.areas import AREA
+
 
 class EasyJapanese(models.Model):
     """A plan's やさしい日本語 text, with furigana (``<ruby>漢字<rt>かんじ</rt></ruby>``), as
@@ -26,7 +28,7 @@ class EasyJapanese(models.Model):
     intro = models.JSONField(_("はじめの文"), default=list, blank=True)
     pillars = models.JSONField(_("施策"), default=dict, blank=True)
     indicators = models.JSONField(_("成果指標"), default=dict, blank=True)
-    wards = models.JSONField(_("区"), default=dict, blank=True)
+    wards = models.JSONField(AREA, default=dict, blank=True)
 
     class Meta:
         verbose_name = _("やさしい日本語の文章")

@@ -22,9 +22,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from community import access
+from community.areas import area_text, areas
 from community.models import (
     DIRECTORY,
     CommunityResource,
@@ -78,10 +81,23 @@ def _years(name: str, title: str, *, required: bool = True) -> list[Field]:
     ]
 
 
-WARD_FIELDS = [
-    Field("区コード", "Ward code (JIS X 0402 local government code where it has one)"),
-    Field("区名", "Ward name"),
-]
+#: Where a dataset's columns name the row's area (``area_fields``).
+AREA_COLUMNS = Field("", "")
+
+
+def area_fields() -> list[Field]:
+    """The columns naming a row's area, in the municipality's own word for its areas: 区コード
+    and 区名 for a city of wards, 地区コード and 地区名 for one of 地区; none for a
+    municipality without areas (its rows are all city-wide: a column always empty, headed by
+    a word the municipality does not use, would say nothing)."""
+    found = areas()
+    if not found.exist:
+        return []
+    word, en = found.word, found.word_en[:1].upper() + found.word_en[1:]
+    return [
+        Field(f"{word}コード", f"{en} code (JIS X 0402 local government code where it has one)"),
+        Field(f"{word}名", f"{en} name"),
+    ]
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,7 @@ class Dataset:
     title: str
     title_en: str
     description: str
-    fields: list[Field]
+    declared: list[Field]  # ``AREA_COLUMNS`` where the area's columns go
     queryset: Callable[[Plan | None], QuerySet]
     row: Callable[[object], dict]
     # The time of the latest change among the rows, or None where the rows keep no such time
@@ -100,6 +116,14 @@ class Dataset:
     primary_key: tuple[str, ...] = (ID,)
 
     @property
+    def fields(self) -> list[Field]:
+        """The columns, the area's as the municipality names them (``area_fields``)."""
+        found = []
+        for declared in self.declared:
+            found.extend(area_fields() if declared is AREA_COLUMNS else [declared])
+        return found
+
+    @property
     def header(self) -> list[str]:
         return [f.name for f in self.fields]
 
@@ -107,8 +131,9 @@ class Dataset:
         """The rows, each starting with the publisher's code and name."""
         publisher = publisher if publisher is not None else publisher_of()
         code, name = (publisher.code, publisher.name) if publisher else ("", "")
+        names = [f.name for f in area_fields()]
         for obj in self.queryset(current_plan()).iterator(chunk_size=CHUNK):
-            yield {CODE: code, NAME: name, **self.row(obj)}
+            yield {CODE: code, NAME: name, **_area_named(self.row(obj), names)}
 
     def count(self) -> int:
         return self.queryset(current_plan()).count()
@@ -154,12 +179,33 @@ def era(year: int | None) -> str:
     return era_label(year) if year is not None else ""
 
 
+_AREA_CELLS = object()  # a row's key for its ward, until ``_area_named`` names its columns
+
+
 def ward_cells(ward) -> dict:
-    """A ward as the open data name it: 区コード is its own 全国地方公共団体コード where it has
-    one (the code the API's ``?ward=`` takes too), else its code in the plan folder."""
-    if ward is None:
-        return {"区コード": "", "区名": ""}
-    return {"区コード": ward.municipality_code or ward.code, "区名": ward.name}
+    """A row's ward (area), where its columns go: ``_area_named`` names them."""
+    return {_AREA_CELLS: ward}
+
+
+def _area_named(row: dict, names: list[str]) -> dict:
+    """``row`` with its ward (``ward_cells``) as the columns ``names`` (``area_fields``;
+    none without areas), in place: the code is the ward's own 全国地方公共団体コード where it
+    has one (the code the API's ``?ward=`` takes too), else its code in the plan folder; both
+    empty for a city-wide row."""
+    named = {}
+    for key, value in row.items():
+        if key is not _AREA_CELLS:
+            named[key] = value
+        elif names:
+            code, name = (value.municipality_code or value.code, value.name) if value else ("", "")
+            named.update(zip(names, (code, name), strict=True))
+    return named
+
+
+def _values_title_en() -> str:
+    found = areas()
+    by = f" and {found.word_en}" if found.exist else ""
+    return f"Indicator values by fiscal year{by}"
 
 
 def _fk(fields: list[str], resource: str, ref: list[str]) -> dict:
@@ -408,7 +454,7 @@ DATASETS: tuple[Dataset, ...] = (
             *_head(),
             Field("指標コード", "Indicator code", required=True),
             Field("指標名", "Indicator name"),
-            *WARD_FIELDS,
+            AREA_COLUMNS,
             *_years("目標年度", "Target fiscal year"),
             Field("目標値", "Target value", "number", required=True),
             Field("単位", "Unit"),
@@ -425,15 +471,20 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         "indicator-values",
-        _("成果指標の値（年度・区別）"),
-        "Indicator values by fiscal year and ward",
-        _("承認済みの基準値と実績値。区の欄が空の行は市全体の値です。"),
+        area_text(
+            gettext_noop("成果指標の値（年度・%(area)s別）"), gettext_noop("成果指標の値（年度別）")
+        ),
+        lazy(_values_title_en, str)(),
+        area_text(
+            gettext_noop("承認済みの基準値と実績値。%(area)sの欄が空の行は市全体の値です。"),
+            gettext_noop("承認済みの基準値と実績値。"),
+        ),
         [
             *_head(),
             Field("指標コード", "Indicator code", required=True),
             Field("指標名", "Indicator name"),
             *_years("年度", "Fiscal year"),
-            *WARD_FIELDS,
+            AREA_COLUMNS,
             Field("種別", "Kind", required=True),
             Field("値", "Value", "number", required=True),
             Field("単位", "Unit"),
@@ -450,14 +501,19 @@ DATASETS: tuple[Dataset, ...] = (
         "initiative-progress",
         _("取組の進捗"),
         "Initiative progress",
-        _("各区・市全体の取組の進捗（承認済み）：実績、課題、次年度の方針と活動の数。"),
+        area_text(
+            gettext_noop(
+                "各%(area)s・市全体の取組の進捗（承認済み）：実績、課題、次年度の方針と活動の数。"
+            ),
+            gettext_noop("市全体の取組の進捗（承認済み）：実績、課題、次年度の方針と活動の数。"),
+        ),
         [
             *_head(),
             *_years("年度", "Fiscal year"),
             Field("取組施策コード", "Initiative code"),
             Field("取組施策名", "Initiative"),
             Field("施策の項目名", "Section"),
-            *WARD_FIELDS,
+            AREA_COLUMNS,
             Field("進捗", "State", required=True),
             Field("実績", "Results"),
             Field("課題", "Issues"),
@@ -498,15 +554,21 @@ DATASETS: tuple[Dataset, ...] = (
         "community-resources",
         _("相談できるところ・地域資源"),
         "Places to consult and community resources",
-        _(
-            "地域資源の一覧（相談窓口を含む）。区の欄が空の行は市全体の機関です。"
-            "ライフステージは「地域資源のライフステージ」にあります。"
+        area_text(
+            gettext_noop(
+                "地域資源の一覧（相談窓口を含む）。%(area)sの欄が空の行は市全体の機関です。"
+                "ライフステージは「地域資源のライフステージ」にあります。"
+            ),
+            gettext_noop(
+                "地域資源の一覧（相談窓口を含む）。"
+                "ライフステージは「地域資源のライフステージ」にあります。"
+            ),
         ),
         [
             *_head(),
             _directory_field("name", required=True),
             _directory_field("organisation_type", required=True),
-            *WARD_FIELDS,
+            AREA_COLUMNS,
             Field("小学校区コード", "School district code"),
             *[_directory_field(name) for name in _RESOURCE_TEXTS],
             _directory_field("consultation", type="boolean", required=True),
@@ -535,8 +597,8 @@ DATASETS: tuple[Dataset, ...] = (
         "school-districts",
         _("小学校区"),
         "School districts",
-        _("小学校区とその区。"),
-        [*_head("string"), Field("小学校区名", "School district", required=True), *WARD_FIELDS],
+        area_text(gettext_noop("小学校区とその%(area)s。"), gettext_noop("小学校区。")),
+        [*_head("string"), Field("小学校区名", "School district", required=True), AREA_COLUMNS],
         _districts,
         _district_row,
     ),
@@ -549,7 +611,7 @@ DATASETS: tuple[Dataset, ...] = (
             *_head(),
             Field("小学校区コード", "School district code", required=True),
             Field("小学校区名", "School district"),
-            *WARD_FIELDS,
+            AREA_COLUMNS,
             *_years("年度", "Fiscal year"),
             Field(
                 "到達した段階",

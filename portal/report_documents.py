@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
+from community.areas import area_context
 from infrastructure.text import export_text
 
 TEMPLATE = "programs/report_document.html"
@@ -97,6 +98,8 @@ def report_html(context: dict, *, request=None, live: bool = False) -> str:
     stylesheet and offering the year selector and downloads; otherwise a standalone copy
     with the stylesheet inline (stored, or handed to the PDF renderer)."""
     extra = {"live": True} if live else {"report_css": report_css()}
+    # Without a request (a stored copy, the PDF) no context processor gives the words.
+    extra.update(area_context())
     # A character the text rule refuses, stored before the rule, is dropped here: once for
     # the page, the stored copy and the PDF.
     return export_text(render_to_string(TEMPLATE, {**context, **extra}, request=request))

@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community.areas import AREA, area_text
 from infrastructure.fiscal_year import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -614,7 +615,7 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
         null=True,
         blank=True,
         related_name="initiative_progress",
-        verbose_name=_("区"),
+        verbose_name=AREA,
         help_text=_("空欄は市全体。"),
     )
     state = models.CharField(
@@ -648,8 +649,10 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
                     fields=[subject, "fiscal_year", *(["ward"] if per_ward else [])],
                     condition=Q(**{f"{subject}__isnull": False, "ward__isnull": not per_ward}),
                     name=f"progress_unique_{subject}_{'ward' if per_ward else 'city'}",
-                    violation_error_message=_(
-                        "この取組・年度・区の進捗はすでに登録されています。既存の記録を編集してください。"
+                    violation_error_message=area_text(
+                        gettext_noop(
+                            "この取組・年度・%(area)sの進捗はすでに登録されています。既存の記録を編集してください。"
+                        )
                     ),
                 )
                 for subject in ITEM_SUBJECTS

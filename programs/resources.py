@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from community.areas import area_text
 from community.resources import ward_column
 from infrastructure.imports.resources import (
     COUNT_HELP,
@@ -133,7 +134,9 @@ class InitiativeProgressResource(ProgressResource):
     data_columns = ("state", *texts, *counts, "status")
     compared = ("state", *texts, *counts)
     error_columns = {"initiative": "subject", "section": "subject", NON_FIELD_ERRORS: "subject"}
-    key_description = gettext_lazy("取組コード・区・年度")
+    key_description = area_text(
+        gettext_noop("取組コード・%(area)s・年度"), gettext_noop("取組コード・年度")
+    )
 
     class Meta:
         model = InitiativeProgress

@@ -119,6 +119,8 @@ def test_the_api_names_the_city_and_its_wards(kaku_city):
         "name_en": "Kaku City",
         "prefecture": "架空県",
         "wards": ["asahi", "yuhi", "hoshizora"],
+        "area_word": "区",
+        "area_word_en": "ward",
     }
     schema = anon.get("/api/schema/", {"format": "json"}).json()
     assert schema["info"]["title"] == "架空市地域福祉計画（試験用） API"

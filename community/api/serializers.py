@@ -33,12 +33,31 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         help_text="全国地方公共団体コード (JIS X 0402), six digits with the check digit.",
     )
     wards = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True, help_text="The wards' codes, in order."
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="The codes of the areas the municipality reports by (a designated city's "
+        "wards, or its own areas), in order; empty for a municipality without areas.",
+    )
+    area_word = serializers.CharField(
+        read_only=True,
+        help_text="The municipality's own word for its areas (区, 地区 …), as its pages use it.",
+    )
+    area_word_en = serializers.CharField(
+        read_only=True, help_text="The same in English, lower case (ward, district …)."
     )
 
     class Meta:
         model = Municipality
-        fields = ["municipality_code", "name", "name_en", "prefecture", "wards"]
+        fields = [
+            "municipality_code",
+            "name",
+            "name_en",
+            "prefecture",
+            "wards",
+            "area_word",
+            "area_word_en",
+        ]
 
 
 class WardSerializer(serializers.ModelSerializer):

@@ -248,7 +248,6 @@ def _reporting_years() -> list[int]:
 
 class TemplateForm(forms.Form):
     ward = forms.ModelChoiceField(
-        label=gettext_lazy("区"),
         queryset=None,
         required=False,
         empty_label=gettext_lazy("市全体"),
@@ -258,10 +257,14 @@ class TemplateForm(forms.Form):
     def __init__(self, *args, user, model, wards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_year_choices(_reporting_years())
-        if wards is None:  # a sheet kept per plan item, not per ward (施策評価)
+        if wards is None or not wards.exists():
+            # A sheet kept per plan item, not per ward (施策評価); or a municipality without
+            # areas, whose every record is city-wide.
             del self.fields["ward"]
             return
         self.fields["ward"].queryset = wards
+        # The municipality's word for its areas (区, 地区 …): the ward model's own label.
+        self.fields["ward"].label = wards.model._meta.verbose_name
         own = policy.choices(user, model, "ward", wards)
         if own is not None:
             # A ward officer's template is for their own ward, a department officer's for the

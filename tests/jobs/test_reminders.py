@@ -195,7 +195,13 @@ def test_the_reminder_texts_have_english_translations(chuo_officer):
     ward = Ward.objects.get(code="chuo")
     gaps = reporting_gaps([ward], fiscal_year=YEAR)[ward.pk][:2]
     with translation.override("en"):
-        context = {"round": round_, "ward": ward, "user": chuo_officer, "gaps": gaps}
+        context = {
+            "round": round_,
+            "ward": ward,
+            "place": ward.name,
+            "user": chuo_officer,
+            "gaps": gaps,
+        }
         context["fiscal_year"] = "FY2015"
         subject = render_to_string("indicators/email/before_deadline_subject.txt", context)
         body = render_to_string("indicators/email/before_deadline.txt", context)
@@ -203,4 +209,35 @@ def test_the_reminder_texts_have_english_translations(chuo_officer):
             "indicators/email/late_summary.txt", {**context, "late": [(ward, gaps)]}
         )
     assert "due soon" in subject and "are due on 2016-05-20" in body
+    assert ward.name in subject and ward.name in body
     assert "missing" in body and "2 records" in late
+
+
+def test_a_department_officer_is_reminded_of_their_items_city_wide_records(people, dept_officer):
+    """Departments report their items' city-wide figures and progress (所管課): before the
+    deadline their officers hear of what is owed, and of nothing else."""
+    from indicators.reminders import city_wide_gaps
+
+    dept_officer.email = "dept@example.jp"
+    dept_officer.save()
+    a_round(TODAY + datetime.timedelta(days=1))
+    department = dept_officer.staff_profile.department
+    owed = [gap for gap, owner in city_wide_gaps(fiscal_year=YEAR) if owner == department.pk]
+    assert "1-2-1" in {getattr(gap.subject, "code", "") for gap in owed}
+
+    reminders_send(today=TODAY)
+
+    message = next(m for m in mail.outbox if m.to == ["dept@example.jp"])
+    assert "市全体（地域福祉課）" in message.subject
+    listed = [line for line in message.body.splitlines() if line.startswith("- ")]
+    assert len(listed) == len(owed)
+    assert all(str(gap.subject) in message.body for gap in owed)
+    assert Reminder.objects.get(recipient=dept_officer).ward is None
+
+
+def test_the_planners_summary_lists_the_citys_late_records_first(people):
+    a_round(TODAY - datetime.timedelta(days=1))
+    reminders_send(today=TODAY)
+    body = mail.outbox[0].body
+    city = body.index("市全体: ")
+    assert all(city < body.index(f"{ward.name}: ") for ward in Ward.objects.all())
