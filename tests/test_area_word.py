@@ -133,8 +133,10 @@ def test_the_town_in_english_speaks_of_no_ward(hinata, client):
 
 
 def test_the_towns_indicator_page_has_no_table_by_area(hinata, client):
-    page = client.get("/indicators/HT-1-1/").content.decode()
-    assert 'id="wards-heading"' not in page and "chart-wards" not in page
+    """The town's figures year by year are the town's alone: no column of an area."""
+    page = client.get("/indicators/HT-1-1/")
+    assert '<h2 id="areas-heading">市全体の実績値</h2>' in page.content.decode()
+    assert page.context["table"]["wards"] == []
 
 
 def test_the_towns_open_data_leave_the_area_columns_out(hinata, client):
@@ -238,7 +240,7 @@ def test_the_areas_of_a_town_are_named_by_its_own_word(districts, client):
     pillar = client.get("/pillars/1/").content.decode()
     assert re.search(r'id="progress-heading">[^<]*の地区ごとの進捗<', pillar)
     detail = client.get("/indicators/HT-1-1/").content.decode()
-    assert '<h2 id="wards-heading">地区ごとの実績値</h2>' in detail
+    assert '<h2 id="areas-heading">地区ごとの実績値</h2>' in detail
     assert "地区ごと</a>" in detail  # the navigation
     consult = client.get("/consult/").content.decode()
     assert "お住まいの地区を選ぶと" in consult and '<label for="ward">地区</label>' in consult
@@ -254,10 +256,10 @@ def test_in_english_the_areas_are_districts(districts, client):
     pillar = client.get("/pillars/1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r'id="progress-heading">Progress by district in [^<]+<', pillar)
     detail = client.get("/indicators/HT-1-1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<h2 id="wards-heading">Actuals by district</h2>' in detail
+    assert '<h2 id="areas-heading">Actuals by district</h2>' in detail
     assert ">By district</a>" in detail
     # Apart from the names of the page's parts (ids, paths), no ward.
-    words = re.sub(r'(href|id|data-chart|aria-labelledby)="[^"]*"|"chart-wards"', "", detail)
+    words = re.sub(r'(href|id|data-chart|aria-labelledby)="[^"]*"|"chart-areas"', "", detail)
     assert "ward" not in words.lower()
 
 
@@ -285,7 +287,7 @@ def test_kumamotos_pages_still_say_区(client):
     assert re.search(r'id="progress-heading">[^<]*の区ごとの進捗<', pillar)
     assert "区ごと</a>" in pillar
     detail = client.get("/indicators/KPI-1-1/").content.decode()
-    assert '<h2 id="wards-heading">区ごとの実績値</h2>' in detail
+    assert '<h2 id="areas-heading">区ごとの実績値</h2>' in detail
     consult = client.get("/consult/").content.decode()
     assert "ライフステージとお住まいの区を選ぶと" in consult
     assert '<label for="ward">区</label>' in consult
@@ -297,7 +299,7 @@ def test_kumamotos_pages_still_say_区(client):
 def test_kumamoto_in_english_still_says_ward(client):
     english(client)
     detail = client.get("/indicators/KPI-1-1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<h2 id="wards-heading">Actuals by ward</h2>' in detail
+    assert '<h2 id="areas-heading">Actuals by ward</h2>' in detail
     assert ">By ward</a>" in detail
 
 
@@ -305,7 +307,7 @@ def test_a_changed_word_reaches_the_pages_and_labels_once_the_data_moves_on(clie
     Municipality.objects.update(area_word="地区", area_word_en="district")
     bump_generation()  # as every save does (an update() sends no signal)
     detail = client.get("/indicators/KPI-1-1/").content.decode()
-    assert '<h2 id="wards-heading">地区ごとの実績値</h2>' in detail
+    assert '<h2 id="areas-heading">地区ごとの実績値</h2>' in detail
     assert str(Ward._meta.verbose_name) == "地区"
     from indicators.models import IndicatorValue
 

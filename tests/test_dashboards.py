@@ -71,7 +71,7 @@ def test_indicator_page_has_chart_table_wards_notes_and_downloads(client):
     )
     html = client.get("/indicators/KPI-1-1/").content.decode()
     assert 'id="chart-main"' in html and "期待される推移" in html
-    assert 'id="chart-wards"' in html and 'data-chart="chart-wards" role="img"' in html
+    assert 'id="chart-areas"' in html and 'data-chart="chart-areas" role="img"' in html
     assert "80.10％" in html  # 北区 column, two decimals as the plan prints this indicator
     assert "くまもとはつらつプラン" in html
     assert "format=xlsx" in html and "encoding=cp932" in html

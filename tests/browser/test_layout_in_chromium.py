@@ -146,7 +146,7 @@ def test_without_javascript_a_charts_place_shows_its_table(live_app, browser):
         for n in range(areas.count()):
             assert not areas.nth(n).is_visible(), f"a blank chart area on {path}"
     page.goto(live_app + "/indicators/KPI-3-1/")
-    assert page.locator("table.ward-values").is_visible()
+    assert page.locator("table.area-values").is_visible()
     page.goto(live_app + "/reports/2016/")
     assert page.locator("svg[role=img]").first.is_visible()
     context.close()
@@ -169,7 +169,7 @@ def test_the_ward_chart_keeps_the_wards_on_their_own_scale(live_app, page):
     scales = page.evaluate(
         """() => {
              const chart = window.Chart.getChart(
-               document.querySelector('canvas[data-chart=chart-wards]'));
+               document.querySelector('canvas[data-chart=chart-areas]'));
              return {
                wards: [chart.scales.y.min, chart.scales.y.max],
                city: [chart.scales.city.min, chart.scales.city.max],

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "home": ("/", ["chart-pillars"]),
     "pillar": ("/pillars/1/", ["chart-KPI-1-1"]),
-    "indicator": ("/indicators/KPI-3-1/", ["chart-main", "chart-wards"]),
+    "indicator": ("/indicators/KPI-3-1/", ["chart-main", "chart-areas"]),
     "ward": ("/wards/中央区/", ["chart-ward"]),
     # The council report draws its charts as SVG on the server: no canvas to wait for.
     "report": ("/reports/2017/", []),
