@@ -35,6 +35,7 @@ from infrastructure.history import (
     history_date_text,
     reason_label,
 )
+from infrastructure.punctuation import in_english, labelled
 from infrastructure.text import MAX_COMMENT, validate_text
 from infrastructure.workflow import (
     TRANSITION_CANNOT,
@@ -61,7 +62,8 @@ def error_text(error: Exception) -> str:
 
 def conflict_error(conflict: VersionConflict) -> ValidationError:
     lines = [change.text for change in conflict.described()]
-    detail = (gettext("相手の変更：") + "；".join(lines)) if lines else ""
+    separator = "; " if in_english() else "；"
+    detail = (gettext("相手の変更：") + separator.join(lines)) if lines else ""
     return ValidationError(f"{conflict} {detail}".strip(), code="conflict")
 
 
@@ -597,7 +599,7 @@ class ProgressRecordAdmin(HistoryAdmin):
                 record_transition(record=record, transition=transition, user=request.user)
                 done += 1
             except (ValidationError, PermissionDenied, VersionConflict) as error:
-                refused.append(f"{record}：{error_text(error)}")
+                refused.append(labelled(record, error_text(error)))
         if done:
             self.message_user(
                 request,
