@@ -234,6 +234,11 @@ class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
         columns=lazy(joined, str)([f.column for f in (*DIRECTORY_FIELDS, *DIRECTORY_LISTS)]),
     )
     updatable_fields = services.RESOURCE_FIELDS
+    # In people's words (the model's help still names the plan loader).
+    help_texts = {
+        **VersionedRecordAdmin.help_texts,
+        "code": _("計画書に載っている団体を見分けるための記号。"),
+    }
     create_service = staticmethod(services.community_resource_create)
     update_service = staticmethod(services.community_resource_update)
     delete_service = staticmethod(services.community_resource_delete)

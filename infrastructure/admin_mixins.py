@@ -52,6 +52,11 @@ from infrastructure.workflow import (
     record_update,
 )
 
+# What the version a record page shows means to the person editing it.
+VERSION_HELP = _(
+    "この記録が保存された回数。ほかの人が先に変更していたときは、保存するときにお知らせします。"
+)
+
 
 def error_text(error: Exception) -> str:
     """One line for a refused write, whatever refused it."""
@@ -72,6 +77,16 @@ class RestrictedAdmin(admin.ModelAdmin):
     holds the rows the user may see, and each row's view, change and delete are the policy's
     answer for that row, on top of the role's model permissions (which the policy's grants
     keep in step). A model no app granted shows nothing to anyone."""
+
+    # Help texts the admin shows instead of the model's, by field (a form's ``help_texts``:
+    # for read-only fields too). For words a model's help text cannot change without a
+    # migration of its app.
+    help_texts: dict = {}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self.help_texts:
+            kwargs["help_texts"] = {**self.help_texts, **kwargs.get("help_texts", {})}
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_queryset(self, request):
         return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)
@@ -372,6 +387,7 @@ class ProgressRecordAdmin(HistoryAdmin):
     validate_record = None
     updatable_fields: set[str] = set()
     readonly_fields = ["status", "version", "created_at", "updated_at", "transition_log"]
+    help_texts = {"version": VERSION_HELP}
     actions = ["submit_selected", "approve_selected"]
     list_per_page = 50
 

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from infrastructure.converters import FiscalYearConverter
 from infrastructure.health import healthz
 from portal.context_processors import admin_site_header
-from portal.views import completeness, plan, search, wards, yasashii
+from portal.views import completeness, demo_data, plan, search, wards, yasashii
 from portal.views import indicators as indicator_views
 from portal.views import open_data as open_data_views
 
@@ -44,6 +44,11 @@ urlpatterns = [
         "admin/completeness/",
         admin.site.admin_view(completeness.completeness),
         name="admin-completeness",
+    ),
+    path(
+        "admin/sample-data/",
+        admin.site.admin_view(demo_data.demo_data),
+        name="admin-demo-data",
     ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -254,6 +254,7 @@ def test_english_admin_pages_carry_no_full_width_punctuation(client, planner, de
         reverse("admin:indicators_target_change", args=[Target.objects.first().pk]),
         reverse("admin:indicators_target_changelist"),
         reverse("admin-completeness"),
+        reverse("admin-demo-data"),
     ]
     for url in pages:
         response = client.get(url)
