@@ -2,7 +2,7 @@
 page a person reads, staff's or the public's; no note about how the plan was read on the
 residents' finder; the sample-data banner tells residents what it means and staff where to
 remove it, and a planner removes it in the admin, through the access policy and the same
-service as the ``clear_demo_data`` command."""
+service as the ``clear_demo_data`` command. And the favicon (item 6)."""
 
 import contextlib
 import re
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
@@ -255,3 +256,26 @@ def test_someone_not_signed_in_is_sent_to_sign_in(demo):
     response = Client().post(reverse("admin-demo-data"))
     assert response.status_code == 302 and "login" in response["Location"]
     assert _sample_rows() > 0
+
+
+# --- The favicon -----------------------------------------------------------------------------
+
+
+def test_the_favicon_is_served_and_linked():
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith(".ico")
+    assert Client().get("/favicon.ico", follow=False)["Location"].startswith("/static/")
+    icon = Path(finders.find("favicon.ico")).read_bytes()
+    assert icon[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    svg = Path(finders.find("favicon.svg")).read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and 'viewBox="0 0 32 32"' in svg
+    for url in ("/", "/yasashii/"):
+        page = Client().get(url).content.decode()
+        assert re.search(r'<link rel="icon" href="/static/favicon[^"]*\.svg"', page), url
+
+
+def test_the_admin_links_the_favicon_too(client, planner):
+    client.force_login(planner)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert re.search(r'<link rel="icon" href="/static/favicon[^"]*\.svg"', page)
