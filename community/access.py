@@ -230,7 +230,9 @@ class WardRecords(policy.Rule):
                 return gettext("市全体の記録は計画担当だけが登録・変更できます。")
             return gettext("他の%(area)sのデータは登録・変更できません。") % {"area": area_word()}
         if getattr(record, "origin", "") == "plan":
-            return gettext("計画書に載っている記録は変更できません（load_plan で管理しています）。")
+            return gettext(
+                "計画書に載っている記録は変更できません。計画書の読み込みでだけ変わります。"
+            )
         return None
 
     def in_scope(self, actor: Scope, record) -> bool:
@@ -337,7 +339,9 @@ class WardWorkflow(WardRecords):
                 )
             return gettext("他の%(area)sのデータは登録・変更できません。") % {"area": area_word()}
         if getattr(record, "origin", "") == "plan":
-            return gettext("計画書の値は変更できません（load_plan で管理しています）。")
+            return gettext(
+                "計画書に載っている値は変更できません。計画書の読み込みでだけ変わります。"
+            )
         return status_denial(actor, action, record)
 
     def in_scope(self, actor: Scope, record) -> bool:

@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ from infrastructure.imports import views as import_views
 from infrastructure.imports.background import import_job_start, runs_in_background
 from infrastructure.imports.sheets import SHEETS
 from infrastructure.imports.uploads import ImportUploadForm
+from infrastructure.punctuation import joined
 
 from . import services
 from .models import (
@@ -234,9 +236,15 @@ class CommunityResourceAdmin(ImportMixin, VersionedRecordAdmin):
     import_sheet = DIRECTORY_SHEET.kind
     import_help = format_lazy(
         _("列：{columns}（API の CSV・xlsx の列名も可）。id 列のある行は既存の記録を更新します。"),
-        columns="、".join(field.column for field in (*DIRECTORY_FIELDS, *DIRECTORY_LISTS)),
+        # The sheet's Japanese column names, joined in the reader's language.
+        columns=lazy(joined, str)([f.column for f in (*DIRECTORY_FIELDS, *DIRECTORY_LISTS)]),
     )
     updatable_fields = services.RESOURCE_FIELDS
+    # In people's words (the model's help still names the plan loader).
+    help_texts = {
+        **VersionedRecordAdmin.help_texts,
+        "code": _("計画書に載っている団体を見分けるための記号。"),
+    }
     create_service = staticmethod(services.community_resource_create)
     update_service = staticmethod(services.community_resource_update)
     delete_service = staticmethod(services.community_resource_delete)

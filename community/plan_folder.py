@@ -362,7 +362,9 @@ def community_sync_from_plan(*, sync: Synchroniser, data: CommunityData, plan_co
                 "school_district": None,
                 "consultation": item.consultation,
                 "life_stages_inferred": item.life_stages_inferred,
-                "description": "\n".join(p for p in (item.description, item.source) if p),
+                # ``source`` (where the plan names it) is for those who keep the plan data,
+                # not for the residents who read the description.
+                "description": item.description,
                 "phone": item.phone,
                 "hours": item.hours,
                 "origin": Origin.PLAN,

@@ -330,8 +330,8 @@ def volunteer_program_save(
         if (before.name, before.health_volunteer) != (program.name, program.health_volunteer):
             raise ValidationError(
                 _(
-                    "計画書に載っている制度の名称と区分は変更できません"
-                    "（load_plan で管理しています）。"
+                    "計画書に載っている制度の名称と区分は変更できません。"
+                    "計画書の読み込みでだけ変わります。"
                 )
             )
     program.full_clean()

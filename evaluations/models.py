@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from infrastructure.punctuation import joined
 from infrastructure.text import MAX_EVALUATION, PlainTextField
 from infrastructure.workflow import TransitionLog, WorkflowRecord
 from programs.models import SUBJECT_KINDS, OneSubject, one_subject_constraint
@@ -156,7 +157,7 @@ class Evaluation(OneSubject, WorkflowRecord):
                         "rating": gettext(
                             "評価「%(rating)s」は使えません。%(codes)sのいずれかです。"
                         )
-                        % {"rating": self.rating, "codes": "・".join(codes)}
+                        % {"rating": self.rating, "codes": joined(codes, "・")}
                     }
                 )
 

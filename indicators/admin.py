@@ -214,19 +214,24 @@ class RatingBandFormSet(forms.BaseInlineFormSet):
 class RatingBandInline(admin.TabularInline):
     model = RatingBand
     formset = RatingBandFormSet
-    fields = ["position", "code", "label", "group", "use", "minimum"]
+    fields = ["position", "code", "label", "label_en", "group", "use", "minimum"]
     extra = 0
 
 
 @admin.register(RatingRule)
 class RatingRuleAdmin(HistoryAdmin):
-    list_display = ["label", "name", "is_active"]
+    list_display = ["rule_label", "name", "is_active"]
+    fields = ["name", "label", "label_en", "is_active"]
     readonly_fields = ["name", "is_active"]  # a preset; activation is an action
     inlines = [RatingBandInline]
     actions = ["activate"]
 
     def has_add_permission(self, request):
         return False  # the presets come with the migrations
+
+    @admin.display(description=_("名称"), ordering="label")
+    def rule_label(self, obj):
+        return obj.display_label  # in the admin's language: the English name in English
 
     @admin.action(description=_("選んだ評価基準を使用する"), permissions=["change"])
     def activate(self, request, queryset):

@@ -1,7 +1,9 @@
 """Admin for reporting rounds (planners set the deadlines) and the reminders sent, which
 are a record and read-only. Registered from IndicatorsConfig.ready()."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext
 
 from infrastructure.admin_mixins import RestrictedAdmin
 
@@ -25,6 +27,14 @@ class ReportingRoundAdmin(RestrictedAdmin):
     list_display = ["fiscal_year", "deadline", "lead_days", "created_at"]
     fields = ["fiscal_year", "deadline", "reminder_lead_days"]
     inlines = [ReminderInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The default in days, not the name of the setting that holds it.
+        lead = gettext("締切の何日前から催促するか。空欄なら%(days)s日前から。") % {
+            "days": settings.REMINDER_LEAD_DAYS
+        }
+        kwargs["help_texts"] = {"reminder_lead_days": lead, **kwargs.get("help_texts", {})}
+        return super().get_form(request, obj, change=change, **kwargs)
 
 
 @admin.register(Reminder)

@@ -1,24 +1,30 @@
 """Sample progress data for newcomers: every ward and the city, FY2014–FY2019, clearly marked
 (source 「デモデータ」) so the dashboards are not empty on a fresh set-up. Loaded by
 ``make run`` on the embedded default only, on every start: loading adds what is missing and
-never undoes a person's correction. ``clear_demo_data`` removes it."""
+never undoes a person's correction. ``demo_data_clear`` removes it: the ``clear_demo_data``
+command, or a planner in the admin (``portal.views.demo_data``)."""
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from community.models import Ward
 from infrastructure.workflow import Status
 from programs.models import Initiative, InitiativeProgress, Section
 
+from . import policy
 from .choices import UnitKind, ValueKind
 from .models import Indicator, IndicatorValue, Unit
 from .selectors import cached
 from .targets import targets_in_force
+
+audit = logging.getLogger("kumamoto_welfare.audit")
 
 DEMO_SOURCE = "デモデータ"
 DEMO_YEARS = range(2014, 2020)
@@ -165,11 +171,32 @@ def _fit(value: Decimal, unit: Unit) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-unit.decimals), ROUND_HALF_UP)
 
 
+def demo_data_count() -> int:
+    """How many rows of sample data there are (figures and progress reports)."""
+    return (
+        IndicatorValue.objects.filter(source=DEMO_SOURCE).count()
+        + InitiativeProgress.objects.filter(source=DEMO_SOURCE).count()
+    )
+
+
 @transaction.atomic
-def demo_data_clear() -> int:
+def demo_data_clear(*, user: AbstractBaseUser | None = None) -> int:
+    """Remove every row of sample data, whatever its state, and nothing else; the number of
+    rows removed. ``user`` is who asks from the admin, checked by the access policy (planners
+    and administrators); None for the ``clear_demo_data`` command, run by whoever runs the
+    server."""
+    if user is not None:
+        policy.check_clears_demo_data(user)
     removed, _ = IndicatorValue.objects.filter(source=DEMO_SOURCE).delete()
     removed_progress, _ = InitiativeProgress.objects.filter(source=DEMO_SOURCE).delete()
     _changed()
+    username = user.get_username() if user is not None else ""
+    audit.info(
+        "sample data removed: %s rows by %s",
+        removed + removed_progress,
+        username or "the clear_demo_data command",
+        extra={"event": "demo_data_cleared", "username": username},
+    )
     return removed + removed_progress
 
 

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from community.areas import AREA, area_text
 from infrastructure.display import figure_text
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
+from infrastructure.punctuation import parenthesised
 from infrastructure.text import MAX_NOTE, MAX_REASON, PlainCharField, PlainTextField
 from infrastructure.workflow import TransitionLog, WorkflowRecord
 from programs.models import validate_section_in_pillar
@@ -34,6 +35,7 @@ from .choices import (
     ValueKind,
     ValueOrigin,
 )
+from .rating_labels import rating_label, rule_label
 
 
 def _in_english() -> bool:
@@ -178,8 +180,8 @@ class Indicator(models.Model):
         related_name="indicators",
         verbose_name=_("所管課"),
         help_text=_(
-            "市全体の値を入力・提出する課。空欄なら施策の項目の所管課。計画担当が設定します"
-            "（load_plan は変えません）。"
+            "市全体の値を入力・提出する課。空欄なら施策の項目の所管課。計画担当が設定し、"
+            "計画書を読み込み直しても変わりません。"
         ),
     )
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
@@ -352,7 +354,7 @@ class IndicatorValue(WorkflowRecord):
         max_length=10,
         choices=ValueOrigin.choices,
         default=ValueOrigin.ENTRY,
-        help_text=_("計画書の値は load_plan が管理します。"),
+        help_text=_("計画書に載っている値は、計画書の読み込みでだけ変わります。"),
     )
     computation = models.JSONField(
         _("計算の根拠"),
@@ -497,7 +499,7 @@ class Target(models.Model):
         max_length=10,
         choices=TARGET_ORIGINS,
         default=ValueOrigin.ENTRY,
-        help_text=_("計画書の目標値は load_plan が管理します。"),
+        help_text=_("計画書に載っている目標値は、計画書の読み込みでだけ変わります。"),
     )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -556,7 +558,7 @@ class Target(models.Model):
         )
         return (
             f"{self.indicator.code} {where} {fiscal_year_label(self.fiscal_year)} "
-            f"{self.indicator.figure_text(self.value)}（{when}）"
+            f"{self.indicator.figure_text(self.value)}{parenthesised(when)}"
         )
 
     @property
@@ -584,6 +586,9 @@ class RatingRule(models.Model):
 
     name = models.CharField(_("方式"), max_length=20, unique=True, choices=RulePreset.choices)
     label = PlainCharField(_("名称"), max_length=100)
+    label_en = PlainCharField(
+        _("英語名"), max_length=100, blank=True, help_text=_("英語のページに表示する名称。")
+    )
     is_active = models.BooleanField(_("使用中"), default=False)
 
     history = HistoricalRecords()
@@ -602,7 +607,12 @@ class RatingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The name in the active language (``label``, or ``label_en`` in English)."""
+        return rule_label(self)
 
 
 class RatingBand(models.Model):
@@ -615,6 +625,9 @@ class RatingBand(models.Model):
     )
     code = PlainCharField(_("評価"), max_length=5)
     label = PlainCharField(_("表示"), max_length=50)
+    label_en = PlainCharField(
+        _("英語の表示"), max_length=100, blank=True, help_text=_("英語のページに表示する名称。")
+    )
     group = models.CharField(_("進捗状況"), max_length=20, choices=ProgressStatus.choices)
     use = models.CharField(
         _("適用"), max_length=20, choices=BandUse.choices, default=BandUse.IN_PROGRESS
@@ -651,9 +664,12 @@ class RatingBand(models.Model):
         ]
 
     def __str__(self) -> str:
-        from .rating_labels import rating_label
+        return f"{self.code} {self.display_label}"
 
-        return f"{self.code} {rating_label(self.label)}"
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (``label``, or ``label_en`` in English)."""
+        return rating_label(self.label, self.label_en)
 
     def clean(self):
         super().clean()
@@ -686,7 +702,7 @@ class ReportingRound(models.Model):
         null=True,
         blank=True,
         validators=[MaxValueValidator(90)],
-        help_text=_("締切の何日前から催促するか。空欄は既定値（設定 REMINDER_LEAD_DAYS）。"),
+        help_text=_("締切の何日前から催促するか。空欄なら、この仕組みの既定の日数。"),
     )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
@@ -696,7 +712,7 @@ class ReportingRound(models.Model):
         ordering = ["-fiscal_year"]
 
     def __str__(self) -> str:
-        return f"{fiscal_year_label(self.fiscal_year)}（{self.deadline:%Y-%m-%d}）"
+        return f"{fiscal_year_label(self.fiscal_year)}{parenthesised(self.deadline.isoformat())}"
 
     @property
     def lead_days(self) -> int:

@@ -14,7 +14,8 @@ from community.access import (
     WardWorkflow,
 )
 from infrastructure import policy
-from infrastructure.policy import CHANGE, CREATE
+from infrastructure.policy import APPROVE, CHANGE, CREATE
+from programs.models import InitiativeProgress
 
 from . import models
 
@@ -57,3 +58,18 @@ def check_sets_targets(user) -> None:
 def check_sets_rating_rule(user) -> None:
     """Raise PermissionDenied unless the user may choose the rating rule in use."""
     policy.check_may(user, CHANGE, models.RatingRule, _("評価基準は計画担当だけが選べます。"))
+
+
+def may_clear_demo_data(user) -> bool:
+    """Whether the user may remove the sample data: every sample figure and progress report,
+    approved or not, in every ward; so those who approve both (planners)."""
+    return policy.may(user, APPROVE, models.IndicatorValue) and policy.may(
+        user, APPROVE, InitiativeProgress
+    )
+
+
+def check_clears_demo_data(user) -> None:
+    """Raise PermissionDenied unless the user may remove the sample data."""
+    refusal = _("見本のデータは計画担当だけが削除できます。")
+    policy.check_may(user, APPROVE, models.IndicatorValue, refusal)
+    policy.check_may(user, APPROVE, InitiativeProgress, refusal)

@@ -38,7 +38,7 @@ class Rating:
     @classmethod
     def of(cls, band: Band) -> Rating:
         # Translated when shown: a progress computed once is cached for every language.
-        return cls(band.code, rating_label_lazy(band.label))
+        return cls(band.code, rating_label_lazy(band.label, band.label_en))
 
 
 @dataclass(frozen=True)

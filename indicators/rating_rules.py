@@ -48,6 +48,7 @@ class Band:
     group: ProgressStatus
     use: BandUse
     minimum: Decimal | None = None
+    label_en: str = ""  # the English label a planner gave (the presets': the catalogue's)
 
 
 @dataclass(frozen=True)
@@ -153,14 +154,17 @@ PRESET_BANDS: dict[str, tuple[Band, ...]] = {
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule as the verdict uses it: the preset's measure and the bands in force."""
+    """A rule as the verdict uses it: the preset's measure and the bands in force, with the
+    rule's name as the planners left it (``label``, ``label_en``)."""
 
     name: str
     bands: tuple[Band, ...]
+    label: str = ""
+    label_en: str = ""
 
     @classmethod
     def preset(cls, name: str = RulePreset.PACE) -> Rule:
-        return cls(name, PRESET_BANDS[name])
+        return cls(name, PRESET_BANDS[name])  # named by its preset (``RulePreset``)
 
     def measure(self, situation: Situation) -> Decimal | None:
         return MEASURES[self.name](situation)

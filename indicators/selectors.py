@@ -70,16 +70,24 @@ def _active_rule() -> Rule:
         RatingRule.objects.filter(is_active=True)
         .order_by("bands__position", "bands__pk")
         .values_list(
-            "name", "bands__code", "bands__label", "bands__group", "bands__use", "bands__minimum"
+            "name",
+            "label",
+            "label_en",
+            "bands__code",
+            "bands__label",
+            "bands__group",
+            "bands__use",
+            "bands__minimum",
+            "bands__label_en",
         )
     )
     if not rows:
         return Rule.preset()
-    name = rows[0][0]
-    bands = tuple(Band(*band) for _name, *band in rows if band[0] is not None)
+    name, label, label_en = rows[0][:3]
+    bands = tuple(Band(*band) for band in (row[3:] for row in rows) if band[0] is not None)
     if problems(list(bands)):
         return Rule.preset(name)
-    return Rule(name, bands)
+    return Rule(name, bands, label, label_en)
 
 
 def rating_codes() -> list[str]:

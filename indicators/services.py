@@ -175,7 +175,12 @@ def target_delete(*, user: AbstractBaseUser, target: Target) -> None:
     """Remove a target recorded by mistake (the history keeps it); the plan's are load_plan's."""
     indicator_policy.check_sets_targets(user)
     if target.origin == ValueOrigin.PLAN:
-        raise ValidationError(_("計画書の目標値は削除できません（load_plan で管理しています）。"))
+        raise ValidationError(
+            _(
+                "計画書に載っている目標値は削除できません。"
+                "見直すときは、新しい目標値を設定してください。"
+            )
+        )
     with transaction.atomic():
         target._history_user = user
         target.delete()

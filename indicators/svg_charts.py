@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from infrastructure.fiscal_year import fiscal_year_label, fiscal_year_short_label
+from infrastructure.punctuation import in_english, joined, parenthesised
 
 from .choices import ValueKind
 
@@ -61,6 +62,8 @@ def trend_chart_svg(indicator, series: dict, *, chart_id: str) -> SafeString:
     """The chart of ``series`` (``selectors.series_by_indicator``'s entry for ``indicator``)."""
     points, expected = series["points"], series["expected"]
     unit, places = str(indicator.get_unit_display()), indicator.decimal_places
+    # After a figure: 「111,901人」, "79.4%", "111,901 people" (a word takes a space).
+    unit_after = unit if indicator.unit.is_percentage or not in_english() else f" {unit}"
     years = sorted({p.fiscal_year for p in points} | {p.fiscal_year for p in expected})
     title = _("%(code)s %(name)s の推移") % {"code": indicator.code, "name": indicator.name}
     if not years:
@@ -146,7 +149,7 @@ def trend_chart_svg(indicator, series: dict, *, chart_id: str) -> SafeString:
         line("baseline", _("基準値"), [(years[0], level), (years[-1], level)])
         desc.append(
             _("基準値 %(value)s（%(year)s）")
-            % {"value": _format(level, places) + unit, "year": fiscal_year_label(start)}
+            % {"value": _format(level, places) + unit_after, "year": fiscal_year_label(start)}
         )
     line("expected", _("期待される推移"), [(p.fiscal_year, float(p.value)) for p in expected])
     for target in by_kind[ValueKind.TARGET]:
@@ -166,13 +169,14 @@ def trend_chart_svg(indicator, series: dict, *, chart_id: str) -> SafeString:
             f'stroke="{STYLES[key]["stroke"]}" stroke-width="1.4"/>'
         )
         desc.append(
-            f"{label} {_format(level, places)}{unit}（{fiscal_year_label(target.fiscal_year)}）"
+            f"{label} {_format(level, places)}{unit_after}"
+            f"{parenthesised(fiscal_year_label(target.fiscal_year))}"
         )
     actuals = [(p.fiscal_year, float(p.value)) for p in by_kind[ValueKind.ACTUAL]]
     line("actual", _("実績値"), actuals, marks=True)
     desc.extend(
         _("実績値 %(value)s（%(year)s）")
-        % {"value": _format(value, places) + unit, "year": fiscal_year_label(year)}
+        % {"value": _format(value, places) + unit_after, "year": fiscal_year_label(year)}
         for year, value in actuals
     )
 
@@ -191,7 +195,7 @@ def trend_chart_svg(indicator, series: dict, *, chart_id: str) -> SafeString:
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape("、".join(desc))}</desc>' + "".join(parts) + "</svg>"
+        f'<desc id="{chart_id}-desc">{escape(joined(desc))}</desc>' + "".join(parts) + "</svg>"
     )
 
 

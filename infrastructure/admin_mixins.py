@@ -36,6 +36,7 @@ from infrastructure.history import (
     history_date_text,
     reason_label,
 )
+from infrastructure.punctuation import in_english, labelled
 from infrastructure.text import MAX_COMMENT, validate_text
 from infrastructure.workflow import (
     TRANSITION_CANNOT,
@@ -52,6 +53,11 @@ from infrastructure.workflow import (
     record_update,
 )
 
+# What the version a record page shows means to the person editing it.
+VERSION_HELP = _(
+    "この記録が保存された回数。ほかの人が先に変更していたときは、保存するときにお知らせします。"
+)
+
 
 def error_text(error: Exception) -> str:
     """One line for a refused write, whatever refused it."""
@@ -62,7 +68,8 @@ def error_text(error: Exception) -> str:
 
 def conflict_error(conflict: VersionConflict) -> ValidationError:
     lines = [change.text for change in conflict.described()]
-    detail = (gettext("相手の変更：") + "；".join(lines)) if lines else ""
+    separator = "; " if in_english() else "；"
+    detail = (gettext("相手の変更：") + separator.join(lines)) if lines else ""
     return ValidationError(f"{conflict} {detail}".strip(), code="conflict")
 
 
@@ -97,6 +104,16 @@ class RestrictedAdmin(admin.ModelAdmin):
             ward_display.short_description = ward.verbose_name
             ward_display.admin_order_field = "ward__position"
             self.ward_display = ward_display
+
+    # Help texts the admin shows instead of the model's, by field (a form's ``help_texts``:
+    # for read-only fields too). For words a model's help text cannot change without a
+    # migration of its app.
+    help_texts: dict = {}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self.help_texts:
+            kwargs["help_texts"] = {**self.help_texts, **kwargs.get("help_texts", {})}
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_queryset(self, request):
         return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)
@@ -442,6 +459,7 @@ class ProgressRecordAdmin(HistoryAdmin):
     validate_record = None
     updatable_fields: set[str] = set()
     readonly_fields = ["status", "version", "created_at", "updated_at", "transition_log"]
+    help_texts = {"version": VERSION_HELP}
     actions = ["submit_selected", "approve_selected"]
     list_per_page = 50
 
@@ -676,7 +694,7 @@ class ProgressRecordAdmin(HistoryAdmin):
                 record_transition(record=record, transition=transition, user=request.user)
                 done += 1
             except (ValidationError, PermissionDenied, VersionConflict) as error:
-                refused.append(f"{record}：{error_text(error)}")
+                refused.append(labelled(record, error_text(error)))
         if done:
             self.message_user(
                 request,

@@ -45,6 +45,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiff
 
 from infrastructure.display import EMPTY, figure_text
 from infrastructure.fiscal_year import fiscal_year_label
+from infrastructure.punctuation import joined
 
 # Integer fields that hold a fiscal year, unless the model names its own: shown as
 # 2015年度（平成27年度）, not 2,015.
@@ -160,7 +161,7 @@ def value_words(
     if isinstance(value, list):  # a many-to-many field's objects, or a JSON list
         # A JSON list of items with labels (a derived value's counted records) by its labels.
         items = (v.get("label", v) if isinstance(v, dict) else v for v in value)
-        return "、".join(str(v) for v in items)
+        return joined(items)
     if getattr(field, "flatchoices", None) and not field.is_relation:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

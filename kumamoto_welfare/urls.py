@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from infrastructure.converters import FiscalYearConverter
 from infrastructure.health import healthz
 from portal.context_processors import admin_site_header
-from portal.views import completeness, plan, search, wards, yasashii
+from portal.views import completeness, demo_data, favicon, plan, search, wards, yasashii
 from portal.views import indicators as indicator_views
 from portal.views import open_data as open_data_views
 
@@ -45,7 +45,14 @@ urlpatterns = [
         admin.site.admin_view(completeness.completeness),
         name="admin-completeness",
     ),
+    path(
+        "admin/sample-data/",
+        admin.site.admin_view(demo_data.demo_data),
+        name="admin-demo-data",
+    ),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links: the static file answers.
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Without a CSRF token: choosing a language changes nothing but the visitor's own cookie,
     # and a token in every page's language form would make each public page personal (one

@@ -1,8 +1,21 @@
 def demo_data(request) -> dict:
-    """Whether sample data is loaded, so every page can say so (a banner)."""
-    from indicators.demo import demo_data_present
+    """Whether sample data is loaded, so every page can say so (a banner); for a signed-in
+    person who may remove it (a planner), where in the admin."""
+    from django.urls import reverse
 
-    return {"demo_data_present": demo_data_present()}
+    from indicators.demo import demo_data_present
+    from indicators.policy import may_clear_demo_data
+
+    present = demo_data_present()
+    user = getattr(request, "user", None)
+    # Only for a signed-in person: the public's pages stay the same for everyone (cached).
+    removable = present and user is not None and user.is_authenticated
+    return {
+        "demo_data_present": present,
+        "demo_data_clear_url": (
+            reverse("admin-demo-data") if removable and may_clear_demo_data(user) else ""
+        ),
+    }
 
 
 def site(request) -> dict:

@@ -48,9 +48,10 @@ def evaluations_by_subject(rows) -> dict:
     evaluation rows (each with ``subject``, ``stage``, ``rating``, ``results``, ``analysis``,
     ``issues``, ``comment``, ``direction``, ``department`` and the choices' displays). An
     entry is a plain dict, with the rating's label from the active rule."""
+    from indicators.rating_labels import rating_label
     from indicators.selectors import active_rule
 
-    labels = {band.code: str(band.label) for band in active_rule().bands}
+    labels = {band.code: rating_label(band.label, band.label_en) for band in active_rule().bands}
     grouped: dict = {}
     for row in rows:
         # The evaluated item itself (one of the three is set), so that the report finds it

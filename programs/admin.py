@@ -22,6 +22,9 @@ from .models import (
 )
 from .services import UPDATABLE_PROGRESS_FIELDS, validate_progress
 
+# The department's help in people's words (the model's still names the plan loader).
+DEPARTMENT_HELP = _("一次評価を行う課。計画担当が設定し、計画書を読み込み直しても変わりません。")
+
 
 class PillarListFilter(admin.SimpleListFilter):
     title = _("施策")
@@ -53,6 +56,10 @@ class SectionInline(admin.TabularInline):
     model = Section
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {"department": DEPARTMENT_HELP, **kwargs.get("help_texts", {})}
+        return super().get_formset(request, obj, **kwargs)
+
 
 @admin.register(Pillar)
 class PillarAdmin(HistoryAdmin):
@@ -65,6 +72,7 @@ class PillarAdmin(HistoryAdmin):
 
 @admin.register(Section)
 class SectionAdmin(HistoryAdmin):
+    help_texts = {"department": DEPARTMENT_HELP}
     list_display = ["__str__", "pillar", "department"]
     list_filter = ["pillar", "department"]
     search_fields = ["title"]
@@ -88,6 +96,7 @@ class ActionInline(admin.StackedInline):
 
 @admin.register(Initiative)
 class InitiativeAdmin(HistoryAdmin):
+    help_texts = {"department": DEPARTMENT_HELP}
     list_display = ["code", "title", "pillar", "section", "department"]
     list_filter = ["pillar", "department"]
     search_fields = ["code", "title", "lead", "actions__text"]

@@ -173,6 +173,8 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'admin/community/ward/<path:object_id>/history/': '302 403 200 200 200 200 200',
     'admin/community/ward/add/': '302 403 403 403 403 403 200',
     'admin/completeness/': '302 403 200 200 200 200 200',
+    # Removing the sample data: planners (those who approve figures and progress reports).
+    'admin/sample-data/': '302 403 403 403 403 200 200',
     'admin/evaluations/evaluation/': '302 403 200 200 200 200 200',
     'admin/evaluations/evaluation/<path:object_id>/': '302 302 302 302 302 302 302',
     'admin/evaluations/evaluation/<path:object_id>/change/': '302 404 404 404 200 200 200',
@@ -395,6 +397,8 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'search/': '200 200 200 200 200 200 200',
     # Public; 503 when a dependency it reports on (database, Redis, worker) is not ready.
     'healthz': '200/503 200/503 200/503 200/503 200/503 200/503 200/503',
+    # A redirect to the static file, for everyone.
+    'favicon.ico': '302 302 302 302 302 302 302',
     'i18n/setlang/': '302 302 302 302 302 302 302',
     'indicators/<str:code>/': '200 200 200 200 200 200 200',
     # Open data: the same approved data for everyone.
@@ -437,6 +441,7 @@ POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
     'api/v1/^evaluations/(?P<pk>[^/.]+)/return/$': '401 401 404 404 403 400 400',
     'api/v1/auth/token/': '400 400 400 400 400 400 400',
     'api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$': '401 401 403 403 403 200 200',
+    'admin/sample-data/': '302 403 403 403 403 302 302',
     # own_ward: already submitted by the plain request above, hence 400 (not 500).
     "api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\\.(?P<format>[a-z0-9]+)/?$": "401 401 400 404 404 200 200",  # noqa: E501
     # The plan's content in the admin: a form posted (empty: it is refused as incomplete, or
@@ -678,6 +683,7 @@ POSTS = [  # (route, body): the unsafe requests, in this order (each role on fre
     (r"api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\.(?P<format>[a-z0-9]+)/?$", {}),
     ("api/v1/auth/token/", {}),
     ("api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$", {}),  # the one in use: no change
+    ("admin/sample-data/", {}),  # no sample data here: nothing to remove, the admin's index
     *[
         (f"admin/{model}/{page}", {})
         for model in PLAN_CONTENT_ADMINS

@@ -1,4 +1,3 @@
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -8,7 +7,6 @@ from indicators import plausibility
 from indicators.choices import RECORDED_KINDS, BandUse, Direction, ProgressStatus, UnitKind
 from indicators.models import Indicator, IndicatorValue, RatingBand, RatingRule
 from indicators.progress import Progress
-from indicators.rating_labels import rating_label
 from indicators.services import indicator_value_create
 from infrastructure import policy
 from infrastructure.api.fields import FiscalYearField
@@ -30,7 +28,9 @@ class RatingSerializer(serializers.Serializer):
 
 
 class RatingBandSerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(
+        help_text="The band's label in the language of Accept-Language (ja or en)."
+    )
     group = serializers.ChoiceField(
         choices=ProgressStatus.choices, help_text="The status an indicator in this band has."
     )
@@ -46,11 +46,13 @@ class RatingBandSerializer(serializers.ModelSerializer):
         fields = ["code", "label", "group", "use", "minimum"]
 
     def get_label(self, band) -> str:
-        return rating_label(band.label)
+        return band.display_label
 
 
 class RatingRuleSerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(
+        help_text="The rule's name in the language of Accept-Language (ja or en)."
+    )
     active = serializers.BooleanField(source="is_active")
     bands = RatingBandSerializer(many=True)
 
@@ -59,7 +61,7 @@ class RatingRuleSerializer(serializers.ModelSerializer):
         fields = ["name", "label", "active", "bands"]
 
     def get_label(self, rule) -> str:
-        return gettext(rule.label)
+        return rule.display_label
 
 
 class ProgressSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from import_export.widgets import Widget
 
 from infrastructure.api.renderers import FORMULA_STARTS
 from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
+from infrastructure.punctuation import joined
 
 
 class CellError(ValueError):
@@ -299,8 +300,8 @@ class LookupWidget(CellWidget):
         except KeyError:
             text = cell_text(value)
             # The objects' own names, in their order: e.g. the wards the data files name.
-            choices = "・".join(
-                dict.fromkeys(str(self.render_object(o)) for o in self.table.values())
+            choices = joined(
+                dict.fromkeys(str(self.render_object(o)) for o in self.table.values()), "・"
             )
             raise CellError(
                 str(self.unknown) % {"value": text, "code": text, "choices": choices}

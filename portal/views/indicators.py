@@ -3,7 +3,9 @@ from django.utils.translation import gettext as _
 
 from indicators.charts import chart_data, ward_chart
 from indicators.models import Indicator
+from indicators.rating_labels import rule_label
 from indicators.selectors import (
+    active_rule,
     plan_figures,
     reporting_years,
     series_by_indicator,
@@ -16,8 +18,9 @@ from portal.views.plan import requested_plan, selected_fiscal_year
 @public_page
 def indicator_detail(request, code: str):
     """An indicator as of the selected fiscal year: its chart of baseline, actuals and every
-    target (the original and each revision) with the expected line, its targets, the
-    values per ward (chart data as a table too), source, notes and downloads."""
+    target (the original and each revision) with the expected line, its verdict and the rule
+    that gave it, its targets, the values per ward (chart data as a table too), source,
+    notes and downloads."""
     plan = requested_plan(request)
     indicator = get_object_or_404(
         Indicator.objects.filter(plan=plan).select_related("pillar", "section"), code=code
@@ -38,6 +41,7 @@ def indicator_detail(request, code: str):
             "years": reporting_years(plan),
             "series": series,
             "progress": series["progress"],
+            "rating_rule": rule_label(active_rule()),
             "chart": chart_data(indicator, series),
             "table": table,
             "ward_chart": ward_chart(indicator, table),

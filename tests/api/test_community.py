@@ -64,7 +64,7 @@ def test_the_plans_entries_are_read_only(plan_client):
         f"{RESOURCES}{plan_entry.pk}/", {"phone": "1"}, format="json", HTTP_IF_MATCH=plan_entry.etag
     )
     assert response.status_code == 403
-    assert "load_plan" in response.json()["error"]["message"]
+    assert "計画書の読み込み" in response.json()["error"]["message"]
 
 
 def test_the_directory_filters_and_exports(anon):

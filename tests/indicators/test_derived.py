@@ -166,7 +166,7 @@ def test_kpi_4_2_sums_the_health_volunteer_programs(
     # The plan's own programs keep the plan's classification.
     dementia = programs["dementia-supporter"]
     dementia.health_volunteer = True
-    with pytest.raises(ValidationError, match="load_plan"):
+    with pytest.raises(ValidationError, match="計画書の読み込み"):
         volunteer_program_save(user=planner, program=dementia)
 
 
