@@ -115,7 +115,10 @@ class IndicatorValueResource(ProgressResource):
         attribute="note",
         column_name="備考",
         en="note",
-        help=gettext_lazy("前年度から50%を超えて変わった値には理由を書きます。"),
+        help=gettext_lazy(
+            "成果指標の妥当性チェック（下限・上限、前の値からの変化の上限）に該当する値には"
+            "理由を書きます。"
+        ),
         widget=TextWidget(),
     )
     status = status_column()

@@ -101,9 +101,9 @@ def trend_chart_svg(indicator, series: dict, *, chart_id: str) -> SafeString:
             f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" {text}>'
             f"{escape(_format(tick, tick_places))}</text>"
         )
-    parts.append(
-        f'<text x="4" y="{TOP - 12}" {text}>{escape(_("単位：%(unit)s") % {"unit": unit})}</text>'
-    )
+    # (Out of the f-string, so that makemessages finds the text.)
+    unit_text = _("単位：%(unit)s") % {"unit": unit}
+    parts.append(f'<text x="4" y="{TOP - 12}" {text}>{escape(unit_text)}</text>')
     # The year axis: every year if they fit, else every other one.
     every = 1 if len(years) <= 10 else 2
     for n, year in enumerate(years):
