@@ -18,6 +18,7 @@ from infrastructure.fiscal_year import fiscal_year_label
 from infrastructure.workflow import Status
 from programs.models import Initiative, Section
 from tests.factories import evaluation, value
+from tests.visible_text import misplaced_full_width_marks
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,23 @@ def test_each_role_is_offered_only_the_stages_and_actions_it_may_use(client, dep
     assert {"submit_selected", "approve_selected"} <= actions
     for changelist in (INDICATORS, SECTIONS, INITIATIVES):
         assert "assign_department" in offered_actions(client.get(reverse(changelist)))
+
+
+def test_the_planners_pages_read_in_english(client, planner, welfare_department):
+    behind_kpi_3_1()
+    record = evaluation(section="3-1", fiscal_year=2016, stage="secondary")
+    client.force_login(planner)
+    client.cookies["django_language"] = "en"
+    pages = {
+        "list": client.get(reverse(INDICATORS), {"progress": "behind"}),
+        "form": client.get(reverse(f"{EVALUATIONS}_change", args=[record.pk])),
+        "assign": assign(
+            client, SECTIONS, Section.objects.filter(pillar__number=3), None, apply=False
+        ),
+    }
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        assert misplaced_full_width_marks(page.content.decode()) == [], name
+    assert "Behind (behind or not achieved)" in pages["list"].content.decode()
+    assert f"111,000 ({fiscal_year_label(2016)})" in pages["form"].content.decode()
+    assert "Set the department" in pages["assign"].content.decode()
