@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community.models import Department
+from community.services import department_assign
 from indicators.models import Indicator
 from indicators.selectors import active_rule
 from infrastructure import policy
@@ -156,6 +158,9 @@ def test_a_department_officer_may_not_set_departments(client, dept_officer):
     assert page.status_code == 200
     assert "assign_department" not in offered_actions(page)
     assign(client, SECTIONS, sections, other)
+    # Nor through the service, whatever the door.
+    with pytest.raises(PermissionDenied):
+        department_assign(user=dept_officer, items=sections, department=other)
     assert not Section.objects.filter(department=other).exists()
 
 
