@@ -441,6 +441,16 @@ class DepartmentWorkflow(policy.Rule):
                 )
         return status_denial(actor, action, record)
 
+    def choices(self, actor: Scope, field_name: str, queryset):
+        """The values of a field ``writes`` names (the stage) a department officer may give
+        (``queryset``: the field's values): the one it writes; none for a role that writes
+        none; not limited for planners."""
+        if field_name not in self.writes or actor.city_wide:
+            return None
+        if actor.role is Role.DEPARTMENT_OFFICER:
+            return [value for value in queryset if value == self.writes[field_name]]
+        return []
+
     def in_scope(self, actor: Scope, record) -> bool:
         if actor.city_wide:
             return True

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import access
 from community.areas import AREA
+from infrastructure import policy
 from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
@@ -57,6 +58,69 @@ class ImportForm(ImportUploadForm):
     """The upload (held to the import limits as it streams in) and the dry-run box."""
 
     dry_run = forms.BooleanField(label=_("確認だけ（書き込まない）"), required=False)
+
+
+class DepartmentAssignForm(forms.Form):
+    """The intermediate page of 「所管課を設定」: the department for every chosen item."""
+
+    department = forms.ModelChoiceField(
+        label=_("所管課"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("（所管課なし）"),
+        help_text=_("選んだ項目すべての所管課をこの課にします。空欄は所管課なし。"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = policy.restrict(Department.objects.all(), user)
+
+
+class DepartmentAssignMixin:
+    """The action 「所管課を設定」 on plan content with a department (sections, initiatives,
+    indicators): many items at once, through an intermediate page, for those the policy lets
+    change the model (planners); each item is checked again and its history names who set
+    it (``services.department_assign``)."""
+
+    actions = ["assign_department"]
+
+    def has_assign_department_permission(self, request):
+        return policy.may(request.user, policy.CHANGE, self.model)
+
+    @admin.action(description=_("所管課を設定"), permissions=["assign_department"])
+    def assign_department(self, request, queryset):
+        form = DepartmentAssignForm(
+            request.POST if "apply" in request.POST else None, user=request.user
+        )
+        if form.is_bound and form.is_valid():
+            department = form.cleaned_data["department"]
+            try:
+                changed = services.department_assign(
+                    user=request.user, items=queryset, department=department
+                )
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                gettext("%(count)d件の所管課を「%(department)s」にしました。")
+                % {
+                    "count": changed,
+                    "department": department or gettext("（所管課なし）"),
+                },
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("所管課を設定"),
+            "opts": self.model._meta,
+            "form": form,
+            "items": queryset.select_related("department"),
+            "action": "assign_department",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/department_assign.html", context)
 
 
 class ImportMixin:

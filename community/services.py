@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from community.access import Role
@@ -339,3 +339,22 @@ def volunteer_program_save(
     save_unique(program)
     counted_records_changed_send(model=VolunteerProgram, fiscal_years=None, user=user)
     return program
+
+
+@transaction.atomic
+def department_assign(
+    *, user: AbstractBaseUser, items: Iterable[models.Model], department: Department | None
+) -> int:
+    """Make ``department`` (None: none) the 所管課 of every item (sections, initiatives,
+    indicators: any plan content with a ``department``), each row checked by the policy and
+    its history naming ``user``. All or nothing; returns how many items changed."""
+    changed = 0
+    for item in items:
+        policy.check(user, policy.CHANGE, item)
+        if item.department_id == (department.pk if department else None):
+            continue
+        item.department = department
+        item._history_user = user
+        item.save(update_fields=["department"])
+        changed += 1
+    return changed

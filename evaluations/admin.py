@@ -1,18 +1,27 @@
 """The admin of evaluations (施策評価): entry, the workflow's actions, history, import and
 export of the 評価シート, by the same rules as the API (``infrastructure.policy``)."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community import access
+from indicators.rating_labels import rating_label
+from indicators.selectors import active_rule
+from infrastructure import policy
 from infrastructure.admin_mixins import FiscalYearListFilter, ProgressRecordAdmin
+from infrastructure.display import EMPTY
+from infrastructure.fiscal_year import fiscal_year_label
 from infrastructure.imports.admin import ProgressImportMixin
 from programs.models import Pillar
 
+from .choices import EvaluationStage
 from .models import Evaluation
 from .resources import EVALUATION
-from .selectors import RELATED
+from .selectors import RELATED, subject_indicators
 from .services import UPDATABLE_EVALUATION_FIELDS, validate_evaluation
 
 
@@ -34,6 +43,36 @@ class PillarListFilter(admin.SimpleListFilter):
         return queryset
 
 
+def rating_choices(current: str = "") -> list[tuple[str, str]]:
+    """The active rating rule's ratings (code and label), and a saved rating the rule no
+    longer has (so that opening an old evaluation does not change it unseen)."""
+    choices = [("", "---------")]
+    for band in active_rule().bands:
+        if band.code not in {code for code, _label in choices}:
+            choices.append((band.code, f"{band.code} {rating_label(band.label, band.label_en)}"))
+    if current and current not in {code for code, _label in choices}:
+        choices.append((current, current))
+    return choices
+
+
+def writable_stages(user) -> list[str]:
+    """The stages the user may write: those the policy's choices leave them, else every
+    stage their role may create evaluations of."""
+    if not policy.may(user, policy.CREATE, Evaluation):
+        return []
+    limited = policy.choices(user, Evaluation, "stage", EvaluationStage.values)
+    return list(EvaluationStage.values) if limited is None else list(limited)
+
+
+def _figure(indicator, point) -> str:
+    if point is None:
+        return EMPTY
+    return gettext("%(figure)s（%(year)s）") % {
+        "figure": indicator.figure_text(point.value),
+        "year": fiscal_year_label(point.fiscal_year),
+    }
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(ProgressImportMixin, ProgressRecordAdmin):
     import_sheet = EVALUATION
@@ -44,7 +83,17 @@ class EvaluationAdmin(ProgressImportMixin, ProgressRecordAdmin):
         (None, {"fields": ["fiscal_year", "pillar", "section", "initiative", "stage"]}),
         (
             _("評価"),
-            {"fields": ["rating", "results", "analysis", "issues", "direction", "comment"]},
+            {
+                "fields": [
+                    "indicators_table",
+                    "rating",
+                    "results",
+                    "analysis",
+                    "issues",
+                    "direction",
+                    "comment",
+                ]
+            },
         ),
         (
             _("記録"),
@@ -81,6 +130,63 @@ class EvaluationAdmin(ProgressImportMixin, ProgressRecordAdmin):
         "comment",
     ]
     list_select_related = RELATED
+    readonly_fields = [*ProgressRecordAdmin.readonly_fields, "indicators_table"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "rating" in form.base_fields:
+            # The active rule's ratings to choose from; the model's ``clean`` still checks the
+            # code on the server, as every door does.
+            current = obj.rating if obj is not None else ""
+            form.base_fields["rating"].widget = forms.Select(choices=rating_choices(current))
+        if "stage" in form.base_fields:
+            # Offered: only the stages the user may write (a department officer: the 一次評価).
+            # The field still takes every stage, so that the policy, not the form, refuses
+            # another and says why.
+            field = form.base_fields["stage"]
+            writable = writable_stages(request.user)
+            field.widget.choices = [
+                (value, label) for value, label in field.choices if not value or value in writable
+            ]
+        return form
+
+    @admin.display(description=_("成果指標"))
+    def indicators_table(self, obj):
+        """The evaluated item's indicators with their figures and verdicts for the year."""
+        if obj is None or not obj.pk:
+            return gettext("保存すると、評価する項目の成果指標が表示されます。")
+        rows = subject_indicators(obj)
+        if not rows:
+            return EMPTY
+        head = format_html_join(
+            "",
+            '<th scope="col">{}</th>',
+            (
+                (gettext(h),)
+                for h in ("指標コード", "名称", "最新の実績値", "目標値", "進捗状況", "達成率")
+            ),
+        )
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    indicator.code,
+                    indicator.name,
+                    _figure(indicator, progress.latest_actual),
+                    _figure(indicator, progress.target),
+                    f"{progress.status_mark} {progress.status_label}",
+                    EMPTY if progress.achievement_rate is None else f"{progress.achievement_rate}%",
+                )
+                for indicator, progress in rows
+            ),
+        )
+        return format_html(
+            '<table class="evaluation-indicators"><thead><tr>{}</tr></thead>'
+            "<tbody>{}</tbody></table>",
+            head,
+            body,
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """The current plan's items; a department officer's own department's only, and no

@@ -50,3 +50,29 @@ def evaluations_complete(*, fiscal_year: int) -> bool:
         Evaluation.objects.filter(fiscal_year=fiscal_year).values_list("status", flat=True)
     )
     return statuses == {Status.APPROVED}
+
+
+def subject_indicators(evaluation: Evaluation) -> list:
+    """The indicators of the evaluated item, in plan order, each with its progress as of the
+    evaluation's year (``indicators.selectors.progress_by_indicator``): a pillar's every
+    indicator, a section's own, an initiative's section's (or its pillar's own, without a
+    section)."""
+    from indicators.models import Indicator
+    from indicators.selectors import progress_by_indicator
+
+    if evaluation.pillar_id:
+        found = Q(pillar_id=evaluation.pillar_id)
+    elif evaluation.section_id:
+        found = Q(section_id=evaluation.section_id)
+    elif evaluation.initiative_id:
+        initiative = evaluation.initiative
+        found = (
+            Q(section_id=initiative.section_id)
+            if initiative.section_id
+            else Q(pillar_id=initiative.pillar_id, section__isnull=True)
+        )
+    else:
+        return []
+    indicators = list(Indicator.objects.filter(found).select_related("unit"))
+    progress = progress_by_indicator(indicators, up_to=evaluation.fiscal_year)
+    return [(indicator, progress[indicator.pk]) for indicator in indicators]

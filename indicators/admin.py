@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from community.admin import DepartmentAssignMixin
 from indicators import plausibility
 from indicators import policy as indicator_policy
 from infrastructure.admin_mixins import (
@@ -19,7 +20,8 @@ from infrastructure.forms import FiscalYearField
 from infrastructure.imports.admin import ProgressImportMixin
 from infrastructure.workflow import Status
 
-from .choices import ValueKind, ValueOrigin
+from . import selectors
+from .choices import ProgressStatus, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, RatingRule, Target
 from .rating_rules import Band, problems
 from .services import (
@@ -30,23 +32,131 @@ from .services import (
     validate_value,
 )
 
+# The verdicts the 遅れ filter finds: behind during the plan, not achieved after it.
+BEHIND = (ProgressStatus.BEHIND, ProgressStatus.NOT_ACHIEVED)
+
+
+def progress_year(request) -> int:
+    """The fiscal year whose verdicts the indicator list shows: the one chosen in its filter,
+    else the year the pages show (``selectors.default_fiscal_year``)."""
+    if not hasattr(request, "progress_year"):  # asked by the filters and the list alike
+        try:
+            chosen = int(request.GET.get(ProgressYearFilter.parameter_name, ""))
+        except ValueError:
+            chosen = None
+        years = selectors.reporting_years()
+        request.progress_year = chosen if chosen in years else selectors.default_fiscal_year()
+    return request.progress_year
+
+
+class ProgressYearFilter(admin.SimpleListFilter):
+    """The year of the verdict and achievement shown (no rows are left out): always one
+    year, the pages' by default."""
+
+    title = _("進捗の年度")
+    parameter_name = "progress_year"
+
+    def lookups(self, request, model_admin):
+        self.shown = str(progress_year(request))
+        return [(str(year), fiscal_year_label(year)) for year in selectors.reporting_years()]
+
+    def queryset(self, request, queryset):
+        return queryset
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": value == self.shown,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class BehindFilter(admin.SimpleListFilter):
+    """遅れ: the indicators whose verdict for the year is behind or not achieved, computed
+    for the listed indicators in one batch."""
+
+    title = _("進捗状況")
+    parameter_name = "progress"
+
+    def lookups(self, request, model_admin):
+        return [("behind", _("遅れ（遅れ・未達成）"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "behind":
+            return queryset
+        indicators = list(queryset.select_related("unit").order_by())
+        found = selectors.progress_by_indicator(indicators, up_to=progress_year(request))
+        return queryset.filter(
+            pk__in=[pk for pk, progress in found.items() if progress.status in BEHIND]
+        )
+
+
+class ProgressChangeList(ChangeList):
+    """The list, with the page's indicators' progress computed at once (a fixed number of
+    queries whatever their number)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        found = selectors.progress_by_indicator(self.result_list, up_to=progress_year(request))
+        for indicator in self.result_list:
+            indicator.progress = found.get(indicator.pk)
+
 
 @admin.register(Indicator)
-class IndicatorAdmin(HistoryAdmin):
+class IndicatorAdmin(DepartmentAssignMixin, HistoryAdmin):
     list_display = [
         "code",
         "name",
         "unit",
         "direction",
+        "status_display",
+        "achievement_display",
         "derivation",
         "pillar",
         "section",
         "department",
     ]
-    list_filter = ["plan", "pillar", "unit", "direction", "department"]
+    list_filter = [
+        ProgressYearFilter,
+        BehindFilter,
+        "plan",
+        "pillar",
+        "unit",
+        "direction",
+        "department",
+    ]
     search_fields = ["code", "name"]
-    list_select_related = ["pillar", "section__pillar", "department"]
+    list_select_related = ["unit", "pillar", "section__pillar", "department"]
     readonly_fields = ["plan"]  # the pillar's plan
+
+    def get_queryset(self, request):
+        # The manager's select_related("unit") keeps Django's list from applying
+        # list_select_related (it does so only for a queryset that selects nothing): named
+        # here, or every row would fetch its pillar and section.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def get_changelist(self, request, **kwargs):
+        return ProgressChangeList
+
+    @admin.display(description=_("進捗状況"))
+    def status_display(self, obj):
+        progress = getattr(obj, "progress", None)
+        if progress is None:
+            return EMPTY
+        return format_html(
+            '<span class="progress-status progress-{}">{} {}</span>',
+            progress.status,
+            progress.status_mark,
+            progress.status_label,
+        )
+
+    @admin.display(description=_("達成率"))
+    def achievement_display(self, obj):
+        progress = getattr(obj, "progress", None)
+        if progress is None or progress.achievement_rate is None:
+            return EMPTY
+        return f"{progress.achievement_rate}%"
 
 
 class PlausibilityFilter(admin.SimpleListFilter):

@@ -88,7 +88,8 @@ class Rule:
 
     def choices(self, actor: Actor, field_name: str, queryset: models.QuerySet):
         """The choices of ``field_name`` the actor may give a new or changed row, or None if
-        the field is not limited for it."""
+        the field is not limited for it. ``queryset``: the related rows, or for a field with
+        fixed choices (an evaluation's stage) its values."""
         return None
 
     def bind(self, model: type[models.Model]) -> Rule:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from community.admin import DepartmentAssignMixin
 from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
@@ -71,7 +72,7 @@ class PillarAdmin(HistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(HistoryAdmin):
+class SectionAdmin(DepartmentAssignMixin, HistoryAdmin):
     help_texts = {"department": DEPARTMENT_HELP}
     list_display = ["__str__", "pillar", "department"]
     list_filter = ["pillar", "department"]
@@ -95,7 +96,7 @@ class ActionInline(admin.StackedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(HistoryAdmin):
+class InitiativeAdmin(DepartmentAssignMixin, HistoryAdmin):
     help_texts = {"department": DEPARTMENT_HELP}
     list_display = ["code", "title", "pillar", "section", "department"]
     list_filter = ["pillar", "department"]
