@@ -35,12 +35,23 @@ def _evaluations(fiscal_year: int, plan) -> dict:
     return evaluations_by_subject(approved_evaluations(fiscal_year=fiscal_year, plan=plan))
 
 
-def _is_final(fiscal_year: int) -> bool:
-    """Whether every evaluation of the year is approved: until then the report is a draft
-    (案) on every page."""
+def _is_final(fiscal_year: int, plan=None) -> bool:
+    """Whether every evaluation the year expects exists and is approved (and none waits for
+    approval): until then the report is a draft (案) on every page."""
     from evaluations.selectors import evaluations_complete
 
-    return evaluations_complete(fiscal_year=fiscal_year)
+    return evaluations_complete(fiscal_year=fiscal_year, plan=plan)
+
+
+def _missing(fiscal_year: int, plan=None) -> tuple[int, int]:
+    """(how many evaluations the year expects, how many of them are missing or not yet
+    approved), by the evaluations app's rule."""
+    from evaluations.selectors import expected_evaluations, missing_evaluations
+
+    return (
+        len(expected_evaluations(plan=plan)),
+        len(missing_evaluations(fiscal_year=fiscal_year, plan=plan)),
+    )
 
 
 def evaluations_by_subject(rows) -> dict:
@@ -177,7 +188,8 @@ def evaluation_context(
     with progress (approved data), targets, actuals and a trend chart, its sections and
     initiatives with their 所管課, approved evaluations and the initiatives' reports,
     city-wide and per ward. ``evaluations`` and ``is_final`` default to the evaluations
-    app's (the seam above); tests pass their own."""
+    app's (the seam above); tests pass their own. The report is a draft (案) until every
+    evaluation the year expects is approved; ``missing_evaluations`` says how many are not."""
     from indicators.selectors import (
         indicators_with_progress,
         reporting_years,
@@ -191,8 +203,10 @@ def evaluation_context(
     plan = plan or current_plan()
     if evaluations is None:
         evaluations = _evaluations(fiscal_year, plan)
+    expected = missing = None
     if is_final is None:
-        is_final = _is_final(fiscal_year)
+        is_final = _is_final(fiscal_year, plan)
+        expected, missing = _missing(fiscal_year, plan)
     rows = indicators_with_progress(up_to=fiscal_year, plan=plan)
     indicators = [i for i, _p in rows]
     targets = target_rows_by_indicator(indicators, fiscal_year=fiscal_year)
@@ -222,6 +236,10 @@ def evaluation_context(
         "cover_year": cover_year_label(fiscal_year),
         "years": reporting_years(plan),
         "is_final": is_final,
+        # How many evaluations the year expects, how many are missing or unapproved (None
+        # where a caller said whether the report is final).
+        "expected_evaluations": expected,
+        "missing_evaluations": missing,
         "generated_at": generated_at or timezone.now(),
         "pillars": entries,
     }
