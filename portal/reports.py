@@ -59,10 +59,14 @@ def evaluations_by_subject(rows) -> dict:
     evaluation rows (each with ``subject``, ``stage``, ``rating``, ``results``, ``analysis``,
     ``issues``, ``comment``, ``direction``, ``department`` and the choices' displays). An
     entry is a plain dict, with the rating's label from the active rule."""
+    from indicators.progress import Rating
     from indicators.rating_labels import rating_label
     from indicators.selectors import active_rule
 
-    labels = {band.code: rating_label(band.label, band.label_en) for band in active_rule().bands}
+    bands = active_rule().bands
+    labels = {band.code: rating_label(band.label, band.label_en) for band in bands}
+    # The rating as read once: 「B 概ね順調」, only 「達成」 where the code is the word.
+    texts = {band.code: Rating.of(band).text for band in bands}
     grouped: dict = {}
     for row in rows:
         # The evaluated item itself (one of the three is set), so that the report finds it
@@ -85,6 +89,7 @@ def evaluations_by_subject(rows) -> dict:
             "stage_label": str(row.get_stage_display()),
             "rating": row.rating or "",
             "rating_label": labels.get(row.rating, "") if row.rating else "",
+            "rating_text": texts.get(row.rating, row.rating) if row.rating else "",
             "results": row.results,
             "analysis": row.analysis,
             "issues": row.issues,
@@ -297,7 +302,7 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
                     subject,
                     escape_cell(evaluation["department"] or part["department"]),
                     evaluation["stage_label"],
-                    f"{evaluation['rating']} {evaluation['rating_label']}".strip(),
+                    evaluation["rating_text"],
                     escape_cell(evaluation["results"]),
                     escape_cell(evaluation["analysis"]),
                     escape_cell(evaluation["issues"]),
@@ -370,7 +375,7 @@ def evaluation_workbook(
                     if progress.achievement_rate is not None
                     else None,
                     f"{progress.status_mark} {progress.status_label}",
-                    f"{progress.rating.code} {progress.rating.label}" if progress.rating else "",
+                    progress.rating.text if progress.rating else "",
                 ],
             )
         _append(sheet, [])

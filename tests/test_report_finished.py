@@ -33,3 +33,69 @@ def test_a_report_with_expected_evaluations_missing_is_a_draft_and_says_how_many
     assert f"この年度に必要な評価{expected}件のうち{expected - 1}件が未作成または未承認です" in html
     texts = [page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(context))).pages]
     assert all("【案】" in text for text in texts)
+
+
+# --- 2. Each verdict reads once ------------------------------------------------------------
+
+
+def _final(actual: str):
+    from decimal import Decimal
+
+    from indicators.progress import Point, compute_progress
+
+    return compute_progress(
+        direction="increase",
+        baseline=Point(2015, Decimal(10)),
+        target=Point(2019, Decimal(20)),
+        actuals=[Point(2019, Decimal(actual))],
+        as_of=2020,
+    )
+
+
+@pytest.mark.parametrize(("actual", "word"), [("15", "未達成"), ("25", "達成")])
+def test_a_final_verdict_reads_once_on_the_page_and_in_the_workbook(actual, word):
+    from django.template.loader import render_to_string
+
+    progress = _final(actual)
+    assert progress.rating.code == word  # the final band's code is its word
+    html = render_to_string("programs/_report_verdict.html", {"progress": progress})
+    assert html.count(word) == 1, html
+    assert progress.verdict_text == word
+
+
+def test_a_band_with_a_letter_keeps_code_and_label_and_the_status_beside_it():
+    from decimal import Decimal
+
+    from indicators.progress import Point, compute_progress
+
+    progress = compute_progress(
+        direction="increase",
+        baseline=Point(2015, Decimal(10)),
+        target=Point(2025, Decimal(20)),
+        actuals=[Point(2020, Decimal(14))],  # 40 % of the way at half time: pace 0.8
+    )
+    assert progress.verdict_parts == ("順調", "B 概ね順調")
+    assert progress.verdict_text == "順調 B 概ね順調"
+
+
+def test_an_evaluation_rated_with_a_word_reads_once_in_the_report_and_the_workbook(db):
+    from openpyxl import load_workbook
+
+    from portal.reports import evaluation_workbook, evaluations_by_subject
+    from programs.models import Pillar
+
+    pillar = Pillar.objects.get(number=1)
+    row = evaluation(pillar=1, stage="secondary", status=Status.APPROVED, rating="未達成")
+    evaluations = evaluations_by_subject([row])
+    assert evaluations[pillar]["secondary"]["rating_text"] == "未達成"
+    context = evaluation_context(
+        fiscal_year=YEAR, user=AnonymousUser(), evaluations=evaluations, is_final=True
+    )
+    html = report_html(context)
+    assert "評価: 未達成" in html and "未達成 未達成" not in html
+    assert "達成 達成" not in html
+    sheet = load_workbook(io.BytesIO(evaluation_workbook(**context)))["施策1"]
+    cells = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
+    assert "未達成" in cells
+    assert not any(isinstance(c, str) and ("未達成 未達成" in c or "達成 達成" in c) for c in cells)
+
