@@ -99,3 +99,21 @@ def test_an_evaluation_rated_with_a_word_reads_once_in_the_report_and_the_workbo
     assert "未達成" in cells
     assert not any(isinstance(c, str) and ("未達成 未達成" in c or "達成 達成" in c) for c in cells)
 
+
+# --- 3. The running header names each page's own department, or none -----------------------
+
+
+def test_the_running_header_does_not_carry_a_department_onto_items_without_one(
+    welfare_department,
+):
+    # Only section 1-2 and initiative 1-2-1 have a department; 1-3 and its initiatives none.
+    context = evaluation_context(fiscal_year=YEAR, user=AnonymousUser())
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(context))).pages]
+    own = ("1-2 高齢者見守り体制", "1-2-1 高齢者見守り事業")
+    named = [text for text in texts if welfare_department.name in text]
+    assert named  # in the body and the header of its own pages
+    for text in named:
+        assert any(item in text for item in own), text
+    # The pages of 1-3's initiatives alone (after 1-2-1's) name no department at all.
+    others = [t for t in texts if "1-3-2" in t and not any(item in t for item in own)]
+    assert others and not any("所管課" in text for text in others)
