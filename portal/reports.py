@@ -175,6 +175,35 @@ def _outline(pillar, grid: dict, evaluations: dict) -> list[dict]:
     return outline
 
 
+def summary_rows(pillars: list, expected_subjects) -> list[dict]:
+    """The summary table (総括表): every item evaluated or expecting an evaluation this year
+    (``expected_subjects``: the evaluations app's rule), in plan order, with its 所管課, its
+    一次評価's and 二次評価's rating and the course set (今後の方向性: the 二次評価's, else the
+    一次評価's). A stage not approved yet reads as empty."""
+    rows = []
+    for entry in pillars:
+        for part in _subjects(entry):
+            stages = part["evaluations"]["stages"] or {}
+            if part["subject"] not in expected_subjects and not any(stages.values()):
+                continue
+            primary, secondary = stages.get("primary"), stages.get("secondary")
+            direction = next(
+                (e["direction_label"] for e in (secondary, primary) if e and e["direction_label"]),
+                "",
+            )
+            rows.append(
+                {
+                    "subject": part["subject"],
+                    "kind": part.get("kind", "pillar"),
+                    "department": part["department"],
+                    "primary": primary["rating_text"] if primary else "",
+                    "secondary": secondary["rating_text"] if secondary else "",
+                    "direction": direction,
+                }
+            )
+    return rows
+
+
 def cover_year_label(fiscal_year: int) -> str:
     """The year as the cover names it: ``平成28年度（2016年度）``, era first as councils
     cite it; ``FY2016 (Heisei 28)`` in English."""
@@ -234,9 +263,13 @@ def evaluation_context(
                 "grid": grid,
             }
         )
+    from evaluations.selectors import expected_evaluations
+
+    expected_subjects = {subject for subject, _stage in expected_evaluations(plan=plan)}
     return {
         "plan": plan,
         "municipality": plan.municipality if plan else None,
+        "summary": summary_rows(entries, expected_subjects),
         "fiscal_year": fiscal_year,
         "cover_year": cover_year_label(fiscal_year),
         "years": reporting_years(plan),
@@ -312,8 +345,27 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
             )
 
 
+def _summary_sheet(workbook, rows: list, font) -> None:
+    """The first sheet: the summary table (総括表)."""
+    sheet = workbook.create_sheet(_("総括表"))
+    _append(sheet, [_("評価の対象"), _("所管課"), _("一次評価"), _("二次評価"), _("今後の方向性")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = font(bold=True)
+    for row in rows:
+        _append(
+            sheet,
+            [
+                escape_cell(str(row["subject"])),
+                escape_cell(row["department"]),
+                row["primary"],
+                row["secondary"],
+                row["direction"],
+            ],
+        )
+
+
 def evaluation_workbook(
-    *, plan, fiscal_year: int, pillars: list, generated_at=None, **_context
+    *, plan, fiscal_year: int, pillars: list, generated_at=None, summary=(), **_context
 ) -> bytes:
     """The workbook; with ``generated_at`` (a stored report), each sheet says when it was
     made, so a copy read later shows its age."""
@@ -322,6 +374,7 @@ def evaluation_workbook(
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _summary_sheet(workbook, list(summary), Font)
     for entry in pillars:
         pillar = entry["pillar"]
         sheet = workbook.create_sheet(_("施策%(number)s") % {"number": pillar.number})

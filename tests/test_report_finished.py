@@ -117,3 +117,52 @@ def test_the_running_header_does_not_carry_a_department_onto_items_without_one(
     # The pages of 1-3's initiatives alone (after 1-2-1's) name no department at all.
     others = [t for t in texts if "1-3-2" in t and not any(item in t for item in own)]
     assert others and not any("所管課" in text for text in others)
+
+
+# --- 4. The summary table (総括表) ---------------------------------------------------------
+
+
+def test_the_summary_table_lists_every_evaluated_item_with_its_ratings_and_direction(
+    welfare_department,
+):
+    from openpyxl import load_workbook
+
+    from portal.reports import evaluation_workbook
+    from programs.models import Initiative, Pillar
+
+    evaluation(pillar=1, stage="secondary", status=Status.APPROVED, rating="C")
+    evaluation(section="1-2", stage="primary", status=Status.APPROVED, rating="B")
+    row = evaluation(section="1-2", stage="secondary", status=Status.APPROVED, rating="A")
+    row.direction = "expand"
+    row.save()
+    evaluation(initiative="1-2-1", stage="primary", status=Status.SUBMITTED, rating="D")
+    context = evaluation_context(fiscal_year=YEAR, user=AnonymousUser())
+    summary = {str(r["subject"]): r for r in context["summary"]}
+    pillar, section = Pillar.objects.get(number=1), row.section
+    initiative = Initiative.objects.get(code="1-2-1")
+    assert summary[str(pillar)]["secondary"] == "C やや遅れ"
+    found = summary[str(section)]
+    assert (found["department"], found["primary"], found["secondary"], found["direction"]) == (
+        welfare_department.name,
+        "B 概ね順調",
+        "A 順調",
+        "拡充",
+    )
+    # Expected but not approved: listed, empty; every pillar listed (its 二次評価 expected).
+    assert summary[str(initiative)]["primary"] == ""
+    assert all(str(p) in summary for p in Pillar.objects.of_current_plan())
+    # In plan order, near the front: after the contents, before the first pillar.
+    subjects = [str(r["subject"]) for r in context["summary"]]
+    assert (
+        subjects.index(str(pillar)) < subjects.index(str(section)) < subjects.index(str(initiative))
+    )
+    html = report_html(context)
+    assert html.index('id="summary"') < html.index('id="pillar-1"')
+    assert html.index('href="#summary"') < html.index('id="summary"')
+    table = html[html.index('id="summary"') : html.index('id="pillar-1"')]
+    assert "B 概ね順調" in table and "A 順調" in table and "拡充" in table
+    sheet = load_workbook(io.BytesIO(evaluation_workbook(**context))).worksheets[0]
+    assert sheet.title == "総括表"
+    rows = [[cell.value for cell in r] for r in sheet.iter_rows()]
+    assert rows[0] == ["評価の対象", "所管課", "一次評価", "二次評価", "今後の方向性"]
+    assert [str(section), welfare_department.name, "B 概ね順調", "A 順調", "拡充"] in rows
