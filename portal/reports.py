@@ -204,6 +204,43 @@ def summary_rows(pillars: list, expected_subjects) -> list[dict]:
     return rows
 
 
+def _minimum_text(minimum) -> str | None:
+    """A band's minimum as a planner wrote it: 1.0, 0.95, 0.0 (not 1.0000)."""
+    if minimum is None:
+        return None
+    if minimum == minimum.to_integral_value():
+        return f"{minimum:.1f}"
+    return f"{minimum.normalize():f}"
+
+
+def rating_method() -> dict:
+    """The page 評価の方法: the active rating rule's name, what its measure is and its bands
+    (code, label, when it applies, minimum), as the verdicts of this report used them."""
+    from indicators.choices import BandUse, ProgressStatus
+    from indicators.progress import Rating
+    from indicators.rating_labels import rule_label
+    from indicators.rating_rules import MEASURE_TEXTS
+    from indicators.selectors import active_rule
+
+    rule = active_rule()
+    bands = [*rule.in_progress(), *[b for b in rule.bands if b.use != BandUse.IN_PROGRESS]]
+    return {
+        "rule": rule_label(rule),
+        "measure": MEASURE_TEXTS.get(rule.name, ""),
+        "bands": [
+            {
+                "code": band.code,
+                "label": str(Rating.of(band).label),
+                "use": BandUse(band.use).label,
+                "group": ProgressStatus(band.group).label,
+                "minimum": _minimum_text(band.minimum),
+                "in_progress": band.use == BandUse.IN_PROGRESS,
+            }
+            for band in bands
+        ],
+    }
+
+
 def cover_year_label(fiscal_year: int) -> str:
     """The year as the cover names it: ``平成28年度（2016年度）``, era first as councils
     cite it; ``FY2016 (Heisei 28)`` in English."""
@@ -270,6 +307,7 @@ def evaluation_context(
         "plan": plan,
         "municipality": plan.municipality if plan else None,
         "summary": summary_rows(entries, expected_subjects),
+        "method": rating_method(),
         "fiscal_year": fiscal_year,
         "cover_year": cover_year_label(fiscal_year),
         "years": reporting_years(plan),

@@ -166,3 +166,29 @@ def test_the_summary_table_lists_every_evaluated_item_with_its_ratings_and_direc
     rows = [[cell.value for cell in r] for r in sheet.iter_rows()]
     assert rows[0] == ["評価の対象", "所管課", "一次評価", "二次評価", "今後の方向性"]
     assert [str(section), welfare_department.name, "B 概ね順調", "A 順調", "拡充"] in rows
+
+
+# --- 5. The page 評価の方法 ----------------------------------------------------------------
+
+
+def test_the_method_page_gives_the_formula_and_the_active_rules_bands(planner):
+    from indicators.models import RatingRule
+    from indicators.services import rating_rule_activate
+
+    html = report_html(evaluation_context(fiscal_year=YEAR, user=AnonymousUser()))
+    method = html[html.index('id="method"') : html.index('id="pillar-1"')]
+    assert html.index('href="#method"') < html.index('id="method"')
+    assert "評価の方法" in method
+    assert "達成率（%）＝（最新の実績値－基準値）÷（目標値－基準値）×100" in method
+    assert "進捗の速さ（達成率÷期待進捗）" in method  # the active rule: pace (the default)
+    for code, label, minimum in (("A", "順調", "1.0以上"), ("B", "概ね順調", "0.8以上")):
+        assert f'<th scope="row">{code}</th><td>{label}</td>' in method
+        assert minimum in method
+    assert "未達成" in method and "未把握" in method  # the final and no-data bands
+
+    rating_rule_activate(user=planner, rule=RatingRule.objects.get(name="statcan"))
+    html = report_html(evaluation_context(fiscal_year=YEAR, user=AnonymousUser()))
+    method = html[html.index('id="method"') : html.index('id="pillar-1"')]
+    assert "カナダ統計局方式" in method and "0.95以上" in method
+    assert '<th scope="row">B</th><td>進んでいるが加速が必要</td>' in method
+    assert "1.0以上" not in method
