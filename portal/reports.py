@@ -383,6 +383,38 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
             )
 
 
+# --- Printing the workbook ---------------------------------------------------------------
+
+#: The pillar sheets' column widths (characters): code, name, unit, then year and figure
+#: pairs, the rate, the status and the rating; the later blocks (targets, the progress
+#: grid, the evaluations) share the columns.
+PILLAR_WIDTHS = (14, 44, 10, 16, 14, 16, 14, 16, 14, 12, 14, 18)
+SUMMARY_WIDTHS = (48, 20, 18, 18, 14)
+
+
+def number_format(decimals: int) -> str:
+    """An indicator's figures as the plan prints them: thousands separated, ``decimals``
+    places (``#,##0.0`` for one)."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _print_setup(sheet, *, header_row: int, widths, landscape: bool = True) -> None:
+    """A4, fit to the page's width (as many pages down as it takes), the header row repeated
+    on every printed page and frozen on screen with the first column, the columns sized."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.freeze_panes = f"B{header_row + 1}"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
 def _summary_sheet(workbook, rows: list, font) -> None:
     """The first sheet: the summary table (総括表)."""
     sheet = workbook.create_sheet(_("総括表"))
@@ -400,6 +432,7 @@ def _summary_sheet(workbook, rows: list, font) -> None:
                 row["direction"],
             ],
         )
+    _print_setup(sheet, header_row=1, widths=SUMMARY_WIDTHS, landscape=False)
 
 
 def evaluation_workbook(
@@ -450,6 +483,7 @@ def evaluation_workbook(
             _("評価"),
         ]
         _append(sheet, header)
+        header_row = sheet.max_row
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for indicator, progress in entry["rows"]:
@@ -469,6 +503,10 @@ def evaluation_workbook(
                     progress.rating.text if progress.rating else "",
                 ],
             )
+            figures = number_format(indicator.decimal_places)
+            for column in ("E", "G", "I"):  # 基準値, 実績値, 目標値
+                sheet[f"{column}{sheet.max_row}"].number_format = figures
+            sheet[f"J{sheet.max_row}"].number_format = "0.0"  # 達成率 (%), one decimal
         _append(sheet, [])
         _append(
             sheet,
@@ -497,6 +535,7 @@ def evaluation_workbook(
                     _("適用中") if target.in_force else "",
                 ],
             )
+            sheet[f"D{sheet.max_row}"].number_format = number_format(indicator.decimal_places)
         _append(sheet, [])
         grid = entry["grid"]
         _append(
@@ -522,7 +561,7 @@ def evaluation_workbook(
                 ],
             )
         _evaluation_rows(sheet, entry, Font)
-        sheet.column_dimensions["B"].width = 48
+        _print_setup(sheet, header_row=header_row, widths=PILLAR_WIDTHS)
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()

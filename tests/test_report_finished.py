@@ -192,3 +192,41 @@ def test_the_method_page_gives_the_formula_and_the_active_rules_bands(planner):
     assert "カナダ統計局方式" in method and "0.95以上" in method
     assert '<th scope="row">B</th><td>進んでいるが加速が必要</td>' in method
     assert "1.0以上" not in method
+
+
+# --- 6. The workbook prints ----------------------------------------------------------------
+
+
+def test_the_workbook_prints_on_a4_fit_to_width_with_its_header_and_formats(db):
+    from openpyxl import load_workbook
+
+    from indicators.models import Indicator
+    from portal.reports import evaluation_workbook
+
+    context = evaluation_context(fiscal_year=YEAR, user=AnonymousUser())
+    workbook = load_workbook(io.BytesIO(evaluation_workbook(**context)))
+    for sheet in workbook.worksheets:
+        setup = sheet.page_setup
+        assert int(setup.paperSize) == 9, sheet.title  # A4
+        assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        header = int(sheet.print_title_rows.split(":")[0].lstrip("$"))
+        assert sheet.freeze_panes == f"B{header + 1}"
+        assert sheet.cell(header, 1).font.b  # the repeated row is the table's header
+        widths = [sheet.column_dimensions[c].width for c in "ABCDE"]
+        assert all(width and width >= 10 for width in widths), (sheet.title, widths)
+    pillar = workbook["施策1"]
+    header = int(pillar.print_title_rows.split(":")[0].lstrip("$"))
+    assert pillar.cell(header, 1).value == "指標コード"
+    rows = {}
+    for row in pillar.iter_rows(min_row=header + 1):
+        rows.setdefault(row[0].value, row)  # the indicators' table, before the targets'
+    kpi = Indicator.objects.get(code="KPI-1-1")
+    places = "0" * kpi.decimal_places
+    baseline, target = rows["KPI-1-1"][4], rows["KPI-1-1"][8]
+    assert isinstance(baseline.value, float)
+    assert baseline.number_format == target.number_format == f"#,##0.{places}"
+    counted = workbook["施策3"]
+    row = next(r for r in counted.iter_rows() if r[0].value == "KPI-3-1")
+    assert Indicator.objects.get(code="KPI-3-1").decimal_places == 0
+    assert row[4].number_format == "#,##0"  # 111,901 people, as the plan prints it
