@@ -280,8 +280,9 @@ def evaluation_context(
         expected, missing = _missing(fiscal_year, plan)
     rows = indicators_with_progress(up_to=fiscal_year, plan=plan)
     indicators = [i for i, _p in rows]
-    targets = target_rows_by_indicator(indicators, fiscal_year=fiscal_year)
-    series = series_by_indicator(indicators, fiscal_year=fiscal_year)
+    # What was known in the year: no target revision made in a later one.
+    targets = target_rows_by_indicator(indicators, fiscal_year=fiscal_year, known_only=True)
+    series = series_by_indicator(indicators, fiscal_year=fiscal_year, known_only=True)
     pillars = list(Pillar.objects.filter(plan=plan))
     entries = []
     for pillar in pillars:

@@ -230,3 +230,39 @@ def test_the_workbook_prints_on_a4_fit_to_width_with_its_header_and_formats(db):
     row = next(r for r in counted.iter_rows() if r[0].value == "KPI-3-1")
     assert Indicator.objects.get(code="KPI-3-1").decimal_places == 0
     assert row[4].number_format == "#,##0"  # 111,901 people, as the plan prints it
+
+
+# --- 7. A year's report shows only what was known in that year ------------------------------
+
+
+def test_a_years_report_shows_no_target_revision_made_in_a_later_year(planner):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from indicators.models import Indicator
+    from indicators.services import target_revise
+    from portal.reports import evaluation_workbook
+
+    kpi = Indicator.objects.get(code="KPI-1-1")
+    target_revise(user=planner, indicator=kpi, fiscal_year=2022, value=Decimal("80.25"),
+                  revised_in=2018, reason="中間見直しで延長")  # fmt: skip
+
+    def report(year):
+        context = evaluation_context(fiscal_year=year, user=AnonymousUser())
+        item = next(i for e in context["pillars"] for i in e["indicators"] if i["indicator"] == kpi)
+        sheet = load_workbook(io.BytesIO(evaluation_workbook(**context)))["施策1"]
+        cells = [c.value for row in sheet.iter_rows() for c in row if c.value]
+        return item, report_html(context), cells
+
+    item, html, cells = report(2016)
+    assert [t.revised_in for t in item["targets"]] == [None]  # the plan's original only
+    assert "中間見直しで延長" not in html and "80.25" not in html and "2018に見直し" not in html
+    assert "中間見直しで延長" not in cells and 80.25 not in cells
+    assert "80.25" not in str(item["chart"])
+
+    item, html, cells = report(2018)  # the year it was made: shown and in force
+    assert [t.revised_in for t in item["targets"]] == [None, 2018]
+    assert item["targets"][1].in_force
+    assert "中間見直しで延長" in html and "中間見直しで延長" in cells
+    assert "80.25" in html and 80.25 in cells
