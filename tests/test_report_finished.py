@@ -266,3 +266,66 @@ def test_a_years_report_shows_no_target_revision_made_in_a_later_year(planner):
     assert item["targets"][1].in_force
     assert "中間見直しで延長" in html and "中間見直しで延長" in cells
     assert "80.25" in html and 80.25 in cells
+
+
+# --- 7. A stored report is remade whenever anything in it changes ---------------------------
+
+
+def _report_at(moment):
+    from programs.models import AnnualReport
+
+    return AnnualReport(fiscal_year=YEAR, generated_at=moment)
+
+
+def test_a_rule_switch_makes_the_stored_report_stale_and_the_remade_one_has_new_verdicts(
+    planner, settings, tmp_path
+):
+    from indicators.models import RatingRule
+    from indicators.services import rating_rule_activate
+    from portal.annual_reports import annual_report_generate, report_is_stale
+
+    settings.MEDIA_ROOT = tmp_path
+    report = annual_report_generate(fiscal_year=YEAR)
+    assert not report_is_stale(report)
+    assert "概ね順調" in report.html.read().decode()  # KPI-1-1 under the pace rule: B
+    rating_rule_activate(user=planner, rule=RatingRule.objects.get(name="statcan"))
+    assert report_is_stale(report)
+    report = annual_report_generate(fiscal_year=YEAR)
+    assert not report_is_stale(report)
+    page = report.html.read().decode()
+    assert "カナダ統計局方式" in page and "進捗の速さ（達成率÷期待進捗）" not in page
+
+
+def test_bands_evaluations_and_plan_content_make_a_stored_report_stale(planner, welfare_department):
+    from django.utils import timezone
+
+    from indicators.models import RatingBand
+    from portal.annual_reports import report_is_stale
+    from programs.models import Section
+
+    def stale_after(change) -> bool:
+        before = _report_at(timezone.now())
+        assert not report_is_stale(before)
+        change()
+        return report_is_stale(before)
+
+    def edit_band():
+        band = RatingBand.objects.filter(rule__is_active=True).first()
+        band.label_en = "Renamed"
+        band.save()
+
+    draft = evaluation(pillar=1, stage="secondary", status=Status.SUBMITTED)
+
+    def approve():
+        draft.status = Status.APPROVED
+        draft.save()
+
+    def set_department():
+        section = Section.objects.get(pillar__number=1, number=1)
+        section.department = welfare_department
+        section.save()
+
+    assert stale_after(edit_band)
+    assert not stale_after(lambda: evaluation(pillar=2, stage="secondary"))  # a draft: no
+    assert stale_after(approve)
+    assert stale_after(set_department)
