@@ -361,6 +361,8 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
     )
     for cell in sheet[sheet.max_row]:
         cell.font = font(bold=True)
+    from openpyxl.styles import Alignment
+
     for part in _subjects(entry):
         subject = escape_cell(str(part["subject"]))
         department = escape_cell(part["department"])
@@ -382,6 +384,8 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
                     escape_cell(evaluation["comment"]),
                 ],
             )
+            for cell in sheet[sheet.max_row][4:9]:  # 成果 … コメント: long text, wrapped
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 # --- Printing the workbook ---------------------------------------------------------------

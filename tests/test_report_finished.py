@@ -97,6 +97,8 @@ def test_an_evaluation_rated_with_a_word_reads_once_in_the_report_and_the_workbo
     sheet = load_workbook(io.BytesIO(evaluation_workbook(**context)))["施策1"]
     cells = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
     assert "未達成" in cells
+    row = next(r for r in sheet.iter_rows() if r[2].value == "二次評価")
+    assert row[5].alignment.wrap_text  # long text wraps in print
     assert not any(isinstance(c, str) and ("未達成 未達成" in c or "達成 達成" in c) for c in cells)
 
 
