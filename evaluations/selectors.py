@@ -43,11 +43,19 @@ def approved_evaluations(*, fiscal_year: int, plan: Plan | None = None) -> Query
     )
 
 
-def evaluations_complete(*, fiscal_year: int) -> bool:
-    """True when the year has at least one evaluation and every one is approved (the
-    report's draft watermark goes then)."""
+def evaluations_complete(*, fiscal_year: int, plan: Plan | None = None) -> bool:
+    """True when every evaluation the year expects (``expected_evaluations``) exists and is
+    approved, and no other evaluation of the year waits for approval: the report's draft
+    mark (案) goes then."""
+    from programs.selectors import current_plan
+
+    plan = plan if plan is not None else current_plan()
+    if plan is None or missing_evaluations(fiscal_year=fiscal_year, plan=plan):
+        return False
     statuses = set(
-        Evaluation.objects.filter(fiscal_year=fiscal_year).values_list("status", flat=True)
+        Evaluation.objects.filter(in_plan(plan), fiscal_year=fiscal_year).values_list(
+            "status", flat=True
+        )
     )
     return statuses == {Status.APPROVED}
 
@@ -76,3 +84,78 @@ def subject_indicators(evaluation: Evaluation) -> list:
     indicators = list(Indicator.objects.filter(found).select_related("unit"))
     progress = progress_by_indicator(indicators, up_to=evaluation.fiscal_year)
     return [(indicator, progress[indicator.pk]) for indicator in indicators]
+
+
+# --- What a year expects --------------------------------------------------------------------
+#
+# The one rule of which evaluations a fiscal year's report waits for: every section and
+# initiative with a department (所管課) its 一次評価 (the department's), every pillar its
+# 二次評価 (the planners'). The report is a draft (案) until each of them exists and is
+# approved, and until no other evaluation of the year waits for approval.
+
+
+def expected_evaluations(*, plan: Plan | None = None) -> list[tuple[object, str]]:
+    """(subject, stage) for every evaluation a year of ``plan`` (the current plan if None)
+    expects, in plan order: each pillar's 二次評価, each section's and initiative's with a
+    department 一次評価."""
+    from programs.models import Initiative, Pillar, Section
+    from programs.selectors import current_plan
+
+    from .choices import EvaluationStage
+
+    plan = plan if plan is not None else current_plan()
+    if plan is None:
+        return []
+    expected: list[tuple[object, str]] = []
+    sections = Section.objects.filter(pillar__plan=plan, department__isnull=False)
+    initiatives = Initiative.objects.filter(pillar__plan=plan, department__isnull=False)
+    by_pillar: dict[int, list] = {}
+    for item in [*sections, *initiatives.select_related("section")]:
+        by_pillar.setdefault(item.pillar_id, []).append(item)
+    for pillar in Pillar.objects.filter(plan=plan):
+        expected.append((pillar, EvaluationStage.SECONDARY))
+        items = sorted(by_pillar.get(pillar.pk, []), key=_plan_position)
+        expected.extend((item, EvaluationStage.PRIMARY) for item in items)
+    return expected
+
+
+def _plan_position(item) -> tuple[int, int, int, int]:
+    """Within a pillar, as the report prints it: the initiatives outside any section, then
+    each section followed by its initiatives."""
+    from programs.models import Section
+
+    if isinstance(item, Section):
+        return (1, item.number, 0, 0)
+    if item.section_id is None:
+        return (0, 0, 0, item.number)
+    return (1, item.section.number, 1, item.number)
+
+
+def _subject_key(subject) -> tuple[str, int]:
+    return (type(subject).__name__.lower(), subject.pk)
+
+
+def missing_evaluations(*, fiscal_year: int, plan: Plan | None = None) -> list[tuple[object, str]]:
+    """Of ``expected_evaluations``, those of ``fiscal_year`` not written yet or not approved."""
+    from programs.selectors import current_plan
+
+    plan = plan if plan is not None else current_plan()
+    expected = expected_evaluations(plan=plan)
+    if not expected:
+        return []
+    approved = set()
+    rows = Evaluation.objects.filter(in_plan(plan), fiscal_year=fiscal_year, status=Status.APPROVED)
+    for pillar_id, section_id, initiative_id, stage in rows.values_list(
+        "pillar_id", "section_id", "initiative_id", "stage"
+    ):
+        if pillar_id:
+            approved.add((("pillar", pillar_id), stage))
+        elif section_id:
+            approved.add((("section", section_id), stage))
+        else:
+            approved.add((("initiative", initiative_id), stage))
+    return [
+        (subject, stage)
+        for subject, stage in expected
+        if (_subject_key(subject), stage) not in approved
+    ]

@@ -34,11 +34,22 @@ class Point:
 class Rating:
     code: str
     label: str
+    # The band's code is its word (「達成」, 「未達成」 of the final bands), not a letter.
+    code_is_label: bool = False
 
     @classmethod
     def of(cls, band: Band) -> Rating:
         # Translated when shown: a progress computed once is cached for every language.
-        return cls(band.code, rating_label_lazy(band.label, band.label_en))
+        return cls(band.code, rating_label_lazy(band.label, band.label_en), band.code == band.label)
+
+    @property
+    def text(self) -> str:
+        """The rating as read: 「B 概ね順調」, or only the word where the code is the word
+        (「未達成」, not 「未達成 未達成」)."""
+        label = str(self.label)
+        if self.code_is_label or not self.code or self.code == label:
+            return label
+        return f"{self.code} {label}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,20 @@ class Progress:
     @property
     def status_mark(self) -> str:
         return STATUS_MARKS[self.status]
+
+    @property
+    def verdict_parts(self) -> tuple[str, str]:
+        """(status, rating) as a verdict reads once: the status's word, then the rating's
+        text where it says something the status did not (「未達成」 once, not
+        「未達成 未達成」; 「順調」 then 「B 概ね順調」)."""
+        status = self.status_label
+        rating = self.rating.text if self.rating else ""
+        return status, ("" if rating == status else rating)
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict on one line (the workbook's cell)."""
+        return " ".join(part for part in self.verdict_parts if part)
 
 
 ONE_DECIMAL = Decimal("0.1")

@@ -104,6 +104,23 @@ def _statcan(s: Situation) -> Decimal | None:
     return _quantize(Decimal(repr(observed / required)))
 
 
+# What each preset's measure is, in words for the report's page 評価の方法 (the formulas above).
+MEASURE_TEXTS = {
+    RulePreset.PACE: _(
+        "進捗の速さ＝（達成率÷100）÷期待進捗。期待進捗は、基準値の年度から目標年度までのうち、"
+        "実績値の年度までに経過した割合（0〜1）です。1.0 は計画どおりの速さを表します。"
+    ),
+    RulePreset.FUKUOKA: _(
+        "進捗の速さ＝（達成率÷100）÷期待進捗。ただし、アンケートによる割合（%）の指標で、"
+        "実績値が基準値から±3ポイント以内のときは横ばい（0）とみなします。"
+    ),
+    RulePreset.ATTAINMENT: _("達成率そのもの（達成率÷100。1.0 が目標どおり）で区分します。"),
+    RulePreset.STATCAN: _(
+        "実際の年平均伸び率÷目標に届くために必要な年平均伸び率（複利）。"
+        "値が0以下で複利の伸び率が求められないときは進捗の速さで代えます。"
+    ),
+}
+
 MEASURES: dict[str, Callable[[Situation], Decimal | None]] = {
     RulePreset.PACE: pace_of,
     RulePreset.FUKUOKA: _fukuoka,

@@ -35,7 +35,13 @@ from .choices import STATUS_MARKS, Derivation, ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingRule, Target
 from .progress import Point, Progress, ProgressStatus, compute_progress
 from .rating_rules import Band, Rule, problems
-from .targets import TargetFigures, targets_by_indicator, targets_grouped, targets_query
+from .targets import (
+    TargetFigures,
+    known_in,
+    targets_by_indicator,
+    targets_grouped,
+    targets_query,
+)
 from .targets import in_force as choose_in_force
 
 
@@ -216,11 +222,14 @@ def target_rows(targets: list[Target], fiscal_year: int) -> list[TargetRow]:
 
 
 def target_rows_by_indicator(
-    indicators, *, fiscal_year: int, ward_id: int | None = None
+    indicators, *, fiscal_year: int, ward_id: int | None = None, known_only: bool = False
 ) -> dict[int, list[TargetRow]]:
     """For each indicator (by id), every target with its revision, marked in force or not
-    in ``fiscal_year``: what the report lists. One query."""
+    in ``fiscal_year``; with ``known_only`` (the report) only those set by then
+    (``indicators.targets.known_in``), no revision made in a later year. One query."""
     found = targets_by_indicator(indicators, ward_id=ward_id)
+    if known_only:
+        found = {pk: known_in(targets, fiscal_year) for pk, targets in found.items()}
     return {pk: target_rows(targets, fiscal_year) for pk, targets in found.items()}
 
 
@@ -245,14 +254,21 @@ def indicator_series(
 
 
 def series_by_indicator(
-    indicators, *, ward_id: int | None = None, fiscal_year: int | None = None
+    indicators,
+    *,
+    ward_id: int | None = None,
+    fiscal_year: int | None = None,
+    known_only: bool = False,
 ) -> dict[int, dict]:
     """``indicator_series`` for many indicators in four queries, as of ``fiscal_year``
-    (the current one if None)."""
+    (the current one if None); with ``known_only`` (the report) without the target
+    revisions made after that year."""
     indicators = list(indicators)
     year = current_fiscal_year() if fiscal_year is None else fiscal_year
     progress = progress_by_indicator(indicators, ward_id=ward_id, up_to=year)
     targets = targets_by_indicator(indicators, ward_id=ward_id)
+    if known_only:
+        targets = {pk: known_in(found, year) for pk, found in targets.items()}
     actuals: dict[int, list[SeriesPoint]] = defaultdict(list)
     for indicator_id, fiscal_year_, value in (
         IndicatorValue.objects.visible_to(access.PUBLIC)

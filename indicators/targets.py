@@ -42,10 +42,15 @@ def _set_order(target: TargetLike) -> tuple:
     )
 
 
+def known_in(targets: Iterable[T], fiscal_year: int) -> list[T]:
+    """Of ``targets``, those set in or before ``fiscal_year`` (the plan's original and the
+    revisions made by then): what was known that year. A year's report shows these only."""
+    return [t for t in targets if t.revised_in is None or t.revised_in <= fiscal_year]
+
+
 def in_force(targets: Iterable[T], fiscal_year: int) -> T | None:
     """The rule, on targets already read: the latest set in or before ``fiscal_year``."""
-    eligible = [t for t in targets if t.revised_in is None or t.revised_in <= fiscal_year]
-    return max(eligible, key=_set_order, default=None)
+    return max(known_in(targets, fiscal_year), key=_set_order, default=None)
 
 
 def in_order(targets: Iterable[T]) -> list[T]:

@@ -28,6 +28,7 @@ from infrastructure.jobs.services import (
     job_handler,
     job_is_dead,
 )
+from infrastructure.workflow import Status
 from portal.report_documents import report_html, report_pdf
 from portal.reports import evaluation_context, evaluation_workbook
 from programs.models import AnnualReport, AnnualReportStatus
@@ -161,17 +162,56 @@ def _run(job: Job, progress) -> dict:
 
 
 def report_is_stale(report: AnnualReport) -> bool:
-    """Whether data was approved or reopened, or a target set, after the report was made."""
-    from indicators.models import IndicatorValueTransition, Target
-    from programs.models import InitiativeProgressTransition
+    """Whether anything the report prints changed after it was made: the rating rule or its
+    bands (a switch or an edit), a target, an indicator, the plan's content (the plan, its
+    pillars, sections, initiatives, challenges, actions and figures, a 所管課 set on an
+    item), or an approval given or taken back (figures, initiatives' progress,
+    evaluations). Until the report is made again, ``stale`` says so and a reader of the PDF
+    queues a new one."""
+    from evaluations.models import Evaluation, EvaluationTransition
+    from indicators.models import (
+        Indicator,
+        IndicatorValueTransition,
+        RatingBand,
+        RatingRule,
+        Target,
+    )
+    from programs.models import (
+        Action,
+        Challenge,
+        Figure,
+        Initiative,
+        InitiativeProgressTransition,
+        Pillar,
+        Plan,
+        Section,
+    )
 
     if report.generated_at is None:
         return True
-    if Target.objects.filter(set_at__gt=report.generated_at).exists():
+    since = report.generated_at
+    if Target.objects.filter(set_at__gt=since).exists():
         return True  # a target was revised since: the evaluation may read differently
+    # Every edit of these is in its history (simple_history), a deletion too.
+    edited = (
+        RatingRule,
+        RatingBand,
+        Target,
+        Indicator,
+        Plan,
+        Pillar,
+        Section,
+        Initiative,
+        Challenge,
+        Action,
+        Figure,
+    )
+    if any(model.history.filter(history_date__gt=since).exists() for model in edited):
+        return True
+    # An approved evaluation changed or deleted (the report prints approved ones only).
+    if Evaluation.history.filter(history_date__gt=since, status=Status.APPROVED).exists():
+        return True
     return any(
-        model.objects.filter(
-            at__gt=report.generated_at, transition__in=["approve", "reopen"]
-        ).exists()
-        for model in (IndicatorValueTransition, InitiativeProgressTransition)
+        model.objects.filter(at__gt=since, transition__in=["approve", "reopen"]).exists()
+        for model in (IndicatorValueTransition, InitiativeProgressTransition, EvaluationTransition)
     )

@@ -35,12 +35,23 @@ def _evaluations(fiscal_year: int, plan) -> dict:
     return evaluations_by_subject(approved_evaluations(fiscal_year=fiscal_year, plan=plan))
 
 
-def _is_final(fiscal_year: int) -> bool:
-    """Whether every evaluation of the year is approved: until then the report is a draft
-    (案) on every page."""
+def _is_final(fiscal_year: int, plan=None) -> bool:
+    """Whether every evaluation the year expects exists and is approved (and none waits for
+    approval): until then the report is a draft (案) on every page."""
     from evaluations.selectors import evaluations_complete
 
-    return evaluations_complete(fiscal_year=fiscal_year)
+    return evaluations_complete(fiscal_year=fiscal_year, plan=plan)
+
+
+def _missing(fiscal_year: int, plan=None) -> tuple[int, int]:
+    """(how many evaluations the year expects, how many of them are missing or not yet
+    approved), by the evaluations app's rule."""
+    from evaluations.selectors import expected_evaluations, missing_evaluations
+
+    return (
+        len(expected_evaluations(plan=plan)),
+        len(missing_evaluations(fiscal_year=fiscal_year, plan=plan)),
+    )
 
 
 def evaluations_by_subject(rows) -> dict:
@@ -48,10 +59,14 @@ def evaluations_by_subject(rows) -> dict:
     evaluation rows (each with ``subject``, ``stage``, ``rating``, ``results``, ``analysis``,
     ``issues``, ``comment``, ``direction``, ``department`` and the choices' displays). An
     entry is a plain dict, with the rating's label from the active rule."""
+    from indicators.progress import Rating
     from indicators.rating_labels import rating_label
     from indicators.selectors import active_rule
 
-    labels = {band.code: rating_label(band.label, band.label_en) for band in active_rule().bands}
+    bands = active_rule().bands
+    labels = {band.code: rating_label(band.label, band.label_en) for band in bands}
+    # The rating as read once: 「B 概ね順調」, only 「達成」 where the code is the word.
+    texts = {band.code: Rating.of(band).text for band in bands}
     grouped: dict = {}
     for row in rows:
         # The evaluated item itself (one of the three is set), so that the report finds it
@@ -74,6 +89,7 @@ def evaluations_by_subject(rows) -> dict:
             "stage_label": str(row.get_stage_display()),
             "rating": row.rating or "",
             "rating_label": labels.get(row.rating, "") if row.rating else "",
+            "rating_text": texts.get(row.rating, row.rating) if row.rating else "",
             "results": row.results,
             "analysis": row.analysis,
             "issues": row.issues,
@@ -159,6 +175,72 @@ def _outline(pillar, grid: dict, evaluations: dict) -> list[dict]:
     return outline
 
 
+def summary_rows(pillars: list, expected_subjects) -> list[dict]:
+    """The summary table (総括表): every item evaluated or expecting an evaluation this year
+    (``expected_subjects``: the evaluations app's rule), in plan order, with its 所管課, its
+    一次評価's and 二次評価's rating and the course set (今後の方向性: the 二次評価's, else the
+    一次評価's). A stage not approved yet reads as empty."""
+    rows = []
+    for entry in pillars:
+        for part in _subjects(entry):
+            stages = part["evaluations"]["stages"] or {}
+            if part["subject"] not in expected_subjects and not any(stages.values()):
+                continue
+            primary, secondary = stages.get("primary"), stages.get("secondary")
+            direction = next(
+                (e["direction_label"] for e in (secondary, primary) if e and e["direction_label"]),
+                "",
+            )
+            rows.append(
+                {
+                    "subject": part["subject"],
+                    "kind": part.get("kind", "pillar"),
+                    "department": part["department"],
+                    "primary": primary["rating_text"] if primary else "",
+                    "secondary": secondary["rating_text"] if secondary else "",
+                    "direction": direction,
+                }
+            )
+    return rows
+
+
+def _minimum_text(minimum) -> str | None:
+    """A band's minimum as a planner wrote it: 1.0, 0.95, 0.0 (not 1.0000)."""
+    if minimum is None:
+        return None
+    if minimum == minimum.to_integral_value():
+        return f"{minimum:.1f}"
+    return f"{minimum.normalize():f}"
+
+
+def rating_method() -> dict:
+    """The page 評価の方法: the active rating rule's name, what its measure is and its bands
+    (code, label, when it applies, minimum), as the verdicts of this report used them."""
+    from indicators.choices import BandUse, ProgressStatus
+    from indicators.progress import Rating
+    from indicators.rating_labels import rule_label
+    from indicators.rating_rules import MEASURE_TEXTS
+    from indicators.selectors import active_rule
+
+    rule = active_rule()
+    bands = [*rule.in_progress(), *[b for b in rule.bands if b.use != BandUse.IN_PROGRESS]]
+    return {
+        "rule": rule_label(rule),
+        "measure": MEASURE_TEXTS.get(rule.name, ""),
+        "bands": [
+            {
+                "code": band.code,
+                "label": str(Rating.of(band).label),
+                "use": BandUse(band.use).label,
+                "group": ProgressStatus(band.group).label,
+                "minimum": _minimum_text(band.minimum),
+                "in_progress": band.use == BandUse.IN_PROGRESS,
+            }
+            for band in bands
+        ],
+    }
+
+
 def cover_year_label(fiscal_year: int) -> str:
     """The year as the cover names it: ``平成28年度（2016年度）``, era first as councils
     cite it; ``FY2016 (Heisei 28)`` in English."""
@@ -177,7 +259,8 @@ def evaluation_context(
     with progress (approved data), targets, actuals and a trend chart, its sections and
     initiatives with their 所管課, approved evaluations and the initiatives' reports,
     city-wide and per ward. ``evaluations`` and ``is_final`` default to the evaluations
-    app's (the seam above); tests pass their own."""
+    app's (the seam above); tests pass their own. The report is a draft (案) until every
+    evaluation the year expects is approved; ``missing_evaluations`` says how many are not."""
     from indicators.selectors import (
         indicators_with_progress,
         reporting_years,
@@ -191,12 +274,15 @@ def evaluation_context(
     plan = plan or current_plan()
     if evaluations is None:
         evaluations = _evaluations(fiscal_year, plan)
+    expected = missing = None
     if is_final is None:
-        is_final = _is_final(fiscal_year)
+        is_final = _is_final(fiscal_year, plan)
+        expected, missing = _missing(fiscal_year, plan)
     rows = indicators_with_progress(up_to=fiscal_year, plan=plan)
     indicators = [i for i, _p in rows]
-    targets = target_rows_by_indicator(indicators, fiscal_year=fiscal_year)
-    series = series_by_indicator(indicators, fiscal_year=fiscal_year)
+    # What was known in the year: no target revision made in a later one.
+    targets = target_rows_by_indicator(indicators, fiscal_year=fiscal_year, known_only=True)
+    series = series_by_indicator(indicators, fiscal_year=fiscal_year, known_only=True)
     pillars = list(Pillar.objects.filter(plan=plan))
     entries = []
     for pillar in pillars:
@@ -215,13 +301,22 @@ def evaluation_context(
                 "grid": grid,
             }
         )
+    from evaluations.selectors import expected_evaluations
+
+    expected_subjects = {subject for subject, _stage in expected_evaluations(plan=plan)}
     return {
         "plan": plan,
         "municipality": plan.municipality if plan else None,
+        "summary": summary_rows(entries, expected_subjects),
+        "method": rating_method(),
         "fiscal_year": fiscal_year,
         "cover_year": cover_year_label(fiscal_year),
         "years": reporting_years(plan),
         "is_final": is_final,
+        # How many evaluations the year expects, how many are missing or unapproved (None
+        # where a caller said whether the report is final).
+        "expected_evaluations": expected,
+        "missing_evaluations": missing,
         "generated_at": generated_at or timezone.now(),
         "pillars": entries,
     }
@@ -266,6 +361,8 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
     )
     for cell in sheet[sheet.max_row]:
         cell.font = font(bold=True)
+    from openpyxl.styles import Alignment
+
     for part in _subjects(entry):
         subject = escape_cell(str(part["subject"]))
         department = escape_cell(part["department"])
@@ -279,7 +376,7 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
                     subject,
                     escape_cell(evaluation["department"] or part["department"]),
                     evaluation["stage_label"],
-                    f"{evaluation['rating']} {evaluation['rating_label']}".strip(),
+                    evaluation["rating_text"],
                     escape_cell(evaluation["results"]),
                     escape_cell(evaluation["analysis"]),
                     escape_cell(evaluation["issues"]),
@@ -287,10 +384,64 @@ def _evaluation_rows(sheet, entry: dict, font) -> None:
                     escape_cell(evaluation["comment"]),
                 ],
             )
+            for cell in sheet[sheet.max_row][4:9]:  # 成果 … コメント: long text, wrapped
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+# --- Printing the workbook ---------------------------------------------------------------
+
+#: The pillar sheets' column widths (characters): code, name, unit, then year and figure
+#: pairs, the rate, the status and the rating; the later blocks (targets, the progress
+#: grid, the evaluations) share the columns.
+PILLAR_WIDTHS = (14, 44, 10, 16, 14, 16, 14, 16, 14, 12, 14, 18)
+SUMMARY_WIDTHS = (48, 20, 18, 18, 14)
+
+
+def number_format(decimals: int) -> str:
+    """An indicator's figures as the plan prints them: thousands separated, ``decimals``
+    places (``#,##0.0`` for one)."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _print_setup(sheet, *, header_row: int, widths, landscape: bool = True) -> None:
+    """A4, fit to the page's width (as many pages down as it takes), the header row repeated
+    on every printed page and frozen on screen with the first column, the columns sized."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.freeze_panes = f"B{header_row + 1}"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _summary_sheet(workbook, rows: list, font) -> None:
+    """The first sheet: the summary table (総括表)."""
+    sheet = workbook.create_sheet(_("総括表"))
+    _append(sheet, [_("評価の対象"), _("所管課"), _("一次評価"), _("二次評価"), _("今後の方向性")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = font(bold=True)
+    for row in rows:
+        _append(
+            sheet,
+            [
+                escape_cell(str(row["subject"])),
+                escape_cell(row["department"]),
+                row["primary"],
+                row["secondary"],
+                row["direction"],
+            ],
+        )
+    _print_setup(sheet, header_row=1, widths=SUMMARY_WIDTHS, landscape=False)
 
 
 def evaluation_workbook(
-    *, plan, fiscal_year: int, pillars: list, generated_at=None, **_context
+    *, plan, fiscal_year: int, pillars: list, generated_at=None, summary=(), **_context
 ) -> bytes:
     """The workbook; with ``generated_at`` (a stored report), each sheet says when it was
     made, so a copy read later shows its age."""
@@ -299,6 +450,7 @@ def evaluation_workbook(
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _summary_sheet(workbook, list(summary), Font)
     for entry in pillars:
         pillar = entry["pillar"]
         sheet = workbook.create_sheet(_("施策%(number)s") % {"number": pillar.number})
@@ -336,6 +488,7 @@ def evaluation_workbook(
             _("評価"),
         ]
         _append(sheet, header)
+        header_row = sheet.max_row
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for indicator, progress in entry["rows"]:
@@ -352,9 +505,13 @@ def evaluation_workbook(
                     if progress.achievement_rate is not None
                     else None,
                     f"{progress.status_mark} {progress.status_label}",
-                    f"{progress.rating.code} {progress.rating.label}" if progress.rating else "",
+                    progress.rating.text if progress.rating else "",
                 ],
             )
+            figures = number_format(indicator.decimal_places)
+            for column in ("E", "G", "I"):  # 基準値, 実績値, 目標値
+                sheet[f"{column}{sheet.max_row}"].number_format = figures
+            sheet[f"J{sheet.max_row}"].number_format = "0.0"  # 達成率 (%), one decimal
         _append(sheet, [])
         _append(
             sheet,
@@ -383,6 +540,7 @@ def evaluation_workbook(
                     _("適用中") if target.in_force else "",
                 ],
             )
+            sheet[f"D{sheet.max_row}"].number_format = number_format(indicator.decimal_places)
         _append(sheet, [])
         grid = entry["grid"]
         _append(
@@ -408,7 +566,7 @@ def evaluation_workbook(
                 ],
             )
         _evaluation_rows(sheet, entry, Font)
-        sheet.column_dimensions["B"].width = 48
+        _print_setup(sheet, header_row=header_row, widths=PILLAR_WIDTHS)
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()

@@ -1,7 +1,8 @@
 """Screenshots of the council report (施策評価書) for docs/images, from a throwaway database.
 
 The sample: the plan, the demo data, one department (所管課) on section 1-2 and a year's
-evaluations of pillar 1 written and approved through the services, as a department and the
+evaluations (pillar 1's in full, every other pillar's 二次評価) written and approved through
+the services, as a department and the
 planners would. The PDF is rendered as /reports/2016.pdf renders it, then `pdftoppm`
 (poppler-utils) turns the chosen pages into PNG. Your own database is never touched.
 
@@ -95,6 +96,8 @@ def _sample_evaluations() -> None:
         password=password,
     )
     planner = staff_create(username="sample-planner", role=Role.PLANNER, password=password)
+    # Another planner approves: nobody approves what they wrote themselves.
+    approver = staff_create(username="sample-approver", role=Role.PLANNER, password=password)
     pillar = Pillar.objects.get(number=1, plan=section.pillar.plan)
     written = [
         (officer, {"section": section, "stage": "primary", "rating": "B",
@@ -109,11 +112,16 @@ def _sample_evaluations() -> None:
         (planner, {"pillar": pillar, "stage": "council",
                    "comment": "見守りの担い手の高齢化への対策を求める。（サンプル）"}),
     ]  # fmt: skip
+    # Every other pillar its 二次評価 too: the year expects them, and without them it is a draft.
+    for other in Pillar.objects.filter(plan=pillar.plan).exclude(pk=pillar.pk):
+        written.append((planner, {"pillar": other, "stage": "secondary", "rating": "B",
+                                  "analysis": "計画どおりに進んでいる。（サンプル）",
+                                  "direction": "continue"}))  # fmt: skip
     for user, fields in written:
         record = evaluation_create(user=user, fiscal_year=YEAR, **fields)
         record = record_transition(record=record, transition=Transition.SUBMIT, user=user)
-        record_transition(record=record, transition=Transition.APPROVE, user=planner)
-    assert Evaluation.objects.filter(fiscal_year=YEAR, status="approved").count() == 3
+        record_transition(record=record, transition=Transition.APPROVE, user=approver)
+    assert Evaluation.objects.filter(fiscal_year=YEAR, status="approved").count() == len(written)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from infrastructure.workflow import Status
 from portal.report_documents import report_html, report_pdf
 from portal.reports import _is_final, evaluation_context
-from programs.models import Section
+from programs.models import Pillar, Section
 from tests.factories import evaluation, value
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,10 @@ def test_approved_evaluations_are_printed_and_the_draft_mark_goes(welfare_depart
                analysis="見守り活動の担い手が不足している")  # fmt: skip
     evaluation(pillar=1, stage="secondary", status=Status.APPROVED, rating="C",
                analysis="地域包括支援センターとの連携を強める")  # fmt: skip
+    assert not _is_final(YEAR)  # the other pillars' 二次評価 and 1-2-1's 一次評価 are missing
+    evaluation(initiative="1-2-1", stage="primary", status=Status.APPROVED)
+    for pillar in Pillar.objects.of_current_plan().exclude(number=1):
+        evaluation(pillar=pillar.number, stage="secondary", status=Status.APPROVED)
     assert _is_final(YEAR)
     context = evaluation_context(fiscal_year=YEAR, user=AnonymousUser())
     html = report_html(context)

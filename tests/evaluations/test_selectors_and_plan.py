@@ -37,13 +37,33 @@ def test_approved_evaluations_in_plan_order_without_a_query_per_row(welfare_depa
     ]
 
 
-def test_a_year_is_complete_when_every_evaluation_is_approved():
+def test_a_year_is_complete_when_every_expected_evaluation_is_approved(welfare_department):
+    from evaluations.selectors import expected_evaluations, missing_evaluations
+    from programs.models import Pillar
+
+    pillars = list(Pillar.objects.of_current_plan())
+    expected = [(str(subject), stage) for subject, stage in expected_evaluations()]
+    # Every pillar its 二次評価; the section and initiative with a department their 一次評価.
+    assert len(expected) == len(pillars) + 2
+    assert (str(Section.objects.get(pillar__number=1, number=2)), "primary") in expected
+    assert (str(Initiative.objects.get(code="1-2-1")), "primary") in expected
     assert not evaluations_complete(fiscal_year=2016)  # none yet
     first = evaluation(pillar=1, stage="secondary", status=Status.APPROVED)
+    assert not evaluations_complete(fiscal_year=2016)  # one approved is not enough
+    assert len(missing_evaluations(fiscal_year=2016)) == len(expected) - 1
+    for pillar in pillars[1:]:
+        evaluation(pillar=pillar.number, stage="secondary", status=Status.APPROVED)
+    evaluation(initiative="1-2-1", stage="primary", status=Status.APPROVED)
+    draft = evaluation(section="1-2", stage="primary", status=Status.SUBMITTED)
+    assert missing_evaluations(fiscal_year=2016) == [(draft.section, "primary")]
+    assert not evaluations_complete(fiscal_year=2016)  # written, not approved
+    draft.status = Status.APPROVED
+    draft.save()
+    assert missing_evaluations(fiscal_year=2016) == []
     assert evaluations_complete(fiscal_year=2016)
-    evaluation(section="1-2", stage="primary", status=Status.SUBMITTED)
-    assert not evaluations_complete(fiscal_year=2016)
-    assert evaluations_complete(fiscal_year=2016) is False and first.fiscal_year == 2016
+    evaluation(section="1-1", stage="council", status=Status.SUBMITTED)
+    assert not evaluations_complete(fiscal_year=2016)  # another waits for approval
+    assert evaluations_complete(fiscal_year=2017) is False and first.fiscal_year == 2016
 
 
 def test_load_plan_keeps_the_department_a_planner_set(tmp_path, planner, welfare_department):
