@@ -12,14 +12,14 @@ from community import access
 from indicators.rating_labels import rating_label
 from indicators.selectors import active_rule
 from infrastructure import policy
-from infrastructure.admin_mixins import FiscalYearListFilter, ProgressRecordAdmin
+from infrastructure.admin_mixins import FiscalYearListFilter, HistoryAdmin, ProgressRecordAdmin
 from infrastructure.display import EMPTY
 from infrastructure.fiscal_year import fiscal_year_label
 from infrastructure.imports.admin import ProgressImportMixin
 from programs.models import Pillar
 
 from .choices import EvaluationStage
-from .models import Evaluation
+from .models import CommitteeMeeting, Evaluation, EvaluationYear
 from .resources import EVALUATION
 from .selectors import RELATED, subject_indicators
 from .services import UPDATABLE_EVALUATION_FIELDS, validate_evaluation
@@ -217,3 +217,22 @@ class EvaluationAdmin(ProgressImportMixin, ProgressRecordAdmin):
     def department_display(self, obj):
         department = obj.department
         return department.name if department else "—"
+
+
+class CommitteeMeetingInline(admin.TabularInline):
+    model = CommitteeMeeting
+    fields = ["held_on", "note"]
+    extra = 1
+
+
+@admin.register(EvaluationYear)
+class EvaluationYearAdmin(HistoryAdmin):
+    """The year's external committee and its meetings, for the report's introduction."""
+
+    list_display = ["year_display", "committee_name", "plan"]
+    list_filter = ["plan"]
+    inlines = [CommitteeMeetingInline]
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year_display(self, obj):
+        return fiscal_year_label(obj.fiscal_year)

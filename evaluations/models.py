@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from infrastructure.punctuation import joined
-from infrastructure.text import MAX_EVALUATION, PlainTextField
+from infrastructure.text import MAX_EVALUATION, PlainCharField, PlainTextField
 from infrastructure.workflow import TransitionLog, WorkflowRecord
 from programs.models import SUBJECT_KINDS, OneSubject, one_subject_constraint
 
@@ -173,3 +173,65 @@ class EvaluationTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = _("施策評価の承認履歴")
         verbose_name_plural = pgettext_lazy("plural", "施策評価の承認履歴")
+
+
+class EvaluationYear(models.Model):
+    """What a planner records of a fiscal year's evaluation for the report's introduction:
+    the external committee (外部評価委員会, 審議会) that gave its opinion and its meetings."""
+
+    plan = models.ForeignKey(
+        "programs.Plan",
+        on_delete=models.CASCADE,
+        related_name="evaluation_years",
+        verbose_name=_("計画"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+    )
+    committee_name = PlainCharField(
+        _("委員会の名称"),
+        max_length=100,
+        blank=True,
+        help_text=_("意見を聴いた外部の委員会・審議会の名称（例：地域福祉計画推進委員会）。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("評価の年度（委員会）")
+        verbose_name_plural = pgettext_lazy("plural", "評価の年度（委員会）")
+        ordering = ["plan", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year"],
+                name="evaluation_year_unique",
+                violation_error_message=_("この計画のこの年度はすでにあります。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{fiscal_year_label(self.fiscal_year)} {self.committee_name}".strip()
+
+
+class CommitteeMeeting(models.Model):
+    """One meeting of the year's committee: its date and what it was for."""
+
+    year = models.ForeignKey(
+        EvaluationYear,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("評価の年度"),
+    )
+    held_on = models.DateField(_("開催日"))
+    note = PlainCharField(
+        _("内容"), max_length=200, blank=True, help_text=_("例：第1回（一次評価の報告）")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("委員会の開催")
+        verbose_name_plural = pgettext_lazy("plural", "委員会の開催")
+        ordering = ["held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.note}".strip()

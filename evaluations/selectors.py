@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from infrastructure.workflow import Status
 
-from .models import Evaluation
+from .models import Evaluation, EvaluationYear
 
 if TYPE_CHECKING:
     from programs.models import Plan
@@ -159,3 +159,15 @@ def missing_evaluations(*, fiscal_year: int, plan: Plan | None = None) -> list[t
         for subject, stage in expected
         if (_subject_key(subject), stage) not in approved
     ]
+
+
+def evaluation_year(*, fiscal_year: int, plan) -> EvaluationYear | None:
+    """The year's committee with its meetings in date order (one query), or None where a
+    planner recorded none."""
+    if plan is None:
+        return None
+    return (
+        EvaluationYear.objects.filter(plan=plan, fiscal_year=fiscal_year)
+        .prefetch_related("meetings")
+        .first()
+    )

@@ -301,11 +301,13 @@ def evaluation_context(
                 "grid": grid,
             }
         )
-    from evaluations.selectors import expected_evaluations
+    from evaluations.selectors import evaluation_year, expected_evaluations
 
     expected_subjects = {subject for subject, _stage in expected_evaluations(plan=plan)}
     return {
         "plan": plan,
+        # The introduction: the plan, its period, the year's process and its committee.
+        "committee": evaluation_year(fiscal_year=fiscal_year, plan=plan),
         "municipality": plan.municipality if plan else None,
         "summary": summary_rows(entries, expected_subjects),
         "method": rating_method(),

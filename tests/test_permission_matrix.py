@@ -104,6 +104,13 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'admin/community/communityresource/add/': '302 403 200 200 403 200 200',
     'admin/community/communityresource/import/': '302 403 200 200 403 200 200',
     'admin/community/communityresource/import/job/<int:job_id>/': '302 403 404 404 403 404 404',
+    'admin/evaluations/evaluationyear/': '302 403 200 200 200 200 200',
+    'admin/evaluations/evaluationyear/<path:object_id>/': '302 302 302 302 302 302 302',
+    'admin/evaluations/evaluationyear/<path:object_id>/change/': '302 403 200 200 200 200 200',
+    'admin/evaluations/evaluationyear/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/evaluations/evaluationyear/<path:object_id>/history/': '302 403 200 200 200 200 200',
+    'admin/evaluations/evaluationyear/^([^/]+)/history/([^/]+)/$': '302 302 302 302 302 302 302',
+    'admin/evaluations/evaluationyear/add/': '302 403 403 403 403 200 200',
     'admin/community/department/': '302 403 200 200 200 200 200',
     'admin/community/department/<path:object_id>/': '302 302 302 302 302 302 302',
     'admin/community/department/<path:object_id>/change/': '302 403 200 200 200 200 200',
@@ -479,6 +486,9 @@ POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
     'admin/indicators/ratingrule/<path:object_id>/change/': '302 403 403 403 403 200 200',
     'admin/indicators/ratingrule/<path:object_id>/delete/': '302 403 403 403 403 200 200',
     'admin/indicators/ratingrule/add/': '302 403 403 403 403 403 403',
+    'admin/evaluations/evaluationyear/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/evaluations/evaluationyear/<path:object_id>/delete/': '302 403 403 403 403 200 200',
+    'admin/evaluations/evaluationyear/add/': '302 403 403 403 403 200 200',
     'admin/community/department/<path:object_id>/change/': '302 403 403 403 403 200 200',
     'admin/community/department/<path:object_id>/delete/': '302 403 403 403 403 200 200',
     'admin/community/department/add/': '302 403 403 403 403 200 200',
@@ -509,7 +519,8 @@ def sample(chuo_officer, welfare_department):
     """One record per kind, of the chuo ward (drafts, so that every action can apply); the
     evaluation a draft 一次評価 of section 1-2, whose department is the department officer's."""
     from community.models import VolunteerProgram
-    from programs.models import Section
+    from evaluations.models import EvaluationYear
+    from programs.models import Plan, Section
 
     school = district("matrix-1")
     records = {
@@ -517,6 +528,9 @@ def sample(chuo_officer, welfare_department):
         "initiativeprogress": progress(ward_code="chuo", status=Status.DRAFT),
         "evaluation": evaluation(section="1-2", stage="primary", status=Status.DRAFT),
         "department": welfare_department,
+        "evaluationyear": EvaluationYear.objects.create(
+            plan=Plan.objects.order_by("pk").first(), fiscal_year=2015
+        ),
         "communityresource": resource(),
         "healthtownplanningrecord": stage(school, 2015, 1),
         "schooldistrict": school,
@@ -658,6 +672,7 @@ PLAN_CONTENT_ADMINS = (
     *(f"programs/{m}" for m in ("initiative", "action", "figure")),
     *(f"indicators/{m}" for m in ("indicator", "target", "ratingrule")),
     *(f"community/{m}" for m in ("department", "organisationtype", "volunteerprogram")),
+    "evaluations/evaluationyear",
 )
 POSTS = [  # (route, body): the unsafe requests, in this order (each role on fresh records)
     *[
