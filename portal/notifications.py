@@ -180,7 +180,7 @@ def planners() -> list:
 def submitted_for(planner) -> list[tuple[str, int, str, list]]:
     """What waits for the planner's approval, per model: (label, count, link, first few).
     Records they entered or submitted themselves are left out (four eyes)."""
-    from .task_list import SHOWN, _changelist
+    from .task_list import RELATED, SHOWN, _changelist
 
     rows = []
     for model in WORKFLOW_MODELS:
@@ -190,7 +190,8 @@ def submitted_for(planner) -> list[tuple[str, int, str, list]]:
         count = waiting.count()
         if count:
             url = admin_url(_changelist(model, status__exact=Status.SUBMITTED))
-            rows.append((model._meta.verbose_name, count, url, list(waiting[:SHOWN])))
+            records = list(waiting.select_related(*RELATED[model])[:SHOWN])
+            rows.append((model._meta.verbose_name, count, url, records))
     return rows
 
 

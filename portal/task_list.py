@@ -36,6 +36,12 @@ if TYPE_CHECKING:
 WORKFLOW_MODELS = (IndicatorValue, InitiativeProgress, Evaluation)
 #: How many records of each kind the list names; the count says how many there are.
 SHOWN = 10
+#: What each model's name (``__str__``) reads, fetched with the records.
+RELATED = {
+    IndicatorValue: ("indicator", "ward"),
+    InitiativeProgress: ("initiative", "section", "ward"),
+    Evaluation: ("pillar", "section", "initiative"),
+}
 
 
 @dataclass
@@ -151,7 +157,9 @@ def task_list(user: AbstractBaseUser) -> TaskList:
             drafts = drafts.filter(entered_or_submitted(model, user.pk))
         if group := _group(model, drafts, _changelist(model, status__exact=Status.DRAFT)):
             tasks.drafts.append(group)
-        returned = returned_records(model, user).order_by("-updated_at")
+        returned = (
+            returned_records(model, user).select_related(*RELATED[model]).order_by("-updated_at")
+        )
         count = returned.count()
         if count:
             rows = [

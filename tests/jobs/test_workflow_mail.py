@@ -24,8 +24,8 @@ TODAY = datetime.date(2026, 12, 7)
 
 @pytest.fixture
 def people(chuo_officer, planner):
-    from tests.conftest import _staff
     from community.access import Role
+    from tests.conftest import _staff
 
     second = _staff("second_planner", Role.PLANNER)
     for user, email in (
@@ -61,8 +61,13 @@ def test_a_returned_record_mails_its_enterer_once_with_the_reason(
     officer, planner, _second = people
     record = entered_and_submitted(officer)
     assert mail.outbox == []  # a submission mails no one at once (the digest does)
-    move(record, Transition.RETURN, planner, "前年度の10倍です。桁を確認してください。",
-         capture=django_capture_on_commit_callbacks)
+    move(
+        record,
+        Transition.RETURN,
+        planner,
+        "前年度の10倍です。桁を確認してください。",
+        capture=django_capture_on_commit_callbacks,
+    )
     (message,) = mail.outbox
     assert message.to == ["chuo@example.jp"]
     assert "差し戻し" in message.subject
@@ -110,8 +115,13 @@ def test_an_english_reader_gets_english(
     officer, planner, _second = people
     StaffProfile.objects.filter(user=officer).update(language="en")
     record = entered_and_submitted(officer)
-    move(record, Transition.RETURN, planner, "Check the digits.",
-         capture=django_capture_on_commit_callbacks)
+    move(
+        record,
+        Transition.RETURN,
+        planner,
+        "Check the digits.",
+        capture=django_capture_on_commit_callbacks,
+    )
     (message,) = mail.outbox
     assert message.subject.startswith("Returned: ")
     assert "was returned by planner" in message.body
