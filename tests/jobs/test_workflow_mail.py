@@ -130,7 +130,7 @@ def test_an_english_reader_gets_english(
 
 
 def test_the_digest_goes_once_a_day_to_each_planner_with_what_waits(people, tasks_run_at_once):
-    officer, planner, second = people
+    officer, _planner, _second = people
     record = entered_and_submitted(officer)
     assert digests_send(today=TODAY).sent == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["planner@example.jp", "second@example.jp"]
@@ -143,8 +143,8 @@ def test_the_digest_goes_once_a_day_to_each_planner_with_what_waits(people, task
     assert len(mail.outbox) == 4
 
 
-def test_no_digest_when_nothing_waits_or_only_ones_own(people, tasks_run_at_once, settings):
-    officer, planner, second = people
+def test_no_digest_when_nothing_waits_or_only_ones_own(people, tasks_run_at_once):
+    _officer, planner, _second = people
     assert digests_send(today=TODAY).sent == 0
     # A record the planner submitted himself waits for the other planner only (four eyes).
     record = indicator_value_create(
