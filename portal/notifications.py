@@ -111,8 +111,11 @@ def send_once(key: str, recipient, template: str, context: dict, run: MailRun) -
 
 @receiver(record_transitioned, dispatch_uid="portal_mail_on_transition")
 def queue_transition_mail(sender, record, transition, user, log, **kwargs):
-    """In the transition's transaction: a job of the outbox that mails the enterers."""
+    """In the transition's transaction: a job of the outbox that mails the enterers (none
+    when no enterer takes mail)."""
     if transition not in MAILED:
+        return
+    if not any(wants_mail(person) for person in enterers(record, user.pk)):
         return
     job_create(
         kind=WORKFLOW_MAIL,

@@ -107,6 +107,7 @@ def test_a_person_with_mail_off_gets_none(
     record_transition(record=record, transition=Transition.SUBMIT, user=officer)
     digests_send(today=TODAY)
     assert [m.to for m in mail.outbox] == [["planner@example.jp"]]  # the digest, to one
+    assert not Job.objects.filter(kind=WORKFLOW_MAIL).exists()  # no one to mail: no job
 
 
 def test_an_english_reader_gets_english(
