@@ -25,7 +25,7 @@ def mail_settings(request):
     if role_of(request.user) is None:
         raise PermissionDenied(_("メールの設定は職員だけが変えられます。"))
     profile, _created = StaffProfile.objects.get_or_create(user=request.user)
-    form = MailSettingsForm(request.POST or None, instance=profile)
+    form = MailSettingsForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("メールの設定を保存しました。"))
