@@ -157,9 +157,10 @@ def task_list(user: AbstractBaseUser) -> TaskList:
             drafts = drafts.filter(entered_or_submitted(model, user.pk))
         if group := _group(model, drafts, _changelist(model, status__exact=Status.DRAFT)):
             tasks.drafts.append(group)
-        returned = (
-            returned_records(model, user).select_related(*RELATED[model]).order_by("-updated_at")
-        )
+        returned = returned_records(model, user)
+        if scope.city_wide:  # likewise: the returns of what the planner entered
+            returned = returned.filter(entered_or_submitted(model, user.pk))
+        returned = returned.select_related(*RELATED[model]).order_by("-updated_at")
         count = returned.count()
         if count:
             rows = [

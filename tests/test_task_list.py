@@ -57,6 +57,8 @@ def test_a_returned_record_is_on_its_enterers_index_with_the_reason(
     listed = client.get(group.url)
     assert listed.status_code == 200
     assert list(listed.context["cl"].result_list) == [record]
+    # Nor is it on the index of the planner who returned it (not theirs to fix).
+    assert task_list(planner).returned == []
     # Another ward's officer does not see it.
     client.force_login(higashi_officer)
     page = client.get(INDEX).content.decode()
@@ -157,3 +159,12 @@ def test_mail_settings_are_ones_own(client, chuo_officer):
     client.post(url, {"mail_notifications": "on", "language": ""})
     profile.refresh_from_db()
     assert (profile.mail_notifications, profile.language) == (True, "")
+
+
+def test_an_english_reader_sees_the_task_list_in_english(client, chuo_officer, planner):
+    returned(chuo_officer, planner, "Check the digits.")
+    client.force_login(chuo_officer)
+    page = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your tasks" in page and "Records returned to you" in page
+    assert "Check the digits." in page
+    assert "差し戻された記録" not in page and "件" not in page
