@@ -260,6 +260,18 @@ class StaffProfile(models.Model):
         verbose_name=_("所管課"),
         help_text=_("所管課職員のみ。"),
     )
+    mail_notifications = models.BooleanField(
+        _("メールでのお知らせ"),
+        default=True,
+        help_text=_("差し戻し・承認のお知らせと、計画担当への提出の一覧をメールで受け取ります。"),
+    )
+    language = models.CharField(
+        _("メールの言語"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("空欄のときは日本語です。"),
+    )
 
     class Meta:
         verbose_name = _("職員の所属")

@@ -19,6 +19,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -197,8 +198,9 @@ def _send_once(round_, recipient, kind, template, context, run: ReminderRun) -> 
     if Reminder.objects.filter(round=round_, recipient=recipient, kind=kind).exists():
         run.already_sent += 1
         return
-    # The staff's language if one is ever stored; the city's (Japanese) until then.
-    with translation.override(getattr(recipient, "language", None) or "ja"):
+    # The staff's language (their profile's), else the city's.
+    profile = getattr(recipient, "staff_profile", None)
+    with translation.override(getattr(profile, "language", "") or settings.LANGUAGE_CODE):
         context = {**context, "fiscal_year": fiscal_year_label(round_.fiscal_year)}
         subject = render_to_string(f"indicators/email/{template}_subject.txt", context)
         subject = " ".join(subject.split())

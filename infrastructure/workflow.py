@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 # summary refresh) hook in here without the workflow knowing them.
 approved_data_changed = Signal()
 
+# Sent inside the transaction of every transition, with ``record``, ``transition`` (a
+# ``Transition`` value), ``user`` (who did it) and ``log`` (the transition's log row, with
+# its comment): the mail to the people concerned hooks in here (``portal.notifications``).
+record_transitioned = Signal()
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("下書き")
@@ -243,11 +248,14 @@ def record_transition(
         validate(current)
     current.status = target
     save_version(current, user=user, reason=f"{transition}: {comment}".rstrip(": "))
-    current.transitions.create(
+    log = current.transitions.create(
         transition=transition, from_status=source, to_status=target, user=user, comment=comment
     )
     if Status.APPROVED in (source, target):
         approved_data_changed.send(sender=type(current), record=current)
+    record_transitioned.send(
+        sender=type(current), record=current, transition=transition, user=user, log=log
+    )
     return current
 
 

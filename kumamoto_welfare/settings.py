@@ -586,6 +586,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_reporting_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Each planner's digest of what waits for approval (portal.notifications), once a day.
+    "submission-digests": {
+        "task": "portal.tasks.send_submission_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "worker-heartbeat": {"task": "infrastructure.jobs.tasks.heartbeat", "schedule": 60.0},
     "requeue-jobs": {"task": "infrastructure.jobs.tasks.requeue_jobs", "schedule": 120.0},
     "purge-finished-jobs": {

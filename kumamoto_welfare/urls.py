@@ -9,7 +9,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from infrastructure.converters import FiscalYearConverter
 from infrastructure.health import healthz
 from portal.context_processors import admin_site_header
-from portal.views import completeness, demo_data, favicon, plan, search, wards, yasashii
+from portal.views import (
+    completeness,
+    demo_data,
+    favicon,
+    mail_settings,
+    plan,
+    search,
+    wards,
+    yasashii,
+)
 from portal.views import indicators as indicator_views
 from portal.views import open_data as open_data_views
 
@@ -49,6 +58,11 @@ urlpatterns = [
         "admin/sample-data/",
         admin.site.admin_view(demo_data.demo_data),
         name="admin-demo-data",
+    ),
+    path(
+        "admin/mail-settings/",
+        admin.site.admin_view(mail_settings.mail_settings),
+        name="admin-mail-settings",
     ),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links: the static file answers.

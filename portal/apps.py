@@ -11,4 +11,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("ページと報告書")
 
     def ready(self):
-        from . import admin, annual_reports  # noqa: F401  (the report's admin and job handler)
+        from . import (  # noqa: F401  (the report's admin and job handler)
+            admin,
+            annual_reports,
+            notifications,
+        )

@@ -5,6 +5,7 @@ names under ``yasashii``, docs/plan-data.md) and kept here by ``load_plan``
 (``portal.plan_folder``); the pages read it from here, never from the folder. A plan
 without it still has its pages, drawn from its official titles."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -36,3 +37,30 @@ class EasyJapanese(models.Model):
 
     def __str__(self) -> str:
         return str(self.plan)
+
+
+class SentMail(models.Model):
+    """One notification e-mail to one person (a record returned or approved, a planner's
+    daily digest). ``key`` is unique and the row is written in the transaction that sends
+    the mail, so each mail goes at most once however often its job or task runs
+    (``portal.notifications``)."""
+
+    key = models.CharField(_("識別子"), max_length=120, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_mails",
+        verbose_name=_("宛先"),
+    )
+    email = models.EmailField(_("メールアドレス"))
+    subject = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"))
+    sent_at = models.DateTimeField(_("送信日時"))
+
+    class Meta:
+        verbose_name = _("お知らせメール")
+        verbose_name_plural = pgettext_lazy("plural", "お知らせメール")
+        ordering = ["-sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.email}"

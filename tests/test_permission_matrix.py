@@ -182,6 +182,8 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'admin/completeness/': '302 403 200 200 200 200 200',
     # Removing the sample data: planners (those who approve figures and progress reports).
     'admin/sample-data/': '302 403 403 403 403 200 200',
+    # One's own mail settings: every staff member with a role.
+    'admin/mail-settings/': '302 403 200 200 200 200 200',
     'admin/evaluations/evaluation/': '302 403 200 200 200 200 200',
     'admin/evaluations/evaluation/<path:object_id>/': '302 302 302 302 302 302 302',
     'admin/evaluations/evaluation/<path:object_id>/change/': '302 404 404 404 200 200 200',
@@ -449,6 +451,7 @@ POST_MATRIX = {  # route → POST status per role, for the requests of POSTS
     'api/v1/auth/token/': '400 400 400 400 400 400 400',
     'api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$': '401 401 403 403 403 200 200',
     'admin/sample-data/': '302 403 403 403 403 302 302',
+    'admin/mail-settings/': '302 403 302 302 302 302 302',
     # own_ward: already submitted by the plain request above, hence 400 (not 500).
     "api/v1/^initiative-progress/(?P<pk>[^/.]+)/submit\\.(?P<format>[a-z0-9]+)/?$": "401 401 400 404 404 200 200",  # noqa: E501
     # The plan's content in the admin: a form posted (empty: it is refused as incomplete, or
@@ -699,6 +702,7 @@ POSTS = [  # (route, body): the unsafe requests, in this order (each role on fre
     ("api/v1/auth/token/", {}),
     ("api/v1/^rating-rules/(?P<name>[^/.]+)/activate/$", {}),  # the one in use: no change
     ("admin/sample-data/", {}),  # no sample data here: nothing to remove, the admin's index
+    ("admin/mail-settings/", {}),  # mail off (an empty form): saved, back to the index
     *[
         (f"admin/{model}/{page}", {})
         for model in PLAN_CONTENT_ADMINS

@@ -20,6 +20,7 @@ OUR_TASKS = {
     "infrastructure.jobs.tasks.purge_finished_jobs",
     "infrastructure.imports.tasks.purge_uploads",
     "indicators.tasks.send_reporting_reminders",
+    "portal.tasks.send_submission_digests",
 }
 
 

@@ -241,3 +241,15 @@ def test_the_planners_summary_lists_the_citys_late_records_first(people):
     body = mail.outbox[0].body
     city = body.index("市全体: ")
     assert all(city < body.index(f"{ward.name}: ") for ward in Ward.objects.all())
+
+
+def test_a_reminder_is_in_its_recipients_language(people):
+    from community.models import StaffProfile
+
+    chuo_officer = people[0]
+    StaffProfile.objects.filter(user=chuo_officer).update(language="en")
+    a_round(TODAY + datetime.timedelta(days=3))
+    reminders_send(today=TODAY)
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert "This e-mail was sent automatically." in by_recipient["chuo@example.jp"].body
+    assert "このメールは自動で送信しています。" in by_recipient["higashi@example.jp"].body
