@@ -122,6 +122,19 @@ def _sample_evaluations() -> None:
         record = record_transition(record=record, transition=Transition.SUBMIT, user=user)
         record_transition(record=record, transition=Transition.APPROVE, user=approver)
     assert Evaluation.objects.filter(fiscal_year=YEAR, status="approved").count() == len(written)
+    # The year's committee and its meetings, for the introduction (a planner's entry).
+    import datetime
+
+    from evaluations.models import CommitteeMeeting, EvaluationYear
+
+    year = EvaluationYear.objects.create(
+        plan=pillar.plan, fiscal_year=YEAR, committee_name="地域福祉計画推進委員会（サンプル）"
+    )
+    for held_on, note in (
+        (datetime.date(YEAR + 1, 7, 20), "第1回（一次評価の報告）"),
+        (datetime.date(YEAR + 1, 10, 5), "第2回（意見の取りまとめ）"),
+    ):
+        CommitteeMeeting.objects.create(year=year, held_on=held_on, note=note)
 
 
 if __name__ == "__main__":
