@@ -126,6 +126,10 @@ def _one_of_each(planner) -> dict:
     value(ward_code="chuo")
     department = Department.objects.create(municipality=Municipality.objects.get(), name="試験課")
     evaluation(pillar=1, stage="secondary")
+    from evaluations.models import EvaluationYear
+    from programs.selectors import current_plan
+
+    EvaluationYear.objects.create(plan=current_plan(), fiscal_year=2015, committee_name="委員会")
     assert department.pk
     return {
         model: model._default_manager.order_by("pk").first()
