@@ -43,17 +43,20 @@ def approved_evaluations(*, fiscal_year: int, plan: Plan | None = None) -> Query
     )
 
 
-def evaluations_complete(*, fiscal_year: int, plan: Plan | None = None) -> bool:
+def evaluations_complete(
+    *, fiscal_year: int, plan: Plan | None = None, missing: list | None = None
+) -> bool:
     """True when every evaluation the year expects (``expected_evaluations``) exists and is
     approved, and no other evaluation of the year waits for approval: the report's draft
-    mark (案) goes then."""
+    mark (案) goes then. ``missing``: ``missing_evaluations``' answer, where the caller has it."""
     from programs.selectors import current_plan
 
     plan = plan if plan is not None else current_plan()
     if plan is None:
         return False
     # Both asked whatever the first answers, so a page's queries do not depend on the data.
-    missing = missing_evaluations(fiscal_year=fiscal_year, plan=plan)
+    if missing is None:
+        missing = missing_evaluations(fiscal_year=fiscal_year, plan=plan)
     statuses = set(
         Evaluation.objects.filter(in_plan(plan), fiscal_year=fiscal_year).values_list(
             "status", flat=True
@@ -137,29 +140,40 @@ def _subject_key(subject) -> tuple[str, int]:
     return (type(subject).__name__.lower(), subject.pk)
 
 
-def missing_evaluations(*, fiscal_year: int, plan: Plan | None = None) -> list[tuple[object, str]]:
-    """Of ``expected_evaluations``, those of ``fiscal_year`` not written yet or not approved."""
+def missing_evaluations(
+    *,
+    fiscal_year: int,
+    plan: Plan | None = None,
+    expected: list[tuple[object, str]] | None = None,
+    written: bool = False,
+) -> list[tuple[object, str]]:
+    """Of ``expected_evaluations`` (or ``expected``, when the caller has them), those of
+    ``fiscal_year`` not approved yet, or with ``written`` not written at all (a draft counts):
+    what the report waits for, and what the task list asks people to write."""
     from programs.selectors import current_plan
 
     plan = plan if plan is not None else current_plan()
-    expected = expected_evaluations(plan=plan)
+    if expected is None:
+        expected = expected_evaluations(plan=plan)
     if not expected:
         return []
-    approved = set()
-    rows = Evaluation.objects.filter(in_plan(plan), fiscal_year=fiscal_year, status=Status.APPROVED)
+    present = set()
+    rows = Evaluation.objects.filter(in_plan(plan), fiscal_year=fiscal_year)
+    if not written:
+        rows = rows.filter(status=Status.APPROVED)
     for pillar_id, section_id, initiative_id, stage in rows.values_list(
         "pillar_id", "section_id", "initiative_id", "stage"
     ):
         if pillar_id:
-            approved.add((("pillar", pillar_id), stage))
+            present.add((("pillar", pillar_id), stage))
         elif section_id:
-            approved.add((("section", section_id), stage))
+            present.add((("section", section_id), stage))
         else:
-            approved.add((("initiative", initiative_id), stage))
+            present.add((("initiative", initiative_id), stage))
     return [
         (subject, stage)
         for subject, stage in expected
-        if (_subject_key(subject), stage) not in approved
+        if (_subject_key(subject), stage) not in present
     ]
 
 

@@ -21,7 +21,7 @@ from infrastructure.imports.admin import ProgressImportMixin
 from infrastructure.workflow import Status
 
 from . import selectors
-from .choices import ProgressStatus, ValueKind, ValueOrigin
+from .choices import ValueKind, ValueOrigin
 from .models import Indicator, IndicatorValue, RatingBand, RatingRule, Target
 from .rating_rules import Band, problems
 from .services import (
@@ -31,9 +31,6 @@ from .services import (
     target_delete,
     validate_value,
 )
-
-# The verdicts the 遅れ filter finds: behind during the plan, not achieved after it.
-BEHIND = (ProgressStatus.BEHIND, ProgressStatus.NOT_ACHIEVED)
 
 
 def progress_year(request) -> int:
@@ -87,9 +84,7 @@ class BehindFilter(admin.SimpleListFilter):
             return queryset
         indicators = list(queryset.select_related("unit").order_by())
         found = selectors.progress_by_indicator(indicators, up_to=progress_year(request))
-        return queryset.filter(
-            pk__in=[pk for pk, progress in found.items() if progress.status in BEHIND]
-        )
+        return queryset.filter(pk__in=[pk for pk, progress in found.items() if progress.behind])
 
 
 class ProgressChangeList(ChangeList):

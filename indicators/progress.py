@@ -82,6 +82,12 @@ class Progress:
         return STATUS_MARKS[self.status]
 
     @property
+    def behind(self) -> bool:
+        """Whether the indicator needs attention: behind during the plan, or its target
+        missed after it (the pages' 要注意, the admin's 遅れ filter)."""
+        return self.status in (ProgressStatus.BEHIND, ProgressStatus.NOT_ACHIEVED)
+
+    @property
     def verdict_parts(self) -> tuple[str, str]:
         """(status, rating) as a verdict reads once: the status's word, then the rating's
         text where it says something the status did not (「未達成」 once, not

@@ -394,16 +394,25 @@ def transitions_shown(user, record, transitions) -> tuple[list, bool]:
     return [t for t in transitions if t.transition in OUTCOME_TRANSITIONS], False
 
 
+def entered_or_submitted(model: type[WorkflowRecord], user_id: int) -> models.Q:
+    """The records of ``model`` the user entered (created or changed their content: a version
+    of theirs that is not a transition) or submitted, as one condition: who may not approve
+    them as well (``ALLOW_SELF_APPROVAL`` aside). The one rule of four eyes, for a list (the
+    task list) and for one record (``entered_or_submitted_by``)."""
+    submitted = model._meta.get_field("transitions").related_model.objects.filter(
+        transition=Transition.SUBMIT, user_id=user_id
+    )
+    transition = models.Q()
+    for name in Transition.values:
+        transition |= models.Q(history_change_reason=name)
+        transition |= models.Q(history_change_reason__startswith=f"{name}:")
+    entered = model.history.filter(history_user_id=user_id).exclude(transition)
+    return models.Q(pk__in=submitted.values("record_id")) | models.Q(pk__in=entered.values("id"))
+
+
 def entered_or_submitted_by(record, user_id: int) -> bool:
-    """Whether the user entered the record (created it or changed its content: a version of
-    theirs that is not a transition) or submitted it: who may not approve it as well
-    (``ALLOW_SELF_APPROVAL`` aside)."""
+    """Whether the user entered or submitted ``record`` (``entered_or_submitted``): one query."""
     if record.pk is None:
         return False
-    if record.transitions.filter(transition=Transition.SUBMIT, user_id=user_id).exists():
-        return True
-    transitions = {str(t) for t in Transition}
-    reasons = record.history.filter(history_user_id=user_id).values_list(
-        "history_change_reason", flat=True
-    )
-    return any((reason or "").split(":", 1)[0] not in transitions for reason in reasons)
+    model = type(record)
+    return model.objects.filter(entered_or_submitted(model, user_id), pk=record.pk).exists()

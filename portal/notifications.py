@@ -32,10 +32,10 @@ from django.utils import timezone, translation
 
 from community.access import Role, role_of
 from infrastructure.jobs.services import job_create, job_handler
-from infrastructure.workflow import Status, Transition, record_transitioned
+from infrastructure.workflow import Status, Transition, entered_or_submitted, record_transitioned
 
 from .models import SentMail
-from .task_list import WORKFLOW_MODELS, entered_or_submitted
+from .task_list import WORKFLOW_MODELS
 
 logger = logging.getLogger(__name__)
 

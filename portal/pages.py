@@ -58,10 +58,6 @@ def _plan_position(subject) -> tuple[int, int]:
     return (subject.section.number if subject.section else 0, subject.number)
 
 
-# The statuses that need a reason on the pages: behind the plan's pace, or past the target
-# year without reaching it (``not_achieved`` comes with the city's rating rule).
-NEEDS_ATTENTION = ("behind", "not_achieved")
-
 # Which stage's 要因分析 speaks for an item: the planners' review over the department's own.
 ANALYSIS_STAGES = ("secondary", "primary")
 STAGE_ORDER = {"primary": 0, "secondary": 1, "council": 2}
@@ -126,7 +122,7 @@ def explained(rows, evaluations: dict[int, list]) -> list[dict]:
     attention (behind, or missed its target) and, if so, the evaluation that explains it."""
 
     def row(indicator, progress) -> dict:
-        late = progress.status in NEEDS_ATTENTION
+        late = progress.behind
         own = evaluations.get(indicator.pillar_id, [])
         return {
             "indicator": indicator,

@@ -43,17 +43,6 @@ def _is_final(fiscal_year: int, plan=None) -> bool:
     return evaluations_complete(fiscal_year=fiscal_year, plan=plan)
 
 
-def _missing(fiscal_year: int, plan=None) -> tuple[int, int]:
-    """(how many evaluations the year expects, how many of them are missing or not yet
-    approved), by the evaluations app's rule."""
-    from evaluations.selectors import expected_evaluations, missing_evaluations
-
-    return (
-        len(expected_evaluations(plan=plan)),
-        len(missing_evaluations(fiscal_year=fiscal_year, plan=plan)),
-    )
-
-
 def evaluations_by_subject(rows) -> dict:
     """``{subject: {"primary": entry | None, "secondary": …, "council": …}}`` from approved
     evaluation rows (each with ``subject``, ``stage``, ``rating``, ``results``, ``analysis``,
@@ -261,6 +250,12 @@ def evaluation_context(
     city-wide and per ward. ``evaluations`` and ``is_final`` default to the evaluations
     app's (the seam above); tests pass their own. The report is a draft (案) until every
     evaluation the year expects is approved; ``missing_evaluations`` says how many are not."""
+    from evaluations.selectors import (
+        evaluation_year,
+        evaluations_complete,
+        expected_evaluations,
+        missing_evaluations,
+    )
     from indicators.selectors import (
         indicators_with_progress,
         reporting_years,
@@ -274,10 +269,15 @@ def evaluation_context(
     plan = plan or current_plan()
     if evaluations is None:
         evaluations = _evaluations(fiscal_year, plan)
+    # What the year expects, once: for the draft mark, the cover's count and the summary.
+    expected_items = expected_evaluations(plan=plan)
     expected = missing = None
     if is_final is None:
-        is_final = _is_final(fiscal_year, plan)
-        expected, missing = _missing(fiscal_year, plan)
+        missing_items = missing_evaluations(
+            fiscal_year=fiscal_year, plan=plan, expected=expected_items
+        )
+        is_final = evaluations_complete(fiscal_year=fiscal_year, plan=plan, missing=missing_items)
+        expected, missing = len(expected_items), len(missing_items)
     rows = indicators_with_progress(up_to=fiscal_year, plan=plan)
     indicators = [i for i, _p in rows]
     # What was known in the year: no target revision made in a later one.
@@ -301,9 +301,7 @@ def evaluation_context(
                 "grid": grid,
             }
         )
-    from evaluations.selectors import evaluation_year, expected_evaluations
-
-    expected_subjects = {subject for subject, _stage in expected_evaluations(plan=plan)}
+    expected_subjects = {subject for subject, _stage in expected_items}
     return {
         "plan": plan,
         # The introduction: the plan, its period, the year's process and its committee.

@@ -9,24 +9,23 @@ Every kind is read in a few queries, whatever the number of records: counts and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from community.access import Role, role_of, scope_of
 from evaluations.choices import EvaluationStage
 from evaluations.models import Evaluation
+from evaluations.selectors import missing_evaluations
 from indicators.models import IndicatorValue
 from indicators.selectors import default_fiscal_year
 from infrastructure import policy
 from infrastructure.fiscal_year import fiscal_year_label
-from infrastructure.workflow import Status, Transition
-from programs.models import Initiative, InitiativeProgress, Pillar, Section
+from infrastructure.workflow import Status, Transition, entered_or_submitted
+from programs.models import InitiativeProgress
 from programs.selectors import current_plan
 
 if TYPE_CHECKING:
@@ -118,23 +117,6 @@ def returned_records(model, user: AbstractBaseUser) -> QuerySet:
     )
 
 
-def entered_or_submitted(model, user_id: int) -> Q:
-    """The rows the user entered or submitted (``workflow.entered_or_submitted_by``) as one
-    condition: a submit of theirs, or a version of theirs that is not a transition."""
-    submitted = model._meta.get_field("transitions").related_model.objects.filter(
-        transition=Transition.SUBMIT, user_id=user_id
-    )
-    transitions = reduce(
-        or_,
-        [
-            Q(history_change_reason=t) | Q(history_change_reason__startswith=f"{t}:")
-            for t in Transition.values
-        ],
-    )
-    entered = model.history.filter(history_user_id=user_id).exclude(transitions)
-    return Q(pk__in=submitted.values("record_id")) | Q(pk__in=entered.values("id"))
-
-
 def _group(model, queryset: QuerySet, url: str, *, related=()) -> Group | None:
     count = queryset.count()
     if not count:
@@ -182,50 +164,32 @@ def task_list(user: AbstractBaseUser) -> TaskList:
 
 def evaluations_to_write(user, *, role: Role, scope) -> list[Missing]:
     """Department officers: their items' (sections', initiatives') missing 一次評価 for the
-    default year; planners: the pillars' missing 二次評価."""
+    default year; planners: the pillars' missing 二次評価. Of what the year expects
+    (``evaluations.selectors.missing_evaluations``), those not written at all."""
     plan = current_plan()
     if plan is None:
         return []
     year = default_fiscal_year(plan)
-    written = Evaluation.objects.filter(fiscal_year=year)
-    url = _changelist(Evaluation, fiscal_year=year)
-    missing: list[Missing] = []
     if role is Role.DEPARTMENT_OFFICER and scope.department_id:
-        primary = written.filter(stage=EvaluationStage.PRIMARY)
-        items = list(
-            Section.objects.filter(pillar__plan=plan, department_id=scope.department_id)
-            .exclude(pk__in=primary.filter(section__isnull=False).values("section_id"))
-            .order_by("pillar__number", "number")
-        ) + list(
-            Initiative.objects.filter(pillar__plan=plan, department_id=scope.department_id)
-            .exclude(pk__in=primary.filter(initiative__isnull=False).values("initiative_id"))
-            .order_by("pillar__number", "number")
-        )
-        if items:
-            missing.append(
-                Missing(
-                    EvaluationStage.PRIMARY.label,
-                    fiscal_year_label(year),
-                    len(items),
-                    items[:SHOWN],
-                    url,
-                )
-            )
+        stage = EvaluationStage.PRIMARY
+
+        def theirs(item) -> bool:
+            return item.department_id == scope.department_id
+
     elif scope.city_wide:
-        secondary = written.filter(stage=EvaluationStage.SECONDARY, pillar__isnull=False)
-        items = list(
-            Pillar.objects.filter(plan=plan)
-            .exclude(pk__in=secondary.values("pillar_id"))
-            .order_by("number")
-        )
-        if items:
-            missing.append(
-                Missing(
-                    EvaluationStage.SECONDARY.label,
-                    fiscal_year_label(year),
-                    len(items),
-                    items[:SHOWN],
-                    url,
-                )
-            )
-    return missing
+        stage = EvaluationStage.SECONDARY
+
+        def theirs(item) -> bool:
+            return True
+
+    else:
+        return []
+    items = [
+        item
+        for item, expected_stage in missing_evaluations(fiscal_year=year, plan=plan, written=True)
+        if expected_stage == stage and theirs(item)
+    ]
+    if not items:
+        return []
+    url = _changelist(Evaluation, fiscal_year=year)
+    return [Missing(stage.label, fiscal_year_label(year), len(items), items[:SHOWN], url)]
