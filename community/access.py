@@ -28,11 +28,12 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from infrastructure import policy
+from infrastructure import policy, tenancy
 from infrastructure.policy import APPROVE, CHANGE, CREATE, DELETE, REOPEN, RETURN, SUBMIT, VIEW
 from infrastructure.workflow import Status, entered_or_submitted_by
 
 from .areas import area_word
+from .tenants import serves_several
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -102,6 +103,9 @@ class Scope:
     ward_id: int | None = None
     department_id: int | None = None
     user_id: int | None = field(default=None, compare=False)
+    # The municipality the staff member works for, where the installation serves several
+    # (None: one municipality installed, an installation administrator, the public).
+    tenant_id: int | None = None
 
     @property
     def city_wide(self) -> bool:
@@ -115,8 +119,9 @@ class Scope:
 
     @property
     def key(self) -> str:
+        municipality = f"m{self.tenant_id}-" if self.tenant_id is not None else ""
         if self.city_wide:
-            return "city-wide"
+            return f"{municipality}city-wide"
         if self.role is Role.WARD_OFFICER and self.ward_id is not None:
             return f"ward-{self.ward_id}"
         if self.role is Role.DEPARTMENT_OFFICER and self.department_id is not None:
@@ -141,6 +146,14 @@ def scope_of(user_or_scope) -> Scope:
     role = role_of(user_or_scope)
     if role is None:
         return PUBLIC
+    tenant_id = None
+    if not user_or_scope.is_superuser and serves_several():
+        # Roles hold within the staff member's own municipality: in another's site (or
+        # none) they read what the public reads. A superuser administers the installation.
+        tenant_id = municipality_id_of(user_or_scope)
+        current = tenancy.current_id()
+        if tenant_id is None or (current is not None and current != tenant_id):
+            return PUBLIC
     ward = ward_of(user_or_scope) if role is Role.WARD_OFFICER else None
     department = department_of(user_or_scope) if role is Role.DEPARTMENT_OFFICER else None
     return Scope(
@@ -148,7 +161,26 @@ def scope_of(user_or_scope) -> Scope:
         ward_id=getattr(ward, "pk", None),
         department_id=getattr(department, "pk", None),
         user_id=user_or_scope.pk,
+        tenant_id=tenant_id,
     )
+
+
+def municipality_id_of(user: AbstractBaseUser | AnonymousUser) -> int | None:
+    """The municipality a staff member works for: their profile's, else their ward's or
+    department's; None for the public and for an account with no profile."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return None
+    for found in (
+        getattr(profile, "municipality_id", None),
+        profile.ward.municipality_id if profile.ward_id else None,
+        profile.department.municipality_id if profile.department_id else None,
+    ):
+        if found is not None:
+            return found
+    return None
 
 
 def works_city_wide(user) -> bool:

@@ -28,3 +28,13 @@ class CommunityConfig(AppConfig):
         # The city and its wards (on every cached page), the directory (in the cached search
         # results) and the departments (named with the evaluations on the pages).
         follow_models(self, "Municipality", "Ward", "CommunityResource", "Department")
+
+        # The municipalities loaded, which the tenant of each request is looked up in.
+        from django.db.models.signals import post_delete, post_save
+
+        from .tenants import municipalities_changed, tenants_refresh
+
+        municipality = self.get_model("Municipality")
+        for signal in (post_save, post_delete):
+            signal.connect(municipalities_changed, sender=municipality, dispatch_uid="tenants")
+        post_migrate.connect(tenants_refresh, sender=self, dispatch_uid="tenants-migrate")

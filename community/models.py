@@ -62,6 +62,8 @@ class Municipality(models.Model):
     """The municipality (自治体) the installation serves, as the plan's data files name it.
     One installation serves one municipality; its wards belong to it."""
 
+    tenant_path = "pk"  # infrastructure.tenancy: how a row reaches its municipality
+
     code = models.CharField(
         _("全国地方公共団体コード"),
         max_length=6,
@@ -112,6 +114,8 @@ class Ward(models.Model):
     """A ward (区) of the municipality, with its own municipality code. Loaded from the
     plan's data files by ``load_plan``."""
 
+    tenant_path = "municipality"  # infrastructure.tenancy: how a row reaches its municipality
+
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -158,6 +162,8 @@ class Department(models.Model):
     """A department (所管課) of the city's administration, responsible for sections and
     initiatives of the plan and writing their 一次評価. Data the planners keep in the admin:
     none is invented here."""
+
+    tenant_path = "municipality"  # infrastructure.tenancy: how a row reaches its municipality
 
     municipality = models.ForeignKey(
         Municipality,
@@ -463,6 +469,9 @@ class HealthTownPlanningRecord(VersionedRecord):
     town-planning (図１ 校区単位の健康まちづくり), entered by its ward. Going back to an earlier
     step within the year needs a reason (``community.services``)."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "school_district__ward__municipality"
+
     WARD_LOOKUP = "school_district__ward"
 
     school_district = models.ForeignKey(
@@ -562,6 +571,9 @@ class VolunteerProgram(models.Model):
 class VolunteerHeadcount(VersionedRecord):
     """How many volunteers a program had in a fiscal year, in a ward (or city-wide, where
     the city counts them as a whole)."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "program__pillar__plan__municipality"
 
     program = models.ForeignKey(
         VolunteerProgram,

@@ -44,6 +44,13 @@ class Evaluation(OneSubject, WorkflowRecord):
     comment. The 一次評価 of a section or initiative is its department's (所管課); the rest is
     the planners'."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = (
+        "pillar__plan__municipality",
+        "section__pillar__plan__municipality",
+        "initiative__pillar__plan__municipality",
+    )
+
     SUBJECTS = SUBJECT_KINDS
 
     fiscal_year = models.PositiveSmallIntegerField(
@@ -163,6 +170,12 @@ class Evaluation(OneSubject, WorkflowRecord):
 
 
 class EvaluationTransition(TransitionLog):
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = (
+        "record__pillar__plan__municipality",
+        "record__section__pillar__plan__municipality",
+        "record__initiative__pillar__plan__municipality",
+    )
     record = models.ForeignKey(
         Evaluation,
         on_delete=models.CASCADE,
@@ -178,6 +191,9 @@ class EvaluationTransition(TransitionLog):
 class EvaluationYear(models.Model):
     """What a planner records of a fiscal year's evaluation for the report's introduction:
     the external committee (外部評価委員会, 審議会) that gave its opinion and its meetings."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "plan__municipality"
 
     plan = models.ForeignKey(
         "programs.Plan",
@@ -215,6 +231,9 @@ class EvaluationYear(models.Model):
 
 class CommitteeMeeting(models.Model):
     """One meeting of the year's committee: its date and what it was for."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "year__plan__municipality"
 
     year = models.ForeignKey(
         EvaluationYear,

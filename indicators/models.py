@@ -133,6 +133,9 @@ class Indicator(models.Model):
     """An outcome indicator of the plan, with a stable code (KPI-1-1 …) that import files
     and API consumers rely on."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "plan__municipality"
+
     # The plan as well as the pillar, so that the database keeps codes unique within a plan
     # (a constraint cannot reach through the pillar). Set from the pillar on save.
     plan = models.ForeignKey(
@@ -327,6 +330,9 @@ class IndicatorValue(WorkflowRecord):
     """One figure of an indicator: its baseline, an actual or its target, for a fiscal year,
     city-wide (no ward) or for one ward. Aggregate figures only: never data about a person."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "indicator__plan__municipality"
+
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("成果指標")
     )
@@ -446,6 +452,8 @@ class IndicatorValue(WorkflowRecord):
 
 
 class IndicatorValueTransition(TransitionLog):
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "record__indicator__plan__municipality"
     record = models.ForeignKey(
         IndicatorValue,
         on_delete=models.CASCADE,
@@ -464,6 +472,9 @@ class Target(models.Model):
     (目標値の見直し) is a new row naming the fiscal year it was set in, with its reason, and
     never overwrites an earlier target. Which target is in force in a fiscal year is decided
     by ``indicators.targets.target_in_force`` alone."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "indicator__plan__municipality"
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("成果指標")

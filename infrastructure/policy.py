@@ -33,6 +33,8 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
+from . import tenancy
+
 audit = logging.getLogger("kumamoto_welfare.audit")
 
 # The actions. The first four are also Django's model permissions (CREATE is Django's "add").
@@ -69,6 +71,9 @@ class Actor(Protocol):
 
     @property
     def second_factor(self) -> bool: ...  # may not work without a verified second factor
+
+    @property
+    def tenant_id(self) -> int | None: ...  # the tenant the actor works for (None: any)
 
 
 class Rule:
@@ -126,6 +131,7 @@ class Grant:
 
     rule: Rule
     actions: dict[str, frozenset[str]] = field(default_factory=dict)
+    tenant: tuple[str, ...] = ()  # the paths from a row to its tenant (infrastructure.tenancy)
 
     def allows(self, role: str | None, action: str) -> bool:
         return action in self.actions.get(role or PUBLIC, frozenset())
@@ -154,11 +160,18 @@ def register_roles(
     _roles.public = public
 
 
-def grant(model: type[models.Model], rule: Rule = EVERY_ROW, **actions: Iterable[str]) -> None:
+def grant(
+    model: type[models.Model],
+    rule: Rule = EVERY_ROW,
+    *,
+    tenant: str | tuple[str, ...] | None = None,
+    **actions: Iterable[str],
+) -> None:
     """What each role (keyword: the role's name, or ``public``) may do with ``model``, the
     rows by ``rule``. Called once per model, by the app that owns the model; the superior
     role may do everything. The model's history (simple-history) may be read by whoever may
-    read the model."""
+    read the model. The rows of one tenant: the model's ``tenant_path``, or ``tenant`` for a
+    model the app does not own (an account reaches its municipality through its profile)."""
     if model in _grants:
         raise ValueError(f"{model._meta.label} is granted twice")
     unknown = set(actions) - {*_roles.names, PUBLIC}
@@ -167,7 +180,8 @@ def grant(model: type[models.Model], rule: Rule = EVERY_ROW, **actions: Iterable
     by_role = {role: frozenset(granted) for role, granted in actions.items()}
     if _roles.superior is not None:
         by_role[_roles.superior] = EVERYTHING
-    _grants[model] = Grant(rule=rule.bind(model), actions=by_role)
+    paths = (tenant,) if isinstance(tenant, str) else tuple(tenant or tenancy.paths_of(model))
+    _grants[model] = Grant(rule=rule.bind(model), actions=by_role, tenant=paths)
     history = getattr(getattr(model, "history", None), "model", None)
     if history is not None and history not in _grants:
         readers = {role: READ for role, granted in by_role.items() if VIEW in granted}
@@ -207,7 +221,18 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
     actor = actor_of(user)
     if found is None or not found.allows(actor.role, action):
         return queryset.none()
+    tenant_id = _tenant_of_work(actor)
+    if tenant_id is not None and found.tenant:
+        queryset = queryset.filter(tenancy.rows_of(queryset.model, tenant_id, found.tenant))
     return queryset.filter(found.rule.rows(actor, action))
+
+
+def _tenant_of_work(actor: Actor) -> int | None:
+    """The tenant whose rows the actor works on: the request's (``infrastructure.tenancy``),
+    else the one the actor belongs to; None: every tenant's (one municipality installed, an
+    installation administrator)."""
+    current = tenancy.current_id()
+    return current if current is not None else getattr(actor, "tenant_id", None)
 
 
 def denial(user, action: str, record: models.Model) -> str | None:
@@ -216,6 +241,11 @@ def denial(user, action: str, record: models.Model) -> str | None:
     actor = actor_of(user)
     if found is None:
         return gettext("この操作は許可されていません。")
+    tenant_id = _tenant_of_work(actor)
+    if tenant_id is not None and found.tenant:
+        belongs_to = tenancy.tenant_id_of(record, found.tenant)
+        if belongs_to is not None and belongs_to != tenant_id:
+            return gettext("他の自治体の記録です。")
     reason = found.rule.denial(actor, action, record)
     if reason is None and not found.allows(actor.role, action):
         if actor.role is None:

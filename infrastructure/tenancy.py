@@ -65,3 +65,88 @@ def activated(tenant: Tenant | None) -> Iterator[Tenant | None]:
 def across() -> AbstractContextManager[None]:
     """Work across every municipality inside the block (the prefecture's view): no tenant."""
     return activated(None)
+
+
+# --- How a model reaches its tenant -----------------------------------------------------
+#
+# A model whose rows belong to one municipality says how a row reaches it: ``tenant_path``,
+# the ORM path to the municipality (``"plan__municipality"``; ``"pk"`` for the municipality
+# itself), or several where a row
+# reaches it one way or another (an evaluation of a pillar, a section or an initiative). A
+# model without one is shared by every municipality (life stages, units) or not the
+# organisation's (the accounts' sign-in records). The access policy filters by it
+# (``policy.restrict``, ``policy.denial``) and so does every such model's default manager
+# (``TenantFiltered``), so a plain ``Model.objects…`` in a page reads the tenant's rows only.
+
+
+def paths_of(model) -> tuple[str, ...]:
+    """The ORM paths from ``model`` to its tenant; () for a model shared by every tenant."""
+    path = getattr(model, "tenant_path", None)
+    if not path:
+        return ()
+    return (path,) if isinstance(path, str) else tuple(path)
+
+
+def rows_of(model, tenant_id: int, paths: tuple[str, ...] | None = None):
+    """A ``Q`` of the rows of ``model`` that belong to tenant ``tenant_id`` (every row of a
+    shared model)."""
+    from django.db.models import Q
+
+    found = Q()
+    for path in paths_of(model) if paths is None else paths:
+        found |= Q(pk=tenant_id) if path == "pk" else Q(**{f"{path}_id": tenant_id})
+    return found
+
+
+def tenant_id_of(record, paths: tuple[str, ...] | None = None) -> int | None:
+    """The id of the tenant ``record`` belongs to, following its path (None: a shared row,
+    or one not yet tied to a tenant)."""
+    for path in paths_of(type(record)) if paths is None else paths:
+        if path == "pk":  # the tenant's own row
+            return record.pk
+        *parents, last = path.split("__")
+        row = record
+        for name in parents:
+            row = getattr(row, name, None)
+            if row is None:
+                break
+        if row is not None:
+            found = getattr(row, f"{last}_id", None)
+            if found is not None:
+                return found
+    return None
+
+
+class TenantFiltered:
+    """A manager mixin: while a tenant is active, the manager's rows are the tenant's only.
+    Given to the default managers of the models that declare ``tenant_path``
+    (``filter_managers``); no tenant active, the rows are every tenant's."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        tenant = _current.get()
+        if tenant is None:
+            return queryset
+        return queryset.filter(rows_of(self.model, tenant.id))
+
+
+_filtered_classes: dict[type, type] = {}
+
+
+def filter_managers(sender, **_kwargs) -> None:
+    """``class_prepared``: give each manager of a model with a ``tenant_path`` the tenant
+    filter (``TenantFiltered``), keeping its own queryset methods. Connected before any
+    model is loaded (``InfrastructureConfig``'s module)."""
+    if sender._meta.abstract or not paths_of(sender):
+        return
+    # The model's own managers and the copies its descriptors hand out (Django copies a
+    # manager per model, an abstract parent's too, before this signal).
+    for manager in (*sender._meta.local_managers, *sender._meta.managers):
+        base = type(manager)
+        if issubclass(base, TenantFiltered):
+            continue
+        if base not in _filtered_classes:
+            _filtered_classes[base] = type(
+                f"Tenant{base.__name__}", (TenantFiltered, base), {"__module__": base.__module__}
+            )
+        manager.__class__ = _filtered_classes[base]

@@ -302,6 +302,9 @@ MIDDLEWARE = [
     # A NUL or a surrogate in the path or query is a 400 before anything reads them
     # (infrastructure/url_guard.py): PostgreSQL refuses a NUL with a 500 otherwise.
     "infrastructure.url_guard.UrlGuardMiddleware",
+    # With several municipalities loaded, the one a path names (/431001/…), decided once and
+    # its site mounted under its code (community/tenants.py); with one, nothing.
+    "community.tenants.TenantMiddleware",
     # The anonymous copies of public pages and API reads, before session, auth and the rest
     # (infrastructure/response_cache.py; docs/performance.md).
     "infrastructure.response_cache.EarlyResponseCacheMiddleware",
@@ -442,7 +445,7 @@ USE_I18N = True
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # collectstatic compresses each file (Brotli and gzip, at their highest levels) under its
@@ -451,7 +454,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # of collectstatic's time, is skipped.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Uploaded and generated files (the annual reports): shared by web and worker.
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -20,6 +20,9 @@ class EasyJapanese(models.Model):
     name by code. Checked when loaded (only ``<ruby>`` and ``<rt>`` as markup, a reading on
     every kanji) and escaped but for that markup when shown (``portal.views.yasashii``)."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "plan__municipality"
+
     plan = models.OneToOneField(
         "programs.Plan",
         on_delete=models.CASCADE,

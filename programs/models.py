@@ -77,6 +77,8 @@ class PlanQuerySet(models.QuerySet):
 class Plan(models.Model):
     """A community-welfare plan (地域福祉計画) of the city, for a period of fiscal years."""
 
+    tenant_path = "municipality"  # infrastructure.tenancy: how a row reaches its municipality
+
     code = models.SlugField(_("コード"), max_length=64, unique=True)
     municipality = models.ForeignKey(
         "community.Municipality",
@@ -135,6 +137,9 @@ class Plan(models.Model):
 class PriorityArea(models.Model):
     """A priority area of the plan (重点的取組)."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "plan__municipality"
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="priority_areas", verbose_name=_("計画")
     )
@@ -191,6 +196,9 @@ class PillarQuerySet(models.QuerySet):
 
 class Pillar(models.Model):
     """A policy pillar (施策) of the plan: elderly care, disability, children or health."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "plan__municipality"
 
     # The plan as well as the chapter, so that the database itself keeps pillar numbers
     # unique within a plan (a constraint cannot reach through the chapter). Set from the
@@ -262,6 +270,9 @@ class Pillar(models.Model):
 
 class Section(models.Model):
     """A numbered part of a pillar (e.g. 1-2 高齢者見守り体制の強化と地域資源の把握)."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "pillar__plan__municipality"
 
     pillar = models.ForeignKey(
         Pillar, on_delete=models.CASCADE, related_name="sections", verbose_name=_("施策")
@@ -418,6 +429,9 @@ class PillarContent(models.Model):
 class Challenge(PillarContent):
     """A ◇ statement of 現状と課題 (the situation and its issues)."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "pillar__plan__municipality"
+
     position = models.PositiveSmallIntegerField(_("順序"))
     heading = PlainCharField(
         _("小見出し"),
@@ -449,6 +463,9 @@ def initiative_code(pillar_number: int, section_number: int | None, number: int)
 
 class Initiative(PillarContent):
     """A measure the city takes (取組施策), numbered ①, ② … within its section or pillar."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "pillar__plan__municipality"
 
     code = PlainCharField(
         _("コード"),
@@ -489,6 +506,9 @@ class Initiative(PillarContent):
 class Action(OneSubject, models.Model):
     """One concrete action (◇ under 取組施策), of an initiative or, where the plan lists
     actions with no numbered initiative, of a section."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = ("initiative__pillar__plan__municipality", "section__pillar__plan__municipality")
 
     SUBJECTS = ITEM_SUBJECTS
 
@@ -550,6 +570,9 @@ class Action(OneSubject, models.Model):
 class Figure(PillarContent):
     """A figure (図) or boxed reference note (【参考】) of the plan, kept as text."""
 
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "pillar__plan__municipality"
+
     position = models.PositiveSmallIntegerField(_("順序"))
     kind = models.CharField(_("種類"), max_length=20, choices=FigureKind.choices)
     number = models.PositiveSmallIntegerField(_("図番号"), null=True, blank=True)
@@ -585,6 +608,9 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
     """A ward's report on an initiative for a fiscal year (or on a section, where the plan
     has no numbered initiative): its state, what was done, the issues, next year's course
     and activity counts. Aggregate figures only: never data about a person."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = ("initiative__pillar__plan__municipality", "section__pillar__plan__municipality")
 
     SUBJECTS = ITEM_SUBJECTS
 
@@ -685,6 +711,11 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
 
 
 class InitiativeProgressTransition(TransitionLog):
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = (
+        "record__initiative__pillar__plan__municipality",
+        "record__section__pillar__plan__municipality",
+    )
     record = models.ForeignKey(
         InitiativeProgress,
         on_delete=models.CASCADE,

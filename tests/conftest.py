@@ -195,9 +195,11 @@ def _fresh_throttle():
 def _fresh_summaries():
     """Each test's rolled-back rows must not linger in cached summaries: start every test on
     a new data generation (without flushing a Redis that may hold other data)."""
+    from community.tenants import tenants_refresh
     from infrastructure.response_cache import bump_generation
 
     bump_generation()
+    tenants_refresh()  # the municipalities of this test's database, not a rolled-back one's
 
 
 def _staff(username: str, role: Role, ward_code: str | None = None, department=None):

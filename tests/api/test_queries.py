@@ -114,8 +114,9 @@ def test_query_count_does_not_grow_with_ten_times_the_data(client, url):
 # dashboard/: the plan, its indicators, their latest values with their targets (one query),
 # the rating rule with its bands, the pillars, every count of the wards' completeness (one
 # UNION ALL) and the wards; indicators/: the plan, the indicators, the values with the
-# targets, and the rule.
-COLD_QUERY_BUDGETS = {"/api/v1/dashboard/?fiscal_year=2016": 7, "/api/v1/indicators/": 4}
+# targets, and the rule. Each also reads the municipalities loaded once, as the cache is
+# cold (community/tenants.py; warm, it is a cache read).
+COLD_QUERY_BUDGETS = {"/api/v1/dashboard/?fiscal_year=2016": 8, "/api/v1/indicators/": 5}
 
 
 @pytest.mark.parametrize(("url", "budget"), COLD_QUERY_BUDGETS.items())

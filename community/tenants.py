@@ -1,0 +1,122 @@
+"""The municipalities this installation serves, as tenants (``infrastructure.tenancy``), and
+the tenant of a request.
+
+With one municipality loaded nothing is different from an installation that serves one:
+no tenant is made active, URLs are as they always were. With several, each municipality's
+site, API and open data live under its code, ``/<全国地方公共団体コード>/`` (``/431001/``,
+``/431001/api/v1/…``), and ``/`` lists them. ``TenantMiddleware`` decides the tenant once,
+before anything reads the database, and mounts the municipality's site under its code the
+way a server mounts an application under a path (the script prefix), so every URL the site
+makes (``reverse``, ``{% url %}``, DRF's links) carries the code with no view knowing it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, set_script_prefix
+from django.utils import translation
+
+from infrastructure import tenancy
+from infrastructure.tenancy import Tenant
+
+#: What stays outside every municipality's site with several loaded: the files, the health
+#: check, the language switch, the API schema and the prefecture's view across them.
+SHARED_PATHS = ("/static/", "/media/", "/healthz", "/favicon.ico", "/i18n/", "/api/schema/")
+SHARED_PREFIXES = ("/pref/", "/api/v1/pref/")
+CODE_PREFIX = re.compile(r"^/(?P<code>\d{6})(?P<rest>/.*)$")
+
+#: The municipalities loaded, kept in the shared cache: every process reads it there (no
+#: query per request); whoever adds or removes a municipality writes it anew.
+CACHE_KEY = "tenants"
+
+
+def tenants() -> dict[str, Tenant]:
+    """The municipalities loaded, by code, in code order."""
+    found = cache.get(CACHE_KEY)
+    if found is None:  # a cold cache (or Redis down: then read each time)
+        found = tenants_refresh()
+    return {code: Tenant(id=pk, code=code) for code, pk in found}
+
+
+def tenants_refresh(**_kwargs) -> list[tuple[str, int]]:
+    """Read the municipalities from the database into the shared cache (a receiver of the
+    municipality's saves and deletes, in ``CommunityConfig.ready``)."""
+    municipality = apps.get_model("community", "Municipality")
+    try:
+        # The base manager: every municipality, whichever tenant is active.
+        found = list(municipality._base_manager.order_by("code").values_list("code", "pk"))
+    except DatabaseError:  # no tables yet (a command before migrate)
+        return []
+    cache.set(CACHE_KEY, found, timeout=None)
+    return found
+
+
+def municipalities_changed(**_kwargs) -> None:
+    """A municipality was added, changed or removed: now, and again once it is committed."""
+    tenants_refresh()
+    transaction.on_commit(tenants_refresh)
+
+
+def serves_several() -> bool:
+    """Whether more than one municipality is loaded (each then under its code)."""
+    return len(tenants()) > 1
+
+
+def tenant_named(code: str) -> Tenant | None:
+    return tenants().get(code)
+
+
+class TenantMiddleware:
+    """The tenant of a request, decided once: with several municipalities loaded, the code
+    that starts the path; its site is mounted under it. In MIDDLEWARE before the response
+    cache, so that a cached copy is keyed by the whole path and rendered for its tenant."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        served = tenants()
+        if len(served) <= 1:
+            return self.get_response(request)
+        path = request.path_info
+        matched = CODE_PREFIX.match(path) or CODE_PREFIX.match(path + "/")
+        tenant = served.get(matched["code"]) if matched else None
+        if tenant is None:
+            if path == "/":
+                return municipality_list(request)
+            if path.startswith(SHARED_PATHS) or path.startswith(SHARED_PREFIXES):
+                return self.get_response(request)
+            raise Http404("no municipality in the path")
+        prefix = get_script_prefix()
+        set_script_prefix(f"{prefix}{tenant.code}/")
+        request.path_info = matched["rest"]
+        request.tenant = tenant
+        try:
+            with tenancy.activated(tenant):
+                return self.get_response(request)
+        finally:
+            set_script_prefix(prefix)
+
+
+def municipality_list(request) -> HttpResponse:
+    """``/`` with several municipalities loaded: each one's site, and its prefecture's view.
+    Answered here, before the session and the rest: a page of links, the same for everyone
+    but for the language the browser asks for."""
+    municipality = apps.get_model("community", "Municipality")
+    rows = list(municipality._base_manager.order_by("code"))
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        prefectures = sorted({(row.code[:2], row.prefecture) for row in rows})
+        html = render_to_string(
+            "municipalities.html",
+            {"municipalities": rows, "prefectures": prefectures, "language": language},
+        )
+    response = HttpResponse(html)
+    response["Content-Language"] = language
+    return response
