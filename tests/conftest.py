@@ -4,6 +4,7 @@ it. Personas, as in the docs: 中央区 officer ``chuo_officer``, 東区 officer
 ``dept_officer`` (an officer of the department responsible for section 1-2 and initiative
 1-2-1), ``planner``, ``city_admin``."""
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -192,14 +193,25 @@ def _fresh_throttle():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_summaries():
+def _fresh_summaries(request):
     """Each test's rolled-back rows must not linger in cached summaries: start every test on
-    a new data generation (without flushing a Redis that may hold other data)."""
-    from community.tenants import tenants_refresh
+    a new data generation (without flushing a Redis that may hold other data), and with
+    the municipalities of this test's database, not a rolled-back one's."""
+    from django.core.cache import cache
+
+    from community.tenants import CACHE_KEY, tenants_refresh
     from infrastructure.response_cache import bump_generation
 
     bump_generation()
-    tenants_refresh()  # the municipalities of this test's database, not a rolled-back one's
+    cache.delete(CACHE_KEY)
+    for name in ("db", "transactional_db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            tenants_refresh()
+            return
+    if request.node.get_closest_marker("django_db"):
+        with contextlib.suppress(RuntimeError):  # the marker's database, not open yet
+            tenants_refresh()
 
 
 def _staff(username: str, role: Role, ward_code: str | None = None, department=None):
