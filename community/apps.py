@@ -38,3 +38,7 @@ class CommunityConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(municipalities_changed, sender=municipality, dispatch_uid="tenants")
         post_migrate.connect(tenants_refresh, sender=self, dispatch_uid="tenants-migrate")
+        # PostgreSQL's row-level security on every tenant table, from the models' paths.
+        from infrastructure.row_security import row_security_sync
+
+        post_migrate.connect(row_security_sync, sender=self, dispatch_uid="row-security")

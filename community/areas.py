@@ -31,6 +31,7 @@ from django.db import DatabaseError
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 
+from infrastructure import tenancy
 from infrastructure.response_cache import generation
 
 #: When no municipality is loaded yet (an empty database): the word of a designated city.
@@ -46,15 +47,18 @@ class Areas(NamedTuple):
     exist: bool
 
 
-_cached: tuple[int, Areas] | None = None
+#: By tenant (``infrastructure.tenancy``; None with one municipality installed): the data
+#: generation the words were read in, and the words.
+_cached: dict[int | None, tuple[int, Areas]] = {}
 
 
 def areas() -> Areas:
     """The municipality's word for its areas (Japanese, English) and whether it has any."""
-    global _cached
     current = generation()
-    if _cached is not None and _cached[0] == current:
-        return _cached[1]
+    tenant = tenancy.current_id()
+    found = _cached.get(tenant)
+    if found is not None and found[0] == current:
+        return found[1]
     try:
         municipality = apps.get_model("community", "Municipality").objects.order_by("pk").first()
         exist = apps.get_model("community", "Ward").objects.exists()
@@ -66,7 +70,7 @@ def areas() -> Areas:
         word_en=(municipality.area_word_en if municipality else "") or DEFAULT_WORD_EN,
         exist=exist,
     )
-    _cached = (current, found)
+    _cached[tenant] = (current, found)
     return found
 
 

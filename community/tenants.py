@@ -13,6 +13,8 @@ makes (``reverse``, ``{% url %}``, DRF's links) carries the code with no view kn
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
@@ -29,6 +31,7 @@ from infrastructure.tenancy import Tenant
 #: check, the language switch, the API schema and the prefecture's view across them.
 SHARED_PATHS = ("/static/", "/media/", "/healthz", "/favicon.ico", "/i18n/", "/api/schema/")
 SHARED_PREFIXES = ("/pref/", "/api/v1/pref/")
+T = TypeVar("T")
 CODE_PREFIX = re.compile(r"^/(?P<code>\d{6})(?P<rest>/.*)$")
 
 #: The municipalities loaded, kept in the shared cache: every process reads it there (no
@@ -120,3 +123,16 @@ def municipality_list(request) -> HttpResponse:
     response = HttpResponse(html)
     response["Content-Language"] = language
     return response
+
+
+def in_each_municipality(work: Callable[[], T]) -> list[T]:
+    """``work()`` once for each municipality loaded, with it as the tenant (a daily task:
+    reminders, digests); with one municipality, once, as it always ran."""
+    served = tenants()
+    if len(served) <= 1:
+        return [work()]
+    results = []
+    for tenant in served.values():
+        with tenancy.activated(tenant):
+            results.append(work())
+    return results

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, RowNumber
 
 from community import access
+from infrastructure import tenancy
 from infrastructure.fiscal_year import current_fiscal_year
 from infrastructure.response_cache import CACHE_SECONDS, generation
 from infrastructure.workflow import Status
@@ -46,13 +47,14 @@ from .targets import in_force as choose_in_force
 
 
 def cached(name: str, compute, *parts):
-    """``compute()`` cached under ``name`` and ``parts`` for the current data generation.
+    """``compute()`` cached under ``name`` and ``parts`` for the current data generation
+    and the active tenant (``infrastructure.tenancy``).
 
     Inside a transaction the result may hold rows that are rolled back later, so it is
     computed but not cached (a test's own wrapping transaction does not count)."""
     if _in_transaction():
         return compute()
-    key = ":".join(str(p) for p in (name, generation(), *parts))
+    key = ":".join(str(p) for p in (name, generation(), tenancy.key(), *parts))
     return cache.get_or_set(key, compute, CACHE_SECONDS)
 
 

@@ -7,6 +7,7 @@ import smtplib
 
 from celery import shared_task
 
+from community.tenants import in_each_municipality
 from infrastructure.jobs.services import TransientJobError, job_handler
 from infrastructure.jobs.tasks import IDEMPOTENT
 
@@ -23,11 +24,12 @@ RECOMPUTE_DERIVED = "recompute_derived_values"
 )
 def send_reporting_reminders() -> dict:
     """Daily (beat): the reminders due today; safe to run any number of times."""
-    run = reminders_send()
-    if run.failed:
+    runs = in_each_municipality(reminders_send)  # each municipality's own, to its own staff
+    failed = sum(run.failed for run in runs)
+    if failed:
         # Retried with back-off; what was sent is recorded and not sent again.
-        raise TransientJobError(f"{run.failed} reminder(s) could not be sent")
-    return vars(run)
+        raise TransientJobError(f"{failed} reminder(s) could not be sent")
+    return {key: sum(vars(run)[key] for run in runs) for key in vars(runs[0])}
 
 
 @job_handler(REFRESH_SUMMARIES)

@@ -54,12 +54,18 @@ def key() -> str:
 @contextmanager
 def activated(tenant: Tenant | None) -> Iterator[Tenant | None]:
     """Work for ``tenant`` inside the block (None: the whole installation), then restore the
-    tenant that was active before."""
+    tenant that was active before; the database session is told too (PostgreSQL's row
+    security, ``infrastructure.row_security``)."""
+    from .row_security import database_tenant
+
+    before = _current.get()
     token = _current.set(tenant)
+    database_tenant(tenant.id if tenant is not None else None)
     try:
         yield tenant
     finally:
         _current.reset(token)
+        database_tenant(before.id if before is not None else None)
 
 
 def across() -> AbstractContextManager[None]:

@@ -6,6 +6,7 @@ import smtplib
 
 from celery import shared_task
 
+from community.tenants import in_each_municipality
 from infrastructure.jobs.services import TransientJobError
 from infrastructure.jobs.tasks import IDEMPOTENT
 
@@ -20,7 +21,8 @@ from .notifications import digests_send
 def send_submission_digests() -> dict:
     """Daily (beat): each planner's digest of what waits for approval; once a day, safe to
     run any number of times."""
-    run = digests_send()
-    if run.failed:
-        raise TransientJobError(f"{run.failed} digest(s) could not be sent")
-    return vars(run)
+    runs = in_each_municipality(digests_send)  # each municipality's own, to its own staff
+    failed = sum(run.failed for run in runs)
+    if failed:
+        raise TransientJobError(f"{failed} digest(s) could not be sent")
+    return {key: sum(vars(run)[key] for run in runs) for key in vars(runs[0])}

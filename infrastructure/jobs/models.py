@@ -24,9 +24,14 @@ class JobStatus(models.TextChoices):
 
 class Job(models.Model):
     """One piece of background work of a kind (``annual_report``, ``refresh_summaries`` …)
-    with its parameters, progress and outcome."""
+    with its parameters, progress and outcome, for the tenant (municipality) that asked for it
+    (``infrastructure.tenancy``; none: the whole installation)."""
+
+    tenant_path = "tenant"  # the tenant's id is kept as it is, below
 
     kind = models.CharField(_("種類"), max_length=40, db_index=True)
+    tenant_id = models.PositiveIntegerField(_("自治体"), null=True, blank=True, editable=False)
+    tenant_code = models.CharField(_("団体コード"), max_length=6, blank=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

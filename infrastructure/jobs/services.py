@@ -35,6 +35,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from infrastructure import tenancy
+
 from .models import Job, JobStatus
 
 if TYPE_CHECKING:
@@ -162,7 +164,15 @@ def job_create(
         waiting = Job.objects.filter(kind=kind, params=params, status=JobStatus.QUEUED).first()
         if waiting is not None:
             return waiting
-    job = Job.objects.create(kind=kind, user=user, params=params, total=total)
+    tenant = tenancy.current()
+    job = Job.objects.create(
+        kind=kind,
+        user=user,
+        params=params,
+        total=total,
+        tenant_id=tenant.id if tenant else None,
+        tenant_code=tenant.code if tenant else "",
+    )
     transaction.on_commit(lambda: job_send(job_id=job.pk))
     return job
 
@@ -374,8 +384,11 @@ def job_run(*, job_id: int) -> str:
     progress = ProgressWriter(job, deadline)
     heartbeat = Heartbeat(job, deadline)
     heartbeat.start()
+    # The job works for the tenant that asked for it, as the request did.
+    tenant = tenancy.Tenant(job.tenant_id, job.tenant_code) if job.tenant_id else None
     try:
-        result = HANDLERS[job.kind](job, progress)
+        with tenancy.activated(tenant):
+            result = HANDLERS[job.kind](job, progress)
     except TransientJobError:
         Job.objects.filter(_mine(job)).update(status=JobStatus.QUEUED)
         raise
