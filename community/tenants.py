@@ -3,8 +3,8 @@ the tenant of a request.
 
 With one municipality loaded nothing is different from an installation that serves one:
 no tenant is made active, URLs are as they always were. With several, each municipality's
-site, API and open data live under its code, ``/<全国地方公共団体コード>/`` (``/431001/``,
-``/431001/api/v1/…``), and ``/`` lists them. ``TenantMiddleware`` decides the tenant once,
+site, API and open data live under its code, ``/<全国地方公共団体コード>/`` (``/<code>/``,
+``/<code>/api/v1/…``), and ``/`` lists them. ``TenantMiddleware`` decides the tenant once,
 before anything reads the database, and mounts the municipality's site under its code the
 way a server mounts an application under a path (the script prefix), so every URL the site
 makes (``reverse``, ``{% url %}``, DRF's links) carries the code with no view knowing it.

@@ -7,8 +7,9 @@ the filter (raw SQL, a manager nobody thought of) still sees nothing of another
 municipality:
 
 - the work's tenant is the setting ``app.tenant`` of the database session, set when a
-  tenant is made active (``tenancy.activated``) and reset after; unset, every row is seen
-  (one municipality installed, migrations, an installation administrator's command);
+  tenant is made active (``tenancy.activated``, ``tenancy.database_tenant``) and reset
+  after; unset, every row is seen (one municipality installed, migrations, an
+  installation administrator's command);
 - a table with the tenant's key (``municipality_id``, a job's ``tenant_id``) compares it;
   a table that reaches its tenant through a parent (``plan__municipality``) asks that the
   parent row be visible, and the parent's own policy answers (PostgreSQL applies a
@@ -27,11 +28,11 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, connections, models
+from django.db import connections, models
 
 from . import tenancy
 
-SETTING = "app.tenant"
+SETTING = tenancy.DATABASE_SETTING
 POLICY = "tenant_rows"
 #: A role without the superuser's bypass, for the suite's proof (never used to serve).
 ROLE_FOR_TESTS = "welfare_row_security"
@@ -101,14 +102,3 @@ def row_security_sync(*, using: str = "default", **_kwargs) -> int:
         )
         cursor.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {ROLE_FOR_TESTS}")
     return len(found)
-
-
-def database_tenant(tenant_id: int | None) -> None:
-    """Tell the database session which tenant the work is for (PostgreSQL; None: none)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config(%s, %s, false)",
-            [SETTING, "" if tenant_id is None else str(tenant_id)],
-        )

@@ -51,13 +51,29 @@ def key() -> str:
     return tenant.code if tenant is not None else "all"
 
 
+#: The database session's setting that holds the work's tenant (PostgreSQL's row-level
+#: security reads it: ``infrastructure.row_security``).
+DATABASE_SETTING = "app.tenant"
+
+
+def database_tenant(tenant_id: int | None) -> None:
+    """Tell the database session which tenant the work is for (PostgreSQL; None: none)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, %s, false)",
+            [DATABASE_SETTING, "" if tenant_id is None else str(tenant_id)],
+        )
+
+
 @contextmanager
 def activated(tenant: Tenant | None) -> Iterator[Tenant | None]:
     """Work for ``tenant`` inside the block (None: the whole installation), then restore the
     tenant that was active before; the database session is told too (PostgreSQL's row
     security, ``infrastructure.row_security``)."""
-    from .row_security import database_tenant
-
     before = _current.get()
     token = _current.set(tenant)
     database_tenant(tenant.id if tenant is not None else None)

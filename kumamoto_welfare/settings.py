@@ -302,7 +302,7 @@ MIDDLEWARE = [
     # A NUL or a surrogate in the path or query is a 400 before anything reads them
     # (infrastructure/url_guard.py): PostgreSQL refuses a NUL with a 500 otherwise.
     "infrastructure.url_guard.UrlGuardMiddleware",
-    # With several municipalities loaded, the one a path names (/431001/…), decided once and
+    # With several municipalities loaded, the one a path names (/<code>/…), decided once and
     # its site mounted under its code (community/tenants.py); with one, nothing.
     "community.tenants.TenantMiddleware",
     # The anonymous copies of public pages and API reads, before session, auth and the rest

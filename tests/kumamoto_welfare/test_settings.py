@@ -276,6 +276,7 @@ DEVELOPMENT_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "infrastructure.content_security.CSPMiddleware",
     "infrastructure.url_guard.UrlGuardMiddleware",  # issue 18, item 8
+    "community.tenants.TenantMiddleware",  # issue 22, item 2
     "infrastructure.response_cache.EarlyResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
