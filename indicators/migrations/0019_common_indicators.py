@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(help_text='英小文字・数字・ハイフン。', max_length=40, unique=True, verbose_name='コード')),
                 ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='英語の名称')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='英語名')),
                 ('unit', models.CharField(help_text='例：人、％。', max_length=20, verbose_name='単位')),
                 ('unit_en', models.CharField(blank=True, max_length=40, verbose_name='英語の単位')),
                 ('unit_kind', models.CharField(choices=[('count', '数'), ('percentage', '割合'), ('money', '金額'), ('measure', 'その他の量')], max_length=12, verbose_name='単位の種類')),
