@@ -327,7 +327,8 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
 def _common_indicators(data: IndicatorsData, units: dict[str, Unit]) -> dict[str, CommonIndicator]:
     """The common indicators (共通指標) the folder maps indicators to, by code: each must
     exist (the migrations ship them, the administrator adds more) and measure in a unit of
-    the indicator's kind."""
+    the indicator's kind. Checked when writing, against the database's list: a conflict,
+    and the load writes nothing (one transaction)."""
     codes = {placed.indicator.common for placed in data.indicators if placed.indicator.common}
     found = {c.code: c for c in CommonIndicator.objects.filter(code__in=codes)}
     for _pillar, _section, item in data.indicators:
@@ -335,10 +336,10 @@ def _common_indicators(data: IndicatorsData, units: dict[str, Unit]) -> dict[str
             continue
         common = found.get(item.common)
         if common is None:
-            raise PlanDataError(f"{item.code}: common: no common indicator {item.common!r}")
+            raise PlanConflictError(f"{item.code}: common: no common indicator {item.common!r}")
         kind = units[item.unit].kind if item.unit in units else None
         if kind is not None and kind != common.unit_kind:
-            raise PlanDataError(
+            raise PlanConflictError(
                 f"{item.code}: common: {item.common!r} is measured as {common.unit_kind}, "
                 f"the indicator's unit {item.unit!r} as {kind}"
             )

@@ -1,6 +1,7 @@
 """Portal's API: the stored annual reports (their state and generation time, regeneration
-by planners, and the files; reads are public like the report pages, approved data only) and
-the site search (``portal.search``, the same results as the page)."""
+by planners, and the files; reads are public like the report pages, approved data only), the
+site search (``portal.search``, the same results as the page) and the prefecture's view
+(``portal.prefecture``, the same as ``/pref/<code>/``)."""
 
 from __future__ import annotations
 
@@ -296,7 +297,7 @@ class SearchView(AnonymousResponseCache, APIView):
         )
 
 
-class PointSerializer(serializers.Serializer):
+class PrefectureTargetSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField()
     value = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
 
@@ -336,7 +337,9 @@ class PrefectureFigureSerializer(serializers.Serializer):
     actual = serializers.DecimalField(
         max_digits=14, decimal_places=4, allow_null=True, coerce_to_string=True
     )
-    target = PointSerializer(allow_null=True, help_text="The target in force in the year.")
+    target = PrefectureTargetSerializer(
+        allow_null=True, help_text="The target in force in the year."
+    )
     per_thousand = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,

@@ -338,3 +338,110 @@ def test_the_query_count_does_not_grow_with_the_municipalities(home, common, pla
     assert len(prefecture_year(code, YEAR).municipalities) == 5
     assert many == few
     assert few[0] > 0
+
+
+# --- The plan folder: the population, and an indicator's common indicator -------------------
+
+
+def _edited_plan(tmp_path, name, change):
+    import shutil
+
+    import yaml
+    from django.conf import settings
+
+    folder = tmp_path / "plan"
+    shutil.copytree(settings.PLAN_DATA_DIR, folder)
+    path = folder / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def _load(folder):
+    from django.core.management import call_command
+
+    call_command("load_plan", "--data", str(folder), verbosity=0)
+
+
+def test_municipality_yaml_may_state_the_population_with_its_date():
+    from pathlib import Path
+
+    from community.plan_folder import municipality_read_from_plan
+    from infrastructure.plan_folder import PlanFolder
+
+    hinata = Path(__file__).parent / "fixtures" / "plans" / "hinata-town"
+    data = municipality_read_from_plan(PlanFolder(hinata))
+    assert (data.population, data.population_as_of) == (8420, datetime.date(2020, 10, 1))
+
+
+@pytest.mark.parametrize(
+    ("given", "refused"),
+    [
+        ({"population": 5000}, "population_as_of"),
+        ({"population_as_of": "2020-10-01"}, "population"),
+        ({"population": 0, "population_as_of": "2020-10-01"}, "population"),
+        ({"population": "many", "population_as_of": "2020-10-01"}, "population"),
+        ({"population": 5000, "population_as_of": "October 2020"}, "population_as_of"),
+    ],
+)
+def test_a_population_without_its_date_or_not_a_count_is_refused(given, refused):
+    from community.plan_folder import _population
+    from infrastructure.plan_folder import Node, PlanDataError
+
+    with pytest.raises(PlanDataError, match=rf"\.?{refused}:"):
+        _population(Node(given, "municipality.yaml", ""))
+
+
+def test_load_plan_writes_the_population(tmp_path, home):
+    def state(data):
+        data["population"] = 123456
+        data["population_as_of"] = "2015-10-01"
+
+    _load(_edited_plan(tmp_path, "municipality.yaml", state))
+    home.refresh_from_db()
+    assert (home.population, home.population_as_of) == (123456, datetime.date(2015, 10, 1))
+
+
+def _indicator_entry(data, code):
+    for item in data.get("indicators", []):
+        if item["code"] == code:
+            return item
+    for section in data.get("sections", []):
+        for item in section.get("indicators", []):
+            if item["code"] == code:
+                return item
+    raise KeyError(code)
+
+
+def test_the_plan_folder_may_map_an_indicator_to_a_common_one(tmp_path, common, planner):
+    kpi = Indicator.objects.get(plan=Plan.objects.order_by("pk").first(), code="KPI-3-1")
+    assert kpi.common is None
+    folder = _edited_plan(
+        tmp_path,
+        "pillar-3.yaml",
+        lambda d: _indicator_entry(d, "KPI-3-1").update(common="test-count"),
+    )
+    _load(folder)
+    kpi.refresh_from_db()
+    assert kpi.common == common
+
+
+@pytest.mark.parametrize("code", ["no-such-common", "welfare-commissioner-fill-rate"])
+def test_an_unknown_common_indicator_or_one_of_another_kind_stops_loading(tmp_path, code):
+    from django.core.management.base import CommandError
+
+    folder = _edited_plan(
+        tmp_path, "pillar-3.yaml", lambda d: _indicator_entry(d, "KPI-3-1").update(common=code)
+    )
+    with pytest.raises(CommandError, match="KPI-3-1: common"):
+        _load(folder)
+    kpi = Indicator.objects.get(plan=Plan.objects.order_by("pk").first(), code="KPI-3-1")
+    assert kpi.common is None
+
+
+def test_the_schema_documents_the_prefecture(home):
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    operation = schema.json()["paths"]["/api/v1/pref/{prefecture}/"]["get"]
+    assert operation["operationId"] == "prefecture_retrieve"
+    assert {p["name"] for p in operation["parameters"]} >= {"prefecture", "fiscal_year"}
