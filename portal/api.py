@@ -384,7 +384,8 @@ class PrefectureView(AnonymousResponseCache, APIView):
                 "prefecture",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="The prefecture's code, two digits (JIS X 0401): 43 = 熊本県.",
+                description="The prefecture's code, two digits (JIS X 0401), the first two of its "
+                "municipalities' codes (JIS X 0402).",
             ),
             OpenApiParameter(
                 "fiscal_year",
