@@ -87,6 +87,11 @@ class CommonRow:
     common: CommonIndicator
     figures: list[CommonFigure] = field(default_factory=list)
 
+    @property
+    def mapped(self) -> bool:
+        """Whether any municipality maps an indicator to it (the page compares only those)."""
+        return any(figure.indicator is not None for figure in self.figures)
+
 
 @dataclass(frozen=True)
 class PrefectureYear:
@@ -96,6 +101,11 @@ class PrefectureYear:
     years: list[int]  # the fiscal years offered: those of any of its plans' reach
     municipalities: list[MunicipalityYear]
     common: list[CommonRow]
+
+    @property
+    def unmapped_common(self) -> list[str]:
+        """The names of the common indicators no municipality maps (in the active language)."""
+        return [row.common.display_name for row in self.common if not row.mapped]
 
 
 def prefecture_municipalities(code: str) -> list[Municipality]:

@@ -140,7 +140,7 @@ def figure_of(view, common, municipality):
     return next(f for f in row.figures if f.municipality == municipality)
 
 
-def test_both_municipalities_of_the_prefecture_and_no_other(home, neighbour, stranger):
+def test_both_municipalities_of_the_prefecture_and_no_other(home, neighbour, stranger, common):
     view = prefecture_year(home.code[:2], YEAR)
     assert [r.municipality for r in view.municipalities] == sorted(
         [home, neighbour], key=lambda m: m.code
@@ -151,6 +151,10 @@ def test_both_municipalities_of_the_prefecture_and_no_other(home, neighbour, str
     page = response.content.decode()
     assert neighbour.name in page and home.name in page
     assert stranger.name not in page and "777" not in page
+    # The common indicators some municipality maps get a table; the rest are named once.
+    assert f'data-common="{common.code}"' in page
+    assert 'data-common="childcare-waiting-children"' not in page
+    assert "保育所等待機児童数" in page.split('class="prefecture-unmapped"')[1]
 
 
 def test_approved_figures_show_drafts_and_submitted_never(home, neighbour, common, planner):
