@@ -307,7 +307,7 @@ def test_the_page_in_english(home, neighbour, common):
     assert "Test users" in text
     assert f"{neighbour.name} (en)" in text
     assert "FY2015" in text
-    assert "per 1,000 residents" in text
+    assert "per 1,000 residents" in text and "of which approved" in text
 
 
 def test_an_unknown_prefecture_is_a_404(home):
