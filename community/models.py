@@ -86,6 +86,18 @@ class Municipality(models.Model):
         default=DEFAULT_WORD_EN,
         help_text=_("英語の小文字で（ward、district など）。"),
     )
+    # The population the plan's data states (municipality.yaml): the prefecture's view
+    # compares counts per 1,000 residents with it. Optional; never guessed.
+    population = models.PositiveIntegerField(
+        _("人口"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("計画のデータに記載の人口。空欄なら人口あたりの比較をしません。"),
+    )
+    population_as_of = models.DateField(
+        _("人口の時点"), null=True, blank=True, help_text=_("人口の基準日（例：2015-10-01）。")
+    )
 
     class Meta:
         verbose_name = _("自治体")

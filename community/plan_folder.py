@@ -10,6 +10,7 @@ refers to in the plan (its pillar numbers) comes in as plain numbers.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,9 @@ class MunicipalityData:
     wards: tuple[WardData, ...]
     area_word: str = DEFAULT_WORD
     area_word_en: str = DEFAULT_WORD_EN
+    # The population the data states, and its date (both or neither); None: not stated.
+    population: int | None = None
+    population_as_of: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,18 @@ def _municipality(node: Node) -> MunicipalityData:
     code optional) under the city's own word (``area_word``, ``area_word_en``); neither, for
     a city that reports city-wide only."""
     node.check_keys(
-        {"code", "name", "name_en", "prefecture", "wards", "areas", "area_word", "area_word_en"}
+        {
+            "code",
+            "name",
+            "name_en",
+            "prefecture",
+            "wards",
+            "areas",
+            "area_word",
+            "area_word_en",
+            "population",
+            "population_as_of",
+        }
     )
     if "wards" in node.data and "areas" in node.data:
         raise node.error("areas", "write the areas under either `wards` or `areas`, not both")
@@ -196,6 +211,7 @@ def _municipality(node: Node) -> MunicipalityData:
     for field, value, limit in (("area_word", area_word, 10), ("area_word_en", area_word_en, 20)):
         if len(value) > limit:
             raise node.error(field, f"at most {limit} characters, got {len(value)}")
+    population, as_of = _population(node)
     return MunicipalityData(
         code=code,
         name=node.text("name"),
@@ -204,7 +220,32 @@ def _municipality(node: Node) -> MunicipalityData:
         wards=tuple(wards),
         area_word=area_word,
         area_word_en=area_word_en.lower(),
+        population=population,
+        population_as_of=as_of,
     )
+
+
+def _population(node: Node) -> tuple[int | None, datetime.date | None]:
+    """``population`` (a whole number above 0) and ``population_as_of`` (its date,
+    YYYY-MM-DD): both or neither, since a figure without its date cannot be compared."""
+    population = node.integer("population", required=False)
+    raw = node.data.get("population_as_of")
+    if population is None and raw is None:
+        return None, None
+    if population is None or population < 1:
+        raise node.error("population", f"expected a whole number above 0, got {population!r}")
+    if raw is None:
+        raise node.error("population_as_of", "give the date of the population (YYYY-MM-DD)")
+    if isinstance(raw, datetime.datetime) or not isinstance(raw, datetime.date | str):
+        raise node.error("population_as_of", f"expected a date (YYYY-MM-DD), got {raw!r}")
+    if isinstance(raw, str):
+        try:
+            raw = datetime.date.fromisoformat(raw.strip())
+        except ValueError as error:
+            raise node.error(
+                "population_as_of", f"expected a date (YYYY-MM-DD), got {raw!r}"
+            ) from error
+    return population, raw
 
 
 def _resource(
@@ -313,6 +354,8 @@ def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -
             "prefecture": data.prefecture,
             "area_word": data.area_word,
             "area_word_en": data.area_word_en,
+            "population": data.population,
+            "population_as_of": data.population_as_of,
         },
     )
     for position, ward in enumerate(data.wards, start=1):

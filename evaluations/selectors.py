@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -62,6 +63,12 @@ def evaluations_complete(
             "status", flat=True
         )
     )
+    return _complete(missing, statuses)
+
+
+def _complete(missing: list, statuses: set[str]) -> bool:
+    """The report's rule: nothing the year expects is unapproved, and the year's evaluations
+    are all approved (none waits in draft or for approval)."""
     return not missing and statuses == {Status.APPROVED}
 
 
@@ -103,24 +110,32 @@ def expected_evaluations(*, plan: Plan | None = None) -> list[tuple[object, str]
     """(subject, stage) for every evaluation a year of ``plan`` (the current plan if None)
     expects, in plan order: each pillar's 二次評価, each section's and initiative's with a
     department 一次評価."""
-    from programs.models import Initiative, Pillar, Section
     from programs.selectors import current_plan
-
-    from .choices import EvaluationStage
 
     plan = plan if plan is not None else current_plan()
     if plan is None:
         return []
-    expected: list[tuple[object, str]] = []
-    sections = Section.objects.filter(pillar__plan=plan, department__isnull=False)
-    initiatives = Initiative.objects.filter(pillar__plan=plan, department__isnull=False)
+    return expected_evaluations_by_plan([plan])[plan.pk]
+
+
+def expected_evaluations_by_plan(plans) -> dict[int, list[tuple[object, str]]]:
+    """``expected_evaluations`` of each of ``plans``, by the plan's id: three queries
+    whatever their number."""
+    from programs.models import Initiative, Pillar, Section
+
+    from .choices import EvaluationStage
+
+    plans = list(plans)
+    sections = Section.objects.filter(pillar__plan__in=plans, department__isnull=False)
+    initiatives = Initiative.objects.filter(pillar__plan__in=plans, department__isnull=False)
     by_pillar: dict[int, list] = {}
     for item in [*sections, *initiatives.select_related("section")]:
         by_pillar.setdefault(item.pillar_id, []).append(item)
-    for pillar in Pillar.objects.filter(plan=plan):
-        expected.append((pillar, EvaluationStage.SECONDARY))
+    expected: dict[int, list[tuple[object, str]]] = {plan.pk: [] for plan in plans}
+    for pillar in Pillar.objects.filter(plan__in=plans):
+        expected[pillar.plan_id].append((pillar, EvaluationStage.SECONDARY))
         items = sorted(by_pillar.get(pillar.pk, []), key=_plan_position)
-        expected.extend((item, EvaluationStage.PRIMARY) for item in items)
+        expected[pillar.plan_id].extend((item, EvaluationStage.PRIMARY) for item in items)
     return expected
 
 
@@ -157,24 +172,87 @@ def missing_evaluations(
         expected = expected_evaluations(plan=plan)
     if not expected:
         return []
-    present = set()
     rows = Evaluation.objects.filter(in_plan(plan), fiscal_year=fiscal_year)
     if not written:
         rows = rows.filter(status=Status.APPROVED)
-    for pillar_id, section_id, initiative_id, stage in rows.values_list(
-        "pillar_id", "section_id", "initiative_id", "stage"
-    ):
-        if pillar_id:
-            present.add((("pillar", pillar_id), stage))
-        elif section_id:
-            present.add((("section", section_id), stage))
-        else:
-            present.add((("initiative", initiative_id), stage))
+    present = {
+        _row_key(pillar_id, section_id, initiative_id, stage)
+        for pillar_id, section_id, initiative_id, stage in rows.values_list(
+            "pillar_id", "section_id", "initiative_id", "stage"
+        )
+    }
+    return _missing(expected, present)
+
+
+def _row_key(pillar_id, section_id, initiative_id, stage) -> tuple[tuple[str, int], str]:
+    if pillar_id:
+        return (("pillar", pillar_id), stage)
+    if section_id:
+        return (("section", section_id), stage)
+    return (("initiative", initiative_id), stage)
+
+
+def _missing(expected: list[tuple[object, str]], present: set) -> list[tuple[object, str]]:
     return [
         (subject, stage)
         for subject, stage in expected
         if (_subject_key(subject), stage) not in present
     ]
+
+
+@dataclass(frozen=True)
+class YearEvaluations:
+    """A plan's evaluations of a fiscal year, as counts: how many the year expects
+    (``expected_evaluations``), how many of those are written (in any state) and approved,
+    and whether the report is final (``evaluations_complete``: no longer 案)."""
+
+    expected: int
+    written: int
+    approved: int
+    complete: bool
+
+
+def year_evaluations_by_plan(*, fiscal_year: int, plans) -> dict[int, YearEvaluations]:
+    """``YearEvaluations`` of each of ``plans`` for ``fiscal_year``, by the plan's id, by the
+    same rules as ``missing_evaluations`` and ``evaluations_complete``: four queries whatever
+    the number of plans (the prefecture's view). Counts only: no evaluation's content."""
+    from django.db.models.functions import Coalesce
+
+    plans = list(plans)
+    expected = expected_evaluations_by_plan(plans)
+    written: set = set()
+    approved: set = set()
+    statuses: dict[int, set[str]] = {plan.pk: set() for plan in plans}
+    rows = (
+        Evaluation.objects.filter(
+            Q(pillar__plan__in=plans)
+            | Q(section__pillar__plan__in=plans)
+            | Q(initiative__pillar__plan__in=plans),
+            fiscal_year=fiscal_year,
+        )
+        .annotate(
+            of_plan=Coalesce("pillar__plan", "section__pillar__plan", "initiative__pillar__plan")
+        )
+        .order_by()
+        .values_list("of_plan", "pillar_id", "section_id", "initiative_id", "stage", "status")
+    )
+    for plan_id, pillar_id, section_id, initiative_id, stage, status in rows:
+        key = _row_key(pillar_id, section_id, initiative_id, stage)
+        written.add(key)
+        if status == Status.APPROVED:
+            approved.add(key)
+        statuses[plan_id].add(status)
+    found = {}
+    for plan in plans:
+        wanted = expected[plan.pk]
+        missing = _missing(wanted, approved)
+        found[plan.pk] = YearEvaluations(
+            expected=len(wanted),
+            written=len(wanted) - len(_missing(wanted, written)),
+            approved=len(wanted) - len(missing),
+            complete=_complete(missing, statuses[plan.pk]),
+        )
+    return found
 
 
 def evaluation_year(*, fiscal_year: int, plan) -> EvaluationYear | None:

@@ -13,6 +13,7 @@ from infrastructure.admin_mixins import (
     FiscalYearListFilter,
     HistoryAdmin,
     ProgressRecordAdmin,
+    RestrictedAdmin,
 )
 from infrastructure.display import EMPTY
 from infrastructure.fiscal_year import fiscal_year_label
@@ -22,7 +23,7 @@ from infrastructure.workflow import Status
 
 from . import selectors
 from .choices import ValueKind, ValueOrigin
-from .models import Indicator, IndicatorValue, RatingBand, RatingRule, Target
+from .models import CommonIndicator, Indicator, IndicatorValue, RatingBand, RatingRule, Target
 from .rating_rules import Band, problems
 from .services import (
     UPDATABLE_VALUE_FIELDS,
@@ -111,6 +112,7 @@ class IndicatorAdmin(DepartmentAssignMixin, HistoryAdmin):
         "pillar",
         "section",
         "department",
+        "common",
     ]
     list_filter = [
         ProgressYearFilter,
@@ -120,9 +122,10 @@ class IndicatorAdmin(DepartmentAssignMixin, HistoryAdmin):
         "unit",
         "direction",
         "department",
+        "common",
     ]
     search_fields = ["code", "name"]
-    list_select_related = ["unit", "pillar", "section__pillar", "department"]
+    list_select_related = ["unit", "pillar", "section__pillar", "department", "common"]
     readonly_fields = ["plan"]  # the pillar's plan
 
     def get_queryset(self, request):
@@ -152,6 +155,15 @@ class IndicatorAdmin(DepartmentAssignMixin, HistoryAdmin):
         if progress is None or progress.achievement_rate is None:
             return EMPTY
         return f"{progress.achievement_rate}%"
+
+
+@admin.register(CommonIndicator)
+class CommonIndicatorAdmin(RestrictedAdmin):
+    """The common indicators (共通指標): everyone reads them; the installation's administrator
+    keeps them. Planners map their indicators to them on the indicator's page."""
+
+    list_display = ["code", "name", "unit", "unit_kind", "position"]
+    search_fields = ["code", "name", "name_en"]
 
 
 class PlausibilityFilter(admin.SimpleListFilter):

@@ -27,7 +27,14 @@ class IndicatorsConfig(AppConfig):
         reporting_reach_register(plan_reach)
         # Progress data: every change moves the cached answers' generation on.
         follow_models(
-            self, "IndicatorValue", "Target", "Indicator", "Unit", "RatingBand", "RatingRule"
+            self,
+            "IndicatorValue",
+            "Target",
+            "Indicator",
+            "Unit",
+            "RatingBand",
+            "RatingRule",
+            "CommonIndicator",
         )
         sheet_register(INDICATOR_SHEET)
         # A figure is checked again when submitted and approved (an earlier one may have

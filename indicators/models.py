@@ -121,6 +121,54 @@ def value_problem(kind: str, decimals: int, label: str, value: Decimal) -> str:
     return ""
 
 
+class CommonIndicator(models.Model):
+    """A common indicator (共通指標): one definition every municipality may map its own
+    indicators to (``Indicator.common``), so that the prefecture's view compares them side
+    by side. Reference data shared by all municipalities, no city's own: national
+    definitions, shipped by a migration; the installation's administrator keeps them."""
+
+    code = models.SlugField(
+        _("コード"), max_length=40, unique=True, help_text=_("英小文字・数字・ハイフン。")
+    )
+    name = PlainCharField(_("名称"), max_length=200)
+    name_en = PlainCharField(_("英語名"), max_length=200, blank=True)
+    unit = PlainCharField(_("単位"), max_length=20, help_text=_("例：人、％。"))
+    unit_en = PlainCharField(_("英語の単位"), max_length=40, blank=True)
+    # The kind decides whether a figure is compared per 1,000 residents (a count is) and
+    # which indicators may be mapped (an indicator's unit must be of the same kind).
+    unit_kind = models.CharField(_("単位の種類"), max_length=12, choices=UnitKind.choices)
+    description = PlainTextField(_("定義"), max_length=MAX_NOTE, blank=True)
+    position = models.PositiveSmallIntegerField(_("順序"), default=0)
+
+    class Meta:
+        verbose_name = _("共通指標")
+        verbose_name_plural = pgettext_lazy("plural", "共通指標")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_kind__in=UnitKind.values), name="common_indicator_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language."""
+        return self.name_en if _in_english() and self.name_en else self.name
+
+    @property
+    def display_unit(self) -> str:
+        return self.unit_en if _in_english() and self.unit_en else self.unit
+
+    @property
+    def per_resident(self) -> bool:
+        """Whether figures are compared per 1,000 residents too (a count of people, places
+        or events; a rate or an amount already is one, or is not comparable so)."""
+        return self.unit_kind == UnitKind.COUNT
+
+
 class IndicatorManager(models.Manager):
     """Indicators with their unit, which every page, chart and export shows beside their
     figures (one join rather than a query per indicator)."""
@@ -186,6 +234,17 @@ class Indicator(models.Model):
             "市全体の値を入力・提出する課。空欄なら施策の項目の所管課。計画担当が設定し、"
             "計画書を読み込み直しても変わりません。"
         ),
+    )
+    # The common indicator (共通指標) this one measures, for the prefecture's view: mapped
+    # by a planner in the admin, or by the plan folder (``common: <code>``).
+    common = models.ForeignKey(
+        CommonIndicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("共通指標"),
+        help_text=_("都道府県の一覧で他の自治体と並べて比べる共通指標。単位の種類が同じもの。"),
     )
     position = models.PositiveSmallIntegerField(_("順序"), default=0)
     decimal_places = models.PositiveSmallIntegerField(
@@ -275,6 +334,8 @@ class Indicator(models.Model):
         low, high = self.plausible_minimum, self.plausible_maximum
         if low is not None and high is not None and low > high:
             raise ValidationError({"plausible_maximum": _("上限は下限以上にしてください。")})
+        if self.common_id and self.unit_id and self.common.unit_kind != self.unit.kind:
+            raise ValidationError({"common": _("共通指標と単位の種類（数、割合など）が違います。")})
 
     def get_unit_display(self) -> str:
         """The unit as shown beside the figures, in the active language (％, 人)."""

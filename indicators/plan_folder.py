@@ -22,7 +22,7 @@ from infrastructure.workflow import Status
 from programs.models import Pillar, Plan, Section
 
 from .choices import Derivation, Direction, UnitKind, ValueKind, ValueOrigin
-from .models import Indicator, IndicatorValue, Target, Unit, value_problem
+from .models import CommonIndicator, Indicator, IndicatorValue, Target, Unit, value_problem
 
 if TYPE_CHECKING:
     from infrastructure.sync import Synchroniser
@@ -68,6 +68,7 @@ class IndicatorData:
     notes: tuple[str, ...]
     values: tuple[ValueData, ...]
     derivation: str = ""
+    common: str = ""  # the common indicator's code (共通指標), where the folder maps it
 
 
 class PlacedIndicator(NamedTuple):
@@ -169,7 +170,7 @@ def _value(node: Node) -> ValueData:
 
 def _indicator(node: Node, units: dict[str, UnitData]) -> IndicatorData:
     node.check_keys(
-        {"code", "name", "unit", "direction", "source", "notes", "values", "derivation"}
+        {"code", "name", "unit", "direction", "source", "notes", "values", "derivation", "common"}
     )
     symbol = node.text("unit")
     if (unit := units.get(symbol)) is None:
@@ -195,6 +196,7 @@ def _indicator(node: Node, units: dict[str, UnitData]) -> IndicatorData:
         notes=node.strings("notes"),
         values=values,
         derivation=node.choice("derivation", _DERIVATIONS) if node.data.get("derivation") else "",
+        common=node.text("common", required=False),
     )
 
 
@@ -223,6 +225,7 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
         )
         for item in data.units
     }
+    commons = _common_indicators(data, units)
     kept = []
     for position, (pillar_number, section_number, item) in enumerate(data.indicators, start=1):
         pillar = Pillar.objects.get(plan=plan, number=pillar_number)
@@ -248,6 +251,8 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
                 "source": item.source,
                 "notes": "\n".join(item.notes),
                 "derivation": item.derivation,
+                # Where the folder maps it; else as a planner mapped it in the admin.
+                **({"common": commons[item.common]} if item.common else {}),
             },
         )
         kept_values, kept_targets = [], []
@@ -317,3 +322,25 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
         sync.prune(stale.values.all(), [])
         sync.prune(stale.targets.all(), [])
         sync.prune(Indicator.objects.filter(pk=stale.pk), [])
+
+
+def _common_indicators(data: IndicatorsData, units: dict[str, Unit]) -> dict[str, CommonIndicator]:
+    """The common indicators (共通指標) the folder maps indicators to, by code: each must
+    exist (the migrations ship them, the administrator adds more) and measure in a unit of
+    the indicator's kind. Checked when writing, against the database's list: a conflict,
+    and the load writes nothing (one transaction)."""
+    codes = {placed.indicator.common for placed in data.indicators if placed.indicator.common}
+    found = {c.code: c for c in CommonIndicator.objects.filter(code__in=codes)}
+    for _pillar, _section, item in data.indicators:
+        if not item.common:
+            continue
+        common = found.get(item.common)
+        if common is None:
+            raise PlanConflictError(f"{item.code}: common: no common indicator {item.common!r}")
+        kind = units[item.unit].kind if item.unit in units else None
+        if kind is not None and kind != common.unit_kind:
+            raise PlanConflictError(
+                f"{item.code}: common: {item.common!r} is measured as {common.unit_kind}, "
+                f"the indicator's unit {item.unit!r} as {kind}"
+            )
+    return found

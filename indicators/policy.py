@@ -24,6 +24,10 @@ EVERYONE = {"public": READ, "ward_officer": READ, "department_officer": READ}
 
 def register() -> None:
     policy.grant(models.Indicator, PlanContent(), **EVERYONE, planner=WRITE)
+    # Common indicators: reference data shared by every municipality; everyone reads them,
+    # the installation's administrator keeps them; planners map their indicators to them
+    # (the indicator's ``common``, theirs to change).
+    policy.grant(models.CommonIndicator, PlanContent(), **EVERYONE, planner=READ)
     policy.grant(
         models.IndicatorValue,
         WardWorkflow(

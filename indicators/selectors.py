@@ -561,25 +561,52 @@ def plan_reach(plan=None) -> tuple[int, int] | None:
     either way extended to the latest target year, a revised one included. Of the current
     plan unless ``plan`` is given. Registered (for the current plan) as
     ``infrastructure.fiscal_year.reporting_reach``, which every layer asks."""
-    from django.db.models import Max, Min
-
     from programs.selectors import current_plan
 
     plan = plan or current_plan()
     if plan is None:
         return None
-    last_target = Target.objects.filter(indicator__plan=plan).aggregate(last=Max("fiscal_year"))[
-        "last"
-    ]
-    if plan.period_start and plan.period_end:
-        return plan.period_start, max(plan.period_end, last_target or plan.period_end)
-    span = IndicatorValue.objects.filter(origin=ValueOrigin.PLAN, indicator__plan=plan).aggregate(
-        first=Min("fiscal_year"), last=Max("fiscal_year")
+    return plan_reaches([plan])[plan.pk]
+
+
+def plan_reaches(plans) -> dict[int, tuple[int, int] | None]:
+    """``plan_reach`` of each of ``plans``, by the plan's id, in the same queries whatever
+    their number (the prefecture's view): the last target year of every plan in one, the
+    span of the plan values of those stating no period in another (none if all state one)."""
+    from django.db.models import Max, Min
+
+    plans = list(plans)
+    if not plans:
+        return {}
+    last_targets = dict(
+        Target.objects.filter(indicator__plan__in=plans)
+        .order_by()
+        .values("indicator__plan")
+        .annotate(last=Max("fiscal_year"))
+        .values_list("indicator__plan", "last")
     )
-    years = [y for y in (span["first"], span["last"], last_target) if y is not None]
-    if not years:
-        return None
-    return min(years), max(years)
+    without_period = [plan for plan in plans if not (plan.period_start and plan.period_end)]
+    spans = {}
+    if without_period:
+        spans = {
+            row["indicator__plan"]: row
+            for row in IndicatorValue.objects.filter(
+                origin=ValueOrigin.PLAN, indicator__plan__in=without_period
+            )
+            .order_by()
+            .values("indicator__plan")
+            .annotate(first=Min("fiscal_year"), last=Max("fiscal_year"))
+        }
+    reaches: dict[int, tuple[int, int] | None] = {}
+    for plan in plans:
+        last_target = last_targets.get(plan.pk)
+        if plan.period_start and plan.period_end:
+            reaches[plan.pk] = (plan.period_start, max(plan.period_end, last_target or 0))
+            continue
+        span = spans.get(plan.pk, {})
+        years = [y for y in (span.get("first"), span.get("last"), last_target) if y is not None]
+        reaches[plan.pk] = (min(years), max(years)) if years else None
+    return reaches
 
 
 def reporting_years(plan=None) -> list[int]:
@@ -600,28 +627,60 @@ def default_fiscal_year(plan=None) -> int:
 
     The one rule every door that picks a year by itself asks: the pages (home, pillars,
     indicators, wards, やさしい日本語, the completeness view) and the API's dashboard."""
-    from django.db.models import Max
-
-    from programs.models import InitiativeProgress
     from programs.selectors import current_plan
 
     plan = plan or current_plan()
-    reach = plan_reach(plan)
-    if reach is None:
+    if plan is None:
         return current_fiscal_year()
-    first, last = reach
-    in_reach = {"fiscal_year__gte": first, "fiscal_year__lte": last}
+    return default_fiscal_years([plan])[plan.pk]
+
+
+def default_fiscal_years(plans, reaches: dict | None = None) -> dict[int, int]:
+    """``default_fiscal_year`` of each of ``plans``, by the plan's id, in the same queries
+    whatever their number (the prefecture's view); ``reaches``: ``plan_reaches``' answer,
+    where the caller has it."""
+    from django.db.models import Max
+    from django.db.models.functions import Coalesce
+
+    from programs.models import InitiativeProgress
+
+    plans = list(plans)
+    if reaches is None:
+        reaches = plan_reaches(plans)
+    in_reach = [(plan, reaches[plan.pk]) for plan in plans if reaches.get(plan.pk)]
+    found: dict[int, int] = {plan.pk: current_fiscal_year() for plan in plans}
+    if not in_reach:
+        return found
+    actual_in_reach, reported_in_reach = Q(pk__in=[]), Q(pk__in=[])
+    for plan, (first, last) in in_reach:
+        years = Q(fiscal_year__gte=first, fiscal_year__lte=last)
+        actual_in_reach |= Q(indicator__plan=plan) & years
+        of_plan = Q(initiative__pillar__plan=plan) | Q(section__pillar__plan=plan)
+        reported_in_reach |= of_plan & years
     actual = (
         IndicatorValue.objects.visible_to(access.PUBLIC)
-        .filter(kind=ValueKind.ACTUAL, indicator__plan=plan, **in_reach)
-        .aggregate(latest=Max("fiscal_year"))["latest"]
+        .filter(actual_in_reach, kind=ValueKind.ACTUAL)
+        .order_by()
+        .values("indicator__plan")
+        .annotate(latest=Max("fiscal_year"))
+        .values_list("indicator__plan", "latest")
     )
     reported = (
         InitiativeProgress.objects.visible_to(access.PUBLIC)
-        .filter(Q(initiative__pillar__plan=plan) | Q(section__pillar__plan=plan), **in_reach)
-        .aggregate(latest=Max("fiscal_year"))["latest"]
+        .filter(reported_in_reach)
+        .annotate(of_plan=Coalesce("initiative__pillar__plan", "section__pillar__plan"))
+        .order_by()
+        .values("of_plan")
+        .annotate(latest=Max("fiscal_year"))
+        .values_list("of_plan", "latest")
     )
-    return max((y for y in (actual, reported) if y is not None), default=first)
+    latest: dict[int, list[int]] = defaultdict(list)
+    for plan_id, year in [*actual, *reported]:
+        if year is not None:
+            latest[plan_id].append(year)
+    for plan, (first, _last) in in_reach:
+        found[plan.pk] = max(latest[plan.pk], default=first)
+    return found
 
 
 def indicators_with_progress(

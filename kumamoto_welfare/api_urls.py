@@ -21,7 +21,7 @@ from indicators.api.views import (
 from infrastructure.accounts.views import TokenView
 from infrastructure.api.errors import NotFoundView
 from infrastructure.jobs.api import JobView
-from portal.api import AnnualReportFileView, AnnualReportView, SearchView
+from portal.api import AnnualReportFileView, AnnualReportView, PrefectureView, SearchView
 from programs.api.views import (
     InitiativeProgressViewSet,
     InitiativeViewSet,
@@ -54,6 +54,7 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("consultation/", ConsultationView.as_view(), name="consultation"),
     path("search/", SearchView.as_view(), name="api-search"),
+    path("pref/<str:prefecture>/", PrefectureView.as_view(), name="api-prefecture"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("reports/<str:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
     path(

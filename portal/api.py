@@ -1,6 +1,7 @@
 """Portal's API: the stored annual reports (their state and generation time, regeneration
-by planners, and the files; reads are public like the report pages, approved data only) and
-the site search (``portal.search``, the same results as the page)."""
+by planners, and the files; reads are public like the report pages, approved data only), the
+site search (``portal.search``, the same results as the page) and the prefecture's view
+(``portal.prefecture``, the same as ``/pref/<code>/``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from infrastructure.api.permissions import ReadOrStaffWrite
 from infrastructure.content_security import stored_document_policy
 from infrastructure.fiscal_year import fiscal_year_label
 from portal.annual_reports import annual_report_request, report_is_stale
+from portal.prefecture import UnknownPrefectureError, prefecture_data, prefecture_year
 from portal.search import SearchQueryError, search
 from programs.api.plans import PLAN_PARAMETER, plan_from_request
 from programs.models import AnnualReport
@@ -293,3 +295,110 @@ class SearchView(AnonymousResponseCache, APIView):
                 }
             ).data
         )
+
+
+class PrefectureTargetSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=4, coerce_to_string=True)
+
+
+class PrefectureEvaluationsSerializer(serializers.Serializer):
+    expected = serializers.IntegerField(help_text="Evaluations the year expects.")
+    written = serializers.IntegerField(help_text="Of those, written (in any state): a count.")
+    approved = serializers.IntegerField(help_text="Of those, approved.")
+
+
+class PrefectureMunicipalitySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="全国地方公共団体コード (JIS X 0402).")
+    name = serializers.CharField()
+    population = serializers.IntegerField(allow_null=True)
+    population_as_of = serializers.DateField(allow_null=True)
+    plan = serializers.CharField(allow_null=True, help_text="The current plan's code.")
+    plan_title = serializers.CharField(allow_null=True)
+    period_start = serializers.IntegerField(allow_null=True)
+    period_end = serializers.IntegerField(allow_null=True)
+    indicators = serializers.IntegerField()
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Indicators by status for the year (achieved, on_track, behind, "
+        "not_achieved, no_data), from approved figures.",
+    )
+    evaluations = PrefectureEvaluationsSerializer()
+    report_final = serializers.BooleanField(
+        help_text="The year's council report is final (no longer 案): every evaluation the "
+        "year expects is approved and none waits."
+    )
+
+
+class PrefectureFigureSerializer(serializers.Serializer):
+    municipality = serializers.CharField()
+    indicator = serializers.CharField(allow_null=True, help_text="The mapped indicator's code.")
+    indicator_name = serializers.CharField(allow_null=True)
+    actual = serializers.DecimalField(
+        max_digits=14, decimal_places=4, allow_null=True, coerce_to_string=True
+    )
+    target = PrefectureTargetSerializer(
+        allow_null=True, help_text="The target in force in the year."
+    )
+    per_thousand = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        coerce_to_string=True,
+        help_text="The actual per 1,000 residents (a count, and the population known).",
+    )
+
+
+class PrefectureCommonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    unit_kind = serializers.CharField()
+    per_resident = serializers.BooleanField()
+    figures = PrefectureFigureSerializer(many=True)
+
+
+class PrefectureSerializer(serializers.Serializer):
+    prefecture = serializers.CharField(help_text="The prefecture's code (JIS X 0401).")
+    name = serializers.CharField()
+    fiscal_year = serializers.IntegerField()
+    fiscal_year_label = serializers.CharField()
+    fiscal_years = serializers.ListField(child=serializers.IntegerField())
+    municipalities = PrefectureMunicipalitySerializer(many=True)
+    common_indicators = PrefectureCommonSerializer(many=True)
+
+
+class PrefectureView(AnonymousResponseCache, APIView):
+    """The prefecture's view (`/pref/<code>/`) as data: for a fiscal year, each of its
+    municipalities loaded here (plan period, indicators by status, the year's evaluations,
+    whether its council report is final), then the common indicators (共通指標) side by side,
+    per 1,000 residents where the population is known. Approved data only, for everyone.
+    404 for a prefecture none of whose municipalities is loaded."""
+
+    permission_classes = [ReadOrStaffWrite]
+
+    @extend_schema(
+        operation_id="prefecture_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "prefecture",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="The prefecture's code, two digits (JIS X 0401), the first two of its "
+                "municipalities' codes (JIS X 0402).",
+            ),
+            OpenApiParameter(
+                "fiscal_year",
+                OpenApiTypes.STR,
+                description="2015, H27, 平成27年度 …. Default: the latest fiscal year with "
+                "approved data of any of the prefecture's plans.",
+            ),
+        ],
+        responses=PrefectureSerializer,
+    )
+    def get(self, request, prefecture: str):
+        try:
+            view = prefecture_year(prefecture, request.query_params.get("fiscal_year"))
+        except UnknownPrefectureError:
+            raise NotFound() from None
+        return Response(PrefectureSerializer(prefecture_data(view)).data)

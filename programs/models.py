@@ -65,13 +65,18 @@ class PlanQuerySet(models.QuerySet):
         fiscal year (a plan whose data states no period counts as begun), the one that began
         last; where several began alike (or state no period), the one loaded first. If no
         plan has begun, the one that begins first. None when no plan is loaded."""
-        year = fiscal_year_of(today) if today else current_fiscal_year()
-        plans = list(self.order_by("pk"))
-        begun = [p for p in plans if p.period_start is None or p.period_start <= year]
-        if begun:
-            # max() keeps the first of equals: the plan loaded first.
-            return max(begun, key=lambda p: p.period_start or 0)
-        return min(plans, key=lambda p: p.period_start, default=None)
+        return current_of(list(self.order_by("pk")), today=today)
+
+
+def current_of(plans: list[Plan], *, today: datetime.date | None = None) -> Plan | None:
+    """Of ``plans`` (in the order they were loaded), the one ``PlanQuerySet.current`` picks:
+    for a caller that holds several municipalities' plans at once (the prefecture's view)."""
+    year = fiscal_year_of(today) if today else current_fiscal_year()
+    begun = [p for p in plans if p.period_start is None or p.period_start <= year]
+    if begun:
+        # max() keeps the first of equals: the plan loaded first.
+        return max(begun, key=lambda p: p.period_start or 0)
+    return min(plans, key=lambda p: p.period_start, default=None)
 
 
 class Plan(models.Model):

@@ -196,6 +196,13 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'admin/evaluations/evaluation/import/': '302 403 403 403 200 200 200',
     'admin/evaluations/evaluation/import/job/<int:job_id>/': '302 403 403 403 404 404 404',
     'admin/evaluations/evaluation/import/template/': '302 403 403 403 200 200 200',
+    'admin/indicators/commonindicator/': '302 403 200 200 200 200 200',
+    'admin/indicators/commonindicator/<path:object_id>/': '302 302 302 302 302 302 302',
+    'admin/indicators/commonindicator/<path:object_id>/change/': '302 403 200 200 200 200 200',
+    # Shared reference data: the installation's administrator keeps it; planners map to it.
+    'admin/indicators/commonindicator/<path:object_id>/delete/': '302 403 403 403 403 403 200',
+    'admin/indicators/commonindicator/<path:object_id>/history/': '302 403 200 200 200 200 200',
+    'admin/indicators/commonindicator/add/': '302 403 403 403 403 403 200',
     'admin/indicators/indicator/': '302 403 200 200 200 200 200',
     'admin/indicators/indicator/<path:object_id>/': '302 302 302 302 302 302 302',
     'admin/indicators/indicator/<path:object_id>/change/': '302 403 200 200 200 200 200',
@@ -402,8 +409,11 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'api/v1/reports/<str:fiscal_year>/': '404 401 404 404 404 404 404',
     'api/v1/reports/<str:fiscal_year>/<str:file>/': '404 401 404 404 404 404 404',
     'api/v1/search/': '200 401 200 200 200 200 200',
+    # The prefecture's view: approved data only, the same for everyone.
+    'api/v1/pref/<str:prefecture>/': '200 401 200 200 200 200 200',
     'consult/': '200 200 200 200 200 200 200',
     'search/': '200 200 200 200 200 200 200',
+    'pref/<str:prefecture>/': '200 200 200 200 200 200 200',
     # Public; 503 when a dependency it reports on (database, Redis, worker) is not ready.
     'healthz': '200/503 200/503 200/503 200/503 200/503 200/503 200/503',
     # A redirect to the static file, for everyone.
@@ -550,6 +560,7 @@ def sample(chuo_officer, welfare_department):
         "program": program.code,
         "section": Section.objects.order_by("pk").first().pk,
         "ward_name": _ward_name(),
+        "prefecture": Plan.objects.order_by("pk").first().municipality.code[:2],
         "user": chuo_officer,
     }
 
@@ -610,6 +621,7 @@ def url_for(route: str, sample) -> str:
         "<int:number>": "1",
         "<str:code>": "KPI-1-1",
         "<str:name>": sample["ward_name"],
+        "<str:prefecture>": sample["prefecture"],
         "<int:fiscal_year>": "2015",
         "<fiscal_year:fiscal_year>": "H27",
         "<str:fiscal_year>": "2015",

@@ -36,6 +36,7 @@ def public_pages(base: str) -> list[str]:
     """Every public page of kumamoto_welfare/urls.py, each indicator, ward and report year."""
     indicators = [i["code"] for i in _json(base + "/api/v1/indicators/")]
     wards = [w["name"] for w in _json(base + "/api/v1/wards/")]
+    prefecture = _json(base + "/api/v1/municipality/")["municipality_code"][:2]
     years = [2014, 2016, 2019]
     return [
         "/",
@@ -48,6 +49,7 @@ def public_pages(base: str) -> list[str]:
         "/yasashii/",
         "/yasashii/consult/",
         "/yasashii/indicators/",
+        f"/pref/{prefecture}/",
         *(f"/reports/{year}/" for year in years),
         "/api/docs/",
         "/admin/login/",

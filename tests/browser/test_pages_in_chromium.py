@@ -19,6 +19,8 @@ PAGES = {
     # The council report draws its charts as SVG on the server: no canvas to wait for.
     "report": ("/reports/2017/", []),
     "consult": ("/consult/?life_stage=old-age&ward=chuo", []),
+    # The prefecture's view: the shipped plan's municipality's prefecture.
+    "prefecture": ("/pref/43/", []),
 }
 
 
