@@ -214,7 +214,7 @@ class Ward(MunicipalityScoped, models.Model):
                 condition=~Q(municipality_code=""),
                 name="ward_unique_municipality_code",
             ),
-            # Per municipality: two cities may both have a 中央区 (code ``chuo``).
+            # Per municipality: two cities may each have an area of the same code or name.
             *unique_in_municipality(
                 "ward", "code", area_text(gettext_noop("同じコードの%(area)sがすでにあります。"))
             ),
