@@ -60,8 +60,9 @@ def validate_municipality_code(value: str) -> None:
 
 
 class Municipality(models.Model):
-    """The municipality (自治体) the installation serves, as the plan's data files name it.
-    One installation serves one municipality; its wards belong to it."""
+    """A municipality (自治体) the installation serves, as a plan folder's data files name it.
+    One installation may serve several (docs/architecture.md, "Many municipalities on one
+    installation"); its wards, plans and other city rows belong to it."""
 
     code = models.CharField(
         _("全国地方公共団体コード"),
