@@ -389,3 +389,37 @@ def test_create_staff_looks_up_ward_and_department_within_the_municipality(hinat
     )
     assert profile("ueda").ward == Ward.objects.get(municipality=shipped, code="chuo")
     assert profile("ueda").municipality == shipped
+
+
+# --- The migrations that added the key ---------------------------------------------------
+
+
+def test_the_migrations_give_existing_rows_the_one_municipality(committed_db):
+    """Back to before the key (an installation of one municipality, its plan loaded), then
+    forward: every row of the city has its municipality, the rating rules included."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    migrate(
+        [
+            ("community", "0013_staff_mail_notifications"),
+            ("programs", "0009_themes"),
+            ("indicators", "0018_rating_english_labels"),
+        ]
+    )
+    apps = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    shipped = apps.get_model("community", "Municipality").objects.get(code=SHIPPED)
+    for app, name in (
+        ("community", "OrganisationType"),
+        ("community", "CommunityResource"),
+        ("community", "VolunteerProgram"),
+        ("indicators", "RatingRule"),
+    ):
+        model = apps.get_model(app, name)
+        assert model.objects.exists(), name
+        assert set(model.objects.values_list("municipality", flat=True)) == {shipped.pk}, name

@@ -1,4 +1,5 @@
-"""A municipality key on the city rows that reached none (communityresource, historicalcommunityresource, historicalorganisationtype, historicalschooldistrict, historicalvolunteerprogram, organisationtype, schooldistrict, staffprofile, volunteerprogram), filled with
+"""A municipality key on the city rows that reached none (directory entries, organisation
+types, school districts, staff profiles, volunteer programs and their history), filled with
 the one municipality where there is one, and uniqueness per municipality (issue 22)."""
 
 import community.models
@@ -7,8 +8,9 @@ from django.db import migrations, models
 
 
 # The rows that have no municipality yet: every row of an installation that served one
-# municipality belongs to it; with none loaded yet they keep none, and ``load_plan`` gives
-# them to the first municipality loaded (docs/architecture.md, "Many municipalities").
+# municipality belongs to it; with none loaded yet they keep none (``load_plan`` gives a
+# municipality loaded the rows of none that its folder names by code, and the first one the
+# rating presets: docs/architecture.md, "Many municipalities on one installation").
 MODELS = ('communityresource', 'historicalcommunityresource', 'historicalorganisationtype', 'historicalschooldistrict', 'historicalvolunteerprogram', 'organisationtype', 'schooldistrict', 'staffprofile', 'volunteerprogram')
 
 

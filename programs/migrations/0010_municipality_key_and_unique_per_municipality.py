@@ -8,8 +8,9 @@ from django.db import migrations, models
 
 
 # The rows that have no municipality yet: every row of an installation that served one
-# municipality belongs to it; with none loaded yet they keep none, and ``load_plan`` gives
-# them to the first municipality loaded (docs/architecture.md, "Many municipalities").
+# municipality belongs to it; with none loaded yet they keep none (``load_plan`` gives a
+# municipality loaded the rows of none that its folder names by code, and the first one the
+# rating presets: docs/architecture.md, "Many municipalities on one installation").
 MODELS = ('annualreport',)
 
 
