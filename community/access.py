@@ -534,8 +534,10 @@ def register() -> None:
     # Staff accounts and what signing in keeps: the admin's alone.
     from django.contrib.auth.models import Group, User
 
-    for model in (User, Group):
-        policy.grant(model)
+    # An account is of the municipality its staff profile names (an administrator of the
+    # installation: of none).
+    policy.grant(User, tenant="staff_profile__municipality")
+    policy.grant(Group)
     _grant_sign_in_models()
 
     # Background jobs: everyone their own, planners and admins all; workers' heartbeats.
@@ -550,5 +552,7 @@ def _grant_sign_in_models() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from knox.models import AuthToken
 
-    for model in (AccessAttempt, AccessFailureLog, AccessLog, TOTPDevice, AuthToken):
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
         policy.grant(model)
+    for model in (TOTPDevice, AuthToken):
+        policy.grant(model, tenant="user__staff_profile__municipality")

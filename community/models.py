@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext, gettext_noop, pgette
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from infrastructure import tenancy
 from infrastructure.fiscal_year import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -59,8 +60,9 @@ def validate_municipality_code(value: str) -> None:
 
 
 class Municipality(models.Model):
-    """The municipality (自治体) the installation serves, as the plan's data files name it.
-    One installation serves one municipality; its wards belong to it."""
+    """A municipality (自治体) the installation serves, as a plan folder's data files name it.
+    One installation may serve several (docs/architecture.md, "Many municipalities on one
+    installation"); its wards, plans and other city rows belong to it."""
 
     tenant_path = "pk"  # infrastructure.tenancy: how a row reaches its municipality
 
@@ -122,7 +124,78 @@ def _in_english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-class Ward(models.Model):
+# --- The municipality a city row belongs to ------------------------------------------------
+
+
+def municipality_for_new_row() -> int | None:
+    """The municipality (its id) a new city row belongs to when its writer names none: the
+    active tenant's (``infrastructure.tenancy``), else the only municipality loaded, else none
+    (an installation with no municipality yet, or several and no tenant). The one rule for
+    every model with its own ``municipality`` key (``municipality_key``): the key's default,
+    so that a row has its municipality from the moment it is made, before it is validated."""
+    if (tenant_id := tenancy.current_id()) is not None:
+        return tenant_id
+    ids = list(Municipality._base_manager.order_by().values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def municipality_key(related_name: str) -> models.ForeignKey:
+    """The ``municipality`` key of a city row that reaches no municipality through a parent
+    (docs/architecture.md, "Many municipalities"). Nullable, so that rows made before any
+    municipality is loaded (and installation administrators' staff profiles) have none; set
+    by ``municipality_for_new_row`` when the writer names none. Not in forms: the tenant, not
+    the person, decides it."""
+    return models.ForeignKey(
+        "community.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        default=municipality_for_new_row,
+        related_name=related_name,
+        verbose_name=_("自治体"),
+    )
+
+
+def unique_in_municipality(
+    model: str, field: str, message, *, condition: Q | None = None
+) -> list[models.UniqueConstraint]:
+    """``field`` is unique within a municipality (and among rows of no municipality, since
+    a plain unique constraint treats every NULL municipality as different): two partial
+    constraints, with the message ``validate_constraints`` shows for a duplicate."""
+    alone = (
+        Q(municipality__isnull=True)
+        if condition is None
+        else condition & Q(municipality__isnull=True)
+    )
+    return [
+        models.UniqueConstraint(
+            fields=["municipality", field],
+            condition=condition,
+            name=f"{model}_unique_{field}_in_municipality",
+            violation_error_message=message,
+        ),
+        models.UniqueConstraint(
+            fields=[field],
+            condition=alone,
+            name=f"{model}_unique_{field}_without_municipality",
+            violation_error_message=message,
+        ),
+    ]
+
+
+class MunicipalityScoped:
+    """A model whose uniqueness holds per municipality (``unique_in_municipality``). A form
+    leaves ``municipality`` out (not editable), and Django skips every constraint naming a
+    field the form left out: validate them with the row's municipality all the same, so that
+    a duplicate is a message, not a database error."""
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ()) - {"municipality"}
+        super().validate_constraints(exclude=exclude)
+
+
+class Ward(MunicipalityScoped, models.Model):
     """A ward (区) of the municipality, with its own municipality code. Loaded from the
     plan's data files by ``load_plan``."""
 
@@ -135,7 +208,7 @@ class Ward(models.Model):
         related_name="wards",
         verbose_name=_("自治体"),
     )
-    code = models.SlugField(_("コード"), max_length=20, unique=True)
+    code = models.SlugField(_("コード"), max_length=20)
     municipality_code = models.CharField(
         _("全国地方公共団体コード"),
         max_length=6,
@@ -143,9 +216,9 @@ class Ward(models.Model):
         validators=[validate_municipality_code],
         help_text=area_text(gettext_noop("%(area)sの6桁のコード（JIS X 0402、検査数字を含む）。")),
     )
-    name = PlainCharField(_("名称"), max_length=20, unique=True)
+    name = PlainCharField(_("名称"), max_length=20)
     name_en = PlainCharField(_("英語名"), max_length=40)
-    position = models.PositiveSmallIntegerField(_("順序"), unique=True)
+    position = models.PositiveSmallIntegerField(_("順序"))
 
     class Meta:
         # The municipality's own word for its areas (区, 地区 …): community.areas.
@@ -157,7 +230,17 @@ class Ward(models.Model):
                 fields=["municipality_code"],
                 condition=~Q(municipality_code=""),
                 name="ward_unique_municipality_code",
-            )
+            ),
+            # Per municipality: two cities may each have an area of the same code or name.
+            *unique_in_municipality(
+                "ward", "code", area_text(gettext_noop("同じコードの%(area)sがすでにあります。"))
+            ),
+            *unique_in_municipality(
+                "ward", "name", area_text(gettext_noop("同じ名称の%(area)sがすでにあります。"))
+            ),
+            *unique_in_municipality(
+                "ward", "position", area_text(gettext_noop("同じ順序の%(area)sがすでにあります。"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,12 +288,15 @@ class Department(models.Model):
         return self.name
 
 
-class SchoolDistrict(models.Model):
+class SchoolDistrict(MunicipalityScoped, models.Model):
     """An elementary-school district (小学校区), the unit of community work. The city imports
     the list; none is invented here."""
 
-    code = PlainCharField(_("コード"), max_length=20, unique=True)
-    name = PlainCharField(_("名称"), max_length=100, unique=True)
+    tenant_path = "municipality"
+
+    municipality = municipality_key("school_districts")
+    code = PlainCharField(_("コード"), max_length=20)
+    name = PlainCharField(_("名称"), max_length=100)
     ward = models.ForeignKey(
         Ward, on_delete=models.PROTECT, related_name="school_districts", verbose_name=AREA
     )
@@ -221,16 +307,28 @@ class SchoolDistrict(models.Model):
         verbose_name = _("小学校区")
         verbose_name_plural = pgettext_lazy("plural", "小学校区")
         ordering = ["ward__position", "code"]
+        constraints = [
+            *unique_in_municipality(
+                "school_district", "code", _("同じコードの小学校区がすでにあります。")
+            ),
+            *unique_in_municipality(
+                "school_district", "name", _("同じ名称の小学校区がすでにあります。")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class OrganisationType(models.Model):
-    """A kind of organisation or facility the plan names (地域包括支援センター, 老人クラブ …)."""
+class OrganisationType(MunicipalityScoped, models.Model):
+    """A kind of organisation or facility the plan names (地域包括支援センター, 老人クラブ …),
+    of one municipality."""
 
-    code = models.SlugField(_("コード"), max_length=64, unique=True)
-    name = PlainCharField(_("名称"), max_length=100, unique=True)
+    tenant_path = "municipality"
+
+    municipality = municipality_key("organisation_types")
+    code = models.SlugField(_("コード"), max_length=64)
+    name = PlainCharField(_("名称"), max_length=100)
     name_en = PlainCharField(_("英語名"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("順序"))
 
@@ -240,6 +338,14 @@ class OrganisationType(models.Model):
         verbose_name = _("団体・施設の種類")
         verbose_name_plural = pgettext_lazy("plural", "団体・施設の種類")
         ordering = ["position"]
+        constraints = [
+            *unique_in_municipality(
+                "organisation_type", "code", _("同じコードの団体・施設の種類がすでにあります。")
+            ),
+            *unique_in_municipality(
+                "organisation_type", "name", _("同じ名称の団体・施設の種類がすでにあります。")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -253,8 +359,12 @@ class OrganisationType(models.Model):
 class StaffProfile(models.Model):
     """A staff account's ward or department. Ward officers have a ward, department officers
     a department (所管課); planners and admins work city-wide. Roles themselves are groups
-    (infrastructure.policy)."""
+    (infrastructure.policy). A profile belongs to a municipality; an installation
+    administrator's may have none."""
 
+    tenant_path = "municipality"
+
+    municipality = municipality_key("staff")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -329,11 +439,14 @@ class LifeStage(models.Model):
         return self.name_en if _in_english() and self.name_en else self.name
 
 
-class CommunityResource(VersionedRecord):
+class CommunityResource(MunicipalityScoped, VersionedRecord):
     """An organisation or facility the community relies on (地域資源): the directory entry
     people consult. Kept by its ward; a city-wide body has no ward. Entries the plan names
     come from the plan data (origin ``plan``) and are managed by load_plan alone."""
 
+    tenant_path = "municipality"
+
+    municipality = municipality_key("resources")
     code = models.SlugField(
         _("コード"),
         max_length=64,
@@ -402,8 +515,11 @@ class CommunityResource(VersionedRecord):
         verbose_name_plural = pgettext_lazy("plural", "地域資源")
         ordering = ["ward__position", "organisation_type__position", "name", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="community_resource_unique_code"
+            *unique_in_municipality(
+                "community_resource",
+                "code",
+                _("同じコードの地域資源がすでにあります。"),
+                condition=~Q(code=""),
             ),
             models.CheckConstraint(
                 condition=Q(origin__in=Origin.values), name="community_resource_origin_valid"
@@ -482,7 +598,7 @@ class HealthTownPlanningRecord(VersionedRecord):
     step within the year needs a reason (``community.services``)."""
 
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "school_district__ward__municipality"
+    tenant_path = "school_district__municipality"
 
     WARD_LOOKUP = "school_district__ward"
 
@@ -544,13 +660,16 @@ class HealthTownPlanningRecord(VersionedRecord):
             )
 
 
-class VolunteerProgram(models.Model):
+class VolunteerProgram(MunicipalityScoped, models.Model):
     """A volunteer program the city trains and supports (食生活改善推進員, 認知症サポーター …).
     Those marked as health volunteers are counted in KPI-4-2. The plan's programs come with
     the plan data; planners add others."""
 
-    code = models.SlugField(_("コード"), max_length=64, unique=True)
-    name = PlainCharField(_("名称"), max_length=100, unique=True)
+    tenant_path = "municipality"
+
+    municipality = municipality_key("volunteer_programs")
+    code = models.SlugField(_("コード"), max_length=64)
+    name = PlainCharField(_("名称"), max_length=100)
     pillar = models.ForeignKey(
         "programs.Pillar",
         on_delete=models.PROTECT,
@@ -575,6 +694,14 @@ class VolunteerProgram(models.Model):
         verbose_name = _("ボランティア制度")
         verbose_name_plural = pgettext_lazy("plural", "ボランティア制度")
         ordering = ["position", "name"]
+        constraints = [
+            *unique_in_municipality(
+                "volunteer_program", "code", _("同じコードのボランティア制度がすでにあります。")
+            ),
+            *unique_in_municipality(
+                "volunteer_program", "name", _("同じ名称のボランティア制度がすでにあります。")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -585,7 +712,7 @@ class VolunteerHeadcount(VersionedRecord):
     the city counts them as a whole)."""
 
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "program__pillar__plan__municipality"
+    tenant_path = "program__municipality"
 
     program = models.ForeignKey(
         VolunteerProgram,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.db import models
 
 from infrastructure.plan_folder import Node, PlanFolder
 
@@ -328,23 +328,19 @@ def _community(
 # --- Writing: the municipality and its wards -----------------------------------------------
 
 
-class MunicipalityMismatchError(ValueError):
-    """The data files name another municipality than the one this installation serves."""
+def claim_unowned(model: type[models.Model], municipality: Municipality, **key) -> None:
+    """Give ``municipality`` the row of ``model`` matching ``key`` that belongs to no
+    municipality (made before any municipality was loaded), unless it has such a row of its
+    own: the load then finds it by (municipality, key) and updates it as before."""
+    if not model.objects.filter(municipality=municipality, **key).exists():
+        model.objects.filter(municipality__isnull=True, **key).update(municipality=municipality)
 
 
 def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -> Municipality:
-    """Make the municipality and its wards match the plan's data files. One installation
-    serves one municipality: data of another is refused. Wards are upserted by code and
-    never deleted (progress data refers to them)."""
-    other = Municipality.objects.exclude(code=data.code).first()
-    if other is not None:
-        raise MunicipalityMismatchError(
-            _(
-                "この環境は%(name)s（%(code)s）の計画のためのものです。"
-                "別の自治体（%(other)s、%(other_code)s）の計画データは読み込めません。"
-            )
-            % {"name": other.name, "code": other.code, "other": data.name, "other_code": data.code}
-        )
+    """Add the municipality of the plan's data files, or make it and its wards match them.
+    An installation may serve several municipalities: another one's rows are never touched,
+    and wards are upserted by (municipality, code) and never deleted (progress data refers
+    to them)."""
     municipality = sync.upsert(
         Municipality,
         {"code": data.code},
@@ -359,11 +355,11 @@ def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -
         },
     )
     for position, ward in enumerate(data.wards, start=1):
+        claim_unowned(Ward, municipality, code=ward.code)
         sync.upsert(
             Ward,
-            {"code": ward.code},
+            {"municipality": municipality, "code": ward.code},
             {
-                "municipality": municipality,
                 "municipality_code": ward.municipality_code,
                 "name": ward.name,
                 "name_en": ward.name_en,
@@ -376,28 +372,39 @@ def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -
 # --- Writing: the plan's organisations and volunteer programs ------------------------------
 
 
-def community_sync_from_plan(*, sync: Synchroniser, data: CommunityData, plan_code: str) -> None:
+def community_sync_from_plan(
+    *, sync: Synchroniser, data: CommunityData, plan: models.Model, municipality: Municipality
+) -> None:
     """Upsert the organisation types the plan names, and make the directory's plan entries
-    (origin ``plan``) and the plan's volunteer programs match ``data``. Entries staff made
-    are never touched; types and volunteer programs are only upserted, never pruned (the city
-    adds its own). A plan folder that names no community file leaves the directory alone.
-    Pillar numbers are those of the plan ``plan_code``, loaded before."""
+    (origin ``plan``) and the plan's volunteer programs match ``data``, all of
+    ``municipality``: each is found by (municipality, code), and another municipality's are
+    never touched. Entries staff made are never touched; types and volunteer programs are
+    only upserted, never pruned (the city adds its own). A plan folder that names no
+    community file leaves the directory alone. Pillar numbers are those of ``plan``, loaded
+    before."""
     # Organisation types are only upserted, never pruned: types the city added are kept.
     for position, item in enumerate(data.organisation_types, start=1):
         names = {"name": item.name, **({"name_en": item.name_en} if item.name_en else {})}
-        sync.upsert(OrganisationType, {"code": item.code}, {**names, "position": position})
+        claim_unowned(OrganisationType, municipality, code=item.code)
+        sync.upsert(
+            OrganisationType,
+            {"municipality": municipality, "code": item.code},
+            {**names, "position": position},
+        )
     if not data.community_file:
         return
-    pillars = {p.number: p for p in pillar_model().objects.filter(plan__code=plan_code)}
-    types = {t.code: t for t in OrganisationType.objects.all()}
+    pillars = {p.number: p for p in pillar_model().objects.filter(plan=plan)}
+    types = {t.code: t for t in OrganisationType.objects.filter(municipality=municipality)}
     stages = {s.code: s for s in LifeStage.objects.all()}
-    wards = {w.code: w for w in Ward.objects.all()}
+    wards = {w.code: w for w in Ward.objects.filter(municipality=municipality)}
     kept = []
     for item in data.resources:
-        is_new = not CommunityResource.objects.filter(code=item.code).exists()
+        claim_unowned(CommunityResource, municipality, code=item.code)
+        key = {"municipality": municipality, "code": item.code}
+        is_new = not CommunityResource.objects.filter(**key).exists()
         resource = sync.upsert(
             CommunityResource,
-            {"code": item.code},
+            key,
             {
                 "name": item.name,
                 "organisation_type": types[item.type],
@@ -421,12 +428,15 @@ def community_sync_from_plan(*, sync: Synchroniser, data: CommunityData, plan_co
             resource.save(update_fields=["version", "updated_at"])
             sync.report.add(CommunityResource, "updated")
         kept.append(resource)
-    sync.prune(CommunityResource.objects.filter(origin=Origin.PLAN), kept)
+    sync.prune(
+        CommunityResource.objects.filter(origin=Origin.PLAN, municipality=municipality), kept
+    )
 
     for position, program in enumerate(data.volunteer_programs, start=1):
+        claim_unowned(VolunteerProgram, municipality, code=program.code)
         sync.upsert(
             VolunteerProgram,
-            {"code": program.code},
+            {"municipality": municipality, "code": program.code},
             {
                 "name": program.name,
                 "pillar": pillars.get(program.pillar),

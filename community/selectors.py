@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from .areas import area_word
-from .models import CommunityResource, LifeStage, Ward
+from .models import CommunityResource, LifeStage, Municipality, Ward
 
 
 def life_stage_named(text: str) -> LifeStage | None:
@@ -28,7 +28,15 @@ class UnknownWardError(ValueError):
         )
 
 
-def ward_named(text: str | None) -> Ward | None:
+def ward_choices(municipality: Municipality | None = None) -> QuerySet[Ward]:
+    """The wards of ``municipality`` (and those of none, made before any was loaded); every
+    ward without one."""
+    if municipality is None:
+        return Ward.objects.all()
+    return Ward.objects.filter(Q(municipality=municipality) | Q(municipality__isnull=True))
+
+
+def ward_named(text: str | None, *, municipality: Municipality | None = None) -> Ward | None:
     """The ward ``text`` names: by its code (the plan folder's slug), its own
     全国地方公共団体コード (six digits, where it has one) or its name, alike; full-width
     letters and digits as their plain forms, a code in any case. None for an empty text;
@@ -38,13 +46,15 @@ def ward_named(text: str | None) -> Ward | None:
     The one rule behind every filter, path and query parameter that takes a ward: the API's
     FilterSets (``community.filters.WardFilter``), its other ``?ward=`` parameters
     (``community.api.parameters.ward_parameter``), the ward pages and the consultation
-    finder."""
+    finder. With ``municipality``, only its wards answer (``create_staff --municipality``)."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
         return None
-    found = Ward.objects.filter(
-        Q(code=text.lower()) | Q(municipality_code=text) | Q(name=text)
-    ).first()
+    found = (
+        ward_choices(municipality)
+        .filter(Q(code=text.lower()) | Q(municipality_code=text) | Q(name=text))
+        .first()
+    )
     if found is None:
         raise UnknownWardError(text)
     return found

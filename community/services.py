@@ -38,6 +38,7 @@ from .models import (
     Department,
     HealthTownPlanningRecord,
     LifeStage,
+    Municipality,
     SchoolDistrict,
     StaffProfile,
     VolunteerHeadcount,
@@ -56,10 +57,12 @@ def staff_create(
     ward: Ward | None = None,
     department: Department | None = None,
     email: str = "",
+    municipality: Municipality | None = None,
 ) -> AbstractUser:
-    """Create a staff account with one role. A ward officer belongs to exactly one ward, a
-    department officer to exactly one department (所管課); planners and admins work
-    city-wide and have neither."""
+    """Create a staff account with one role, of ``municipality`` (by default the active
+    tenant's, or the only one loaded: ``municipality_for_new_row``). A ward officer belongs
+    to exactly one ward, a department officer to exactly one department (所管課), both of
+    that municipality; planners and admins work city-wide and have neither."""
     if role is Role.WARD_OFFICER and ward is None:
         raise ValidationError(
             {"ward": _("区職員には%(area)sを指定してください。") % {"area": area_word()}}
@@ -72,6 +75,15 @@ def staff_create(
         raise ValidationError({"department": _("所管課職員には所管課を指定してください。")})
     if role is not Role.DEPARTMENT_OFFICER and department is not None:
         raise ValidationError({"department": _("所管課を指定できるのは所管課職員だけです。")})
+    if municipality is not None:
+        for field, place in (("ward", ward), ("department", department)):
+            if place is not None and place.municipality_id not in (None, municipality.pk):
+                raise ValidationError(
+                    {
+                        field: _("「%(place)s」は%(municipality)sのものではありません。")
+                        % {"place": place, "municipality": municipality}
+                    }
+                )
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise ValidationError(
@@ -83,7 +95,12 @@ def staff_create(
     user.full_clean()
     user.save()
     user.groups.add(Group.objects.get(name=role.value))
-    StaffProfile.objects.create(user=user, ward=ward, department=department)
+    # Not named: the municipality of the ward or department, else the rule for new rows.
+    for place in (ward, department):
+        if municipality is None and place is not None and place.municipality_id is not None:
+            municipality = place.municipality
+    where = {"municipality": municipality} if municipality is not None else {}
+    StaffProfile.objects.create(user=user, ward=ward, department=department, **where)
     return user
 
 

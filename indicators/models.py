@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from community.areas import AREA, area_text
+from community.models import MunicipalityScoped, municipality_key, unique_in_municipality
 from infrastructure.display import figure_text
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from infrastructure.punctuation import parenthesised
@@ -651,12 +652,17 @@ class Target(models.Model):
             validate_figure(self.indicator, self.value, ward_id=self.ward_id, actual=False)
 
 
-class RatingRule(models.Model):
+class RatingRule(MunicipalityScoped, models.Model):
     """評価基準: a preset rule the city may use for the verdict of its indicators (see
     ``indicators.rating_rules``), with its bands. One rule is active at a time; planners pick
-    it and edit its bands' labels and minimums."""
+    it and edit its bands' labels and minimums. Each municipality has its own rules (one
+    active); presets made before any municipality was loaded have none until the first
+    municipality is loaded (``indicators.services.rating_rules_for_municipality``)."""
 
-    name = models.CharField(_("方式"), max_length=20, unique=True, choices=RulePreset.choices)
+    tenant_path = "municipality"
+
+    municipality = municipality_key("rating_rules")
+    name = models.CharField(_("方式"), max_length=20, choices=RulePreset.choices)
     label = PlainCharField(_("名称"), max_length=100)
     label_en = PlainCharField(
         _("英語名"), max_length=100, blank=True, help_text=_("英語のページに表示する名称。")
@@ -670,8 +676,21 @@ class RatingRule(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "評価基準")
         ordering = ["-is_active", "name"]
         constraints = [
+            *unique_in_municipality(
+                "rating_rule", "name", _("この方式の評価基準はすでにあります。")
+            ),
+            # One active rule per municipality (and one among rules of no municipality).
             models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="one_active_rating_rule"
+                fields=["municipality"],
+                condition=Q(is_active=True),
+                name="one_active_rating_rule_in_municipality",
+                violation_error_message=_("使用中の評価基準はすでにあります。"),
+            ),
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True, municipality__isnull=True),
+                name="one_active_rating_rule",
+                violation_error_message=_("使用中の評価基準はすでにあります。"),
             ),
             models.CheckConstraint(
                 condition=Q(name__in=RulePreset.values), name="rating_rule_name_is_a_preset"
@@ -691,6 +710,8 @@ class RatingBand(models.Model):
     """One band of a rating rule: during the plan, a measure of at least ``minimum`` earns
     it (the band without a minimum catches the rest); the final and no-data bands apply by
     their use. The band's group is the indicator's status."""
+
+    tenant_path = "rule__municipality"  # infrastructure.tenancy: how a row reaches its municipality
 
     rule = models.ForeignKey(
         RatingRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("評価基準")
@@ -756,15 +777,17 @@ class RatingBand(models.Model):
             raise ValidationError({"minimum": gettext("計画期間中の区分にだけ下限を設定します。")})
 
 
-class ReportingRound(models.Model):
+class ReportingRound(MunicipalityScoped, models.Model):
     """A fiscal year's reporting round (報告期間): the deadline by which wards enter and
     submit their actual values and initiative progress. Planners set it; before it ward
     officers with missing or draft records are reminded, after it planners get the late
-    wards."""
+    wards. One a year in each municipality."""
 
+    tenant_path = "municipality"
+
+    municipality = municipality_key("reporting_rounds")
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
-        unique=True,
         validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
         help_text=_("報告の対象の年度（西暦、例：2013 = 平成25年度）。"),
     )
@@ -782,6 +805,9 @@ class ReportingRound(models.Model):
         verbose_name = _("報告期間")
         verbose_name_plural = pgettext_lazy("plural", "報告期間")
         ordering = ["-fiscal_year"]
+        constraints = unique_in_municipality(
+            "reporting_round", "fiscal_year", _("この年度の報告期間はすでにあります。")
+        )
 
     def __str__(self) -> str:
         return f"{fiscal_year_label(self.fiscal_year)}{parenthesised(self.deadline.isoformat())}"
@@ -802,6 +828,9 @@ class Reminder(models.Model):
     """One reminder e-mail of a reporting round to one person. The row is written in the
     same transaction that sends the mail, and (round, recipient, kind) is unique, so the
     mail goes at most once however often the task runs."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "round__municipality"
 
     round = models.ForeignKey(
         ReportingRound,

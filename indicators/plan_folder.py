@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
@@ -21,8 +22,18 @@ from infrastructure.sync import PlanConflictError
 from infrastructure.workflow import Status
 from programs.models import Pillar, Plan, Section
 
-from .choices import Derivation, Direction, UnitKind, ValueKind, ValueOrigin
-from .models import CommonIndicator, Indicator, IndicatorValue, Target, Unit, value_problem
+from .choices import Derivation, Direction, RulePreset, UnitKind, ValueKind, ValueOrigin
+from .models import (
+    CommonIndicator,
+    Indicator,
+    IndicatorValue,
+    RatingBand,
+    RatingRule,
+    Target,
+    Unit,
+    value_problem,
+)
+from .rating_rules import PRESET_BANDS
 
 if TYPE_CHECKING:
     from infrastructure.sync import Synchroniser
@@ -211,7 +222,15 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
     reported, for a person to resolve. Codes are the plan's own; indicators of other plans,
     and of chapters the data does not hold, are left alone.
     """
+    rating_rules_sync(sync=sync, municipality=plan.municipality)
     # Units are only upserted, never pruned: another plan's indicators may use them.
+    # Units are shared by every municipality (docs/architecture.md, "Many municipalities"):
+    # one another municipality's indicators use is kept as it is.
+    elsewhere = set(
+        Indicator.objects.filter(plan__municipality__isnull=False)
+        .exclude(plan__municipality=plan.municipality)
+        .values_list("unit__symbol", flat=True)
+    )
     units = {
         item.symbol: sync.upsert(
             Unit,
@@ -221,7 +240,9 @@ def indicators_sync_from_plan(*, sync: Synchroniser, data: IndicatorsData, plan:
                 "label_en": item.label_en,
                 "kind": item.kind,
                 "decimals": item.decimals,
-            },
+            }
+            if item.symbol not in elsewhere or not Unit.objects.filter(symbol=item.symbol).exists()
+            else {},
         )
         for item in data.units
     }
@@ -344,3 +365,51 @@ def _common_indicators(data: IndicatorsData, units: dict[str, Unit]) -> dict[str
                 f"the indicator's unit {item.unit!r} as {kind}"
             )
     return found
+
+
+def rating_rules_sync(*, sync: Synchroniser, municipality) -> None:
+    """Give a municipality loaded for the first time its rating rules (評価基準): the presets
+    that belong to no municipality (made by the migrations before any municipality was
+    loaded), or, when another municipality has taken those, a fresh set of the presets
+    (``PRESET_BANDS``, the pace rule in use). A municipality that has its rules keeps them as
+    its planners left them (docs/architecture.md, "Many municipalities")."""
+    if municipality is None or RatingRule.objects.filter(municipality=municipality).exists():
+        return
+    # Taken as they are (an update of the key alone, as the migration that added it fills it).
+    if taken := RatingRule.objects.filter(municipality__isnull=True).update(
+        municipality=municipality
+    ):
+        for _rule in range(taken):
+            sync.report.add(RatingRule, "updated")
+        return
+    for name in RulePreset.values:
+        preset = RulePreset(name)
+        with translation.override("ja"):
+            label = str(preset.label)
+        with translation.override("en"):
+            label_en = str(preset.label)
+        rule = RatingRule(
+            municipality=municipality,
+            name=name,
+            label=label,
+            label_en=label_en if label_en != label else "",
+            is_active=name == RulePreset.PACE,
+        )
+        rule._change_reason = sync.reason
+        rule.full_clean()
+        rule.save()
+        sync.report.add(RatingRule, "created")
+        for position, band in enumerate(PRESET_BANDS[name]):
+            with translation.override("en"):
+                band_en = _(band.label)
+            RatingBand.objects.create(
+                rule=rule,
+                code=band.code,
+                label=band.label,
+                label_en=band_en if band_en != band.label else "",
+                group=band.group,
+                use=band.use,
+                minimum=band.minimum,
+                position=position,
+            )
+            sync.report.add(RatingBand, "created")

@@ -30,6 +30,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from community.access import Role, role_of
 from community.models import Ward
+from infrastructure import policy
 from infrastructure.fiscal_year import fiscal_year_label
 from infrastructure.workflow import Status
 
@@ -62,10 +63,11 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
 
 
 def _staff(role: Role) -> list:
-    """Active staff whose role (``access.role_of``, the highest of their groups) is ``role``."""
+    """Active staff whose role (``access.role_of``, the highest of their groups) is ``role``,
+    of the municipality the reminders are sent for (``in_each_municipality``)."""
     candidates = (
-        get_user_model()
-        .objects.filter(groups__name__in=[r.value for r in Role], is_active=True)
+        policy.in_tenant(get_user_model().objects.all())
+        .filter(groups__name__in=[r.value for r in Role], is_active=True)
         .distinct()
         .select_related("staff_profile__ward", "staff_profile__department")
         .prefetch_related("groups")

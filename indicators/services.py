@@ -195,8 +195,12 @@ def rating_rule_activate(*, user: AbstractBaseUser, rule: RatingRule) -> RatingR
         bands = [Band(b.code, b.label, b.group, b.use, b.minimum) for b in rule.bands.all()]
         if found := problems(bands):
             raise ValidationError(found)
-        # One row at a time, so that the history records who switched which rule off.
-        for active in RatingRule.objects.select_for_update().filter(is_active=True):
+        # One row at a time, so that the history records who switched which rule off. One
+        # rule is active in each municipality: only the rule's own are switched off.
+        actives = RatingRule.objects.select_for_update().filter(
+            is_active=True, municipality=rule.municipality_id
+        )
+        for active in actives:
             if active.pk != rule.pk:
                 active.is_active = False
                 active._history_user = user

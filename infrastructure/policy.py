@@ -227,6 +227,16 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
     return queryset.filter(found.rule.rows(actor, action))
 
 
+def in_tenant(queryset: models.QuerySet) -> models.QuerySet:
+    """The rows of ``queryset`` of the active tenant, by the grant's paths (all of them with
+    no tenant active): for work that is no one's request, such as who a reminder goes to."""
+    found = grant_of(queryset.model)
+    tenant_id = tenancy.current_id()
+    if tenant_id is None or found is None or not found.tenant:
+        return queryset
+    return queryset.filter(tenancy.rows_of(queryset.model, tenant_id, found.tenant))
+
+
 def _tenant_of_work(actor: Actor) -> int | None:
     """The tenant whose rows the actor works on: the request's (``infrastructure.tenancy``),
     else the one the actor belongs to; None: every tenant's (one municipality installed, an

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.access import Role, role_of
+from infrastructure import policy
 from infrastructure.jobs.services import job_create, job_handler
 from infrastructure.workflow import Status, Transition, entered_or_submitted, record_transitioned
 
@@ -169,9 +170,10 @@ def send_transition_mail(job, progress) -> dict:
 
 
 def planners() -> list:
+    """The active planners of the municipality the digests are sent for."""
     candidates = (
-        get_user_model()
-        .objects.filter(groups__name=Role.PLANNER.value, is_active=True)
+        policy.in_tenant(get_user_model().objects.all())
+        .filter(groups__name=Role.PLANNER.value, is_active=True)
         .distinct()
         .select_related("staff_profile")
         .prefetch_related("groups")

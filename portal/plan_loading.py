@@ -104,7 +104,9 @@ def plan_load(*, document: PlanDocument, overwrite_edits: bool = False) -> SyncR
     municipality = municipality_sync_from_plan(sync=sync, data=document.municipality)
     plan = plan_sync_from_plan(sync=sync, data=document.plan, municipality=municipality)
     indicators_sync_from_plan(sync=sync, data=document.indicators, plan=plan)
-    community_sync_from_plan(sync=sync, data=document.community, plan_code=document.plan.code)
+    community_sync_from_plan(
+        sync=sync, data=document.community, plan=plan, municipality=municipality
+    )
     easy_japanese_sync_from_plan(sync=sync, data=document.easy_japanese, plan=plan)
     if sync.edited:
         raise PlanConflictError(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from community.areas import AREA, area_text
+from community.models import MunicipalityScoped, municipality_key, unique_in_municipality
 from infrastructure.fiscal_year import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -79,12 +80,13 @@ def current_of(plans: list[Plan], *, today: datetime.date | None = None) -> Plan
     return min(plans, key=lambda p: p.period_start, default=None)
 
 
-class Plan(models.Model):
-    """A community-welfare plan (地域福祉計画) of the city, for a period of fiscal years."""
+class Plan(MunicipalityScoped, models.Model):
+    """A community-welfare plan (地域福祉計画) of the city, for a period of fiscal years. Its
+    code is unique within its municipality."""
 
     tenant_path = "municipality"  # infrastructure.tenancy: how a row reaches its municipality
 
-    code = models.SlugField(_("コード"), max_length=64, unique=True)
+    code = models.SlugField(_("コード"), max_length=64)
     municipality = models.ForeignKey(
         "community.Municipality",
         on_delete=models.PROTECT,
@@ -123,7 +125,8 @@ class Plan(models.Model):
                 | Q(period_end__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="plan_period_in_order",
-            )
+            ),
+            *unique_in_municipality("plan", "code", _("同じコードの計画がすでにあります。")),
         ]
 
     def __str__(self) -> str:
@@ -740,15 +743,17 @@ class AnnualReportStatus(models.TextChoices):
     FAILED = "failed", _("作成に失敗")
 
 
-class AnnualReport(models.Model):
+class AnnualReport(MunicipalityScoped, models.Model):
     """The stored annual evaluation report (施策評価) of a fiscal year: the xlsx workbook,
     the printable HTML page and the council report as PDF (施策評価書), made by the worker
     from approved data. The files of the last successful run stay available, with their
-    generation time, while a new one is made."""
+    generation time, while a new one is made. One a year in each municipality."""
 
+    tenant_path = "municipality"
+
+    municipality = municipality_key("annual_reports")
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
-        unique=True,
         validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
     )
     status = models.CharField(
@@ -776,6 +781,9 @@ class AnnualReport(models.Model):
         verbose_name = _("年次報告書")
         verbose_name_plural = pgettext_lazy("plural", "年次報告書")
         ordering = ["-fiscal_year"]
+        constraints = unique_in_municipality(
+            "annual_report", "fiscal_year", _("この年度の年次報告書はすでにあります。")
+        )
 
     def __str__(self) -> str:
         from infrastructure.fiscal_year import fiscal_year_label

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from community.plan_folder import claim_unowned
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from infrastructure.plan_folder import Node, PlanFolder, check_numbering
 from infrastructure.sync import PlanConflictError
@@ -322,14 +323,23 @@ def plan_sync_from_plan(*, sync: Synchroniser, data: PlanData, municipality) -> 
     content, match the data; return the plan. Other plans, and chapters of this plan the
     data does not hold, are never touched: a second chapter or the next plan period loads
     beside the first. Part of ``portal.plan_loading.plan_load``."""
-    # Themes are only upserted, never pruned: another plan's pillars may name them.
+    # Themes are shared by every municipality (docs/architecture.md, "Many municipalities"):
+    # only upserted, never pruned (another plan's pillars may name them), and one another
+    # municipality's pillars use is kept as it is.
     for theme in data.themes:
-        sync.upsert(Theme, {"code": theme.code}, {"name": theme.name, "name_en": theme.name_en})
+        names = {"name": theme.name, "name_en": theme.name_en}
+        if (
+            Pillar.objects.filter(theme__code=theme.code, plan__municipality__isnull=False)
+            .exclude(plan__municipality=municipality)
+            .exists()
+        ):
+            names = {}
+        sync.upsert(Theme, {"code": theme.code}, names)
+    claim_unowned(Plan, municipality, code=data.code)
     plan = sync.upsert(
         Plan,
-        {"code": data.code},
+        {"municipality": municipality, "code": data.code},
         {
-            "municipality": municipality,
             "title": data.title,
             "title_en": data.title_en,
             "period_start": data.period_start,

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 
 from community.models import Municipality
@@ -91,11 +90,6 @@ def test_load_plan_without_a_folder_loads_the_configured_one(settings):
     assert (municipality.code, municipality.name) == ("991007", "架空市")
     assert Plan.objects.get().code == "kaku-community-welfare-plan"
     call_command("load_plan", "--check", verbosity=0)  # nothing differs: exit 0
-
-    # What make run did before the folder was configuration: the shipped plan, refused.
-    settings.PLAN_DATA_DIR = ROOT / "programs" / "data" / "plan"
-    with pytest.raises(CommandError, match="架空市（991007）"):
-        call_command("load_plan", verbosity=0)
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from community.models import (
     Ward,
 )
 from community.services import staff_create
-from indicators.models import Indicator, IndicatorValue, Reminder, Target, Unit
+from indicators.models import Indicator, IndicatorValue, RatingRule, Reminder, Target, Unit
 from portal.annual_reports import annual_report_generate
 from programs.models import AnnualReport, InitiativeProgress, Pillar, Plan, Theme
 from programs.selectors import current_plan
@@ -41,7 +41,9 @@ SHIPPED_NAMES = ("熊本", "Kumamoto", "中央区", "431001")
 def empty_the_database() -> None:
     """Everything the shipped plan and its municipality put into the database, and what
     hangs off it, in an order the foreign keys allow (reference data made by migrations,
-    such as roles, life stages and the rating scale, stays)."""
+    such as roles, life stages and the rating rules, stays: the rules go back to no
+    municipality, for the next municipality loaded to take)."""
+    RatingRule.objects.update(municipality=None)
     for model in (
         Reminder,
         IndicatorValue,
@@ -57,8 +59,8 @@ def empty_the_database() -> None:
         SchoolDistrict,
         StaffProfile,
         Ward,
-        Municipality,
         OrganisationType,
+        Municipality,
         Unit,
         Theme,
     ):
@@ -219,10 +221,12 @@ def test_the_admin_header_names_the_citys_plan(kaku_city, kaku_planner):
     assert not any(name in admin for name in SHIPPED_NAMES)
 
 
-def test_another_municipalitys_plan_is_refused(kaku_city):
-    from django.core.management import CommandError
-
-    with pytest.raises(CommandError, match="架空市（991007）"):
-        call_command("load_plan", verbosity=0)
-    assert Municipality.objects.get().code == "991007"
-    assert not Plan.objects.exclude(pk=kaku_city.pk).exists()
+def test_another_municipalitys_plan_loads_beside_it(kaku_city):
+    """One installation may serve several municipalities (issue 22): a second folder adds
+    its municipality and leaves the first one's plan alone."""
+    hinata = Path(__file__).parent / "fixtures" / "plans" / "hinata-town"
+    before = set(Plan.objects.values_list("pk", "title"))
+    call_command("load_plan", str(hinata), verbosity=0)
+    assert set(Municipality.objects.values_list("code", flat=True)) == {"991007", "993018"}
+    assert before <= set(Plan.objects.values_list("pk", "title"))
+    assert Plan.objects.get(pk=kaku_city.pk).municipality.code == "991007"

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from community.plan_folder import MunicipalityMismatchError
 from infrastructure.plan_folder import PlanDataError
 from infrastructure.sync import PlanConflictError
 from portal.plan_loading import plan_document_read, plan_load
@@ -72,7 +71,7 @@ class Command(BaseCommand):
                     raise _DryRun
         except _DryRun:
             pass
-        except (PlanConflictError, MunicipalityMismatchError) as error:
+        except PlanConflictError as error:
             raise CommandError(str(error)) from error
 
         if verbosity >= 1:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0013_staff_mail_notifications'),
+        ('community', '0014_municipality_key_and_unique_per_municipality'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0018_rating_english_labels'),
+        ('indicators', '0019_municipality_key_and_unique_per_municipality'),
     ]
 
     operations = [

@@ -73,6 +73,6 @@ def unship(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0019_common_indicators")]
+    dependencies = [("indicators", "0020_common_indicators")]
 
     operations = [migrations.RunPython(ship, unship)]
