@@ -67,17 +67,31 @@ def _in_transaction() -> bool:
 def active_rule() -> Rule:
     """The rating rule in use, with its bands as the planners left them. Without an active
     rule, or with bands that cannot judge (edited into an unusable set), the rule's preset
-    bands (the ``pace`` preset's when none is active): a verdict is always given."""
-    return cached("rating-rule", _active_rule)
+    bands (the ``pace`` preset's when none is active): a verdict is always given. With
+    several municipalities loaded, the active tenant's (``infrastructure.tenancy``)."""
+    return _rule_of(active_rules(), tenancy.current_id())
 
 
-def _active_rule() -> Rule:
-    # One query: the active rule (at most one, by constraint) joined to its bands in their
-    # order; a rule without bands comes as one row of NULL band fields.
+def active_rules() -> dict[int | None, Rule]:
+    """Each municipality's rule in use, by its id (None: a rule of no municipality, made
+    before any was loaded): one query for all, for a view across municipalities."""
+    return cached("rating-rules", _active_rules)
+
+
+def _rule_of(rules: dict[int | None, Rule], municipality_id: int | None) -> Rule:
+    if len(rules) == 1:
+        return next(iter(rules.values()))
+    return rules.get(municipality_id) or Rule.preset()
+
+
+def _active_rules() -> dict[int | None, Rule]:
+    # One query: the active rules (one per municipality, by constraint) joined to their
+    # bands in their order; a rule without bands comes as one row of NULL band fields.
     rows = list(
         RatingRule.objects.filter(is_active=True)
-        .order_by("bands__position", "bands__pk")
+        .order_by("municipality_id", "bands__position", "bands__pk")
         .values_list(
+            "municipality_id",
             "name",
             "label",
             "label_en",
@@ -89,13 +103,24 @@ def _active_rule() -> Rule:
             "bands__label_en",
         )
     )
-    if not rows:
-        return Rule.preset()
-    name, label, label_en = rows[0][:3]
-    bands = tuple(Band(*band) for band in (row[3:] for row in rows) if band[0] is not None)
-    if problems(list(bands)):
-        return Rule.preset(name)
-    return Rule(name, bands, label, label_en)
+    grouped: dict[int | None, list[tuple]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row[1:])
+    rules = {}
+    for municipality_id, found in grouped.items():
+        name, label, label_en = found[0][:3]
+        bands = tuple(Band(*band) for band in (row[3:] for row in found) if band[0] is not None)
+        rules[municipality_id] = (
+            Rule.preset(name) if problems(list(bands)) else Rule(name, bands, label, label_en)
+        )
+    return rules
+
+
+def plan_municipalities(plan_ids) -> dict[int, int | None]:
+    """The municipality of each plan, by the plan's id (one query)."""
+    from programs.models import Plan
+
+    return dict(Plan.objects.filter(pk__in=plan_ids).values_list("pk", "municipality_id"))
 
 
 def rating_codes() -> list[str]:
@@ -168,7 +193,17 @@ def progress_by_indicator(
         pk: choose_in_force(found, as_of)
         for pk, found in targets_grouped(indicators, target_rows, ward_id=ward_id).items()
     }
-    rule = active_rule()
+    rules = active_rules()
+    tenant = tenancy.current_id()
+    # Each indicator by its own municipality's rule (several only across municipalities).
+    municipality_of = (
+        plan_municipalities({indicator.plan_id for indicator in indicators})
+        if len(rules) > 1 and tenant is None
+        else {}
+    )
+
+    def rule(indicator: Indicator) -> Rule:
+        return _rule_of(rules, municipality_of.get(indicator.plan_id, tenant))
 
     def latest(found: list[Point]) -> Point | None:
         return max(found, key=lambda p: p.fiscal_year, default=None)
@@ -189,7 +224,7 @@ def progress_by_indicator(
             baseline=baseline(indicator),
             target=target(indicator),
             actuals=points[(indicator.pk, ValueKind.ACTUAL, bool(ward_id))],
-            rule=rule,
+            rule=rule(indicator),
             as_of=as_of,
             survey_percentage=indicator.survey_percentage,
         )

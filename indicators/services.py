@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import policy as indicator_policy
+from infrastructure import policy
 from infrastructure.fiscal_year import validate_reporting_year
+from infrastructure.policy import CHANGE
 from infrastructure.workflow import record_create, record_delete, record_update
 
 from .choices import ValueOrigin
@@ -190,6 +192,7 @@ def rating_rule_activate(*, user: AbstractBaseUser, rule: RatingRule) -> RatingR
     """Make ``rule`` the one in use; every verdict from now on follows its bands. Refused
     while its bands could not judge every case."""
     indicator_policy.check_sets_rating_rule(user)
+    policy.check(user, CHANGE, rule)  # a rule of the user's own municipality
     with transaction.atomic():
         rule = RatingRule.objects.select_for_update().get(pk=rule.pk)
         bands = [Band(b.code, b.label, b.group, b.use, b.minimum) for b in rule.bands.all()]

@@ -22,12 +22,21 @@ def site(request) -> dict:
     """What every page's frame shows of the data: the site's name (the current plan's
     title), the current plan's pillar numbers for the navigation, the first ward (area), and
     the municipality's own word for its areas (``community.areas.area_context``:
-    ``area_word``, 区, 地区 …; ``has_areas``, whether it reports by any; ``ward_offices``)."""
+    ``area_word``, 区, 地区 …; ``has_areas``, whether it reports by any; ``ward_offices``).
+    With several municipalities loaded, a page of none of them (``site_shared``) gets a
+    frame of its own: the generic name and a way back to the list of municipalities."""
+    from django.utils.translation import gettext
+
     from community.areas import area_context
     from community.models import Ward
+    from community.tenants import serves_several
+    from infrastructure import tenancy
     from programs.models import Pillar
     from programs.selectors import current_plan, site_title
 
+    if tenancy.current() is None and serves_several():
+        # A page of no one municipality (the prefecture's view): no plan's frame.
+        return {"site_name": gettext("地域福祉計画"), "site_shared": True, **area_context()}
     plan = current_plan()
     return {
         "site_name": site_title(plan),

@@ -15,7 +15,7 @@ from django.test import Client
 from community.access import Role
 from community.models import Municipality, Ward
 from community.services import staff_create
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, RatingRule
 from infrastructure import policy, tenancy
 from infrastructure.row_security import ROLE_FOR_TESTS
 from infrastructure.workflow import Status
@@ -220,3 +220,25 @@ def test_row_security_hides_the_other_municipality_from_a_raw_query(two_cities):
                 assert count(cursor, wards_of_home, home.pk) == 5
         finally:
             cursor.execute("RESET ROLE")
+
+
+def test_across_municipalities_each_indicator_is_judged_by_its_own_municipalitys_rule(
+    two_cities,
+):
+    """The prefecture's view judges every municipality's indicators in one go: each by the
+    rule its own municipality uses, as its own pages do."""
+    from indicators.selectors import active_rules, progress_by_indicator
+
+    home, other = Municipality.objects.get(code=HOME), Municipality.objects.get(code=OTHER)
+    RatingRule.objects.filter(municipality=other).update(is_active=False)
+    RatingRule.objects.filter(municipality=other, name="statcan").update(is_active=True)
+    assert {rule.name for rule in active_rules().values()} == {"pace", "statcan"}
+
+    indicators = list(Indicator.objects.filter(plan__municipality__in=[home, other]))
+    across = progress_by_indicator(indicators, up_to=YEAR)
+    for municipality in (home, other):
+        with tenancy.activated(tenancy.Tenant(municipality.pk, municipality.code)):
+            own = [i for i in indicators if i.plan.municipality_id == municipality.pk]
+            within = progress_by_indicator(own, up_to=YEAR)
+        for indicator in own:
+            assert across[indicator.pk] == within[indicator.pk], indicator.code

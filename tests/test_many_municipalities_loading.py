@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
+from community.access import Role
 from community.models import (
     CommunityResource,
     Department,
@@ -30,6 +31,7 @@ from community.models import (
     VolunteerProgram,
     Ward,
 )
+from community.services import staff_create
 from indicators.models import Indicator, RatingRule, ReportingRound
 from indicators.services import rating_rule_activate
 from programs.models import AnnualReport, Pillar, Plan
@@ -295,11 +297,21 @@ def test_a_new_row_takes_the_only_municipality_or_none():
         assert ReportingRound(fiscal_year=2026, deadline="2027-05-31").municipality == other
 
 
-def test_activating_a_rule_in_one_municipality_leaves_the_others(hinata, planner):
+def test_activating_a_rule_in_one_municipality_leaves_the_others(hinata):
     town = Municipality.objects.get(code=HINATA)
-    rating_rule_activate(
-        user=planner, rule=RatingRule.objects.get(municipality=town, name="statcan")
+    statcan = RatingRule.objects.get(municipality=town, name="statcan")
+    shipped_planner = staff_create(
+        username="shipped_planner",
+        role=Role.PLANNER,
+        password=PASSWORD,
+        municipality=Municipality.objects.get(code=SHIPPED),
     )
+    with pytest.raises(PermissionDenied):  # not a rule of the planner's municipality
+        rating_rule_activate(user=shipped_planner, rule=statcan)
+    town_planner = staff_create(
+        username="town_planner", role=Role.PLANNER, password=PASSWORD, municipality=town
+    )
+    rating_rule_activate(user=town_planner, rule=statcan)
     assert RatingRule.objects.get(municipality=town, is_active=True).name == "statcan"
     assert RatingRule.objects.get(municipality__code=SHIPPED, is_active=True).name == "pace"
 
