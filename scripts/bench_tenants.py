@@ -681,7 +681,7 @@ def report_requests(rows: list[dict]) -> None:
         "| path | "
         + " | ".join(f"{m} ms" for m in modes)
         + " | many ÷ one | RLS ÷ one | queries (one / many / RLS) | equal but the tenant's "
-        "setting? | SQL ms (one / many / RLS) |"
+        "setting? | database ms, planning + execution (one / many / RLS) |"
     )
     print("|---|" + "---:|" * (len(modes) + 3) + "---|---:|")
     for row in rows:
@@ -692,9 +692,8 @@ def report_requests(rows: list[dict]) -> None:
             return f"{median[mode] / median['one']:.2f}" if mode in median else "—"
 
         counts = " / ".join(str(len(queries[m])) if m in queries else "—" for m in modes)
-        sql = " / ".join(
-            f"{sum(t for _, t in queries[m]):.1f}" if m in queries else "—" for m in modes
-        )
+        db = row.get("db", {})
+        sql = " / ".join(f"{db[m][0]:.1f} + {db[m][1]:.1f}" if m in db else "—" for m in modes)
         equal = (
             len(queries) == len(modes) and len({len(own_queries(q)) for q in queries.values()}) == 1
         )
@@ -725,9 +724,9 @@ def report_requests(rows: list[dict]) -> None:
 
 
 def server_ms(sql: str, *, tenant_id: int | None = None, plan: bool = False):
-    """The database's own time for ``sql`` (planning + execution, EXPLAIN ANALYZE, the best
-    of three), with the tenant's setting as a request under ``tenant_id`` has it; and with
-    ``plan``, the plan's text."""
+    """The database's own time for ``sql``, planning and execution in ms (EXPLAIN ANALYZE,
+    the best of three), with the tenant's setting as a request under ``tenant_id`` has it;
+    and with ``plan``, the plan's text."""
     import json
 
     from django.db import connection
@@ -740,8 +739,8 @@ def server_ms(sql: str, *, tenant_id: int | None = None, plan: bool = False):
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
             found = cursor.fetchone()[0]
             found = json.loads(found) if isinstance(found, str) else found
-            ms = found[0]["Planning Time"] + found[0]["Execution Time"]
-            best = ms if best is None else min(best, ms)
+            times = (found[0]["Planning Time"], found[0]["Execution Time"])
+            best = times if best is None or sum(times) < sum(best) else best
         text = []
         if plan:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
@@ -751,44 +750,111 @@ def server_ms(sql: str, *, tenant_id: int | None = None, plan: bool = False):
     return best, text
 
 
-def slowest_query(rows: list[dict], tenant_id: int) -> None:
-    """For the path whose ratio is the worst: the database's own time for each of its
-    queries in one, many and many + RLS (the requests run the same queries in the same
-    order but for the tenant's setting), and the plans of the query that grew the most."""
-    rows = [r for r in rows if len(r["queries"]) == len(MODES)]
-    if not rows:
-        return
-    worst = max(rows, key=lambda r: r["median"]["many"] / r["median"]["one"])
-    queries = {mode: [q for q, _ in own_queries(worst["queries"][mode])] for mode in MODES}
-    if len({len(q) for q in queries.values()}) != 1:
-        print(f"\n`{worst['path']}`: the ways run different queries; no plan compared.")
-        return
-    reads = [i for i, q in enumerate(queries["one"]) if q.lstrip("( ").upper().startswith("SELECT")]
-    times: dict[str, list[float]] = {}
+def is_read(sql: str) -> bool:
+    return sql.lstrip("( ").upper().startswith("SELECT")
+
+
+def database_time(rows: list[dict], tenant_id: int) -> None:
+    """Each path's reads again, one by one, under EXPLAIN ANALYZE: ``row["db"][mode]`` is
+    the database's own time for them, (planning, execution) in ms, and ``row["reads"][mode]``
+    each read's. The many + RLS reads run as the role the policies apply to, with the
+    tenant's setting."""
     for mode, (database, row_security, _) in MODES.items():
         use(database, row_security=row_security)
         tenant = tenant_id if row_security else None
-        times[mode] = [server_ms(queries[mode][i], tenant_id=tenant)[0] for i in reads]
+        for row in rows:
+            if mode not in row["queries"]:
+                continue
+            reads = [q for q, _ in own_queries(row["queries"][mode]) if is_read(q)]
+            times = [server_ms(q, tenant_id=tenant)[0] for q in reads]
+            row.setdefault("reads", {})[mode] = list(zip(reads, times, strict=True))
+            row.setdefault("db", {})[mode] = (
+                sum(t[0] for t in times),
+                sum(t[1] for t in times),
+            )
     use(ONE)
-    totals = " / ".join(f"{sum(t):.1f}" for t in times.values())
-    print(
-        f"\nThe worst path, `{worst['path']}`: the database's own time (planning + execution, "
-        f"EXPLAIN ANALYZE, best of 3) for its {len(reads)} reads, one / many / many + RLS: "
-        f"{totals} ms."
+
+
+def slowest_query(rows: list[dict], tenant_id: int) -> None:
+    """For the path whose ratio is the worst: the plans of its read whose own time grew the
+    most from one to many + RLS (the requests run the same reads in the same order)."""
+    rows = [r for r in rows if len(r.get("reads", {})) == len(MODES)]
+    if not rows:
+        return
+    worst = max(rows, key=lambda r: r["median"]["many"] / r["median"]["one"])
+    reads = worst["reads"]
+    if len({len(r) for r in reads.values()}) != 1:
+        print(f"\n`{worst['path']}`: the ways run different reads; no plan compared.")
+        return
+    grown = max(
+        range(len(reads["one"])),
+        key=lambda k: sum(reads["many + RLS"][k][1]) - sum(reads["one"][k][1]),
     )
-    grown = max(range(len(reads)), key=lambda k: times["many + RLS"][k] - times["one"][k])
-    index = reads[grown]
     print(
-        "The read that grew the most: "
-        + " / ".join(f"{times[m][grown]:.2f}" for m in MODES)
+        f"\nThe worst path, `{worst['path']}`: its read that grew the most (planning + "
+        "execution, one / many / many + RLS): "
+        + " / ".join(f"{reads[m][grown][1][0]:.2f} + {reads[m][grown][1][1]:.2f}" for m in MODES)
         + " ms. Its plans:"
     )
     for mode, (database, row_security, _) in MODES.items():
         use(database, row_security=row_security)
-        sql = queries[mode][index]
+        sql = reads[mode][grown][0]
         _, plan = server_ms(sql, tenant_id=tenant_id if row_security else None, plan=True)
         print(f"\n{mode}:\n\n```\n{sql[:800]}{' …' if len(sql) > 800 else ''}\n")
-        print("\n".join(plan[:45]) + ("\n…" if len(plan) > 45 else "") + "\n```")
+        print("\n".join(plan[:40]) + ("\n…" if len(plan) > 40 else "") + "\n```")
+    use(ONE)
+
+
+def profile_worst(rows: list[dict], code: str, rounds: int = 10) -> None:
+    """cProfile the worst path's cold request in one and in many (``rounds`` each): the
+    functions whose own time per request grew the most."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    rows = [r for r in rows if "many" in r["median"]]
+    if not rows:
+        return
+    worst = max(rows, key=lambda r: r["median"]["many"] / r["median"]["one"])
+    client = Client()
+    own: dict[str, dict] = {}
+    for mode in ("one", "many"):
+        database, row_security, prefixed = MODES[mode]
+        use(database, row_security=row_security)
+        url = f"/{code}{worst['path']}" if prefixed else worst["path"]
+        profiler = cProfile.Profile()
+        for _ in range(rounds):
+            cold()
+            profiler.enable()
+            request(client, url)
+            profiler.disable()
+        stats = pstats.Stats(profiler).stats
+        own[mode] = {
+            f"{Path(f).name}:{line}({name})": (tt, calls)
+            for (f, line, name), (_, calls, tt, *_) in stats.items()
+        }
+        own[mode]["(all)"] = (sum(tt for tt, _ in own[mode].values()), 0)
+    use(ONE)
+    keys = set(own["one"]) | set(own["many"])
+
+    def grew(key):
+        return own["many"].get(key, (0, 0))[0] - own["one"].get(key, (0, 0))[0]
+
+    print(
+        f"\nWhere the time of `{worst['path']}` grows (cProfile, {rounds} cold requests each, "
+        f"ms of own time per request, one → many; all functions: "
+        f"{own['one']['(all)'][0] * 1000 / rounds:.1f} → "
+        f"{own['many']['(all)'][0] * 1000 / rounds:.1f}, profiler's overhead included):\n"
+    )
+    print("| function | one ms | many ms | calls one → many |")
+    print("|---|---:|---:|---|")
+    for key in sorted(keys - {"(all)"}, key=grew, reverse=True)[:12]:
+        one, many = own["one"].get(key, (0, 0)), own["many"].get(key, (0, 0))
+        print(
+            f"| `{key}` | {one[0] * 1000 / rounds:.2f} | {many[0] * 1000 / rounds:.2f} | "
+            f"{one[1] // rounds} → {many[1] // rounds} |"
+        )
     use(ONE)
 
 
@@ -824,6 +890,9 @@ def main() -> int:
         "--short",
         action="store_true",
         help="for CI: 60 municipalities, 30–40 indicators each, 5 rounds",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the worst path in one and in many"
     )
     parser.add_argument("--keep", action="store_true", help="keep both databases afterwards")
     args = parser.parse_args()
@@ -886,8 +955,11 @@ def main() -> int:
             f"The measured municipality: {code}.\n"
             f"Cold requests, median of {args.repeat} rounds (ms, test client, server time):\n"
         )
+        database_time(requests, home_id)
         report_requests(requests)
         slowest_query(requests, home_id)
+        if args.profile:
+            profile_worst(requests, code)
         print(f"\n`migrate` and DDL on the indicator values, median of {args.migrate_repeat}:")
         report_migrate(migrations)
         print()
