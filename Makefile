@@ -112,7 +112,7 @@ bench-short: install assets
 ## One municipality among 200 in one PostgreSQL database against the same one alone (issue 22):
 ## its pages and API cold (ms, queries), migrate, the prefecture's view. DATABASE_URL names the
 ## PostgreSQL server; the script makes and drops bench_tenants_one and bench_tenants_many there.
-## About ten minutes on the reference machine; docs/performance.md, "Many municipalities".
+## About three minutes here; docs/performance.md, "Many municipalities in one database".
 bench-tenants: install assets
 	@if [ -z "$$DATABASE_URL" ]; then \
 		echo "make bench-tenants needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench-tenants"; \
@@ -120,7 +120,7 @@ bench-tenants: install assets
 	fi
 	PLAN_DATA_DIR= $(BIN)/python scripts/bench_tenants.py
 
-## The same for CI: 60 municipalities, 5 rounds (two minutes or so)
+## The same for CI: 60 municipalities, 5 rounds (under a minute here)
 bench-tenants-short: install assets
 	@if [ -z "$$DATABASE_URL" ]; then \
 		echo "make bench-tenants-short needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench-tenants-short"; \

@@ -2,7 +2,8 @@
 """One municipality among 200 in one database against the same municipality alone (issue 22).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything \\
-        python scripts/bench_tenants.py [--municipalities 200] [--repeat 20] [--short] [--keep]
+        python scripts/bench_tenants.py [--municipalities 200] [--repeat 20] [--short]
+        [--profile] [--keep]
 
 PostgreSQL only: DATABASE_URL names the server (host, port, user, password), never a database
 this script touches; it creates two throwaway databases of its own on that server,
@@ -29,7 +30,11 @@ Measured, in one run so that the machine's drift hits both alike:
    superuser this script connects as: row-level security does not apply to it) and
    **many + RLS** (``SET ROLE`` to the row-security role of the suite, as an installation's
    own role is subject to the policies, ``infrastructure.row_security``). The ratio many ÷ one
-   (goal: within 1.2×) and whether the query counts are equal.
+   (goal: within 1.2×), whether the query counts are equal but for the tenant's setting in
+   the database session, whether the API answers the same JSON (its links' code aside), and
+   the database's own time for each path's reads (EXPLAIN ANALYZE of each, planning and
+   execution). For the worst path, the plans of the read that grew the most; with
+   ``--profile``, the functions whose time grew the most under cProfile.
 2. ``migrate`` of the newest migration of ``indicators`` (back one, then forward; the forward
    step timed, its ``post_migrate`` work included) on both databases, and the DDL a migration
    on the biggest table would run (a nullable column added, an index built, both removed)
@@ -59,6 +64,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT = Path(__file__).resolve().parent.parent
 ONE, MANY = "bench_tenants_one", "bench_tenants_many"
@@ -496,6 +502,7 @@ def measure_requests(paths: list[str], code: str, repeat: int) -> list[dict]:
         }
         queries: dict[str, list[tuple[str, float]]] = {}
         failed: dict[str, str] = {}
+        bodies: dict[str, str] = {}
         for mode, (database, row_security, _) in MODES.items():
             use(database, row_security=row_security)
             try:
@@ -504,7 +511,9 @@ def measure_requests(paths: list[str], code: str, repeat: int) -> list[dict]:
                     request(client, url[mode])
                 cold()
                 with CaptureQueriesContext(connection) as captured:
-                    request(client, url[mode])
+                    response = request(client, url[mode])
+                if path.startswith("/api/"):  # the same answer, but for the links' code
+                    bodies[mode] = response.content.decode().replace(f"/{code}/", "/")
                 queries[mode] = [
                     (q["sql"], float(q["time"]) * 1000) for q in captured.captured_queries
                 ]
@@ -525,6 +534,7 @@ def measure_requests(paths: list[str], code: str, repeat: int) -> list[dict]:
                 "median": {mode: statistics.median(s) for mode, s in samples.items()},
                 "queries": queries,
                 "failed": failed,
+                "same": None if not bodies else len(set(bodies.values())) == 1,
             }
         )
         print(f"  measured {path}", file=sys.stderr)
@@ -554,17 +564,20 @@ def measure_migrate(repeat: int) -> dict[str, dict[str, float]]:
     for database in (ONE, MANY):
         use(database)
         back, forward = [], []
-        for _ in range(repeat):
-            back.append(
+        for round_ in range(repeat + 1):  # the first, not counted, loads the migrations
+            seconds = (
                 timed(
                     lambda: call_command(
                         "migrate", "indicators", previous.key[1], interactive=False, verbosity=0
                     )
-                )
+                ),
+                timed(
+                    lambda: call_command("migrate", "indicators", interactive=False, verbosity=0)
+                ),
             )
-            forward.append(
-                timed(lambda: call_command("migrate", "indicators", interactive=False, verbosity=0))
-            )
+            if round_:
+                back.append(seconds[0])
+                forward.append(seconds[1])
         results[database] = {
             "rows": IndicatorValue._base_manager.count(),
             f"migrate back ({previous.key[1]})": statistics.median(back),
@@ -615,7 +628,7 @@ def measure_prefecture(url_of: Callable[[str], str], sizes: dict[str, int], repe
     chosen = [p for p, n in sizes.items() if n in (45, 10)]
     try:
         for prefecture in chosen:
-            resolve(url_of(prefecture))
+            resolve(urlsplit(url_of(prefecture)).path)
     except Resolver404:
         use(ONE)
         return None
@@ -681,9 +694,9 @@ def report_requests(rows: list[dict]) -> None:
         "| path | "
         + " | ".join(f"{m} ms" for m in modes)
         + " | many ÷ one | RLS ÷ one | queries (one / many / RLS) | equal but the tenant's "
-        "setting? | database ms, planning + execution (one / many / RLS) |"
+        "setting? | same JSON? | database ms, planning + execution (one / many / RLS) |"
     )
-    print("|---|" + "---:|" * (len(modes) + 3) + "---|---:|")
+    print("|---|" + "---:|" * (len(modes) + 3) + "---|---|---:|")
     for row in rows:
         median, queries = row["median"], row["queries"]
         cells = [f"{median[m]:.1f}" if m in median else "failed" for m in modes]
@@ -699,7 +712,8 @@ def report_requests(rows: list[dict]) -> None:
         )
         print(
             f"| `{row['path']}` | {' | '.join(cells)} | {ratio('many')} | "
-            f"{ratio('many + RLS')} | {counts} | {'yes' if equal else 'NO'} | {sql} |"
+            f"{ratio('many + RLS')} | {counts} | {'yes' if equal else 'NO'} | "
+            f"{ {None: '—', True: 'yes', False: 'NO'}[row['same']] } | {sql} |"
         )
     ratios = [r["median"]["many"] / r["median"]["one"] for r in rows if "many" in r["median"]]
     if ratios:
