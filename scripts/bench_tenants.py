@@ -12,7 +12,8 @@ this script touches; it creates two throwaway databases of its own on that serve
 
 - **one**: ``migrate``, the shipped plan (``load_plan``) and its sample data
   (``indicators.demo.demo_data_load``): the municipality alone, at plain URLs;
-- **many**: the same, then with ``bulk_create`` (seeded: every run builds the same data) 199
+- **many**: a copy of ``one`` (``CREATE DATABASE … TEMPLATE``, so the shipped municipality's
+  rows are the same to the id), then with ``bulk_create`` (seeded: every run builds the same data) 199
   synthetic municipalities of different shapes: valid 全国地方公共団体コード (check digit) in
   several prefectures, the shipped one's prefecture holding 45 and another 10; about a third
   without areas (wards), the rest with 2 to 10; one plan each with one to two priority areas
@@ -35,8 +36,8 @@ Measured, in one run so that the machine's drift hits both alike:
    the database's own time for each path's reads (EXPLAIN ANALYZE of each, planning and
    execution). For the worst path, the plans of the read that grew the most; with
    ``--profile``, the functions whose time grew the most under cProfile.
-2. ``migrate`` of the newest migration of ``indicators`` (back one, then forward; the forward
-   step timed, its ``post_migrate`` work included) on both databases, and the DDL a migration
+2. ``migrate`` of the newest migration of ``indicators`` (back one, then forward, both timed,
+   their ``post_migrate`` work included; a first round not counted) on both databases, and the DDL a migration
    on the biggest table would run (a nullable column added, an index built, both removed)
    through the schema editor.
 3. The prefecture's view ``/pref/<prefecture code>/`` over the prefecture of 45 and the one
