@@ -13,13 +13,14 @@ this script touches; it creates two throwaway databases of its own on that serve
 - **one**: ``migrate``, the shipped plan (``load_plan``) and its sample data
   (``indicators.demo.demo_data_load``): the municipality alone, at plain URLs;
 - **many**: a copy of ``one`` (``CREATE DATABASE … TEMPLATE``, so the shipped municipality's
-  rows are the same to the id), then with ``bulk_create`` (seeded: every run builds the same data) 199
-  synthetic municipalities of different shapes: valid 全国地方公共団体コード (check digit) in
-  several prefectures, the shipped one's prefecture holding 45 and another 10; about a third
-  without areas (wards), the rest with 2 to 10; one plan each with one to two priority areas
-  and four pillars; 30 to 80 indicators each; a baseline and a target each; approved actuals
-  for ten fiscal years city-wide and per area; a few drafts for the year after. The shipped
-  municipality then lives under ``/<its code>/`` (``community.tenants.TenantMiddleware``).
+  rows are the same to the id), then with ``bulk_create`` (seeded: every run builds the same
+  data) 199 synthetic municipalities of different shapes: valid 全国地方公共団体コード
+  (check digit) in several prefectures, the shipped one's prefecture holding 45 and another
+  10; about a third without areas (wards), the rest with 2 to 10; one plan each with one to
+  two priority areas and four pillars; 30 to 80 indicators each; a baseline and a target
+  each; approved actuals for ten fiscal years city-wide and per area; a few drafts for the
+  year after. The shipped municipality then lives under ``/<its code>/``
+  (``community.tenants.TenantMiddleware``).
 
 Measured, in one run so that the machine's drift hits both alike:
 
@@ -37,9 +38,9 @@ Measured, in one run so that the machine's drift hits both alike:
    execution). For the worst path, the plans of the read that grew the most; with
    ``--profile``, the functions whose time grew the most under cProfile.
 2. ``migrate`` of the newest migration of ``indicators`` (back one, then forward, both timed,
-   their ``post_migrate`` work included; a first round not counted) on both databases, and the DDL a migration
-   on the biggest table would run (a nullable column added, an index built, both removed)
-   through the schema editor.
+   their ``post_migrate`` work included; a first round not counted) on both databases, and
+   the DDL a migration on the biggest table would run (a nullable column added, an index
+   built, both removed) through the schema editor.
 3. The prefecture's view ``/pref/<prefecture code>/`` over the prefecture of 45 and the one
    of 10 (time and queries; the counts should be equal), if that URL resolves; otherwise a
    line says it was not measured.
