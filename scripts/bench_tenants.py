@@ -505,6 +505,7 @@ def measure_requests(paths: list[str], code: str, repeat: int) -> list[dict]:
         queries: dict[str, list[tuple[str, float]]] = {}
         failed: dict[str, str] = {}
         bodies: dict[str, str] = {}
+        cached_queries: dict[str, list[str]] = {}
         for mode, (database, row_security, _) in MODES.items():
             use(database, row_security=row_security)
             try:
@@ -519,22 +520,29 @@ def measure_requests(paths: list[str], code: str, repeat: int) -> list[dict]:
                 queries[mode] = [
                     (q["sql"], float(q["time"]) * 1000) for q in captured.captured_queries
                 ]
+                with CaptureQueriesContext(connection) as captured:
+                    request(client, url[mode])  # again at once: from the response cache
+                cached_queries[mode] = [q["sql"] for q in captured.captured_queries]
             except Exception as error:  # reported in the table, not fatal
                 failed[mode] = f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
         samples: dict[str, list[float]] = {mode: [] for mode in MODES if mode not in failed}
+        cached: dict[str, list[float]] = {mode: [] for mode in samples}
         for _ in range(repeat):  # each round times every mode once, so drift hits all alike
             for mode in samples:
                 database, row_security, _ = MODES[mode]
                 use(database, row_security=row_security)
                 cold()
-                start = time.perf_counter()
-                request(client, url[mode])
-                samples[mode].append((time.perf_counter() - start) * 1000)
+                for found in (samples, cached):  # cold, then the same again, cached
+                    start = time.perf_counter()
+                    request(client, url[mode])
+                    found[mode].append((time.perf_counter() - start) * 1000)
         rows.append(
             {
                 "path": path,
                 "median": {mode: statistics.median(s) for mode, s in samples.items()},
+                "cached": {mode: statistics.median(s) for mode, s in cached.items()},
                 "queries": queries,
+                "cached queries": cached_queries,
                 "failed": failed,
                 "same": None if not bodies else len(set(bodies.values())) == 1,
             }
@@ -725,6 +733,15 @@ def report_requests(rows: list[dict]) -> None:
             f"\nmany ÷ one: median of the paths {statistics.median(ratios):.2f}, worst "
             f"{worst:.2f} (goal: within {GOAL}×: {met})"
         )
+    print("\nThe same requests again at once, answered from the response cache (median ms):\n")
+    print("| path | " + " | ".join(f"{m} ms" for m in modes) + " | many ÷ one | queries |")
+    print("|---|" + "---:|" * (len(modes) + 2))
+    for row in rows:
+        median, queries = row["cached"], row["cached queries"]
+        cells = [f"{median[m]:.2f}" if m in median else "failed" for m in modes]
+        ratio = f"{median['many'] / median['one']:.2f}" if "many" in median else "—"
+        counts = " / ".join(str(len(queries[m])) if m in queries else "—" for m in modes)
+        print(f"| `{row['path']}` | {' | '.join(cells)} | {ratio} | {counts} |")
     extra = {
         len(q) - len(own_queries(q)) for r in rows for m, q in r["queries"].items() if m != "one"
     }
