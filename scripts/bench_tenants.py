@@ -240,7 +240,12 @@ def build_many(total: int, indicators_per: tuple[int, int]) -> dict[str, object]
     """In the copy of ``one``, ``total - 1`` synthetic municipalities beside the shipped one."""
     from django.db import connection, transaction
 
-    from community.models import Municipality, Ward, municipality_code_check_digit
+    from community.models import (
+        Municipality,
+        Ward,
+        municipality_code_check_digit,
+        validate_municipality_code,
+    )
     from community.tenants import tenants_refresh
     from indicators.choices import Direction
     from indicators.models import Indicator, IndicatorValue, Target, Unit
@@ -270,6 +275,7 @@ def build_many(total: int, indicators_per: tuple[int, int]) -> dict[str, object]
             first_five = f"{prefecture:02d}{number:03d}"
             code = first_five + str(municipality_code_check_digit(first_five))
             if code not in taken:
+                validate_municipality_code(code)  # bulk_create skips the validators
                 plan_.append((code, name))
                 taken.add(code)
                 count -= 1
