@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: run test install assets migrate lint format check messages clean bench bench-short bench-report schemathesis \
-	backup restore memtest loadtest loadtest-short
+	backup restore memtest loadtest loadtest-short bench-tenants bench-tenants-short
 CHART_JS := static/vendor/chart.umd.min.js
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 
@@ -108,6 +108,25 @@ bench-report: install
 bench-short: install assets
 	PLAN_DATA_DIR= $(BIN)/python scripts/bench.py --scale small --repeat 5
 	PLAN_DATA_DIR= $(BIN)/python scripts/bench_pages.py --repeat 5
+
+## One municipality among 200 in one PostgreSQL database against the same one alone (issue 22):
+## its pages and API cold (ms, queries), migrate, the prefecture's view. DATABASE_URL names the
+## PostgreSQL server; the script makes and drops bench_tenants_one and bench_tenants_many there.
+## About three minutes here; docs/performance.md, "Many municipalities in one database".
+bench-tenants: install assets
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "make bench-tenants needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench-tenants"; \
+		exit 2; \
+	fi
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench_tenants.py
+
+## The same for CI: 60 municipalities, 5 rounds (under a minute here)
+bench-tenants-short: install assets
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "make bench-tenants-short needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench-tenants-short"; \
+		exit 2; \
+	fi
+	PLAN_DATA_DIR= $(BIN)/python scripts/bench_tenants.py --short
 
 ## Requests per second and p99 through gunicorn with production settings, on loopback, in a
 ## throwaway database: a static file (the floor), /, the indicator list and the dashboard.
