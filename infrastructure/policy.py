@@ -222,9 +222,15 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
     if found is None or not found.allows(actor.role, action):
         return queryset.none()
     tenant_id = _tenant_of_work(actor)
-    if tenant_id is not None and found.tenant:
+    if tenant_id is not None and found.tenant and not _filtered_for(queryset, tenant_id):
         queryset = queryset.filter(tenancy.rows_of(queryset.model, tenant_id, found.tenant))
     return queryset.filter(found.rule.rows(actor, action))
+
+
+def _filtered_for(queryset: models.QuerySet, tenant_id: int) -> bool:
+    """Whether the model's manager already kept ``queryset`` to the tenant (by the same
+    paths: ``tenancy.TenantFiltered``)."""
+    return getattr(queryset.query, "tenant_filtered", None) == tenant_id
 
 
 def in_tenant(queryset: models.QuerySet) -> models.QuerySet:

@@ -19,9 +19,11 @@ municipalities (``across``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from django.db import DatabaseError
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ DATABASE_SETTING = "app.tenant"
 
 
 def database_tenant(tenant_id: int | None) -> None:
-    """Tell the database session which tenant the work is for (PostgreSQL; None: none)."""
+    """Tell the database session which tenant the work is for, now (PostgreSQL; None:
+    none)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -69,19 +72,48 @@ def database_tenant(tenant_id: int | None) -> None:
         )
 
 
+class _DatabaseTenant:
+    """Tells the database session the tenant before the block's first query; the block
+    restores the one before if it was told. Work answered without a query (a cached page)
+    costs no round trip. An ``execute_wrapper`` of the connection (PostgreSQL)."""
+
+    def __init__(self, tenant_id: int | None, before: int | None):
+        self.tenant_id, self.before, self.told = tenant_id, before, False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.told:
+            self.told = True
+            context["cursor"].cursor.execute(
+                "SELECT set_config(%s, %s, false)",
+                [DATABASE_SETTING, "" if self.tenant_id is None else str(self.tenant_id)],
+            )
+        return execute(sql, params, many, context)
+
+
 @contextmanager
 def activated(tenant: Tenant | None) -> Iterator[Tenant | None]:
     """Work for ``tenant`` inside the block (None: the whole installation), then restore the
-    tenant that was active before; the database session is told too (PostgreSQL's row
-    security, ``infrastructure.row_security``)."""
+    tenant that was active before; the database session is told too, before the block's
+    first query (PostgreSQL's row security, ``infrastructure.row_security``)."""
+    from django.db import connection
+
     before = _current.get()
     token = _current.set(tenant)
-    database_tenant(tenant.id if tenant is not None else None)
     try:
-        yield tenant
+        if connection.vendor != "postgresql":
+            yield tenant
+            return
+        told = _DatabaseTenant(tenant.id if tenant else None, before.id if before else None)
+        try:
+            with connection.execute_wrapper(told):
+                yield tenant
+        finally:
+            if told.told:
+                # A session the block broke restores nothing; it is not reused as it is.
+                with suppress(DatabaseError):
+                    database_tenant(told.before)
     finally:
         _current.reset(token)
-        database_tenant(before.id if before is not None else None)
 
 
 def across() -> AbstractContextManager[None]:
@@ -149,7 +181,11 @@ class TenantFiltered:
         tenant = _current.get()
         if tenant is None:
             return queryset
-        return queryset.filter(rows_of(self.model, tenant.id))
+        queryset = queryset.filter(rows_of(self.model, tenant.id))
+        # Marked on the query (which every clone copies), so the policy's ``restrict`` does
+        # not add the same condition a second time.
+        queryset.query.tenant_filtered = tenant.id
+        return queryset
 
 
 _filtered_classes: dict[type, type] = {}
