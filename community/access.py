@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -556,3 +557,15 @@ def _grant_sign_in_models() -> None:
         policy.grant(model)
     for model in (TOTPDevice, AuthToken):
         policy.grant(model, tenant="user__staff_profile__municipality")
+
+
+class RolePermissionBackend(ModelBackend):
+    """Django's authentication and model permissions (the admin's own checks), held where
+    the staff member's role holds: with several municipalities loaded, a staff member in
+    another municipality's site has none there, as the policy gives them none
+    (``scope_of``). With one municipality, Django's ``ModelBackend`` as it is."""
+
+    def get_group_permissions(self, user_obj, obj=None):
+        if serves_several() and not user_obj.is_superuser and scope_of(user_obj).role is None:
+            return set()
+        return super().get_group_permissions(user_obj, obj)

@@ -704,7 +704,9 @@ INSTALLED_APPS += ["infrastructure.accounts"]
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username or address before the password is checked.
     "infrastructure.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with the model permissions held only in the staff member's own
+    # municipality where several are loaded (community/access.py).
+    "community.access.RolePermissionBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=10, minimum=1)
 # Failures from one address, across usernames, before that address is throttled: far above the

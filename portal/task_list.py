@@ -16,7 +16,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from community.access import Role, role_of, scope_of
+from community.access import Role, scope_of
 from evaluations.choices import EvaluationStage
 from evaluations.models import Evaluation
 from evaluations.selectors import missing_evaluations
@@ -128,10 +128,10 @@ def _group(model, queryset: QuerySet, url: str, *, related=()) -> Group | None:
 def task_list(user: AbstractBaseUser) -> TaskList:
     """What waits for ``user`` (nothing for the public)."""
     tasks = TaskList()
-    role = role_of(user)
+    scope = scope_of(user)  # the role here: none in another municipality's site
+    role = scope.role
     if role is None:
         return tasks
-    scope = scope_of(user)
     for model in WORKFLOW_MODELS:
         drafts = model.objects.editable_by(user).filter(status=Status.DRAFT)
         if scope.city_wide:

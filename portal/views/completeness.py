@@ -23,7 +23,7 @@ def completeness(request):
     their own. Everyone sees the city-wide records (a department's, say) as far as the
     access policy lets them: planners every status, others the approved ones. A city
     without wards has the city-wide column and row alone."""
-    if access.role_of(request.user) is None:
+    if access.scope_of(request.user).role is None:  # a role here (not in another city)
         raise PermissionDenied
     fiscal_year = selected_fiscal_year(request)
     wards = access.wards_in_full(request.user, Ward.objects.all())

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from community.access import role_of
+from community.access import scope_of
 from community.models import StaffProfile
 
 
@@ -22,7 +22,7 @@ class MailSettingsForm(forms.ModelForm):
 
 @require_http_methods(["GET", "POST"])
 def mail_settings(request):
-    if role_of(request.user) is None:
+    if scope_of(request.user).role is None:  # the role here: none in another municipality
         raise PermissionDenied(_("メールの設定は職員だけが変えられます。"))
     profile, _created = StaffProfile.objects.get_or_create(user=request.user)
     form = MailSettingsForm(request.POST if request.method == "POST" else None, instance=profile)
