@@ -13,6 +13,7 @@ PUBLIC_DATA = {
     "indicators.IndicatorValue",
     "indicators.Target",
     "indicators.Indicator",
+    "indicators.CommonIndicator",  # the prefecture's view (issue 22)
     "indicators.Unit",
     "indicators.RatingBand",
     "indicators.RatingRule",
