@@ -195,15 +195,18 @@ def progress_by_indicator(
     }
     rules = active_rules()
     tenant = tenancy.current_id()
-    # Each indicator by its own municipality's rule (several only across municipalities).
-    municipality_of = (
-        plan_municipalities({indicator.plan_id for indicator in indicators})
-        if len(rules) > 1 and tenant is None
-        else {}
-    )
+    if len(rules) > 1 and tenant is None:
+        # Across municipalities (the prefecture's view): each by its own municipality's rule.
+        municipality_of = plan_municipalities({indicator.plan_id for indicator in indicators})
 
-    def rule(indicator: Indicator) -> Rule:
-        return _rule_of(rules, municipality_of.get(indicator.plan_id, tenant))
+        def rule(indicator: Indicator) -> Rule:
+            return _rule_of(rules, municipality_of.get(indicator.plan_id))
+
+    else:
+        found_rule = _rule_of(rules, tenant)
+
+        def rule(indicator: Indicator) -> Rule:
+            return found_rule
 
     def latest(found: list[Point]) -> Point | None:
         return max(found, key=lambda p: p.fiscal_year, default=None)
