@@ -743,6 +743,13 @@ class AnnualReportStatus(models.TextChoices):
     FAILED = "failed", _("作成に失敗")
 
 
+def report_file_path(report: AnnualReport, filename: str) -> str:
+    """Where a stored report's file goes: under its municipality's code
+    (``reports/<code>/…``), else ``reports/``."""
+    municipality = report.municipality if report.municipality_id else None
+    return f"reports/{municipality.code}/{filename}" if municipality else f"reports/{filename}"
+
+
 class AnnualReport(MunicipalityScoped, models.Model):
     """The stored annual evaluation report (施策評価) of a fiscal year: the xlsx workbook,
     the printable HTML page and the council report as PDF (施策評価書), made by the worker
@@ -762,9 +769,9 @@ class AnnualReport(MunicipalityScoped, models.Model):
         choices=AnnualReportStatus.choices,
         default=AnnualReportStatus.QUEUED,
     )
-    xlsx = models.FileField(_("Excel（xlsx）"), upload_to="reports/", blank=True)
-    html = models.FileField(_("印刷用HTML"), upload_to="reports/", blank=True)
-    pdf = models.FileField(_("施策評価書（PDF）"), upload_to="reports/", blank=True)
+    xlsx = models.FileField(_("Excel（xlsx）"), upload_to=report_file_path, blank=True)
+    html = models.FileField(_("印刷用HTML"), upload_to=report_file_path, blank=True)
+    pdf = models.FileField(_("施策評価書（PDF）"), upload_to=report_file_path, blank=True)
     generated_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
     requested_at = models.DateTimeField(_("依頼日時"), null=True, blank=True)
     job = models.ForeignKey(

@@ -242,3 +242,12 @@ def test_across_municipalities_each_indicator_is_judged_by_its_own_municipalitys
             within = progress_by_indicator(own, up_to=YEAR)
         for indicator in own:
             assert across[indicator.pk] == within[indicator.pk], indicator.code
+
+
+def test_a_stored_report_is_kept_under_its_municipalitys_code(two_cities):
+    from programs.models import AnnualReport, report_file_path
+
+    other = Municipality.objects.get(code=OTHER)
+    report = AnnualReport(municipality=other, fiscal_year=YEAR)
+    assert report_file_path(report, "evaluation-2025.pdf") == f"reports/{OTHER}/evaluation-2025.pdf"
+    assert report_file_path(AnnualReport(fiscal_year=YEAR), "a.pdf") == "reports/a.pdf"

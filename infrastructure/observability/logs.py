@@ -9,6 +9,8 @@ from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
+from infrastructure import tenancy
+
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 # An id a proxy in front already gave the request is kept, if it looks like one.
@@ -22,12 +24,16 @@ def new_request_id(incoming: str | None) -> str:
 
 
 class ContextFilter(logging.Filter):
-    """Puts ``request_id`` (``-`` outside a request) and, in a Celery worker, ``task_id`` on
-    every record, for the formats to show."""
+    """Puts ``request_id`` (``-`` outside a request), the tenant (the municipality's code the
+    work is for, ``-`` for none: ``infrastructure.tenancy``) and, in a Celery worker,
+    ``task_id`` on every record, for the formats to show."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = request_id.get()
+        if not hasattr(record, "tenant"):
+            tenant = tenancy.current()
+            record.tenant = tenant.code if tenant is not None else "-"
         if not hasattr(record, "task_id"):
             from celery import current_task
 
@@ -45,12 +51,14 @@ class JsonFormatter(_JsonFormatter):
         kwargs.setdefault("timestamp", "time")
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
         super().__init__(
-            "%(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s", *args, **kwargs
+            "%(levelname)s %(name)s %(message)s %(request_id)s %(tenant)s %(task_id)s",
+            *args,
+            **kwargs,
         )
 
     def add_fields(self, log_data, record, message_dict) -> None:
         super().add_fields(log_data, record, message_dict)
-        for empty in ("request_id", "task_id"):
+        for empty in ("request_id", "tenant", "task_id"):
             if log_data.get(empty) in ("-", None):
                 log_data.pop(empty, None)
 

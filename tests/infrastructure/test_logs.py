@@ -117,6 +117,18 @@ def test_json_lines_keep_japanese_and_the_traceback():
     assert (line["level"], line["logger"]) == ("ERROR", "kumamoto_welfare.x")
     assert "壊れた" in line["exc_info"] and "time" in line
     assert "request_id" not in line  # outside a request
+    assert "tenant" not in line  # no municipality's work
+
+
+def test_a_line_names_the_municipality_the_work_is_for():
+    """Issue 22: with several municipalities on one installation, each line of a request or
+    job says whose work it was."""
+    from infrastructure import tenancy
+
+    record = logging.LogRecord("kumamoto_welfare.x", logging.INFO, __file__, 1, "済", (), None)
+    with tenancy.activated(tenancy.Tenant(7, "993018")):
+        ContextFilter().filter(record)
+    assert json.loads(JsonFormatter().format(record))["tenant"] == "993018"
 
 
 def test_gunicorn_access_lines_are_json_with_the_request_id():
