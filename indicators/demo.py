@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -54,11 +55,19 @@ def demo_data_load(*, seed: int = 2014) -> DemoLoad:
     history. The same seed gives the same figures."""
     rng = random.Random(seed)
     wards = list(Ward.objects.all())
+    by_municipality: dict[int | None, list[Ward]] = defaultdict(list)
+    for ward in wards:
+        by_municipality[ward.municipality_id].append(ward)
+
+    def wards_of(plan) -> list[Ward]:
+        """A plan's own municipality's wards (all of them where one municipality is loaded)."""
+        return wards if len(by_municipality) <= 1 else by_municipality[plan.municipality_id]
+
     deleted_values = _deleted_by_a_person(
         IndicatorValue, ("indicator_id", "fiscal_year", "kind", "ward_id")
     )
     values = []
-    indicators = list(Indicator.objects.prefetch_related("values"))
+    indicators = list(Indicator.objects.select_related("plan").prefetch_related("values"))
     # The trend heads for the target in force at the start of the sample years.
     targets = targets_in_force(indicators, DEMO_YEARS[0])
     for indicator in indicators:
@@ -74,7 +83,7 @@ def demo_data_load(*, seed: int = 2014) -> DemoLoad:
             share = Decimal(min(max(year - baseline.fiscal_year, 0), span)) / span
             gap = target.value - baseline.value
             trend = baseline.value + gap * share
-            for ward in [None, *wards]:
+            for ward in [None, *wards_of(indicator.plan)]:
                 # Drawn for every place, taken or not: the same seed gives the same figure
                 # to the same place, whatever already exists.
                 noise = gap * Decimal(str(rng.uniform(-0.35, 0.15)))
@@ -104,13 +113,14 @@ def demo_data_load(*, seed: int = 2014) -> DemoLoad:
     key = ("initiative_id", "section_id", "fiscal_year", "ward_id")
     skip = set(InitiativeProgress.objects.values_list(*key))
     skip |= _deleted_by_a_person(InitiativeProgress, key)
-    subjects = [{"initiative": i} for i in Initiative.objects.all()] + [
-        {"section": s} for s in Section.objects.filter(initiatives__isnull=True)
+    subjects = [{"initiative": i} for i in Initiative.objects.select_related("pillar__plan")] + [
+        {"section": s}
+        for s in Section.objects.filter(initiatives__isnull=True).select_related("pillar__plan")
     ]
     states = ["not_started", "in_progress", "in_progress", "completed", "delayed"]
     progress = []
     for subject in subjects:
-        for ward in wards:
+        for ward in wards_of(next(iter(subject.values())).pillar.plan):
             for year in DEMO_YEARS:
                 state = rng.choice(states)
                 events_held, participants = rng.randint(0, 12), rng.randint(0, 400)

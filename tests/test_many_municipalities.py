@@ -251,3 +251,14 @@ def test_a_stored_report_is_kept_under_its_municipalitys_code(two_cities):
     report = AnnualReport(municipality=other, fiscal_year=YEAR)
     assert report_file_path(report, "evaluation-2025.pdf") == f"reports/{OTHER}/evaluation-2025.pdf"
     assert report_file_path(AnnualReport(fiscal_year=YEAR), "a.pdf") == "reports/a.pdf"
+
+
+def test_sample_data_gives_each_municipalitys_indicators_its_own_wards_only(two_cities):
+    from django.db.models import F
+
+    from indicators.demo import demo_data_load
+
+    assert demo_data_load().created > 0
+    by_ward = IndicatorValue.objects.exclude(ward=None)
+    assert by_ward.filter(indicator__plan__municipality__code=OTHER).exists()
+    assert not by_ward.exclude(ward__municipality_id=F("indicator__plan__municipality_id"))
