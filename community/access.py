@@ -9,6 +9,9 @@ Four roles, each a Django group of the same name (kept in step with the grants a
   of the sections and initiatives their department (所管課) is responsible for.
 - ``planner`` (計画担当): every ward and city-wide; edits plan content and indicators, approves.
 - ``admin`` (管理者): everything granted, staff accounts included.
+- ``prefecture`` (都道府県職員): a prefecture's staff (``StaffProfile.prefecture_code``):
+  reads what the public reads, the approved data of every municipality (the prefecture's
+  view across its own), and writes nothing of any municipality's.
 
 The ward a ward officer belongs to is ``StaffProfile.ward``, the department of a department
 officer ``StaffProfile.department``. The rules below (``WardRecords``, ``WardWorkflow``,
@@ -48,6 +51,7 @@ class Role(enum.StrEnum):
     DEPARTMENT_OFFICER = "department_officer"
     PLANNER = "planner"
     ADMIN = "admin"
+    PREFECTURE = "prefecture"
 
     @property
     def label(self) -> str:
@@ -59,6 +63,7 @@ ROLE_LABELS = {
     Role.DEPARTMENT_OFFICER: _("所管課職員"),
     Role.PLANNER: _("計画担当"),
     Role.ADMIN: _("管理者"),
+    Role.PREFECTURE: _("都道府県職員"),
 }
 CITY_WIDE_ROLES = (Role.PLANNER, Role.ADMIN)
 SECOND_FACTOR_ROLES = (Role.PLANNER, Role.ADMIN)
@@ -72,7 +77,13 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
     if user.is_superuser:
         return Role.ADMIN
     names = {group.name for group in user.groups.all()}
-    for role in (Role.ADMIN, Role.PLANNER, Role.WARD_OFFICER, Role.DEPARTMENT_OFFICER):
+    for role in (
+        Role.ADMIN,
+        Role.PLANNER,
+        Role.WARD_OFFICER,
+        Role.DEPARTMENT_OFFICER,
+        Role.PREFECTURE,
+    ):
         if role.value in names:
             return role
     return None
@@ -147,6 +158,10 @@ def scope_of(user_or_scope) -> Scope:
     role = role_of(user_or_scope)
     if role is None:
         return PUBLIC
+    if role is Role.PREFECTURE:
+        # A prefecture's staff read what the public reads, in every municipality's site
+        # (a reader role: ``register``), and hold a token for the API.
+        return Scope(role=role, user_id=user_or_scope.pk)
     tenant_id = None
     if not user_or_scope.is_superuser and serves_several():
         # Roles hold within the staff member's own municipality: in another's site (or
@@ -505,7 +520,11 @@ def register() -> None:
     """The roles, and the grants of the organisation's models and of the ones of the
     infrastructure and Django that staff use (``CommunityConfig.ready``)."""
     policy.register_roles(
-        [role.value for role in Role], superior=Role.ADMIN.value, resolve=scope_of, public=PUBLIC
+        [role.value for role in Role],
+        superior=Role.ADMIN.value,
+        resolve=scope_of,
+        public=PUBLIC,
+        readers=[Role.PREFECTURE.value],
     )
     from community import models
 

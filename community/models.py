@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext_lazy
@@ -356,6 +356,11 @@ class OrganisationType(MunicipalityScoped, models.Model):
         return self.name_en if _in_english() and self.name_en else self.name
 
 
+#: A prefecture's code: JIS X 0401, two digits (01 北海道 … 47 沖縄県), the first two of each
+#: of its municipalities' codes (the fictional fixtures' prefecture is 99).
+PREFECTURE_CODE = r"^[0-9]{2}$"
+
+
 class StaffProfile(models.Model):
     """A staff account's ward or department. Ward officers have a ward, department officers
     a department (所管課); planners and admins work city-wide. Roles themselves are groups
@@ -387,6 +392,13 @@ class StaffProfile(models.Model):
         related_name="staff",
         verbose_name=_("所管課"),
         help_text=_("所管課職員のみ。"),
+    )
+    prefecture_code = models.CharField(
+        _("都道府県コード"),
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(PREFECTURE_CODE, _("2桁の数字です（例：43）。"))],
+        help_text=_("都道府県職員の都道府県（JIS X 0401、自治体コードの上2桁）。"),
     )
     mail_notifications = models.BooleanField(
         _("メールでのお知らせ"),

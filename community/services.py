@@ -58,11 +58,25 @@ def staff_create(
     department: Department | None = None,
     email: str = "",
     municipality: Municipality | None = None,
+    prefecture_code: str = "",
 ) -> AbstractUser:
     """Create a staff account with one role, of ``municipality`` (by default the active
     tenant's, or the only one loaded: ``municipality_for_new_row``). A ward officer belongs
     to exactly one ward, a department officer to exactly one department (所管課), both of
-    that municipality; planners and admins work city-wide and have neither."""
+    that municipality; planners and admins work city-wide and have neither. A prefecture's
+    staff (``Role.PREFECTURE``) belong to a prefecture (``prefecture_code``) and to no
+    municipality."""
+    if (role is Role.PREFECTURE) != bool(prefecture_code):
+        raise ValidationError(
+            {"prefecture_code": _("都道府県コードは都道府県職員にだけ、必ず指定します。")}
+        )
+    if role is Role.PREFECTURE and (ward or department or municipality):
+        raise ValidationError({"municipality": _("都道府県職員は自治体・区・所管課に属しません。")})
+    if prefecture_code:
+        try:
+            StaffProfile._meta.get_field("prefecture_code").run_validators(prefecture_code)
+        except ValidationError as error:
+            raise ValidationError({"prefecture_code": error.messages}) from error
     if role is Role.WARD_OFFICER and ward is None:
         raise ValidationError(
             {"ward": _("区職員には%(area)sを指定してください。") % {"area": area_word()}}
@@ -100,6 +114,8 @@ def staff_create(
         if municipality is None and place is not None and place.municipality_id is not None:
             municipality = place.municipality
     where = {"municipality": municipality} if municipality is not None else {}
+    if role is Role.PREFECTURE:
+        where = {"municipality": None, "prefecture_code": prefecture_code}
     StaffProfile.objects.create(user=user, ward=ward, department=department, **where)
     return user
 

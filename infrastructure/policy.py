@@ -143,6 +143,7 @@ class _Roles:
     superior: str | None = None  # holds every action on every granted model
     resolve: Callable[[Any], Actor] | None = None
     public: Actor | None = None
+    readers: tuple[str, ...] = ()  # roles that read what the public reads, and do nothing else
 
 
 _roles = _Roles()
@@ -150,14 +151,21 @@ _grants: dict[type[models.Model], Grant] = {}
 
 
 def register_roles(
-    names: Iterable[str], *, superior: str, resolve: Callable[[Any], Actor], public: Actor
+    names: Iterable[str],
+    *,
+    superior: str,
+    resolve: Callable[[Any], Actor],
+    public: Actor,
+    readers: Iterable[str] = (),
 ) -> None:
     """The organisation's roles, the one that may do everything granted, how a user becomes
-    an actor, and the actor of the public."""
+    an actor, the actor of the public, and the roles that only read what the public reads
+    (whatever a grant names for them)."""
     _roles.names = tuple(names)
     _roles.superior = superior
     _roles.resolve = resolve
     _roles.public = public
+    _roles.readers = tuple(readers)
 
 
 def grant(
@@ -178,6 +186,8 @@ def grant(
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)} for {model._meta.label}")
     by_role = {role: frozenset(granted) for role, granted in actions.items()}
+    for reader in _roles.readers:
+        by_role[reader] = by_role.get(PUBLIC, frozenset()) & READ
     if _roles.superior is not None:
         by_role[_roles.superior] = EVERYTHING
     paths = (tenant,) if isinstance(tenant, str) else tuple(tenant or tenancy.paths_of(model))

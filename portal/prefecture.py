@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from community.models import PREFECTURE_CODE as PREFECTURE_PATTERN
 from community.models import Municipality
 from evaluations.selectors import year_evaluations_by_plan
 from indicators.choices import ProgressStatus, ValueKind
@@ -31,9 +32,9 @@ from infrastructure import policy, tenancy
 from infrastructure.fiscal_year import FiscalYearError, current_fiscal_year, parse_fiscal_year
 from programs.models import Plan, current_of
 
-# A prefecture's code: JIS X 0401, two digits (01 北海道 … 47 沖縄県); the first two of each
-# of its municipalities' codes (JIS X 0402).
-PREFECTURE_CODE = re.compile(r"^[0-9]{2}$")
+# A prefecture's code (community.models.PREFECTURE_CODE): the first two digits of each of its
+# municipalities' codes (JIS X 0402).
+PREFECTURE_CODE = re.compile(PREFECTURE_PATTERN)
 PER = 1000  # residents
 PER_PLACES = Decimal("0.01")
 

@@ -262,3 +262,52 @@ def test_sample_data_gives_each_municipalitys_indicators_its_own_wards_only(two_
     by_ward = IndicatorValue.objects.exclude(ward=None)
     assert by_ward.filter(indicator__plan__municipality__code=OTHER).exists()
     assert not by_ward.exclude(ward__municipality_id=F("indicator__plan__municipality_id"))
+
+
+@pytest.fixture
+def prefecture_staff(two_cities):
+    return staff_create(
+        username="pref_staff", role=Role.PREFECTURE, password=PASSWORD, prefecture_code=OTHER[:2]
+    )
+
+
+def test_a_prefectures_staff_read_approved_data_and_write_nothing(two_cities, prefecture_staff):
+    other_draft = two_cities[OTHER]
+    profile = prefecture_staff.staff_profile
+    assert (profile.prefecture_code, profile.municipality) == (OTHER[:2], None)
+    api = client_for(prefecture_staff)  # a token: the role is a staff role
+    assert api.get(f"/pref/{OTHER[:2]}/").status_code == 200
+    assert api.get(f"/api/v1/pref/{OTHER[:2]}/").status_code == 200
+    # In the prefecture's municipality's site: what the public reads, no draft, no writing.
+    values = api.get(f"/{OTHER}/api/v1/indicator-values/").json()["results"]
+    assert values and all(row["status"] == "approved" for row in values)
+    assert api.get(f"/{OTHER}/api/v1/indicator-values/{other_draft.pk}/").status_code in (
+        401,
+        403,
+        404,
+    )
+    created = api.post(
+        f"/{OTHER}/api/v1/indicator-values/",
+        {"indicator": other_draft.indicator.code, "fiscal_year": YEAR, "kind": "actual"}
+        | {"value": "1"},
+        format="json",
+    )
+    assert created.status_code == 403
+    # The admin: the approved figures to read, not the draft, nothing to add or change.
+    browser = Client()
+    browser.force_login(prefecture_staff)
+    admin = f"/{OTHER}/admin/indicators/indicatorvalue/"
+    assert browser.get(admin).status_code == 200
+    assert browser.get(f"{admin}{other_draft.pk}/change/").status_code in (302, 403, 404)
+    assert browser.get(f"{admin}add/").status_code == 403
+
+
+def test_a_prefectures_staff_account_names_its_prefecture_and_no_municipality(two_cities):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):  # the prefecture is required
+        staff_create(username="p1", role=Role.PREFECTURE, password=PASSWORD)
+    with pytest.raises(ValidationError):  # a prefecture's code is two digits
+        staff_create(username="p2", role=Role.PREFECTURE, password=PASSWORD, prefecture_code="4")
+    with pytest.raises(ValidationError):  # not a planner's
+        staff_create(username="p3", role=Role.PLANNER, password=PASSWORD, prefecture_code="43")

@@ -1,9 +1,11 @@
-"""python manage.py create_staff USERNAME --role {ward_officer,department_officer,planner,admin}
-[--municipality CODE] [--ward WARD] [--department DEPARTMENT]
+"""python manage.py create_staff USERNAME --role ROLE [--municipality CODE] [--ward WARD]
+[--department DEPARTMENT] [--prefecture CODE]
 
-The account belongs to the municipality CODE names (its 全国地方公共団体コード): required once
-the installation serves more than one, the only one otherwise. Its ward and department are
-looked up within it."""
+ROLE: ward_officer, department_officer, planner, admin or prefecture. The account belongs to
+the municipality CODE names (its 全国地方公共団体コード): required once the installation
+serves more than one, the only one otherwise. Its ward and department are looked up within
+it. A prefecture's staff member (prefecture) belongs to the prefecture ``--prefecture``
+names (two digits, JIS X 0401) and to no municipality."""
 
 import getpass
 import os
@@ -40,12 +42,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--department", help="The department (所管課) of a department officer: its name."
         )
+        parser.add_argument(
+            "--prefecture",
+            help="The prefecture of a prefecture's staff member (role prefecture): its "
+            "two-digit code (JIS X 0401, 01-47). Such an account belongs to no municipality.",
+        )
         parser.add_argument("--email", default="")
 
     def handle(
-        self, *args, username, role, ward, email, department=None, municipality=None, **options
+        self,
+        *args,
+        username,
+        role,
+        ward,
+        email,
+        department=None,
+        municipality=None,
+        prefecture=None,
+        **options,
     ):
-        home = self._municipality(municipality)
+        home = None if role == Role.PREFECTURE else self._municipality(municipality)
         departments = Department.objects.filter(municipality=home) if home else Department.objects
         wards = ward_choices(home)
         department_obj = None
@@ -69,6 +85,7 @@ class Command(BaseCommand):
                 department=department_obj,
                 email=email,
                 municipality=home,
+                prefecture_code=(prefecture or "").strip(),
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
