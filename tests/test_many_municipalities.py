@@ -311,3 +311,25 @@ def test_a_prefectures_staff_account_names_its_prefecture_and_no_municipality(tw
         staff_create(username="p2", role=Role.PREFECTURE, password=PASSWORD, prefecture_code="4")
     with pytest.raises(ValidationError):  # not a planner's
         staff_create(username="p3", role=Role.PLANNER, password=PASSWORD, prefecture_code="43")
+
+
+HINATA = Path(__file__).parent / "fixtures" / "plans" / "hinata-town"
+TOWN = "993018"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "pillars/1/", "api/v1/dashboard/", "api/v1/municipality/", "opendata/", "reports/2025/"],
+)
+def test_a_town_without_wards_serves_its_own_site_beside_the_city(db, path):
+    """The issue's first test: the shipped city's plan and a ward-less town's, in one
+    database, each under its code."""
+    call_command("load_plan", str(HINATA), verbosity=0)
+    client = client_for()
+    # Each one's report of a year of its own plan.
+    town, city = client.get(f"/{TOWN}/{path}"), client.get(f"/{HOME}/" + path.replace("25", "15"))
+    assert town.status_code == city.status_code == 200, (path, town.status_code)
+    assert not any(word in text(town) for word in HOME_WORDS)
+    assert "ひなた町" not in text(city)
+    if path != "api/v1/dashboard/":  # the dashboard names no municipality
+        assert "ひなた町" in text(town) and "熊本" in text(city)
