@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.apps import apps
@@ -39,8 +40,16 @@ CODE_PREFIX = re.compile(r"^/(?P<code>\d{6})(?P<rest>/.*)$")
 CACHE_KEY = "tenants"
 
 
+#: The municipalities as the request's middleware read them: the policy asks whether several
+#: are served for every actor it resolves, and a request reads the shared cache once.
+_read_for_request: ContextVar[dict[str, Tenant] | None] = ContextVar("tenants", default=None)
+
+
 def tenants() -> dict[str, Tenant]:
     """The municipalities loaded, by code, in code order."""
+    known = _read_for_request.get()
+    if known is not None:
+        return known
     found = cache.get(CACHE_KEY)
     if found is None:  # a cold cache (or Redis down: then read each time)
         found = tenants_refresh()
@@ -85,6 +94,13 @@ class TenantMiddleware:
 
     def __call__(self, request):
         served = tenants()
+        token = _read_for_request.set(served)
+        try:
+            return self._serve(request, served)
+        finally:
+            _read_for_request.reset(token)
+
+    def _serve(self, request, served: dict[str, Tenant]):
         if len(served) <= 1:
             return self.get_response(request)
         path = request.path_info
