@@ -19,7 +19,8 @@ YEAR = 2015
 def dashboard_key(year: int, scope: str = "public", language: str = "ja") -> str:
     from programs.selectors import current_plan
 
-    return f"dashboard:{generation()}:{year}:{scope}:{current_plan().pk}:{language}"
+    # indicators.selectors.cached: the name, the generation, the tenant (none: all), the parts.
+    return f"dashboard:{generation()}:all:{year}:{scope}:{current_plan().pk}:{language}"
 
 
 def approve(planner, record):
@@ -83,7 +84,7 @@ def test_the_cache_is_warm_after_an_approval_through_a_real_worker(worker, plann
         assert cache.get(dashboard_key(YEAR, "public", language)) is not None
         assert cache.get(dashboard_key(YEAR, "city-wide", language)) is not None
         with translation.override(language):
-            key = f"indicators:{generation()}:{current_fiscal_year()}:{language}"
+            key = f"indicators:{generation()}:all:{current_fiscal_year()}:{language}"
             assert cache.get(key) is not None
     warm = cache.get(dashboard_key(YEAR))
     chuo = next(w for w in warm["wards"] if w["ward"] == "中央区")
