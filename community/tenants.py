@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse
@@ -86,7 +87,8 @@ def tenant_named(code: str) -> Tenant | None:
 
 class TenantMiddleware:
     """The tenant of a request, decided once: with several municipalities loaded, the code
-    that starts the path; its site is mounted under it. In MIDDLEWARE before the response
+    that starts the path (its site is mounted under it), or the host a municipality is served
+at (``MUNICIPALITY_HOSTS``). In MIDDLEWARE before the response
     cache, so that a cached copy is keyed by the whole path and rendered for its tenant."""
 
     def __init__(self, get_response):
@@ -103,6 +105,14 @@ class TenantMiddleware:
     def _serve(self, request, served: dict[str, Tenant]):
         if len(served) <= 1:
             return self.get_response(request)
+        # A host of its own (MUNICIPALITY_HOSTS): the municipality's site at its root. The
+        # host as sent; whether it is allowed at all is Django's check, further down.
+        host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
+        hosted = served.get(settings.MUNICIPALITY_HOSTS.get(host, ""))
+        if hosted is not None:
+            request.tenant = hosted
+            with tenancy.activated(hosted):
+                return self.get_response(request)
         path = request.path_info
         matched = CODE_PREFIX.match(path) or CODE_PREFIX.match(path + "/")
         tenant = served.get(matched["code"]) if matched else None

@@ -854,6 +854,17 @@ PLAN_DATA_DIR = env_folder(
     accepts="a plan folder holding plan.yaml (docs/plan-data.md)",
 )
 
+# With several municipalities loaded, each is served under its code (/<code>/…) and, where
+# this names a host for it, at that host's root as well (community/tenants.py):
+# "welfare.city.example.jp=431001,fukushi.town.example.jp=993018". Each host must be in
+# ALLOWED_HOSTS too.
+MUNICIPALITY_HOSTS = {}
+for _pair in env_list("MUNICIPALITY_HOSTS", default=[]):
+    _host, _, _code = _pair.partition("=")
+    if not re.fullmatch(r"[0-9]{6}", _code.strip()) or not _host.strip():
+        _refuse("MUNICIPALITY_HOSTS", _pair, "host=six-digit municipality code, comma-separated")
+    MUNICIPALITY_HOSTS[_host.strip().lower()] = _code.strip()
+
 # --- Backups (django-dbbackup; infrastructure/backups, docs/operations.md) -------------
 # `python manage.py dbbackup` / `mediabackup` (make backup) write the database and the media
 # files into BACKUP_DIR, `dbrestore` / `mediarestore` (make restore) read them back; copy that

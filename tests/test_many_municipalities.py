@@ -333,3 +333,18 @@ def test_a_town_without_wards_serves_its_own_site_beside_the_city(db, path):
     assert "ひなた町" not in text(city)
     if path != "api/v1/dashboard/":  # the dashboard names no municipality
         assert "ひなた町" in text(town) and "熊本" in text(city)
+
+
+def test_a_municipality_with_a_host_of_its_own_is_served_at_its_root(two_cities, settings):
+    settings.MUNICIPALITY_HOSTS = {"fukushi.kaku.example.jp": OTHER}
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "fukushi.kaku.example.jp"]
+    client = Client(HTTP_HOST="fukushi.kaku.example.jp")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "架空市" in text(home) and not any(word in text(home) for word in HOME_WORDS)
+    assert 'href="/pillars/1/"' in text(home)  # at the root: no code in the links
+    api = client.get("/api/v1/municipality/")
+    assert api.status_code == 200 and api.json()["municipality_code"] == OTHER
+    # Its host is its site alone; every municipality stays under its code on other hosts.
+    assert client.get(f"/{HOME}/").status_code == 404
+    assert "架空市" in text(Client().get(f"/{OTHER}/"))
