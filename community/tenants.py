@@ -87,9 +87,9 @@ def tenant_named(code: str) -> Tenant | None:
 
 class TenantMiddleware:
     """The tenant of a request, decided once: with several municipalities loaded, the code
-    that starts the path (its site is mounted under it), or the host a municipality is served
-at (``MUNICIPALITY_HOSTS``). In MIDDLEWARE before the response
-    cache, so that a cached copy is keyed by the whole path and rendered for its tenant."""
+    that starts the path (its site is mounted under it), or the host a municipality is
+    served at (``MUNICIPALITY_HOSTS``). In MIDDLEWARE before the response cache, so that a
+    cached copy is keyed by the whole path and host and rendered for its tenant."""
 
     def __init__(self, get_response):
         self.get_response = get_response
