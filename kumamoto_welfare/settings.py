@@ -856,7 +856,7 @@ PLAN_DATA_DIR = env_folder(
 
 # With several municipalities loaded, each is served under its code (/<code>/…) and, where
 # this names a host for it, at that host's root as well (community/tenants.py):
-# "welfare.city.example.jp=431001,fukushi.town.example.jp=993018". Each host must be in
+# "welfare.city.example.jp=<code>,fukushi.town.example.jp=<code>". Each host must be in
 # ALLOWED_HOSTS too.
 MUNICIPALITY_HOSTS = {}
 for _pair in env_list("MUNICIPALITY_HOSTS", default=[]):
