@@ -189,13 +189,14 @@ def municipality_id_of(user: AbstractBaseUser | AnonymousUser) -> int | None:
     profile = getattr(user, "staff_profile", None)
     if profile is None:
         return None
-    for found in (
-        getattr(profile, "municipality_id", None),
-        profile.ward.municipality_id if profile.ward_id else None,
-        profile.department.municipality_id if profile.department_id else None,
-    ):
-        if found is not None:
-            return found
+    if profile.municipality_id is not None:
+        return profile.municipality_id
+    # Read only when the profile names no municipality (made before it had the key).
+    for place in ("ward", "department"):
+        if getattr(profile, f"{place}_id") is not None:
+            found = getattr(profile, place).municipality_id
+            if found is not None:
+                return found
     return None
 
 

@@ -81,10 +81,6 @@ def serves_several() -> bool:
     return len(tenants()) > 1
 
 
-def tenant_named(code: str) -> Tenant | None:
-    return tenants().get(code)
-
-
 class TenantMiddleware:
     """The tenant of a request, decided once: with several municipalities loaded, the code
     that starts the path (its site is mounted under it), or the host a municipality is

@@ -49,11 +49,9 @@ def _tenant_condition(model: type[models.Model], path: str, quote) -> str:
         field = model._meta.get_field(first)
     except FieldDoesNotExist:  # the tenant's id kept as a number: a job's ``tenant_id``
         field = model._meta.get_field(f"{first}_id")
-    if not field.is_relation:  # the tenant's id kept as it is (a job's tenant)
+    if not field.is_relation or "__" not in path:  # the tenant's key itself, on the row
         return f"{table}.{quote(field.column)} = {tenant}"
     parent = field.related_model
-    if "__" not in path:  # the key itself: the tenant's own row
-        return f"{table}.{quote(field.column)} = {tenant}"
     parent_table = quote(parent._meta.db_table)
     return (
         f"EXISTS (SELECT 1 FROM {parent_table} WHERE {parent_table}."
