@@ -157,6 +157,24 @@ def municipality_key(related_name: str) -> models.ForeignKey:
     )
 
 
+def copied_municipality_key() -> models.ForeignKey:
+    """The ``municipality`` key a big table keeps on each row although the row reaches its
+    municipality through a parent (an indicator value through its indicator): copied from
+    the parent on every save (``tenant_source``, ``infrastructure.tenancy``), so that keeping
+    to a municipality, in a query or a row-level security policy, compares one column
+    instead of joining up to the plan (docs/performance.md). Not in forms, nor in any
+    answer: the parent says it."""
+    return models.ForeignKey(
+        "community.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("自治体"),
+    )
+
+
 def unique_in_municipality(
     model: str, field: str, message, *, condition: Q | None = None
 ) -> list[models.UniqueConstraint]:

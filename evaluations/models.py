@@ -14,6 +14,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community.models import copied_municipality_key
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from infrastructure.punctuation import joined
 from infrastructure.text import MAX_EVALUATION, PlainCharField, PlainTextField
@@ -44,12 +45,10 @@ class Evaluation(OneSubject, WorkflowRecord):
     comment. The 一次評価 of a section or initiative is its department's (所管課); the rest is
     the planners'."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = (
-        "pillar__plan__municipality",
-        "section__pillar__plan__municipality",
-        "initiative__pillar__plan__municipality",
-    )
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the
+    # pillar, the section or the initiative
+    tenant_path = "municipality"
+    tenant_source = ("pillar", "section", "initiative")
 
     SUBJECTS = SUBJECT_KINDS
 
@@ -82,6 +81,7 @@ class Evaluation(OneSubject, WorkflowRecord):
         related_name="evaluations",
         verbose_name=_("取組施策"),
     )
+    municipality = copied_municipality_key()
     stage = models.CharField(_("評価段階"), max_length=10, choices=EvaluationStage.choices)
     rating = models.CharField(
         _("評価"), max_length=5, blank=True, help_text=_("評価基準の区分（A、B、C、D など）。")
@@ -171,11 +171,7 @@ class Evaluation(OneSubject, WorkflowRecord):
 
 class EvaluationTransition(TransitionLog):
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = (
-        "record__pillar__plan__municipality",
-        "record__section__pillar__plan__municipality",
-        "record__initiative__pillar__plan__municipality",
-    )
+    tenant_path = "record__municipality"
     record = models.ForeignKey(
         Evaluation,
         on_delete=models.CASCADE,

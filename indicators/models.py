@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from community.areas import AREA, area_text
-from community.models import MunicipalityScoped, municipality_key, unique_in_municipality
+from community.models import (
+    MunicipalityScoped,
+    copied_municipality_key,
+    municipality_key,
+    unique_in_municipality,
+)
 from infrastructure.display import figure_text
 from infrastructure.fiscal_year import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from infrastructure.punctuation import parenthesised
@@ -182,14 +187,16 @@ class Indicator(models.Model):
     """An outcome indicator of the plan, with a stable code (KPI-1-1 …) that import files
     and API consumers rely on."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the plan
+    tenant_path = "municipality"
+    tenant_source = "plan"
 
     # The plan as well as the pillar, so that the database keeps codes unique within a plan
     # (a constraint cannot reach through the pillar). Set from the pillar on save.
     plan = models.ForeignKey(
         "programs.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("計画")
     )
+    municipality = copied_municipality_key()
     code = PlainCharField(
         _("指標コード"),
         max_length=20,
@@ -392,12 +399,14 @@ class IndicatorValue(WorkflowRecord):
     """One figure of an indicator: its baseline, an actual or its target, for a fiscal year,
     city-wide (no ward) or for one ward. Aggregate figures only: never data about a person."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "indicator__plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the indicator
+    tenant_path = "municipality"
+    tenant_source = "indicator"
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("成果指標")
     )
+    municipality = copied_municipality_key()
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
         validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
@@ -515,7 +524,7 @@ class IndicatorValue(WorkflowRecord):
 
 class IndicatorValueTransition(TransitionLog):
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "record__indicator__plan__municipality"
+    tenant_path = "record__municipality"
     record = models.ForeignKey(
         IndicatorValue,
         on_delete=models.CASCADE,
@@ -535,12 +544,14 @@ class Target(models.Model):
     never overwrites an earlier target. Which target is in force in a fiscal year is decided
     by ``indicators.targets.target_in_force`` alone."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "indicator__plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the indicator
+    tenant_path = "municipality"
+    tenant_source = "indicator"
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("成果指標")
     )
+    municipality = copied_municipality_key()
     ward = models.ForeignKey(
         "community.Ward",
         on_delete=models.PROTECT,

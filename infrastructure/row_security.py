@@ -10,10 +10,11 @@ municipality:
   tenant is made active (``tenancy.activated``, ``tenancy.database_tenant``) and reset
   after; unset, every row is seen (one municipality installed, migrations, an
   installation administrator's command);
-- a table with the tenant's key (``municipality_id``, a job's ``tenant_id``) compares it;
-  a table that reaches its tenant through a parent (``plan__municipality``) asks that the
-  parent row be visible, and the parent's own policy answers (PostgreSQL applies a
-  table's policy in the subqueries of another's), so each policy names one hop only.
+- a table with the tenant's key (``municipality_id``, kept on the big tables too:
+  ``tenancy.sources_of``; a job's ``tenant_id``) compares it; a table that reaches its
+  tenant through a parent (``pillar__municipality``) asks that the parent row be visible,
+  and the parent's own policy answers (PostgreSQL applies a table's policy in the
+  subqueries of another's), so each policy names one hop only.
 
 PostgreSQL does not apply these policies to a superuser, nor to a role with BYPASSRLS; it
 applies them to the tables' owner because each table is set to FORCE ROW LEVEL SECURITY.

@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError
 
 
@@ -154,8 +155,17 @@ def rows_of(model, tenant_id: int, paths: tuple[str, ...] | None = None):
 
 def tenant_id_of(record, paths: tuple[str, ...] | None = None) -> int | None:
     """The id of the tenant ``record`` belongs to, following its path (None: a shared row,
-    or one not yet tied to a tenant)."""
-    for path in paths_of(type(record)) if paths is None else paths:
+    or one not yet tied to a tenant). A row that keeps its tenant's key (``tenant_source``)
+    answers from the parent in hand, where it has one, before its key: the parent is what
+    its next save writes there."""
+    model = type(record)
+    if sources_of(model) and (paths is None or tuple(paths) == paths_of(model)):
+        found = _key_from_parents(record)
+        if found is not None:
+            return found
+        if getattr(record, _key_attname(model)) is None:
+            fill_tenant_keys(model, [record])
+    for path in paths_of(model) if paths is None else paths:
         if path == "pk":  # the tenant's own row
             return record.pk
         *parents, last = path.split("__")
@@ -169,6 +179,92 @@ def tenant_id_of(record, paths: tuple[str, ...] | None = None) -> int | None:
             if found is not None:
                 return found
     return None
+
+
+# --- A tenant key kept on the row -----------------------------------------------------
+#
+# The big tables reach their tenant through parents (an indicator value: its indicator, its
+# plan, the plan's municipality), so keeping to a tenant would join up that chain in every
+# query and in every row-level security check. Such a model keeps the tenant's key on the
+# row as well: ``tenant_path`` names it (``"municipality"``) and ``tenant_source`` the parent
+# or parents it is copied from (``"indicator"``; several where a row has one parent or
+# another). The copy is made here, on every ``save`` (a ``pre_save`` receiver) and in the
+# managers' ``bulk_create``, never by a person and never left to a writer to remember. A
+# row never moves to another municipality's parent; ``QuerySet.update`` of a parent key is
+# not followed (docs/architecture.md, "Many municipalities").
+
+
+def sources_of(model) -> tuple[str, ...]:
+    """The parents ``model`` copies its tenant key from; () for a model that keeps none."""
+    source = getattr(model, "tenant_source", None)
+    if not source:
+        return ()
+    return (source,) if isinstance(source, str) else tuple(source)
+
+
+def _key_attname(model) -> str:
+    return f"{paths_of(model)[0]}_id"
+
+
+def _direct_key(model) -> str | None:
+    """The attribute that holds ``model``'s tenant on the row itself, if one does."""
+    paths = paths_of(model)
+    if len(paths) == 1 and "__" not in paths[0] and paths[0] != "pk":
+        return f"{paths[0]}_id"
+    return None
+
+
+def _key_from_parents(row) -> int | None:
+    """The tenant of ``row``'s parent in hand (loaded with it or given to it), without a
+    query; None if no parent is in hand or one is but keeps no key of its own."""
+    model = type(row)
+    for source in sources_of(model):
+        field = model._meta.get_field(source)
+        if getattr(row, field.attname) is None or not field.is_cached(row):
+            continue
+        parent = getattr(row, source)
+        attname = _direct_key(type(parent))
+        if attname is not None and getattr(parent, attname) is not None:
+            return getattr(parent, attname)
+    return None
+
+
+def fill_tenant_keys(model, rows) -> None:
+    """Copy each row's tenant key from its parent (``tenant_source``): from the parent in
+    hand with no query, else from the database, one query per kind of parent for all the
+    rows."""
+    attname = _key_attname(model)
+    wanted: dict[str, dict[int, list]] = {}
+    for row in rows:
+        found = _key_from_parents(row)
+        if found is not None:
+            setattr(row, attname, found)
+            continue
+        for source in sources_of(model):
+            parent_id = getattr(row, model._meta.get_field(source).attname)
+            if parent_id is not None:
+                wanted.setdefault(source, {}).setdefault(parent_id, []).append(row)
+                break
+        else:
+            setattr(row, attname, None)  # no parent yet: the row's own validation says so
+    for source, by_parent in wanted.items():
+        parent_model = model._meta.get_field(source).related_model
+        columns = ["pk" if path == "pk" else f"{path}_id" for path in paths_of(parent_model)]
+        found = {
+            pk: next((tenant for tenant in tenants if tenant is not None), None)
+            for pk, *tenants in parent_model._base_manager.filter(
+                pk__in=list(by_parent)
+            ).values_list("pk", *columns)
+        }
+        for parent_id, waiting in by_parent.items():
+            for row in waiting:
+                setattr(row, attname, found.get(parent_id))
+
+
+def _fill_on_save(sender, instance, raw=False, **_kwargs) -> None:
+    """``pre_save`` of a model that keeps its tenant's key: copy it from the parent."""
+    if not raw:
+        fill_tenant_keys(sender, [instance])
 
 
 class TenantFiltered:
@@ -187,16 +283,49 @@ class TenantFiltered:
         queryset.query.tenant_filtered = tenant.id
         return queryset
 
+    def bulk_create(self, objs, *args, **kwargs):
+        if sources_of(self.model):  # the tenant's key, copied from the parents first
+            objs = list(objs)
+            fill_tenant_keys(self.model, objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 _filtered_classes: dict[type, type] = {}
+
+
+def _versions_keep_the_key(model) -> None:
+    """The versions of a row (simple-history's model of a model's history, which names the
+    model as ``instance_type``) belong to the row's tenant: where the row keeps its tenant's
+    key, each version holds a copy of it, and the versions' table is kept to the tenant by
+    its key too (the managers' filter and row-level security). Versions of a row that
+    reaches its tenant through a parent are not: a version can outlive its parent."""
+    original = getattr(model, "instance_type", None)
+    if original is None or "tenant_path" in vars(model) or _direct_key(original) is None:
+        return
+    path = paths_of(original)[0]
+    try:
+        model._meta.get_field(path)
+    except FieldDoesNotExist:  # the history leaves the key out
+        return
+    model.tenant_path = path
 
 
 def filter_managers(sender, **_kwargs) -> None:
     """``class_prepared``: give each manager of a model with a ``tenant_path`` the tenant
     filter (``TenantFiltered``), keeping its own queryset methods. Connected before any
     model is loaded (``InfrastructureConfig``'s module)."""
+    _versions_keep_the_key(sender)
     if sender._meta.abstract or not paths_of(sender):
         return
+    if sources_of(sender):
+        from django.db.models.signals import pre_save
+
+        pre_save.connect(
+            _fill_on_save,
+            sender=sender,
+            weak=False,
+            dispatch_uid=f"tenant-key-{sender._meta.label}",
+        )
     # The model's own managers and the copies its descriptors hand out (Django copies a
     # manager per model, an abstract parent's too, before this signal).
     for manager in (*sender._meta.local_managers, *sender._meta.managers):

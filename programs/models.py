@@ -21,7 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from community.areas import AREA, area_text
-from community.models import MunicipalityScoped, municipality_key, unique_in_municipality
+from community.models import (
+    MunicipalityScoped,
+    copied_municipality_key,
+    municipality_key,
+    unique_in_municipality,
+)
 from infrastructure.fiscal_year import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -205,8 +210,9 @@ class PillarQuerySet(models.QuerySet):
 class Pillar(models.Model):
     """A policy pillar (施策) of the plan: elderly care, disability, children or health."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the plan
+    tenant_path = "municipality"
+    tenant_source = "plan"
 
     # The plan as well as the chapter, so that the database itself keeps pillar numbers
     # unique within a plan (a constraint cannot reach through the chapter). Set from the
@@ -214,6 +220,7 @@ class Pillar(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="pillars", verbose_name=_("計画")
     )
+    municipality = copied_municipality_key()
     priority_area = models.ForeignKey(
         PriorityArea,
         on_delete=models.CASCADE,
@@ -279,12 +286,14 @@ class Pillar(models.Model):
 class Section(models.Model):
     """A numbered part of a pillar (e.g. 1-2 高齢者見守り体制の強化と地域資源の把握)."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "pillar__plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the pillar
+    tenant_path = "municipality"
+    tenant_source = "pillar"
 
     pillar = models.ForeignKey(
         Pillar, on_delete=models.CASCADE, related_name="sections", verbose_name=_("施策")
     )
+    municipality = copied_municipality_key()
     number = models.PositiveSmallIntegerField(_("番号"))
     title = PlainCharField(_("名称"), max_length=200)
     department = models.ForeignKey(
@@ -438,7 +447,7 @@ class Challenge(PillarContent):
     """A ◇ statement of 現状と課題 (the situation and its issues)."""
 
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "pillar__plan__municipality"
+    tenant_path = "pillar__municipality"
 
     position = models.PositiveSmallIntegerField(_("順序"))
     heading = PlainCharField(
@@ -472,9 +481,11 @@ def initiative_code(pillar_number: int, section_number: int | None, number: int)
 class Initiative(PillarContent):
     """A measure the city takes (取組施策), numbered ①, ② … within its section or pillar."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "pillar__plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the pillar
+    tenant_path = "municipality"
+    tenant_source = "pillar"
 
+    municipality = copied_municipality_key()
     code = PlainCharField(
         _("コード"),
         max_length=20,
@@ -516,7 +527,7 @@ class Action(OneSubject, models.Model):
     actions with no numbered initiative, of a section."""
 
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = ("initiative__pillar__plan__municipality", "section__pillar__plan__municipality")
+    tenant_path = ("initiative__municipality", "section__municipality")
 
     SUBJECTS = ITEM_SUBJECTS
 
@@ -579,7 +590,7 @@ class Figure(PillarContent):
     """A figure (図) or boxed reference note (【参考】) of the plan, kept as text."""
 
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "pillar__plan__municipality"
+    tenant_path = "pillar__municipality"
 
     position = models.PositiveSmallIntegerField(_("順序"))
     kind = models.CharField(_("種類"), max_length=20, choices=FigureKind.choices)
@@ -617,8 +628,10 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
     has no numbered initiative): its state, what was done, the issues, next year's course
     and activity counts. Aggregate figures only: never data about a person."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = ("initiative__pillar__plan__municipality", "section__pillar__plan__municipality")
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the
+    # initiative or the section
+    tenant_path = "municipality"
+    tenant_source = ("initiative", "section")
 
     SUBJECTS = ITEM_SUBJECTS
 
@@ -639,6 +652,7 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
         verbose_name=_("施策の項目"),
         help_text=_("番号付きの取組施策がない項目のみ。"),
     )
+    municipality = copied_municipality_key()
     fiscal_year = models.PositiveSmallIntegerField(
         _("年度"),
         validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
@@ -720,10 +734,7 @@ class InitiativeProgress(OneSubject, WorkflowRecord):
 
 class InitiativeProgressTransition(TransitionLog):
     # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = (
-        "record__initiative__pillar__plan__municipality",
-        "record__section__pillar__plan__municipality",
-    )
+    tenant_path = "record__municipality"
     record = models.ForeignKey(
         InitiativeProgress,
         on_delete=models.CASCADE,
