@@ -187,3 +187,25 @@ def test_the_prefectures_view_at_a_municipalitys_own_host_follows_every_change(
     rename_a_ward(HOME)
     assert served(client, "/") == "hit"  # the municipality's own site
     assert served(client, PREFECTURE) == "miss"
+
+
+def test_the_summary_refresh_job_moves_on_the_generation_of_the_municipality_that_asked(
+    two_cities,
+):
+    """After an approval the worker moves the summaries' generation on again (in case the
+    approval's own move was lost): that municipality's, not the others'."""
+    from indicators.tasks import REFRESH_SUMMARIES
+    from infrastructure.jobs.services import job_create, job_run
+
+    home, other = tenant(HOME), tenant(OTHER)
+    with tenancy.activated(other):
+        job = job_create(kind=REFRESH_SUMMARIES, params={"fiscal_years": []})
+    with tenancy.activated(home):
+        of_home = generation()
+    with tenancy.activated(other):
+        of_other = generation()
+    assert job_run(job_id=job.pk) == "succeeded"  # run for its municipality, as the worker does
+    with tenancy.activated(home):
+        assert generation() == of_home
+    with tenancy.activated(other):
+        assert generation() > of_other
