@@ -7,9 +7,9 @@ is the municipality's word, in the active language: ``area_word()``, or ``AREA``
 label is fixed at import time (a model field's ``verbose_name``, a column heading), or
 ``area_text`` for a sentence fixed at import time (a help text, a constraint's message).
 
-The word and whether any area exists are read once per data generation
-(``infrastructure.response_cache``): loading another plan moves the generation on, so no
-process keeps an old word past the change.
+The word and whether any area exists are read once per data generation of the tenant
+(``infrastructure.response_cache``): loading a plan moves its municipality's generation on,
+so no process keeps an old word past the change.
 
 The models' labels are this module's lazy texts, so it reads the models through the app
 registry rather than importing them (``community.models`` imports this module).

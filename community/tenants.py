@@ -85,7 +85,10 @@ class TenantMiddleware:
     """The tenant of a request, decided once: with several municipalities loaded, the code
     that starts the path (its site is mounted under it), or the host a municipality is
     served at (``MUNICIPALITY_HOSTS``). In MIDDLEWARE before the response cache, so that a
-    cached copy is keyed by the whole path and host and rendered for its tenant."""
+    cached copy is keyed by the whole path and host and rendered for its tenant, under its
+    tenant's data generation. The prefecture's view reads across municipalities: it has no
+    tenant, at a municipality's own host too, so its copies follow every municipality's
+    changes (the installation's generation)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -105,11 +108,11 @@ class TenantMiddleware:
         # host as sent; whether it is allowed at all is Django's check, further down.
         host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
         hosted = served.get(settings.MUNICIPALITY_HOSTS.get(host, ""))
-        if hosted is not None:
+        path = request.path_info
+        if hosted is not None and not path.startswith(SHARED_PREFIXES):
             request.tenant = hosted
             with tenancy.activated(hosted):
                 return self.get_response(request)
-        path = request.path_info
         matched = CODE_PREFIX.match(path) or CODE_PREFIX.match(path + "/")
         tenant = served.get(matched["code"]) if matched else None
         if tenant is None:

@@ -211,7 +211,9 @@ def demo_data_clear(*, user: AbstractBaseUser | None = None) -> int:
 
 
 def _changed() -> None:
-    # bulk writes send no signals: move the summaries' cache generation on by hand.
+    # bulk writes send no signals: move the summaries' cache generation on by hand (the
+    # active tenant's, whose rows the managers read; with none, every municipality's).
+    from infrastructure import tenancy
     from infrastructure.response_cache import bump_generation
 
-    bump_generation()
+    bump_generation(tenancy.current_id())

@@ -2,7 +2,8 @@
 
 Progress is computed from approved values only, so a summary is the same for every reader and
 can be cached; the cache key carries a generation number that every change to progress data
-moves on (``bump_generation``), so nobody is served a summary older than the data.
+moves on (``bump_generation``; the active tenant's, which its own changes move on), so
+nobody is served a summary older than the data.
 """
 
 from __future__ import annotations

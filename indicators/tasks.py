@@ -36,12 +36,14 @@ def send_reporting_reminders() -> dict:
 def refresh_summaries(job, progress) -> dict:
     """After an approval: move the summaries' generation on (in case a cache outage kept
     the approval's own move from landing) and compute them again, so the next reader is
-    served from a warm cache."""
+    served from a warm cache. The generation of the job's tenant, whose approval it was
+    (with none, every municipality's)."""
+    from infrastructure import tenancy
     from infrastructure.response_cache import bump_generation
 
     from .api.summaries import summaries_warm
 
-    bump_generation()
+    bump_generation(tenancy.current_id())
     return {"warmed": summaries_warm(fiscal_years=job.params.get("fiscal_years", []))}
 
 

@@ -10,6 +10,14 @@ moves the generation on (``bump_generation``), so no response older than the dat
 each app names its own models whose saves and deletes do so (``follow_models`` in its
 ``AppConfig.ready``).
 
+The generation is the active tenant's (``infrastructure.tenancy``): a change to a
+municipality's rows moves on that municipality's generation and the installation's, so the
+other municipalities' cached answers stay. The installation's generation, read when no
+tenant is active (an installation with one municipality, the prefecture's view across
+them), moves on at every change. A change to a row every tenant shares (a unit, a theme)
+moves every tenant's on: a tenant's generation is the sum of its own count and the shared
+one.
+
 Nothing is served from, or stored into, this cache for a signed-in user: staff may see more
 (a ward officer sees the drafts of their own ward). A response that is not a 200, streams,
 sets a cookie, used the CSRF token or the CSP nonce is not stored. What is kept is the body
@@ -34,7 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
@@ -46,7 +54,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.translation import get_language, get_language_from_request
 
+from infrastructure import tenancy
+
+#: The installation's data generation, which every change moves on; each tenant's count is
+#: kept under ``GENERATION_KEY:<tenant id>``, and the count of the rows every tenant shares
+#: under ``SHARED_KEY``.
 GENERATION_KEY = "progress-data-generation"
+SHARED_KEY = f"{GENERATION_KEY}:shared"
 CACHE_SECONDS = 60 * 60
 RESPONSE_KEY = "anonymous-response"
 # Says whether a response came from this cache ("hit") or was stored into it ("miss").
@@ -57,28 +71,70 @@ EARLY_KEY = "anonymous-response-early"
 _EARLY = "_response_cache_early"
 
 
+def tenant_generation_key(tenant_id: int) -> str:
+    """Where tenant ``tenant_id``'s own count is kept (by its id: known without a query)."""
+    return f"{GENERATION_KEY}:{tenant_id}"
+
+
 def generation() -> int:
-    """The data generation: a number that every change to public data moves on."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        value = cache.get(GENERATION_KEY, _fresh_generation())  # (Redis down: any is a miss)
-    return value
+    """The data generation: a number that every change to public data moves on. With a
+    tenant active, the tenant's: its rows' changes and the shared rows' move it on, no other
+    tenant's; with none, the installation's, which every change moves on. One read of the
+    cache, no query."""
+    tenant_id = tenancy.current_id()
+    if tenant_id is None:
+        return _counted((GENERATION_KEY,))
+    # Both counts only grow (or start again from the clock, past any number reached), so
+    # their sum grows whenever either does and never comes back to a number it had.
+    return _counted((SHARED_KEY, tenant_generation_key(tenant_id)))
 
 
-def bump_generation() -> None:
+def _counted(keys: tuple[str, ...]) -> int:
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        for key in keys:
+            if key not in found:
+                cache.add(key, _fresh_generation(), timeout=None)
+        found = cache.get_many(keys)
+    # (Redis down: a fresh number each time, so any lookup is a miss.)
+    return sum(found[key] if key in found else _fresh_generation() for key in keys)
+
+
+def bump_generation(tenant_id: int | None = None) -> None:
+    """Move the data generation on: tenant ``tenant_id``'s and the installation's; with
+    None (a change to rows every tenant shares, or whose tenant is not known), every
+    tenant's."""
+    _bump(GENERATION_KEY)
+    _bump(SHARED_KEY if tenant_id is None else tenant_generation_key(tenant_id))
+
+
+def _bump(key: str) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+        cache.set(key, _fresh_generation(), timeout=None)
 
 
-def data_changed(sender=None, **kwargs) -> None:
-    """A receiver: public data changed, the generation moves on."""
+def data_changed(sender=None, instance=None, **kwargs) -> None:
+    """A receiver: public data changed, the generation of the tenant the row belongs to
+    moves on (every tenant's for a shared row)."""
+    tenant_id = None if instance is None else changed_tenant(instance)
     # Now, so this transaction's own reads recompute; and on commit, so that nothing
     # computed meanwhile from the uncommitted rows outlives them.
-    bump_generation()
-    transaction.on_commit(bump_generation)
+    bump_generation(tenant_id)
+    transaction.on_commit(partial(bump_generation, tenant_id))
+
+
+def changed_tenant(instance) -> int | None:
+    """The tenant whose data a save or delete of ``instance`` changed, found without a
+    query: the row's own, as far as it and the parents loaded with it tell; else the active
+    tenant's (whose work reaches its own rows only). None, every tenant's: a row every tenant
+    shares, or one whose tenant is not known so (a delete cascading from its parent, with
+    no tenant active)."""
+    if not tenancy.paths_of(type(instance)):
+        return None
+    found = tenancy.tenant_id_loaded(instance)
+    return found if found is not None else tenancy.current_id()
 
 
 #: The models whose saves and deletes move the generation on, by the app that named them.
@@ -89,7 +145,8 @@ def follow_models(app_config, *model_names: str) -> None:
     """Move the generation on at every save and delete of the models ``model_names`` of
     ``app_config``: its own models (``AppConfig.get_model`` knows no other app's), named in
     its ``ready``. Each app knows which of its data the cached answers show; no app lists
-    another's."""
+    another's. The tenant whose generation moves is the row's (its model's
+    ``tenant_path``, ``infrastructure.tenancy``)."""
     labels = []
     for name in model_names:
         model = app_config.get_model(name)

@@ -337,3 +337,24 @@ def filter_managers(sender, **_kwargs) -> None:
                 f"Tenant{base.__name__}", (TenantFiltered, base), {"__module__": base.__module__}
             )
         manager.__class__ = _filtered_classes[base]
+
+
+def tenant_id_loaded(record) -> int | None:
+    """The id of the tenant ``record`` belongs to as far as the row and the parents loaded
+    with it tell, without a query (a receiver of a delete, whose parents may be gone
+    already); None where they do not, and for a shared row."""
+    for path in paths_of(type(record)):
+        if path == "pk":  # the tenant's own row
+            return record.pk
+        *parents, last = path.split("__")
+        row = record
+        for name in parents:
+            field = row._meta.get_field(name)
+            row = field.get_cached_value(row, None) if field.is_cached(row) else None
+            if row is None:
+                break
+        if row is not None:
+            found = getattr(row, f"{last}_id", None)
+            if found is not None:
+                return found
+    return None

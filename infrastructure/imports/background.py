@@ -2,10 +2,11 @@
 
 An upload over ``IMPORT_BACKGROUND_BYTES`` is not checked in the request: the admin's
 import view stores it in django-import-export's tmp storage (a file in the media storage,
-``storage.UploadStorage``, so the worker reads what the web server stored, Redis or not)
-and creates a dry-run job; the job runs ``run_import``, held to the same limits as every
-import (``limits``). Its status page shows rows done of total, then the same preview as a
-small import.
+``storage.UploadStorage``, so the worker reads what the web server stored, Redis or not;
+under the municipality's code when several are loaded, which the job, run for the tenant
+that asked for it, reads again) and creates a dry-run job; the job runs ``run_import``,
+held to the same limits as every import (``limits``). Its status page shows rows done of
+total, then the same preview as a small import.
 Confirming creates a second job that imports the same stored upload for real; it is refused
 unless the same user's dry run of that upload succeeded without errors.
 
