@@ -60,10 +60,43 @@ def _tenant_condition(model: type[models.Model], path: str, quote) -> str:
     )
 
 
-def policy_sql(model: type[models.Model], quote) -> list[str]:
-    """The statements that (re)make ``model``'s policy."""
+def _usable_paths(model: type[models.Model], columns: set[str] | None) -> tuple[str, ...]:
+    """``model``'s paths whose first column the table has (``columns``; None: all of them). A
+    table migrated back to before it kept its tenant's key reaches it through the parent the
+    key is copied from (``tenancy.sources_of``), as it did then."""
     paths = tenancy.paths_of(model)
+    if columns is None:
+        return paths
+
+    def present(path: str) -> bool:
+        if path == "pk":
+            return True
+        first = path.split("__")[0]
+        try:
+            column = model._meta.get_field(first).column
+        except FieldDoesNotExist:
+            column = f"{first}_id"
+        return column in columns
+
+    usable = tuple(path for path in paths if present(path))
+    if usable:
+        return usable
+    through_parents = tuple(f"{source}__municipality" for source in tenancy.sources_of(model))
+    return tuple(path for path in through_parents if present(path))
+
+
+def policy_sql(model: type[models.Model], quote, columns: set[str] | None = None) -> list[str]:
+    """The statements that (re)make ``model``'s policy, for a table with ``columns`` (None:
+    every column the model has). A table with no way to its tenant gets none, and no row
+    security (a table of versions migrated back to before they kept the key)."""
     table = quote(model._meta.db_table)
+    paths = _usable_paths(model, columns)
+    if not paths:
+        return [
+            f"DROP POLICY IF EXISTS {POLICY} ON {table}",
+            f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
+        ]
     rows = " OR ".join(f"({_tenant_condition(model, path, quote)})" for path in paths)
     condition = f"coalesce(current_setting('{SETTING}', true), '') = '' OR {rows}"
     return [
@@ -91,8 +124,19 @@ def row_security_sync(*, using: str = "default", **_kwargs) -> int:
     quote = target.ops.quote_name
     found = tenant_models()
     with target.cursor() as cursor:
+        # The tables as they are now: a migrate back or to a named migration leaves some
+        # behind the models.
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema()"
+        )
+        columns: dict[str, set[str]] = {}
+        for table, column in cursor.fetchall():
+            columns.setdefault(table, set()).add(column)
         for model in found:
-            for statement in policy_sql(model, quote):
+            if model._meta.db_table not in columns:
+                continue  # not made yet
+            for statement in policy_sql(model, quote, columns[model._meta.db_table]):
                 cursor.execute(statement)
         # The suite's role, subject to the policies (created once per cluster).
         cursor.execute(

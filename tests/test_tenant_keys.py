@@ -15,7 +15,7 @@ from community.access import Role
 from community.models import Municipality
 from community.services import staff_create
 from indicators.models import Indicator, IndicatorValue, Target
-from infrastructure import policy, tenancy
+from infrastructure import policy, row_security, tenancy
 from infrastructure.row_security import ROLE_FOR_TESTS
 from infrastructure.workflow import Status
 from programs.models import Challenge, Initiative, InitiativeProgress
@@ -193,3 +193,25 @@ def test_row_security_compares_the_kept_key_and_covers_the_versions(two_loaded):
                     assert cursor.fetchone()[0] > 0, table
         finally:
             cursor.execute("RESET ROLE")
+
+
+def test_a_table_migrated_back_before_the_key_reaches_its_tenant_through_the_parent(db):
+    """``migrate`` back to before a table kept the key: the policies made after it (a
+    ``post_migrate`` receiver) reach the tenant as before, through the parent, and a table
+    of versions with no key has no row security rather than a policy naming a column it
+    lacks (PostgreSQL would refuse it, and every row would be hidden)."""
+    quote = connection.ops.quote_name
+    columns = {field.column for field in IndicatorValue._meta.concrete_fields} - {"municipality_id"}
+    statements = row_security.policy_sql(IndicatorValue, quote, columns)
+    policy = statements[-1]
+    assert "EXISTS (SELECT 1 FROM" in policy and quote("indicators_indicator") in policy
+    assert "municipality_id" not in policy
+
+    versions = IndicatorValue.history.model
+    columns = {field.column for field in versions._meta.concrete_fields} - {"municipality_id"}
+    statements = row_security.policy_sql(versions, quote, columns)
+    assert not any("CREATE POLICY" in statement for statement in statements)
+    assert any("DISABLE ROW LEVEL SECURITY" in statement for statement in statements)
+
+    # As the models are: one comparison.
+    assert "EXISTS" not in row_security.policy_sql(IndicatorValue, quote)[-1]
