@@ -8,6 +8,7 @@ with one municipality loaded nothing changes (the rest of the suite)."""
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -429,3 +430,34 @@ def test_row_security_hides_a_mail_of_another_municipality(two_cities, other_pla
                     assert cursor.fetchone()[0] == seen, tenant.code
         finally:
             cursor.execute("RESET ROLE")
+
+
+def test_the_mails_sent_before_the_key_are_given_their_recipients_municipality(
+    two_cities, other_planner
+):
+    """The migration that added the key: with several municipalities loaded, a mail kept from
+    before is of its recipient's municipality (of none, if the recipient has none)."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    fill = importlib.import_module("portal.migrations.0004_sent_mail_municipality")
+    other = Municipality.objects.get(code=OTHER)
+    administrator = get_user_model().objects.create_user("installer")
+    kept = [
+        SentMail.objects.create(
+            key=f"kept:{user.pk}",
+            recipient=user,
+            email="kept@example.jp",
+            subject="件名",
+            body="本文",
+            sent_at=timezone.now(),
+        )
+        for user in (other_planner, administrator)
+    ]
+    SentMail.objects.filter(pk__in=[m.pk for m in kept]).update(municipality=None)
+    fill.fill_municipality(apps, None)
+    for mail in kept:
+        mail.refresh_from_db()
+    assert [mail.municipality for mail in kept] == [other, None]
