@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext, gettext_noop, pgette
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community.tenants import tenants
 from infrastructure import tenancy
 from infrastructure.fiscal_year import (
     MAX_FISCAL_YEAR,
@@ -132,11 +133,13 @@ def municipality_for_new_row() -> int | None:
     active tenant's (``infrastructure.tenancy``), else the only municipality loaded, else none
     (an installation with no municipality yet, or several and no tenant). The one rule for
     every model with its own ``municipality`` key (``municipality_key``): the key's default,
-    so that a row has its municipality from the moment it is made, before it is validated."""
+    so that a row has its municipality from the moment it is made, before it is validated.
+    The municipalities loaded are the map the tenant middleware reads (``community.tenants.
+    tenants``: the shared cache, no query), not asked of the database for every new row."""
     if (tenant_id := tenancy.current_id()) is not None:
         return tenant_id
-    ids = list(Municipality._base_manager.order_by().values_list("pk", flat=True)[:2])
-    return ids[0] if len(ids) == 1 else None
+    served = tenants()
+    return next(iter(served.values())).id if len(served) == 1 else None
 
 
 def municipality_key(related_name: str) -> models.ForeignKey:

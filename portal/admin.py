@@ -1,6 +1,6 @@
 """Admin for the stored annual reports: download links with the generation time, and
-(re)generation for planners, through ``portal.annual_reports``. Registered from
-ProgramsConfig.ready()."""
+(re)generation for planners, through ``portal.annual_reports``; and the notification mails
+sent (``portal.notifications``), read-only. Registered from PortalConfig.ready()."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from infrastructure.admin_mixins import RestrictedAdmin
 from portal.annual_reports import annual_report_request, may_request_reports, report_is_stale
+from portal.models import SentMail
 from programs.models import AnnualReport
 
 
@@ -70,3 +71,27 @@ class AnnualReportAdmin(RestrictedAdmin):
             )
             % {"count": count},
         )
+
+
+@admin.register(SentMail)
+class SentMailAdmin(RestrictedAdmin):
+    """Who was told what, and when: read-only, as the reporting reminders' (the rows are
+    written by the sending alone)."""
+
+    list_display = ["sent_at", "recipient", "email", "subject"]
+    search_fields = ["subject", "email", "recipient__username"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["sent_at", "recipient", "email", "subject", "body", "key"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("ページと報告書")
 
     def ready(self):
-        from . import (  # noqa: F401  (the report's admin and job handler)
+        from . import policy as app_policy
+
+        app_policy.register()
+        from . import (  # noqa: F401  (the admins and the job handlers)
             admin,
             annual_reports,
             notifications,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from community.areas import AREA
+from community.models import municipality_key
 
 
 class EasyJapanese(models.Model):
@@ -46,8 +47,18 @@ class SentMail(models.Model):
     """One notification e-mail to one person (a record returned or approved, a planner's
     daily digest). ``key`` is unique and the row is written in the transaction that sends
     the mail, so each mail goes at most once however often its job or task runs
-    (``portal.notifications``)."""
+    (``portal.notifications``).
 
+    A row of the municipality the mail was sent for (``municipality``: the record's, else
+    the active tenant's, else the only one loaded). The key stays unique in the whole
+    installation: it is made of ids that are (a log row's, a planner's). A row of no
+    municipality (a mail sent with several loaded and no tenant active, or kept from before
+    the key, where the installation served several) is seen only with no tenant active."""
+
+    # infrastructure.tenancy: how a row reaches its municipality
+    tenant_path = "municipality"
+
+    municipality = municipality_key("sent_mails")
     key = models.CharField(_("識別子"), max_length=120, unique=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,7 +10,9 @@
 
 Each mail is sent once: its ``SentMail`` row, with a unique key (the transition's log row
 and the recipient; the day and the planner), is written in the transaction that sends it,
-as the reporting reminders do (``indicators.reminders``).
+as the reporting reminders do (``indicators.reminders``). The row is of the municipality
+the mail is sent for: the record's, else the tenant the job or task runs for (the key's
+default, ``community.models.municipality_for_new_row``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.access import Role, role_of
-from infrastructure import policy
+from infrastructure import policy, tenancy
 from infrastructure.jobs.services import job_create, job_handler
 from infrastructure.workflow import Status, Transition, entered_or_submitted, record_transitioned
 
@@ -71,13 +73,24 @@ def admin_url(path: str) -> str:
     return f"{base.rstrip('/')}{path}"
 
 
-def send_once(key: str, recipient, template: str, context: dict, run: MailRun) -> None:
+def send_once(
+    key: str,
+    recipient,
+    template: str,
+    context: dict,
+    run: MailRun,
+    *,
+    municipality_id: int | None = None,
+) -> None:
     """Render ``portal/email/{template}`` in the recipient's language and send it, unless a
-    mail with ``key`` went already or the recipient turned mail off."""
+    mail with ``key`` went already or the recipient turned mail off. ``municipality_id``:
+    the municipality the mail is about (default: the active tenant's, or the only one)."""
     if not wants_mail(recipient):
         run.skipped += 1
         return
-    if SentMail.objects.filter(key=key).exists():
+    # The key is unique in the whole installation, whichever municipality's row holds it
+    # (one of none, too): asked of every row, not the tenant's only.
+    if SentMail._base_manager.filter(key=key).exists():
         run.already_sent += 1
         return
     with translation.override(language_of(recipient)):
@@ -88,7 +101,7 @@ def send_once(key: str, recipient, template: str, context: dict, run: MailRun) -
         body = render_to_string(f"portal/email/{template}.txt", context)
     try:
         with transaction.atomic():
-            SentMail.objects.create(
+            mail = SentMail(
                 key=key,
                 recipient=recipient,
                 email=recipient.email,
@@ -96,6 +109,9 @@ def send_once(key: str, recipient, template: str, context: dict, run: MailRun) -
                 body=body,
                 sent_at=timezone.now(),
             )
+            if municipality_id is not None:
+                mail.municipality_id = municipality_id
+            mail.save()
             send_mail(subject, body, None, [recipient.email])
     except IntegrityError:
         run.already_sent += 1
@@ -150,6 +166,7 @@ def send_transition_mail(job, progress) -> dict:
     meta = record._meta
     url = admin_url(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]))
     template = "returned" if log.transition == Transition.RETURN else "approved"
+    municipality_id = tenancy.tenant_id_of(record)
     for recipient in enterers(record, log.user_id):
         context = {"record": record, "log": log, "url": url, "model": meta.verbose_name}
         send_once(
@@ -158,6 +175,7 @@ def send_transition_mail(job, progress) -> dict:
             template,
             context,
             run,
+            municipality_id=municipality_id,
         )
     if run.failed:
         from infrastructure.jobs.services import TransientJobError

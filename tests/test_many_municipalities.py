@@ -8,6 +8,7 @@ with one municipality loaded nothing changes (the rest of the suite)."""
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -19,6 +20,8 @@ from indicators.models import Indicator, IndicatorValue, RatingRule
 from infrastructure import policy, tenancy
 from infrastructure.row_security import ROLE_FOR_TESTS
 from infrastructure.workflow import Status
+from portal.models import SentMail
+from portal.notifications import MailRun, send_once
 from tests.api.conftest import client_for
 from tests.conftest import PASSWORD
 
@@ -348,3 +351,113 @@ def test_a_municipality_with_a_host_of_its_own_is_served_at_its_root(two_cities,
     # Its host is its site alone; every municipality stays under its code on other hosts.
     assert client.get(f"/{HOME}/").status_code == 404
     assert "架空市" in text(Client().get(f"/{OTHER}/"))
+
+
+# --- The notification mails sent (portal.SentMail) ---------------------------------------
+
+
+def mailed(recipient, key: str, **kwargs):
+    """A notification mail sent to ``recipient`` (``portal.notifications.send_once``)."""
+    run = MailRun()
+    context = {"today": "2026-12-07", "waiting": [], "total": 0}
+    send_once(key, recipient, "digest", context, run, **kwargs)
+    send_once(key, recipient, "digest", {}, run, **kwargs)  # once only, whatever the tenant
+    assert (run.sent, run.already_sent) == (1, 1), run
+    return SentMail._base_manager.get(key=key)
+
+
+def test_a_mail_sent_in_one_municipality_is_not_in_the_others_admin(
+    two_cities, other_planner, home_planner
+):
+    home, other = Municipality.objects.get(code=HOME), Municipality.objects.get(code=OTHER)
+    other_planner.email = "kaku@example.jp"
+    other_planner.save()
+    with tenancy.activated(tenancy.Tenant(other.pk, other.code)):  # the digests' task
+        sent = mailed(other_planner, "digest:2026-12-07:kaku")
+    assert sent.municipality == other
+    # The other's planner reads it in the admin of their site; the home's planner does not.
+    browser = Client()
+    browser.force_login(other_planner)
+    changelist = browser.get(f"/{OTHER}/admin/portal/sentmail/")
+    assert changelist.status_code == 200
+    assert "kaku@example.jp" in text(changelist)
+    assert browser.get(f"/{OTHER}/admin/portal/sentmail/{sent.pk}/change/").status_code == 200
+    browser.force_login(home_planner)
+    changelist = browser.get(f"/{HOME}/admin/portal/sentmail/")
+    assert changelist.status_code == 200
+    assert "kaku@example.jp" not in text(changelist)
+    record = browser.get(f"/{HOME}/admin/portal/sentmail/{sent.pk}/change/")
+    assert record.status_code in (302, 403, 404)
+    # Nor does the policy hand it to the home's planner outside a request.
+    assert not policy.restrict(SentMail.objects.all(), home_planner).filter(pk=sent.pk)
+    with tenancy.activated(tenancy.Tenant(home.pk, home.code)):
+        assert not SentMail.objects.filter(pk=sent.pk).exists()
+
+
+def test_a_mail_is_of_the_municipality_of_its_record_else_of_none(two_cities, home_planner):
+    """With several municipalities and no tenant active, a mail names the municipality of
+    the record it is about; one about no record names none, and is seen only with no tenant
+    active (an installation administrator's work), while its key still holds everywhere."""
+    home, other = Municipality.objects.get(code=HOME), Municipality.objects.get(code=OTHER)
+    home_planner.email = "home@example.jp"
+    home_planner.save()
+    about_record = mailed(home_planner, "approve:x:1", municipality_id=home.pk)
+    assert about_record.municipality == home
+    of_none = mailed(home_planner, "digest:none")
+    assert of_none.municipality is None
+    with tenancy.activated(tenancy.Tenant(other.pk, other.code)):
+        assert not SentMail.objects.filter(pk=of_none.pk).exists()
+        run = MailRun()
+        send_once("digest:none", home_planner, "digest", {}, run)
+        assert run.already_sent == 1 and run.sent == 0  # the key holds in every tenant
+    assert SentMail.objects.filter(pk=of_none.pk).exists()
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="row-level security is PostgreSQL's (SQLite serves one city)"
+)
+def test_row_security_hides_a_mail_of_another_municipality(two_cities, other_planner):
+    home, other = Municipality.objects.get(code=HOME), Municipality.objects.get(code=OTHER)
+    other_planner.email = "kaku@example.jp"
+    other_planner.save()
+    sent = mailed(other_planner, "digest:2026-12-07:kaku", municipality_id=other.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {ROLE_FOR_TESTS}")
+        try:
+            for tenant, seen in ((home, 0), (other, 1)):
+                with tenancy.activated(tenancy.Tenant(tenant.pk, tenant.code)):
+                    cursor.execute("SELECT count(*) FROM portal_sentmail WHERE id = %s", [sent.pk])
+                    assert cursor.fetchone()[0] == seen, tenant.code
+        finally:
+            cursor.execute("RESET ROLE")
+
+
+def test_the_mails_sent_before_the_key_are_given_their_recipients_municipality(
+    two_cities, other_planner
+):
+    """The migration that added the key: with several municipalities loaded, a mail kept from
+    before is of its recipient's municipality (of none, if the recipient has none)."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    fill = importlib.import_module("portal.migrations.0004_sent_mail_municipality")
+    other = Municipality.objects.get(code=OTHER)
+    administrator = get_user_model().objects.create_user("installer")
+    kept = [
+        SentMail.objects.create(
+            key=f"kept:{user.pk}",
+            recipient=user,
+            email="kept@example.jp",
+            subject="件名",
+            body="本文",
+            sent_at=timezone.now(),
+        )
+        for user in (other_planner, administrator)
+    ]
+    SentMail.objects.filter(pk__in=[m.pk for m in kept]).update(municipality=None)
+    fill.fill_municipality(apps, None)
+    for mail in kept:
+        mail.refresh_from_db()
+    assert [mail.municipality for mail in kept] == [other, None]

@@ -297,6 +297,28 @@ def test_a_new_row_takes_the_only_municipality_or_none():
         assert ReportingRound(fiscal_year=2026, deadline="2027-05-31").municipality == other
 
 
+def test_a_new_row_reads_the_municipalities_loaded_without_a_query(
+    django_assert_num_queries,
+):
+    """The only municipality loaded is read from the map the tenant middleware reads (the
+    shared cache), not asked of the database for each new row; the tenant's, with one active."""
+    from infrastructure import tenancy
+
+    shipped = Municipality.objects.get(code=SHIPPED)
+    with django_assert_num_queries(0):
+        assert OrganisationType(code="a", name="甲", position=1).municipality_id == shipped.pk
+        assert ReportingRound(fiscal_year=2026, deadline="2027-05-31").municipality_id == (
+            shipped.pk
+        )
+    other = Municipality.objects.create(
+        code=KAKU, name="架空市", name_en="Kaku", prefecture="架空県"
+    )
+    with django_assert_num_queries(0):
+        assert OrganisationType(code="b", name="乙", position=1).municipality_id is None
+        with tenancy.activated(tenancy.Tenant(other.pk, other.code)):
+            assert OrganisationType(code="c", name="丙", position=1).municipality_id == other.pk
+
+
 def test_activating_a_rule_in_one_municipality_leaves_the_others(hinata):
     town = Municipality.objects.get(code=HINATA)
     statcan = RatingRule.objects.get(municipality=town, name="statcan")

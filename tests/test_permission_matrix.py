@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "no_role", "own_ward", "other_ward", "department", "planner", "admin")
 TESTED_ROLES = ROLES
 APP_INDEX = (
-    "admin/^(?P<app_label>auth|jobs|community|programs|indicators|evaluations|axes|knox|otp_totp)/$"
+    "admin/^(?P<app_label>auth|jobs|community|programs|indicators|evaluations|portal|axes|"
+    "knox|otp_totp)/$"
 )
 
 
@@ -286,6 +287,12 @@ MATRIX = {  # route → GET status per role (ROLES order)
     'admin/programs/action/<path:object_id>/history/': '302 403 200 200 200 200 200',
     'admin/programs/action/^([^/]+)/history/([^/]+)/$': '302 302 302 302 302 302 302',
     'admin/programs/action/add/': '302 403 403 403 403 200 200',
+    'admin/portal/sentmail/': '302 403 403 403 403 200 200',
+    'admin/portal/sentmail/<path:object_id>/': '302 302 302 302 302 302 302',
+    'admin/portal/sentmail/<path:object_id>/change/': '302 403 403 403 403 200 200',
+    'admin/portal/sentmail/<path:object_id>/delete/': '302 403 403 403 403 403 403',
+    'admin/portal/sentmail/<path:object_id>/history/': '302 403 403 403 403 200 200',
+    'admin/portal/sentmail/add/': '302 403 403 403 403 403 403',
     'admin/programs/annualreport/': '302 403 403 403 403 200 200',
     'admin/programs/annualreport/<path:object_id>/': '302 302 302 302 302 302 302',
     'admin/programs/annualreport/<path:object_id>/change/': '302 403 403 403 403 302 302',
@@ -555,6 +562,18 @@ def sample(chuo_officer, welfare_department):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     records["totpdevice"] = TOTPDevice.objects.create(user=chuo_officer, name="matrix")
+    from django.utils import timezone
+
+    from portal.models import SentMail
+
+    records["sentmail"] = SentMail.objects.create(
+        key="matrix",
+        recipient=chuo_officer,
+        email="chuo@example.jp",
+        subject="差し戻し",
+        body="本文",
+        sent_at=timezone.now(),
+    )
     return {
         **records,
         "program": program.code,

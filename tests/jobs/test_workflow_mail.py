@@ -83,6 +83,33 @@ def test_a_returned_record_mails_its_enterer_once_with_the_reason(
     assert SentMail.objects.filter(recipient=officer).count() == 1
 
 
+def test_a_planner_reads_the_mails_sent_in_the_admin_and_no_one_changes_them(
+    people, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    """The mails sent (``SentMail``), read-only in the admin for planners; each of the
+    municipality of the record it is about."""
+    from django.test import Client
+
+    officer, planner, _second = people
+    record = entered_and_submitted(officer)
+    move(record, Transition.RETURN, planner, "理由", capture=django_capture_on_commit_callbacks)
+    sent = SentMail.objects.get(recipient=officer)
+    assert sent.municipality_id == record.indicator.plan.municipality_id
+    browser = Client()
+    browser.force_login(planner)
+    changelist = browser.get("/admin/portal/sentmail/")
+    assert changelist.status_code == 200
+    assert "chuo@example.jp" in changelist.content.decode()
+    page = browser.get(f"/admin/portal/sentmail/{sent.pk}/change/")
+    assert page.status_code == 200
+    assert "理由" in page.content.decode()  # the body, to read
+    assert browser.get("/admin/portal/sentmail/add/").status_code == 403
+    assert browser.post(f"/admin/portal/sentmail/{sent.pk}/delete/").status_code == 403
+    assert SentMail.objects.filter(pk=sent.pk).exists()
+    browser.force_login(officer)  # a ward officer: not theirs to read
+    assert browser.get("/admin/portal/sentmail/").status_code == 403
+
+
 def test_an_approval_mails_the_enterer(
     people, tasks_run_at_once, django_capture_on_commit_callbacks
 ):
