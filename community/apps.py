@@ -38,6 +38,12 @@ class CommunityConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(municipalities_changed, sender=municipality, dispatch_uid="tenants")
         post_migrate.connect(tenants_refresh, sender=self, dispatch_uid="tenants-migrate")
+        # A municipality's work, wherever it runs, makes the links its site makes.
+        from infrastructure import tenancy
+
+        from .tenants import mounted
+
+        tenancy.enter_also(mounted)
         # PostgreSQL's row-level security on every tenant table, from the models' paths.
         from infrastructure.row_security import row_security_sync
 

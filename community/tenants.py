@@ -13,9 +13,11 @@ makes (``reverse``, ``{% url %}``, DRF's links) carries the code with no view kn
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -121,15 +123,65 @@ class TenantMiddleware:
             if path.startswith(SHARED_PATHS) or path.startswith(SHARED_PREFIXES):
                 return self.get_response(request)
             raise Http404("no municipality in the path")
-        prefix = get_script_prefix()
-        set_script_prefix(f"{prefix}{tenant.code}/")
         request.path_info = matched["rest"]
         request.tenant = tenant
+        token = _by_path.set(True)  # under its code, even where it has a host of its own
         try:
-            with tenancy.activated(tenant):
+            with tenancy.activated(tenant):  # mounted under its code: ``mounted``
                 return self.get_response(request)
         finally:
-            set_script_prefix(prefix)
+            _by_path.reset(token)
+
+
+#: The script prefix outside every municipality's site (the server's own mount), while one
+#: is mounted: a municipality's work inside another's (a job run at once by a request)
+#: mounts it from there, not under the first one's code.
+_outside: ContextVar[str | None] = ContextVar("outside_prefix", default=None)
+#: Whether the request came by ``/<code>/`` (rather than at a municipality's own host).
+_by_path: ContextVar[bool] = ContextVar("by_path", default=False)
+
+
+def own_host(code: str) -> bool:
+    """Whether the municipality is served at the root of a host of its own
+    (``MUNICIPALITY_HOSTS``)."""
+    return code in settings.MUNICIPALITY_HOSTS.values()
+
+
+@contextmanager
+def mounted(tenant: Tenant | None) -> Iterator[None]:
+    """The tenant's site mounted under its code for the block (the script prefix), wherever
+    the work runs: a request, a job, a daily task; so ``reverse`` and ``{% url %}`` make the
+    links its request would (a mail's links, a report's). Entered by every
+    ``tenancy.activated`` (``CommunityConfig.ready``). Under no code: with one municipality
+    loaded, for a municipality at a host of its own, and with no tenant."""
+    outside = _outside.get()
+    if outside is None:
+        outside = get_script_prefix()
+    before = get_script_prefix()
+    token = _outside.set(outside)
+    under_code = (
+        tenant is not None and len(tenants()) > 1 and (_by_path.get() or not own_host(tenant.code))
+    )
+    set_script_prefix(f"{outside}{tenant.code}/" if under_code else outside)
+    try:
+        yield
+    finally:
+        set_script_prefix(before)
+        _outside.reset(token)
+
+
+def site_url(path: str) -> str:
+    """``path`` (made by ``reverse`` for the active tenant: ``mounted``) as a link in a mail:
+    at ``SITE_URL``, or at the municipality's own host (``MUNICIPALITY_HOSTS``) with that
+    address's scheme; the path alone where no ``SITE_URL`` is set."""
+    base = settings.SITE_URL
+    if not base:
+        return path
+    tenant = tenancy.current()
+    if tenant is not None and own_host(tenant.code) and not _by_path.get():
+        host = next(h for h, code in settings.MUNICIPALITY_HOSTS.items() if code == tenant.code)
+        base = f"{urlsplit(base).scheme}://{host}"
+    return f"{base}{path}"
 
 
 def municipality_list(request) -> HttpResponse:

@@ -18,8 +18,8 @@ municipalities (``across``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -91,6 +91,18 @@ class _DatabaseTenant:
         return execute(sql, params, many, context)
 
 
+#: What else the organisation enters for a tenant's work (``community.tenants`` mounts the
+#: municipality's site under its code, so that a link made in a job or a daily task is the
+#: one its request would make); set once, by ``enter_also``.
+_entering: Callable[[Tenant | None], AbstractContextManager] | None = None
+
+
+def enter_also(hook: Callable[[Tenant | None], AbstractContextManager]) -> None:
+    """Have ``activated`` enter ``hook(tenant)`` as well, inside the tenant's block."""
+    global _entering
+    _entering = hook
+
+
 @contextmanager
 def activated(tenant: Tenant | None) -> Iterator[Tenant | None]:
     """Work for ``tenant`` inside the block (None: the whole installation), then restore the
@@ -101,12 +113,14 @@ def activated(tenant: Tenant | None) -> Iterator[Tenant | None]:
     before = _current.get()
     token = _current.set(tenant)
     try:
+        also = _entering(tenant) if _entering is not None else nullcontext()
         if connection.vendor != "postgresql":
-            yield tenant
+            with also:
+                yield tenant
             return
         told = _DatabaseTenant(tenant.id if tenant else None, before.id if before else None)
         try:
-            with connection.execute_wrapper(told):
+            with also, connection.execute_wrapper(told):
                 yield tenant
         finally:
             if told.told:

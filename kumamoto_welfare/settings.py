@@ -503,6 +503,10 @@ else:
             "or implicit TLS (usually port 465), not both."
         )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
+# The address staff reach this site at (https://welfare.city.example.jp), for the links in
+# mail; a municipality at a host of its own (MUNICIPALITY_HOSTS) is linked at that host, with
+# this address's scheme. Unset, a mail's links are paths only.
+SITE_URL = env_url("SITE_URL", default="", schemes=("https", "http")).rstrip("/")
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL",
     default="welfare-plan@localhost",

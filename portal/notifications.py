@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.access import Role, role_of
+from community.tenants import site_url
 from infrastructure import policy, tenancy
 from infrastructure.jobs.services import job_create, job_handler
 from infrastructure.workflow import Status, Transition, entered_or_submitted, record_transitioned
@@ -68,9 +69,9 @@ def wants_mail(user) -> bool:
 
 
 def admin_url(path: str) -> str:
-    """An admin address as the mail gives it: absolute when ``SITE_URL`` is set."""
-    base = getattr(settings, "SITE_URL", "") or ""
-    return f"{base.rstrip('/')}{path}"
+    """An admin address as the mail gives it: absolute when ``SITE_URL`` is set, at the
+    municipality's own host where it has one (``community.tenants.site_url``)."""
+    return site_url(path)
 
 
 def send_once(

@@ -162,6 +162,7 @@ def manage_check(**environment) -> subprocess.CompletedProcess:
         ("IMPORT_BACKGROUND_BYTES", "-1", "a whole number of at least 0"),
         ("REMINDER_LEAD_DAYS", "-5", "a whole number from 0 to 90"),
         ("SECURE_HSTS_SECONDS", "-1", "a whole number of at least 0"),
+        ("SITE_URL", "welfare.example.jp", "a URL starting with http:// or https://"),
     ],
 )
 def test_a_bad_value_stops_manage_py_check(variable, value, accepts):
