@@ -166,10 +166,11 @@ def copied_municipality_key() -> models.ForeignKey:
     the parent on every save (``tenant_source``, ``infrastructure.tenancy``), so that keeping
     to a municipality, in a query or a row-level security policy, compares one column
     instead of joining up to the plan (docs/performance.md). Not in forms, nor in any
-    answer: the parent says it."""
+    answer: the parent says it. It never keeps a municipality from being deleted where the
+    parents would let it be (each chain of parents protects it where it should)."""
     return models.ForeignKey(
         "community.Municipality",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         editable=False,
@@ -630,8 +631,11 @@ class HealthTownPlanningRecord(VersionedRecord):
     town-planning (図１ 校区単位の健康まちづくり), entered by its ward. Going back to an earlier
     step within the year needs a reason (``community.services``)."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "school_district__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the
+    # school district
+    tenant_path = "municipality"
+    tenant_source = "school_district"
+    municipality = copied_municipality_key()
 
     WARD_LOOKUP = "school_district__ward"
 
@@ -744,8 +748,10 @@ class VolunteerHeadcount(VersionedRecord):
     """How many volunteers a program had in a fiscal year, in a ward (or city-wide, where
     the city counts them as a whole)."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "program__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the program
+    tenant_path = "municipality"
+    tenant_source = "program"
+    municipality = copied_municipality_key()
 
     program = models.ForeignKey(
         VolunteerProgram,

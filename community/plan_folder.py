@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from infrastructure import tenancy
 from infrastructure.plan_folder import Node, PlanFolder
 
 from .areas import DEFAULT_WORD, DEFAULT_WORD_EN
@@ -333,7 +334,11 @@ def claim_unowned(model: type[models.Model], municipality: Municipality, **key) 
     municipality (made before any municipality was loaded), unless it has such a row of its
     own: the load then finds it by (municipality, key) and updates it as before."""
     if not model.objects.filter(municipality=municipality, **key).exists():
-        model.objects.filter(municipality__isnull=True, **key).update(municipality=municipality)
+        unowned = model.objects.filter(municipality__isnull=True, **key)
+        claimed = list(unowned.values_list("pk", flat=True))
+        unowned.update(municipality=municipality)
+        # The rows that keep the municipality's key from these take it too.
+        tenancy.keys_follow(model, claimed)
 
 
 def municipality_sync_from_plan(*, sync: Synchroniser, data: MunicipalityData) -> Municipality:

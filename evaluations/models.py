@@ -188,8 +188,10 @@ class EvaluationYear(models.Model):
     """What a planner records of a fiscal year's evaluation for the report's introduction:
     the external committee (外部評価委員会, 審議会) that gave its opinion and its meetings."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the plan
+    tenant_path = "municipality"
+    tenant_source = "plan"
+    municipality = copied_municipality_key()
 
     plan = models.ForeignKey(
         "programs.Plan",
@@ -228,8 +230,10 @@ class EvaluationYear(models.Model):
 class CommitteeMeeting(models.Model):
     """One meeting of the year's committee: its date and what it was for."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "year__plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the year
+    tenant_path = "municipality"
+    tenant_source = "year"
+    municipality = copied_municipality_key()
 
     year = models.ForeignKey(
         EvaluationYear,

@@ -722,7 +722,10 @@ class RatingBand(models.Model):
     it (the band without a minimum catches the rest); the final and no-data bands apply by
     their use. The band's group is the indicator's status."""
 
-    tenant_path = "rule__municipality"  # infrastructure.tenancy: how a row reaches its municipality
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the rule
+    tenant_path = "municipality"
+    tenant_source = "rule"
+    municipality = copied_municipality_key()
 
     rule = models.ForeignKey(
         RatingRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("評価基準")

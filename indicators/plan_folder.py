@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from infrastructure import tenancy
 from infrastructure.fiscal_year import FiscalYearError, parse_fiscal_year
 from infrastructure.plan_folder import Node, PlanDataError, PlanFolder
 from infrastructure.sync import PlanConflictError
@@ -376,9 +377,10 @@ def rating_rules_sync(*, sync: Synchroniser, municipality) -> None:
     if municipality is None or RatingRule.objects.filter(municipality=municipality).exists():
         return
     # Taken as they are (an update of the key alone, as the migration that added it fills it).
-    if taken := RatingRule.objects.filter(municipality__isnull=True).update(
-        municipality=municipality
-    ):
+    unowned = RatingRule.objects.filter(municipality__isnull=True)
+    claimed = list(unowned.values_list("pk", flat=True))
+    if taken := unowned.update(municipality=municipality):
+        tenancy.keys_follow(RatingRule, claimed)  # their bands keep the key too
         for _rule in range(taken):
             sync.report.add(RatingRule, "updated")
         return

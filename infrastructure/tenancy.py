@@ -275,6 +275,37 @@ def fill_tenant_keys(model, rows) -> None:
                 setattr(row, attname, found.get(parent_id))
 
 
+def keys_follow(parent_model, parent_ids) -> None:
+    """The rows that keep their tenant's key from rows of ``parent_model`` (``parent_ids``),
+    and their versions, take it again from them, and theirs in turn: after those parents'
+    tenant was set by ``QuerySet.update`` (a municipality claiming the rows made before any
+    was loaded), which no ``save`` follows."""
+    from django.apps import apps
+    from django.db.models import OuterRef, Subquery
+
+    parent_ids = list(parent_ids)
+    parent_key = _direct_key(parent_model)
+    if not parent_ids or parent_key is None:
+        return
+    for model in apps.get_models():
+        for source in sources_of(model):
+            field = model._meta.get_field(source)
+            if field.related_model is not parent_model:
+                continue
+            copied = Subquery(
+                parent_model._base_manager.filter(pk=OuterRef(field.attname)).values(parent_key)[:1]
+            )
+            rows = model._base_manager.filter(**{f"{field.attname}__in": parent_ids})
+            child_ids = list(rows.values_list("pk", flat=True))
+            rows.update(**{_key_attname(model): copied})
+            versions = getattr(getattr(model, "history", None), "model", None)
+            if versions is not None and paths_of(versions):
+                versions._base_manager.filter(**{f"{field.attname}__in": parent_ids}).update(
+                    **{_key_attname(versions): copied}
+                )
+            keys_follow(model, child_ids)
+
+
 def _fill_on_save(sender, instance, raw=False, **_kwargs) -> None:
     """``pre_save`` of a model that keeps its tenant's key: copy it from the parent."""
     if not raw:

@@ -150,8 +150,10 @@ class Plan(MunicipalityScoped, models.Model):
 class PriorityArea(models.Model):
     """A priority area of the plan (重点的取組)."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "plan__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the plan
+    tenant_path = "municipality"
+    tenant_source = "plan"
+    municipality = copied_municipality_key()
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="priority_areas", verbose_name=_("計画")
@@ -446,8 +448,10 @@ class PillarContent(models.Model):
 class Challenge(PillarContent):
     """A ◇ statement of 現状と課題 (the situation and its issues)."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "pillar__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the pillar
+    tenant_path = "municipality"
+    tenant_source = "pillar"
+    municipality = copied_municipality_key()
 
     position = models.PositiveSmallIntegerField(_("順序"))
     heading = PlainCharField(
@@ -526,8 +530,11 @@ class Action(OneSubject, models.Model):
     """One concrete action (◇ under 取組施策), of an initiative or, where the plan lists
     actions with no numbered initiative, of a section."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = ("initiative__municipality", "section__municipality")
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the
+    # initiative or the section
+    tenant_path = "municipality"
+    tenant_source = ("initiative", "section")
+    municipality = copied_municipality_key()
 
     SUBJECTS = ITEM_SUBJECTS
 
@@ -589,8 +596,10 @@ class Action(OneSubject, models.Model):
 class Figure(PillarContent):
     """A figure (図) or boxed reference note (【参考】) of the plan, kept as text."""
 
-    # infrastructure.tenancy: how a row reaches its municipality
-    tenant_path = "pillar__municipality"
+    # infrastructure.tenancy: the municipality's key, kept on the row, copied from the pillar
+    tenant_path = "municipality"
+    tenant_source = "pillar"
+    municipality = copied_municipality_key()
 
     position = models.PositiveSmallIntegerField(_("順序"))
     kind = models.CharField(_("種類"), max_length=20, choices=FigureKind.choices)

@@ -165,8 +165,13 @@ def test_the_versions_of_a_row_that_keeps_the_key_keep_it_too(two_loaded):
     assert versions.objects.filter(municipality=other).exists()
     with tenancy.activated(tenancy.Tenant(other.pk, other.code)):
         assert set(versions.objects.values_list("municipality_id", flat=True)) == {other.pk}
-    # A row reached through a parent: its versions may outlive the parent, and keep none.
-    assert tenancy.paths_of(Challenge.history.model) == ()
+    # Every city table with versions keeps the key, so every table of versions does too
+    # (the municipality's own versions are its own: no tenant filter on them).
+    for model in apps.get_models():
+        original = getattr(model, "instance_type", None)
+        if original is not None and tenancy.paths_of(original) not in ((), ("pk",)):
+            assert tenancy.paths_of(model) == ("municipality",), model
+    assert tenancy.paths_of(Challenge.history.model) == ("municipality",)
 
 
 @pytest.mark.skipif(
@@ -215,3 +220,25 @@ def test_a_table_migrated_back_before_the_key_reaches_its_tenant_through_the_par
 
     # As the models are: one comparison.
     assert "EXISTS" not in row_security.policy_sql(IndicatorValue, quote)[-1]
+
+
+def test_rows_claimed_by_a_municipality_take_their_childrens_keys_along(two_loaded):
+    """A municipality loaded after rows were made with none claims them with an ``update``
+    (``claim_unowned``, the rating presets), which no ``save`` follows: ``keys_follow``
+    gives the rows beneath them, and theirs, the key as well."""
+    _home, other = two_loaded
+    plan = other.plans.get()
+    below = [model for model in kept_models() if model._meta.app_label != "community"]
+    for model in below:  # as if made before any municipality was loaded
+        model._base_manager.filter(municipality=other).update(municipality=None)
+    assert not IndicatorValue.objects.filter(municipality=other).exists()
+    tenancy.keys_follow(type(plan), [plan.pk])
+    rules = list(other.rating_rules.values_list("pk", flat=True))
+    tenancy.keys_follow(type(other.rating_rules.first()), rules)
+    for model in below:
+        columns = [f"{chain}_id" for chain in chains(model)]
+        for kept, *reached in model._base_manager.values_list("municipality_id", *columns):
+            assert kept == next((found for found in reached if found is not None), None), model
+    assert IndicatorValue.objects.filter(municipality=other).exists()
+    versions = IndicatorValue.history.model
+    assert versions.objects.filter(municipality=other).exists()

@@ -2,7 +2,8 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+
+from community.kept_keys import copy_kept_keys
 
 
 KEYS = [
@@ -18,20 +19,6 @@ KEYS = [
     ("historicalinitiativeprogress", "section", "programs.Section"),
 ]
 
-
-def copy_keys(apps, schema_editor):
-    """Each row's municipality key, copied from its parent (``tenant_source``): the rows
-    made before the key was kept, and their history."""
-    for model_name, source, parent in KEYS:
-        model = apps.get_model("programs", model_name)
-        parent_model = apps.get_model(*parent.split("."))
-        model._base_manager.filter(**{f"{source}__isnull": False}).update(
-            municipality_id=Subquery(
-                parent_model._base_manager.filter(pk=OuterRef(f"{source}_id")).values(
-                    "municipality_id"
-                )[:1]
-            )
-        )
 
 
 class Migration(migrations.Migration):
@@ -104,7 +91,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 editable=False,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="community.municipality",
                 verbose_name="自治体",
@@ -117,7 +104,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 editable=False,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="community.municipality",
                 verbose_name="自治体",
@@ -130,7 +117,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 editable=False,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="community.municipality",
                 verbose_name="自治体",
@@ -143,11 +130,11 @@ class Migration(migrations.Migration):
                 blank=True,
                 editable=False,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="community.municipality",
                 verbose_name="自治体",
             ),
         ),
-        migrations.RunPython(copy_keys, migrations.RunPython.noop),
+        migrations.RunPython(copy_kept_keys("programs", KEYS), migrations.RunPython.noop),
     ]
