@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext
 
-from infrastructure.admin_mixins import RestrictedAdmin
+from infrastructure.admin_mixins import ReadOnlyAdmin, RestrictedAdmin
 
 from .models import Reminder, ReportingRound
 
@@ -38,7 +38,7 @@ class ReportingRoundAdmin(RestrictedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(RestrictedAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["sent_at", "round", "kind", "recipient", "ward", "email", "subject"]
     list_filter = ["kind", "round", "ward"]
     readonly_fields = [
@@ -55,12 +55,3 @@ class ReminderAdmin(RestrictedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("round", "recipient", "ward")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

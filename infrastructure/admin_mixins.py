@@ -206,6 +206,20 @@ class RestrictedAdmin(admin.ModelAdmin):
         )
 
 
+class ReadOnlyAdmin(RestrictedAdmin):
+    """A record the admin shows and nobody adds, changes or deletes there (a job, a mail
+    sent, a reminder): what happened, kept as it happened."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class HistoryAdmin(RestrictedAdmin, SimpleHistoryAdmin):
     """Every model's admin: a history of each change (who, when, before and after, with the
     changes between versions), in the admin's language with labels, not codes

@@ -179,13 +179,23 @@ def tenant_id_of(record, paths: tuple[str, ...] | None = None) -> int | None:
             return found
         if getattr(record, _key_attname(model)) is None:
             fill_tenant_keys(model, [record])
-    for path in paths_of(model) if paths is None else paths:
+    return _along_paths(record, paths_of(model) if paths is None else paths, loaded_only=False)
+
+
+def _along_paths(record, paths: tuple[str, ...], *, loaded_only: bool) -> int | None:
+    """The tenant's id at the end of the first of ``paths`` that reaches one from ``record``:
+    through the parents loaded with it only, or fetching those that are not."""
+    for path in paths:
         if path == "pk":  # the tenant's own row
             return record.pk
         *parents, last = path.split("__")
         row = record
         for name in parents:
-            row = getattr(row, name, None)
+            if loaded_only:
+                field = row._meta.get_field(name)
+                row = field.get_cached_value(row, None) if field.is_cached(row) else None
+            else:
+                row = getattr(row, name, None)
             if row is None:
                 break
         if row is not None:
@@ -388,18 +398,4 @@ def tenant_id_loaded(record) -> int | None:
     """The id of the tenant ``record`` belongs to as far as the row and the parents loaded
     with it tell, without a query (a receiver of a delete, whose parents may be gone
     already); None where they do not, and for a shared row."""
-    for path in paths_of(type(record)):
-        if path == "pk":  # the tenant's own row
-            return record.pk
-        *parents, last = path.split("__")
-        row = record
-        for name in parents:
-            field = row._meta.get_field(name)
-            row = field.get_cached_value(row, None) if field.is_cached(row) else None
-            if row is None:
-                break
-        if row is not None:
-            found = getattr(row, f"{last}_id", None)
-            if found is not None:
-                return found
-    return None
+    return _along_paths(record, paths_of(type(record)), loaded_only=True)

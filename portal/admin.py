@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from infrastructure.admin_mixins import RestrictedAdmin
+from infrastructure.admin_mixins import ReadOnlyAdmin, RestrictedAdmin
 from portal.annual_reports import annual_report_request, may_request_reports, report_is_stale
 from portal.models import SentMail
 from programs.models import AnnualReport
@@ -74,7 +74,7 @@ class AnnualReportAdmin(RestrictedAdmin):
 
 
 @admin.register(SentMail)
-class SentMailAdmin(RestrictedAdmin):
+class SentMailAdmin(ReadOnlyAdmin):
     """Who was told what, and when: read-only, as the reporting reminders' (the rows are
     written by the sending alone)."""
 
@@ -86,12 +86,3 @@ class SentMailAdmin(RestrictedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recipient")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,20 +5,9 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from infrastructure.admin_mixins import RestrictedAdmin
+from infrastructure.admin_mixins import ReadOnlyAdmin
 
 from .models import Job, WorkerHeartbeat
-
-
-class ReadOnlyAdmin(RestrictedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Job)
