@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from celery.schedules import crontab
 from django.conf import settings
 
@@ -24,8 +25,14 @@ OUR_TASKS = {
 }
 
 
-def test_every_task_has_time_limits_and_retries_with_back_off():
+@pytest.fixture(autouse=True)
+def tasks_registered():
+    """Every app's tasks module imported (as a worker does at start), whichever test runs
+    first or alone."""
     app.loader.import_default_modules()
+
+
+def test_every_task_has_time_limits_and_retries_with_back_off():
     ours = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
     assert set(ours) == OUR_TASKS
     for name, task in ours.items():
